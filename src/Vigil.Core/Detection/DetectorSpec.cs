@@ -1,0 +1,7 @@
+namespace Vigil.Core.Detection;
+
+/// <summary>A detector as written in configuration: its type and its parameters, still as text.</summary>
+public sealed record DetectorSpec(string Type, IReadOnlyDictionary<string, string> Parameters)
+{
+    public static DetectorSpec Default { get; } = new("rolling_sigma", new Dictionary<string, string>());
+}

@@ -1,0 +1,108 @@
+using Vigil.Core.Detection;
+
+namespace Vigil.Core.Detectors.RollingSigma;
+
+/// <summary>
+/// Ring buffer of the last N finite values with running sums. State: 8·N bytes for the ring plus ~48 bytes.
+/// Sums are kept relative to a shift (the window's first value at the last rebuild) to avoid the catastrophic
+/// cancellation of the naive Σx² − (Σx)²/n on large, slowly varying values; they are rebuilt exactly every N
+/// points so floating-point drift stays bounded (amortised O(1) per point).
+/// </summary>
+internal sealed class RollingSigmaSeries : ISeriesDetector
+{
+    private readonly double[] _ring;
+    private readonly double _k;
+    private readonly int _minPoints;
+    private int _head; // next write position
+    private int _count;
+    private int _sinceRebuild;
+    private double _shift;
+    private double _sum; // Σ(x − shift)
+    private double _sumSquares; // Σ(x − shift)²
+
+    public RollingSigmaSeries(RollingSigmaOptions options)
+    {
+        _ring = new double[options.Window];
+        _k = options.K;
+        _minPoints = options.MinPoints;
+    }
+
+    public Verdict Observe(long timestampMs, ReadOnlySpan<double> features)
+    {
+        var value = features[0];
+        if (!double.IsFinite(value))
+        {
+            // NaN and ±Inf are reported but never join the window: one bad scrape must not poison an hour of state.
+            return Verdict.Invalid;
+        }
+
+        var verdict = Score(value);
+        Learn(value);
+        return verdict;
+    }
+
+    private Verdict Score(double value)
+    {
+        if (_count == 0)
+        {
+            return Verdict.Warmup();
+        }
+
+        var meanOffset = _sum / _count;
+        var mean = _shift + meanOffset;
+        if (_count < _minPoints)
+        {
+            return Verdict.Warmup(mean);
+        }
+
+        // Sample variance (n − 1), clamped: rounding can make a constant window's variance a tiny negative.
+        var variance = Math.Max(0, (_sumSquares - (_sum * meanOffset)) / (_count - 1));
+        var halfWidth = _k * Math.Sqrt(variance);
+        return new Verdict(ScoreMath.FromDeviation(value - mean, halfWidth), mean, mean - halfWidth, mean + halfWidth, VerdictKind.Scored);
+    }
+
+    private void Learn(double value)
+    {
+        if (_count == 0)
+        {
+            _shift = value;
+        }
+
+        if (_count == _ring.Length)
+        {
+            var evicted = _ring[_head] - _shift;
+            _sum -= evicted;
+            _sumSquares -= evicted * evicted;
+        }
+        else
+        {
+            _count++;
+        }
+
+        _ring[_head] = value;
+        _head = (_head + 1) % _ring.Length;
+        var d = value - _shift;
+        _sum += d;
+        _sumSquares += d * d;
+
+        if (++_sinceRebuild >= _ring.Length)
+        {
+            Rebuild();
+        }
+    }
+
+    private void Rebuild()
+    {
+        _sinceRebuild = 0;
+        var oldest = _count == _ring.Length ? _head : 0;
+        _shift = _ring[oldest];
+        _sum = 0;
+        _sumSquares = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            var d = _ring[(oldest + i) % _ring.Length] - _shift;
+            _sum += d;
+            _sumSquares += d * d;
+        }
+    }
+}
