@@ -40,4 +40,27 @@ public sealed class JoinedFeatures
     public IReadOnlyDictionary<string, long> Skipped { get; }
 
     public long SkippedTotal => Skipped.Values.Sum();
+
+    /// <summary>
+    /// Splits at <paramref name="timestampMs"/>: rows before it, and rows at or after it (rows are time-ordered, so
+    /// this is the held-out tail split). Skip counts stay with the first part.
+    /// </summary>
+    public (JoinedFeatures Before, JoinedFeatures From) SplitAt(long timestampMs)
+    {
+        var cut = 0;
+        while (cut < TimestampsMs.Count && TimestampsMs[cut] < timestampMs)
+        {
+            cut++;
+        }
+
+        return (Slice(0, cut, Skipped), Slice(cut, Rows.Rows - cut, new Dictionary<string, long>()));
+    }
+
+    private JoinedFeatures Slice(int start, int count, IReadOnlyDictionary<string, long> skipped)
+        => new(
+            Entities,
+            EntityIndex.Skip(start).Take(count).ToArray(),
+            TimestampsMs.Skip(start).Take(count).ToArray(),
+            Rows.Slice(start, count),
+            skipped);
 }
