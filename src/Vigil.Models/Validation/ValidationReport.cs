@@ -30,6 +30,9 @@ public sealed record ValidationReport
 
     public double? F1 { get; init; }
 
+    /// <summary>Threshold-free ranking quality on the labelled rows; null without labels or without both classes.</summary>
+    public double? RocAuc { get; init; }
+
     /// <summary>Flat metrics for the model file header; names are prefixed (e.g. <c>active_</c>), non-finite values left out.</summary>
     public IEnumerable<KeyValuePair<string, double>> ToMetrics(string prefix = "")
     {
@@ -37,7 +40,7 @@ public sealed record ValidationReport
         {
             ("rows", Rows), ("anomaly_rate", AnomalyRate), ("score_p50", ScoreP50), ("score_p90", ScoreP90),
             ("score_p99", ScoreP99), ("score_max", ScoreMax), ("labelled_anomalies", LabelledAnomalies),
-            ("precision", Precision), ("recall", Recall), ("f1", F1),
+            ("precision", Precision), ("recall", Recall), ("f1", F1), ("roc_auc", RocAuc),
         };
         return metrics
             .Where(m => m.Value is { } v && double.IsFinite(v))

@@ -26,6 +26,7 @@ public static class Validator
         }
 
         var scores = model.ScoreBatch(rows.Rows);
+        var labels = new bool[scores.Length];
         var flagged = 0L;
         long tp = 0, fp = 0, fn = 0;
         for (var i = 0; i < scores.Length; i++)
@@ -35,7 +36,7 @@ public static class Validator
             if (incidents.Count > 0)
             {
                 var entity = rows.Entities[rows.EntityIndex[i]];
-                var labelled = incidents.Any(w => w.Contains(entity, rows.TimestampsMs[i]));
+                var labelled = labels[i] = incidents.Any(w => w.Contains(entity, rows.TimestampsMs[i]));
                 tp += isFlagged && labelled ? 1 : 0;
                 fp += isFlagged && !labelled ? 1 : 0;
                 fn += !isFlagged && labelled ? 1 : 0;
@@ -43,6 +44,7 @@ public static class Validator
         }
 
         var counts = new ConfusionCounts(tp, fp, fn);
+        var auc = incidents.Count > 0 ? RocAuc.Compute(scores, labels) : double.NaN;
         Array.Sort(scores);
         return new ValidationReport
         {
@@ -56,6 +58,7 @@ public static class Validator
             Precision = incidents.Count > 0 ? counts.Precision : null,
             Recall = incidents.Count > 0 ? counts.Recall : null,
             F1 = incidents.Count > 0 ? counts.F1 : null,
+            RocAuc = double.IsNaN(auc) ? null : auc,
         };
     }
 }

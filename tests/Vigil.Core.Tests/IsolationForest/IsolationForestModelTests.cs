@@ -205,6 +205,23 @@ public sealed class IsolationForestModelTests
         }).QuickCheckThrowOnFailure();
     }
 
+    [Fact]
+    public void ScoreSample_NaN_Rejected()
+    {
+        var forest = IsolationForestModel.Fit(ForestData.Cloud(100, 2, seed: 1), new IsolationForestOptions());
+
+        Assert.Throws<ArgumentException>(() => forest.ScoreSample([double.NaN, 0]));
+        Assert.Throws<ArgumentException>(() => forest.ScoreSamples(FeatureMatrix.FromRows([[0.0, 1.0], [double.NaN, 0]])));
+    }
+
+    [Fact]
+    public void ScoreSample_Infinity_ScoredLikeAFarPoint()
+    {
+        var forest = IsolationForestModel.Fit(ForestData.Cloud(500, 2, seed: 1), new IsolationForestOptions { RandomState = 1 });
+
+        Assert.Equal(forest.ScoreSample([1e300, 1.0]), forest.ScoreSample([double.PositiveInfinity, 1.0]));
+    }
+
     private static int MaxDepth(IsolationTree tree, int node)
         => tree.IsLeaf(node) ? 0 : 1 + Math.Max(MaxDepth(tree, tree.Left[node]), MaxDepth(tree, tree.Right[node]));
 }

@@ -67,6 +67,25 @@ public sealed class IsolationTreeTests
         Assert.Equal(exact.ScoreSample([0.2]), rounded.ScoreSample([0.1]));
     }
 
+    [Fact]
+    public void ScoreSample_ChildrenInAnyOrder_SameAsDepthFirstLayout()
+    {
+        // Same tree twice: depth-first ids, and the right subtree stored before the left one.
+        var depthFirst = new IsolationTree(
+            [0, 1, -1, -1, -1], [0.0, 1.0, 0, 0, 0], [1, 2, -1, -1, -1], [4, 3, -1, -1, -1], [8, 5, 2, 3, 3], featureCount: 2);
+        var shuffled = new IsolationTree(
+            [0, -1, 1, -1, -1], [0.0, 0, 1.0, 0, 0], [2, -1, 3, -1, -1], [1, -1, 4, -1, -1], [8, 3, 5, 2, 3], featureCount: 2);
+        var a = new IsolationForestModel(2, [depthFirst], 8, -0.5, InputPrecision.Exact);
+        var b = new IsolationForestModel(2, [shuffled], 8, -0.5, InputPrecision.Exact);
+
+        foreach (double[] row in new[] { new[] { -1.0, 0.0 }, [-1.0, 2.0], [1.0, 0.0], [0.0, 1.0] })
+        {
+            Assert.Equal(a.ScoreSample(row), b.ScoreSample(row));
+        }
+
+        Assert.NotEqual(a.ScoreSample([-1.0, 0.0]), a.ScoreSample([1.0, 0.0]));
+    }
+
     private static IsolationTree Stump()
         => new([0, -1, -1], [0.5, double.NaN, double.NaN], [1, -1, -1], [2, -1, -1], [2, 1, 1], featureCount: 1);
 }

@@ -20,8 +20,10 @@ public sealed class IsolationForestModel
     private const int StackFeatureLimit = 128;
 
     private readonly IsolationTree[] _trees;
-    private readonly Node[] _nodes; // every tree, depth-first, left child = parent + 1
+    private readonly Node[] _nodes; // every tree; siblings adjacent (right = left + 1)
+    private readonly double[] _leafValues; // h(x) of the leaf at the same index; unused for split nodes
     private readonly int[] _roots;
+    private readonly int[] _treeDepths; // steps from root to the deepest leaf, per tree
     private readonly double _normaliser; // trees × c(ψ)
 
     public IsolationForestModel(int featureCount, IReadOnlyList<IsolationTree> trees, int maxSamples, double offset, InputPrecision precision)
@@ -58,7 +60,7 @@ public sealed class IsolationForestModel
         MaxSamples = maxSamples;
         Offset = offset;
         Precision = precision;
-        (_nodes, _roots) = Compile(_trees);
+        (_nodes, _leafValues, _roots, _treeDepths) = Compile(_trees);
         _normaliser = _trees.Length * PathLength.Average(maxSamples);
     }
 
@@ -144,6 +146,8 @@ public sealed class IsolationForestModel
             throw new ArgumentException($"Expected {FeatureCount} features, got {row.Length}.", nameof(row));
         }
 
+        ThrowIfNaN(row, nameof(row));
+
         if (Precision == InputPrecision.Rounded32Bit)
         {
             double[]? rented = null;
@@ -198,6 +202,7 @@ public sealed class IsolationForestModel
             throw new ArgumentException($"Expected {FeatureCount} features and room for {x.Rows} scores.", nameof(x));
         }
 
+        ThrowIfNaN(x.AsSpan(), nameof(x));
         var blocks = (x.Rows + RowBlock - 1) / RowBlock;
         if (maxDegreeOfParallelism == 1 || (long)x.Rows * _roots.Length < ParallelWorkThreshold || blocks == 1)
         {
@@ -228,15 +233,42 @@ public sealed class IsolationForestModel
         var depths = destination.AsSpan(start, count);
         depths.Clear();
 
-        // Tree-major within a block: one tree's nodes stay in L1 while 256 rows walk it. Each row still sums its
-        // trees in forest order, so the result is bit-identical to the row-at-a-time path.
-        var nodes = _nodes;
+        // Tree-major within a block: one tree's nodes stay in L1 while 256 rows walk it, four rows in lockstep so
+        // their independent load → compare → select chains overlap. Each row still sums its trees in forest order,
+        // so the result is bit-identical to the row-at-a-time path.
+        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
+        ref var leaves = ref MemoryMarshal.GetArrayDataReference(_leafValues);
+        ref var first = ref MemoryMarshal.GetReference(rows);
+        var f = FeatureCount;
         for (var t = 0; t < _roots.Length; t++)
         {
             var root = _roots[t];
-            for (var r = 0; r < count; r++)
+            var steps = _treeDepths[t];
+            var r = 0;
+            for (; r + 4 <= count; r += 4)
             {
-                depths[r] += Walk(nodes, root, rows.Slice(r * FeatureCount, FeatureCount));
+                ref var x0 = ref Unsafe.Add(ref first, r * f);
+                ref var x1 = ref Unsafe.Add(ref x0, f);
+                ref var x2 = ref Unsafe.Add(ref x1, f);
+                ref var x3 = ref Unsafe.Add(ref x2, f);
+                int i0 = root, i1 = root, i2 = root, i3 = root;
+                for (var d = 0; d < steps; d++)
+                {
+                    i0 = Step(ref nodes, i0, ref x0);
+                    i1 = Step(ref nodes, i1, ref x1);
+                    i2 = Step(ref nodes, i2, ref x2);
+                    i3 = Step(ref nodes, i3, ref x3);
+                }
+
+                depths[r] += Unsafe.Add(ref leaves, i0);
+                depths[r + 1] += Unsafe.Add(ref leaves, i1);
+                depths[r + 2] += Unsafe.Add(ref leaves, i2);
+                depths[r + 3] += Unsafe.Add(ref leaves, i3);
+            }
+
+            for (; r < count; r++)
+            {
+                depths[r] += Unsafe.Add(ref leaves, Walk(ref nodes, root, steps, ref Unsafe.Add(ref first, r * f)));
             }
         }
 
@@ -250,72 +282,93 @@ public sealed class IsolationForestModel
 
     private double SumPathLengths(ReadOnlySpan<double> row)
     {
-        var nodes = _nodes;
+        ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
+        ref var x = ref MemoryMarshal.GetReference(row);
         var sum = 0.0;
-        foreach (var root in _roots)
+        for (var t = 0; t < _roots.Length; t++)
         {
-            sum += Walk(nodes, root, row);
+            sum += _leafValues[Walk(ref nodes, _roots[t], _treeDepths[t], ref x)];
         }
 
         return sum;
     }
 
-    private static double Walk(Node[] nodes, int index, ReadOnlySpan<double> row)
+    /// <summary>Returns the index of the leaf <paramref name="row"/> reaches.</summary>
+    private static int Walk(ref Node nodes, int index, int steps, ref double row)
     {
-        ref var node = ref MemoryMarshal.GetArrayDataReference(nodes);
-        while (true)
+        for (var d = 0; d < steps; d++)
         {
-            var n = Unsafe.Add(ref node, index);
-            if (n.Feature < 0)
-            {
-                return n.Value;
-            }
-
-            index = row[n.Feature] <= n.Value ? index + 1 : n.Right;
+            index = Step(ref nodes, index, ref row);
         }
+
+        return index;
     }
 
     /// <summary>
-    /// Flattens the trees into one array of 16-byte nodes in depth-first order. A leaf stores its whole
-    /// contribution h(x) = depth + c(samples at the leaf) (scikit-learn's correction for leaves that stopped at the
-    /// depth limit), so scoring a tree is a loop of compares and one add.
+    /// One level down, without a branch: the comparison becomes 0 (left) or 1 (right) and is added to the index of
+    /// the left child, its sibling being stored next to it. Random split directions would mispredict half the time.
+    /// A leaf has threshold +∞ and points at itself, so every walk runs its tree's fixed depth and the loop branch is
+    /// predictable too. Feature indices were validated against the row length when the forest was built, and NaN
+    /// rows are rejected before walking, which is what makes the unchecked reads and the leaf trick safe.
     /// </summary>
-    private static (Node[] Nodes, int[] Roots) Compile(IsolationTree[] trees)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Step(ref Node nodes, int index, ref double row)
     {
-        var nodes = new Node[trees.Sum(t => t.NodeCount)];
+        ref var node = ref Unsafe.Add(ref nodes, index);
+        return node.Left + Unsafe.BitCast<bool, byte>(!(Unsafe.Add(ref row, node.Feature) <= node.Threshold));
+    }
+
+    /// <summary>
+    /// Flattens the trees into one array of 16-byte nodes, each split node's children stored side by side, so scoring
+    /// a tree is a fixed number of branch-free steps. A leaf's contribution h(x) = depth + c(samples at the leaf)
+    /// (scikit-learn's correction for leaves that stopped at the depth limit) is kept in a parallel array.
+    /// </summary>
+    private static (Node[] Nodes, double[] LeafValues, int[] Roots, int[] Depths) Compile(IsolationTree[] trees)
+    {
+        var count = trees.Sum(t => t.NodeCount);
+        var nodes = new Node[count];
+        var leafValues = new double[count];
         var roots = new int[trees.Length];
+        var depths = new int[trees.Length];
         var next = 0;
-        var stack = new Stack<(int Source, int Depth, int ParentSlot)>();
+        var stack = new Stack<(int Source, int Slot, int Depth)>();
         for (var t = 0; t < trees.Length; t++)
         {
             var tree = trees[t];
-            roots[t] = next;
-            stack.Push((0, 0, -1));
+            roots[t] = next++;
+            stack.Push((0, roots[t], 0));
             while (stack.Count > 0)
             {
-                var (source, depth, parentSlot) = stack.Pop();
-                var slot = next++;
-                if (parentSlot >= 0)
-                {
-                    nodes[parentSlot].Right = slot;
-                }
-
+                var (source, slot, depth) = stack.Pop();
                 if (tree.IsLeaf(source))
                 {
-                    nodes[slot] = new Node { Feature = -1, Value = depth + PathLength.Average(tree.NodeSamples[source]) };
+                    nodes[slot] = new Node { Threshold = double.PositiveInfinity, Feature = 0, Left = slot };
+                    leafValues[slot] = depth + PathLength.Average(tree.NodeSamples[source]);
+                    depths[t] = Math.Max(depths[t], depth);
                     continue;
                 }
 
-                nodes[slot] = new Node { Feature = tree.Features[source], Value = tree.Thresholds[source] };
-
-                // Right pushed first so the left child pops next and lands at slot + 1; it records where the
-                // right child lands by patching this node when popped.
-                stack.Push((tree.Right[source], depth + 1, slot));
-                stack.Push((tree.Left[source], depth + 1, -1));
+                var left = next;
+                next += 2;
+                nodes[slot] = new Node { Threshold = tree.Thresholds[source], Feature = tree.Features[source], Left = left };
+                stack.Push((tree.Right[source], left + 1, depth + 1));
+                stack.Push((tree.Left[source], left, depth + 1));
             }
         }
 
-        return (nodes, roots);
+        return (nodes, leafValues, roots, depths);
+    }
+
+    // scikit-learn refuses NaN input too; here it would also break the leaf trick in Step (NaN goes "right").
+    private static void ThrowIfNaN(ReadOnlySpan<double> values, string name)
+    {
+        foreach (var value in values)
+        {
+            if (double.IsNaN(value))
+            {
+                throw new ArgumentException("Features must not be NaN.", name);
+            }
+        }
     }
 
     private static void RoundToSingle(Span<double> values)
@@ -331,8 +384,8 @@ public sealed class IsolationForestModel
     [StructLayout(LayoutKind.Sequential)]
     private struct Node
     {
-        public double Value; // threshold, or the leaf's path length
-        public int Feature; // −1 for a leaf
-        public int Right;
+        public double Threshold; // +∞ for a leaf
+        public int Feature; // 0 for a leaf (any valid index)
+        public int Left; // the right child is Left + 1; a leaf's Left is itself
     }
 }
