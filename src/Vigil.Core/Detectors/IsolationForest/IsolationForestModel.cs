@@ -233,7 +233,7 @@ public sealed class IsolationForestModel
         var depths = destination.AsSpan(start, count);
         depths.Clear();
 
-        // Tree-major within a block: one tree's nodes stay in L1 while 256 rows walk it, four rows in lockstep so
+        // Tree-major within a block: one tree's nodes stay in L1 while 256 rows walk it, eight rows in lockstep so
         // their independent load → compare → select chains overlap. Each row still sums its trees in forest order,
         // so the result is bit-identical to the row-at-a-time path.
         ref var nodes = ref MemoryMarshal.GetArrayDataReference(_nodes);
@@ -245,25 +245,30 @@ public sealed class IsolationForestModel
             var root = _roots[t];
             var steps = _treeDepths[t];
             var r = 0;
-            for (; r + 4 <= count; r += 4)
+            for (; r + 8 <= count; r += 8)
             {
                 ref var x0 = ref Unsafe.Add(ref first, r * f);
-                ref var x1 = ref Unsafe.Add(ref x0, f);
-                ref var x2 = ref Unsafe.Add(ref x1, f);
-                ref var x3 = ref Unsafe.Add(ref x2, f);
-                int i0 = root, i1 = root, i2 = root, i3 = root;
+                int i0 = root, i1 = root, i2 = root, i3 = root, i4 = root, i5 = root, i6 = root, i7 = root;
                 for (var d = 0; d < steps; d++)
                 {
                     i0 = Step(ref nodes, i0, ref x0);
-                    i1 = Step(ref nodes, i1, ref x1);
-                    i2 = Step(ref nodes, i2, ref x2);
-                    i3 = Step(ref nodes, i3, ref x3);
+                    i1 = Step(ref nodes, i1, ref Unsafe.Add(ref x0, f));
+                    i2 = Step(ref nodes, i2, ref Unsafe.Add(ref x0, 2 * f));
+                    i3 = Step(ref nodes, i3, ref Unsafe.Add(ref x0, 3 * f));
+                    i4 = Step(ref nodes, i4, ref Unsafe.Add(ref x0, 4 * f));
+                    i5 = Step(ref nodes, i5, ref Unsafe.Add(ref x0, 5 * f));
+                    i6 = Step(ref nodes, i6, ref Unsafe.Add(ref x0, 6 * f));
+                    i7 = Step(ref nodes, i7, ref Unsafe.Add(ref x0, 7 * f));
                 }
 
                 depths[r] += Unsafe.Add(ref leaves, i0);
                 depths[r + 1] += Unsafe.Add(ref leaves, i1);
                 depths[r + 2] += Unsafe.Add(ref leaves, i2);
                 depths[r + 3] += Unsafe.Add(ref leaves, i3);
+                depths[r + 4] += Unsafe.Add(ref leaves, i4);
+                depths[r + 5] += Unsafe.Add(ref leaves, i5);
+                depths[r + 6] += Unsafe.Add(ref leaves, i6);
+                depths[r + 7] += Unsafe.Add(ref leaves, i7);
             }
 
             for (; r < count; r++)
