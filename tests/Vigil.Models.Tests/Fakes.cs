@@ -35,8 +35,16 @@ internal sealed class FakeMetricSource : IMetricSource
     /// <summary>Instances for which the named query returns nothing.</summary>
     public Dictionary<string, string> Missing { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>When set, every request fails with it (a Prometheus outage).</summary>
+    public MetricSourceException? Failure { get; set; }
+
     public Task<SeriesBatch> QueryRangeAsync(string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken)
     {
+        if (Failure is not null)
+        {
+            return Task.FromException<SeriesBatch>(Failure);
+        }
+
         var builder = new SeriesBatch.Builder();
         var points = 0;
         foreach (var instance in Instances)
