@@ -19,7 +19,7 @@ public sealed class ShadowEvaluator
     private readonly PromotionPolicy _policy;
     private readonly ShadowOptions _options;
     private readonly TimeProvider _time;
-    private readonly IReadOnlyList<IncidentWindow> _incidents;
+    private readonly IncidentWindow[] _incidents; // an array: a foreach over the interface would allocate per point
     private readonly ModelStats _activeStats = new();
     private readonly ModelStats _candidateStats = new();
     private int _concluded;
@@ -36,7 +36,7 @@ public sealed class ShadowEvaluator
         _policy = policy;
         _options = options;
         _time = time;
-        _incidents = incidents ?? [];
+        _incidents = [.. incidents ?? []];
         Active = provider.Get(name);
         Candidate = provider.Store.LoadCandidate(name).Model;
         if (!Candidate.FeatureNames.SequenceEqual(Active.Current.FeatureNames, StringComparer.Ordinal))
@@ -64,9 +64,9 @@ public sealed class ShadowEvaluator
         var active = Active.Current.Score(features);
         var candidate = Candidate.Score(features);
         var labelled = false;
-        foreach (var incident in _incidents)
+        for (var i = 0; i < _incidents.Length && !labelled; i++)
         {
-            labelled |= incident.Contains(entity, timestampMs);
+            labelled = _incidents[i].Contains(entity, timestampMs);
         }
 
         if (active.Kind == VerdictKind.Scored)
@@ -80,7 +80,7 @@ public sealed class ShadowEvaluator
 
     /// <summary>The comparison so far (for a status page); does not decide anything.</summary>
     public ValidationComparison Snapshot()
-        => new(_candidateStats.Report(_incidents.Count > 0), _activeStats.Report(_incidents.Count > 0));
+        => new(_candidateStats.Report(_incidents.Length > 0), _activeStats.Report(_incidents.Length > 0));
 
     /// <summary>
     /// Decides once the period is over: promotes the candidate through the provider (running series switch on their

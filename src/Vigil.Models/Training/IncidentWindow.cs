@@ -16,7 +16,7 @@ public sealed record IncidentWindow(DateTimeOffset From, DateTimeOffset To, Labe
             return false;
         }
 
-        foreach (var label in Entity)
+        foreach (var label in Entity.AsSpan())
         {
             if (!string.Equals(entity.Get(label.Name), label.Value, StringComparison.Ordinal))
             {
