@@ -1,7 +1,6 @@
 using System.Globalization;
 using Vigil.Core.Detectors.IsolationForest;
 using Vigil.Core.Features;
-using Vigil.Core.Series;
 using Vigil.Core.Sources;
 using Vigil.Models.Files;
 using Vigil.Models.Store;
@@ -64,19 +63,17 @@ public sealed class Trainer
 
         var started = _time.GetTimestamp();
 
-        // 1. History, query by query, chunk by chunk (Prometheus caps points per series per request).
-        var chunks = RangeChunker.Split(from, to, spec.Step, _options.MaxPointsPerSeries);
-        var totalRequests = chunks.Count * spec.Features.Count;
-        var done = 0;
-        var batches = new List<SeriesBatch>(spec.Features.Count);
-        foreach (var feature in spec.Features)
-        {
-            batches.Add(await HistoryFetcher.FetchAsync(_source, feature.Query, chunks, spec.Step,
-                () => progress?.Report(new TrainingProgress(TrainingStage.Fetching, ++done, totalRequests, feature.Name)), cancellationToken).ConfigureAwait(false));
-        }
+        // 1. History, query by query, chunk by chunk (Prometheus caps points per series per request), joined into rows.
+        var joined = await new FeatureFetcher(_source, _options.MaxPointsPerSeries).FetchAsync(
+            spec.Features,
+            spec.JoinLabels,
+            from,
+            to,
+            spec.Step,
+            (done, total, name) => progress?.Report(new TrainingProgress(TrainingStage.Fetching, done, total, name)),
+            cancellationToken).ConfigureAwait(false);
 
-        // 2. Rows, then the time split: the held-out tail is the most recent part, as live data will be.
-        var joined = new FeatureJoiner(spec.JoinLabels).Join(batches);
+        // 2. The time split: the held-out tail is the most recent part, as live data will be.
         var cutoff = from + ((to - from) * (1 - _options.HoldoutFraction));
         var (train, holdout) = joined.SplitAt(cutoff.ToUnixTimeMilliseconds());
         if (train.Rows.Rows < _options.MinTrainingRows)
