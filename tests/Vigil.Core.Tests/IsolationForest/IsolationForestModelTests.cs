@@ -222,6 +222,16 @@ public sealed class IsolationForestModelTests
         Assert.Equal(forest.ScoreSample([1e300, 1.0]), forest.ScoreSample([double.PositiveInfinity, 1.0]));
     }
 
+    [Fact]
+    public void ScoreSample_FittedOnOneRow_IsMinusHalfLikeSklearn()
+    {
+        // IsolationForest().fit([[1, 2]]).score_samples([[1, 2], [5, 5]]) == [-0.5, -0.5] in scikit-learn 1.2.
+        var forest = IsolationForestModel.Fit(FeatureMatrix.FromRows([[1.0, 2.0]]), new IsolationForestOptions());
+
+        Assert.Equal(-0.5, forest.ScoreSample([1.0, 2.0]));
+        Assert.Equal([-0.5, -0.5], forest.ScoreSamples(FeatureMatrix.FromRows([[1.0, 2.0], [5.0, 5.0]])));
+    }
+
     private static int MaxDepth(IsolationTree tree, int node)
         => tree.IsLeaf(node) ? 0 : 1 + Math.Max(MaxDepth(tree, tree.Left[node]), MaxDepth(tree, tree.Right[node]));
 }

@@ -19,6 +19,9 @@ public sealed class IsolationForestModel
     private const int RowBlock = 256;
     private const int StackFeatureLimit = 128;
 
+    // Fitted on one row, c(ψ) = 0 and scikit-learn divides with out=1 where the denominator is 0: −2^(−1).
+    private const double SingleSampleScore = -0.5;
+
     private readonly IsolationTree[] _trees;
     private readonly Node[] _nodes; // every tree; siblings adjacent (right = left + 1)
     private readonly double[] _leafValues; // h(x) of the leaf at the same index; unused for split nodes
@@ -165,10 +168,10 @@ public sealed class IsolationForestModel
                 ArrayPool<double>.Shared.Return(rented);
             }
 
-            return _normaliser == 0 ? -1.0 : score;
+            return _normaliser == 0 ? SingleSampleScore : score;
         }
 
-        return _normaliser == 0 ? -1.0 : -Math.Pow(2, -SumPathLengths(row) / _normaliser);
+        return _normaliser == 0 ? SingleSampleScore : -Math.Pow(2, -SumPathLengths(row) / _normaliser);
     }
 
     public double DecisionFunction(ReadOnlySpan<double> row) => ScoreSample(row) - Offset;
@@ -279,7 +282,7 @@ public sealed class IsolationForestModel
 
         for (var r = 0; r < count; r++)
         {
-            depths[r] = _normaliser == 0 ? -1.0 : -Math.Pow(2, -depths[r] / _normaliser);
+            depths[r] = _normaliser == 0 ? SingleSampleScore : -Math.Pow(2, -depths[r] / _normaliser);
         }
 
         ArrayPool<double>.Shared.Return(rented);
