@@ -14,6 +14,9 @@ public enum LifecycleEventKind
     Discarded = 2,
 
     TrainingFailed = 3,
+
+    /// <summary>The policy accepted the candidate but it could not be activated (e.g. the file went bad); the active model stays.</summary>
+    PromotionFailed = 4,
 }
 
 /// <summary>What one <see cref="ModelLifecycle.TickAsync"/> did, for the host's log line and metrics.</summary>

@@ -60,7 +60,17 @@ public sealed class ModelLifecycle
     {
         if (Shadow is { } shadow)
         {
-            var outcome = shadow.ConcludeIfDue();
+            ShadowOutcome? outcome;
+            try
+            {
+                outcome = shadow.ConcludeIfDue();
+            }
+            catch (ModelFileException ex)
+            {
+                Volatile.Write(ref _shadow, null);
+                return PromotionFailed(shadow.Candidate.Version, ex);
+            }
+
             if (outcome is null)
             {
                 return null;
@@ -105,13 +115,20 @@ public sealed class ModelLifecycle
         // No comparable active model to shadow against (first model, or features changed), or shadowing is off:
         // decide on the held-out validation now.
         var decision = _policy.Decide(result.Validation);
-        if (decision.Promote)
+        try
         {
-            _provider.Promote(Name);
+            if (decision.Promote)
+            {
+                _provider.Promote(Name);
+            }
+            else
+            {
+                _provider.Store.DiscardCandidate(Name);
+            }
         }
-        else
+        catch (ModelFileException ex)
         {
-            _provider.Store.DiscardCandidate(Name);
+            return PromotionFailed(version, ex);
         }
 
         return Decided(decision, version, result);
@@ -123,6 +140,13 @@ public sealed class ModelLifecycle
         var file = _provider.Rollback(Name, version);
         Update(s => WithActive(s with { Rollbacks = s.Rollbacks + 1 }));
         return file;
+    }
+
+    private LifecycleEvent PromotionFailed(string candidateVersion, ModelFileException ex)
+    {
+        // The store verified the file before touching the active model, so the active one is intact.
+        Update(s => s with { Shadowing = false, TrainingFailures = s.TrainingFailures + 1 });
+        return new LifecycleEvent(LifecycleEventKind.PromotionFailed, Name, candidateVersion, null, null, ex.Message);
     }
 
     private LifecycleEvent Decided(PromotionDecision decision, string candidateVersion, TrainingResult? training)

@@ -78,6 +78,32 @@ public sealed class ModelLifecycleTests
     }
 
     [Fact]
+    public async Task TickAsync_CandidateCorruptedDuringShadow_PromotionFailsActiveKept()
+    {
+        using var dir = new TempDirectory();
+        var (sut, provider, _, time) = CreateSut(dir);
+        await sut.TickAsync(CancellationToken.None);
+        var first = provider.Get("checkout").Current.Version;
+        time.Advance(TimeSpan.FromHours(24));
+        await sut.TickAsync(CancellationToken.None);
+        var x = new[] { 50.0, 100.0, 5.0 };
+        for (var i = 0; i < 200; i++)
+        {
+            sut.Shadow!.Observe(Core.Series.Labels.Empty, i * 60_000L, x);
+        }
+
+        var path = provider.Store.CandidatePath("checkout");
+        File.WriteAllBytes(path, File.ReadAllBytes(path)[..^10]);
+        time.Advance(TimeSpan.FromHours(24));
+        var e = await sut.TickAsync(CancellationToken.None);
+
+        Assert.Equal(LifecycleEventKind.PromotionFailed, e!.Kind);
+        Assert.Contains("truncated", e.Error, StringComparison.Ordinal);
+        Assert.Equal(first, provider.Get("checkout").Current.Version);
+        Assert.Null(sut.Shadow);
+    }
+
+    [Fact]
     public async Task TickAsync_SourceDown_CountsFailureAndBacksOff()
     {
         using var dir = new TempDirectory();
