@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.AspNetCore.Builder;
 using Vigil.Configuration;
 using Vigil.Core.Detection;
 using Vigil.Hosting;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Vigil.Core.Detection;
+using Vigil.Replay;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -295,7 +296,7 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
             var step = y.Duration(map, path, "step", TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
             var delay = y.Duration(map, path, "delay", TimeSpan.Zero, TimeSpan.FromDays(1)) ?? TimeSpan.Zero;
             var detector = ReadDetector(y, map, path, errors);
-            IReadOnlySet<string>? labels = null;
+            HashSet<string>? labels = null;
             if (y.Sequence(map, path, "labels") is { } labelSeq)
             {
                 labels = labelSeq.Children.OfType<YamlScalarNode>().Select(n => n.Value ?? string.Empty).ToHashSet(StringComparer.Ordinal);

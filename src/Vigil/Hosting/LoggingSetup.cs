@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Vigil.Configuration;
 
 namespace Vigil.Hosting;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Logging;
 using Vigil.Configuration;
 using Vigil.Core.Detection;
 using Vigil.Core.Series;
@@ -252,7 +250,7 @@ public sealed class JobRunner
         _logger.Warmed(_job.Name, history.SeriesCount, fed);
     }
 
-    /// <param name="warmBeforeMs">Points strictly before this are warm-up: learned, not exported nor counted.</param>
+    // warmBeforeMs: points strictly before it are warm-up: learned, neither exported nor counted.
     private CycleResult Score(SeriesBatch batch, List<(int Index, SeriesState State)> states, long warmBeforeMs)
     {
         var width = batch.FeatureCount;

@@ -44,7 +44,7 @@ public sealed class JobRunnerTests
         Assert.Equal(1, result.Points); // history is warm-up: only the newest point is a prediction
         var text = MetricsText.Render(_registry);
         Assert.Equal(1, MetricsText.Value(text, "vigil_predictions_total{job=\"cpu\"}"));
-        var score = MetricsText.Value(text, "vigil_anomaly_score{job=\"cpu\",exported_job=\"node\",instance=\"a\"}");
+        var score = MetricsText.Value(text, "vigil_anomaly_score{exported_job=\"node\",instance=\"a\",job=\"cpu\"}");
         Assert.NotNull(score);
         Assert.InRange(score!.Value, 0, 1);
         Assert.NotNull(MetricsText.Value(text, "vigil_last_successful_run_timestamp_seconds{job=\"cpu\"}"));
@@ -132,8 +132,8 @@ public sealed class JobRunnerTests
         Assert.Equal(3, _metrics.InvalidSamples.WithLabels("cpu").Value);
         Assert.Equal(2, result.Points); // node a only
         var text = MetricsText.Render(_registry);
-        Assert.Null(MetricsText.Value(text, "vigil_anomaly_score{job=\"cpu\",exported_job=\"node\",instance=\"b\"}"));
-        Assert.NotNull(MetricsText.Value(text, "vigil_anomaly_score{job=\"cpu\",exported_job=\"node\",instance=\"a\"}"));
+        Assert.Null(MetricsText.Value(text, "vigil_anomaly_score{exported_job=\"node\",instance=\"b\",job=\"cpu\"}"));
+        Assert.NotNull(MetricsText.Value(text, "vigil_anomaly_score{exported_job=\"node\",instance=\"a\",job=\"cpu\"}"));
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class JobRunnerTests
         Assert.Equal(0, normal.Anomalies);
         Assert.Equal(1, spike.Anomalies);
         var text = MetricsText.Render(_registry);
-        Assert.True(MetricsText.Value(text, "vigil_anomaly_score{job=\"cpu\",exported_job=\"node\",instance=\"a\"}") > 1);
+        Assert.True(MetricsText.Value(text, "vigil_anomaly_score{exported_job=\"node\",instance=\"a\",job=\"cpu\"}") > 1);
         Assert.Equal(1, _metrics.Anomalies.WithLabels("cpu").Value);
     }
 
@@ -167,7 +167,7 @@ public sealed class JobRunnerTests
         var history = _input.Requests[2];
         Assert.Equal((Start - (Step * 19), Start), (history.Start, history.End));
         var text = MetricsText.Render(_registry);
-        Assert.NotNull(MetricsText.Value(text, "vigil_anomaly_score{job=\"cpu\",exported_job=\"node\",instance=\"b\"}"));
+        Assert.NotNull(MetricsText.Value(text, "vigil_anomaly_score{exported_job=\"node\",instance=\"b\",job=\"cpu\"}"));
     }
 
     [Fact]
