@@ -100,7 +100,7 @@ public sealed class JobRunner
     {
         var started = _wallClock.GetTimestamp();
         Volatile.Write(ref _inProgress, 1);
-        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["job"] = _job.Name, ["cycle_id"] = ++_cycleId });
+        using var scope = _logger.BeginScope(new CycleScope(_job.Name, ++_cycleId));
         try
         {
             var result = await RunCoreAsync(cancellationToken);
