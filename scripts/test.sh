@@ -6,8 +6,10 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-test-deps.sh
 dotnet build Vigil.slnx -c Release --nologo -v quiet
-dotnet test Vigil.slnx -c Release --no-build --nologo -v quiet --logger "console;verbosity=normal" 2>&1 | tee /tmp/vigil-test.log | grep -vE '^\s+Passed ' || true
+set +e
+dotnet test Vigil.slnx -c Release --no-build --nologo -v quiet --logger "console;verbosity=normal" 2>&1 | tee /tmp/vigil-test.log | grep -vE '^\s+Passed '
 status=${PIPESTATUS[0]}
+set -e
 
 # One summary line CI can read, summed over every test assembly.
 awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
