@@ -20,6 +20,7 @@ public sealed class ProcessMetricsCollectorTests
         if (OperatingSystem.IsLinux())
         {
             Assert.True(Value("process_open_fds") > 0);
+            Assert.True(Value("process_max_fds") >= Value("process_open_fds"));
         }
     }
 
@@ -42,5 +43,22 @@ public sealed class ProcessMetricsCollectorTests
         }
 
         Assert.Equal(typed.Count, lines.Count(l => l.StartsWith("# HELP ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void TryParseMaxFds_LinuxLimitsFile_ReturnsSoftLimit()
+    {
+        const string limits = "Limit                     Soft Limit           Hard Limit           Units     \n"
+            + "Max processes             63471                63471                processes \n"
+            + "Max open files            1024                 524288               files     \n";
+
+        Assert.True(ProcessMetricsCollector.TryParseMaxFds(limits, out var maxFds));
+        Assert.Equal(1024, maxFds);
+    }
+
+    [Fact]
+    public void TryParseMaxFds_Unlimited_ReturnsFalse()
+    {
+        Assert.False(ProcessMetricsCollector.TryParseMaxFds("Max open files            unlimited            unlimited            files\n", out _));
     }
 }
