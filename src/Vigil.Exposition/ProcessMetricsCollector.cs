@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Vigil.Exposition;
 
@@ -9,6 +10,7 @@ namespace Vigil.Exposition;
 public sealed class ProcessMetricsCollector : IMetricCollector
 {
     private const string FdDirectory = "/proc/self/fd";
+    private const string LimitsFile = "/proc/self/limits";
 
     private readonly double _startTimeSeconds;
 
@@ -33,6 +35,11 @@ public sealed class ProcessMetricsCollector : IMetricCollector
             Write(writer, "process_open_fds", "Number of open file descriptors.", MetricType.Gauge, openFds);
         }
 
+        if (TryReadMaxFds(out var maxFds))
+        {
+            Write(writer, "process_max_fds", "Maximum number of open file descriptors.", MetricType.Gauge, maxFds);
+        }
+
         Write(writer, "process_threads", "Number of OS threads in the process.", MetricType.Gauge, process.Threads.Count);
 
         writer.WriteHeader("dotnet_gc_collections_total", "Number of garbage collections per generation.", MetricType.Counter);
@@ -52,6 +59,46 @@ public sealed class ProcessMetricsCollector : IMetricCollector
     {
         writer.WriteHeader(name, help, type);
         writer.WriteSample(name, ReadOnlySpan<byte>.Empty, value);
+    }
+
+    /// <summary>Soft limit from the "Max open files" row of /proc/self/limits, as the Go client reports it.</summary>
+    internal static bool TryParseMaxFds(string limits, out double maxFds)
+    {
+        maxFds = 0;
+        foreach (var line in limits.Split('\n'))
+        {
+            if (line.StartsWith("Max open files", StringComparison.Ordinal))
+            {
+                var fields = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                // "unlimited" fails to parse: leave the metric out rather than invent a number.
+                if (fields.Length == 0 || !long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var soft))
+                {
+                    return false;
+                }
+
+                maxFds = soft;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TryReadMaxFds(out double maxFds)
+    {
+        maxFds = 0;
+        try
+        {
+            return File.Exists(LimitsFile) && TryParseMaxFds(File.ReadAllText(LimitsFile), out maxFds);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static bool TryCountOpenFds(out int count)

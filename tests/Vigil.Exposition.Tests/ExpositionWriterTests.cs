@@ -120,13 +120,20 @@ public sealed class ExpositionWriterTests
         var writer = new ExpositionWriter(buffer);
         var block = ExpositionWriter.FormatLabelBlock([new Label("series", "abc")]);
         const string name = "vigil_anomaly_score";
+        Label[] labels = [new("series", "a\"b\nc"), new("job", "東京")];
+
+        // Warm up every overload first: type initializers (escape tables) and tiered JIT allocate once.
         writer.WriteSample(name, block, 0.5);
+        writer.WriteSample(name, labels.AsSpan(), 0.5);
+        writer.WriteSample(name, block, "le", "0.25", 1);
         buffer.ResetWrittenCount();
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1000; i++)
         {
             writer.WriteSample(name, block, i * 0.37);
+            writer.WriteSample(name, labels.AsSpan(), i * 0.37);
+            writer.WriteSample(name, block, "le", "0.25", i);
         }
 
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
