@@ -81,7 +81,7 @@ internal static class DetectCommand
                 DateTimeOffset.FromUnixTimeMilliseconds(data.TimestampsMs[i]).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 Format(data.Values[i]),
                 Format(v.Expected),
-                $"[{Format(v.Lower)}, {Format(v.Upper)}]",
+                Markup.Escape($"[{Format(v.Lower)}, {Format(v.Upper)}]"),
                 v.Score.ToString("F2", CultureInfo.InvariantCulture));
         }
 
