@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -58,11 +59,21 @@ internal sealed class FakePrometheusServer : IAsyncDisposable
 
     public int RequestCount => _requests.Count;
 
-    public static async Task<FakePrometheusServer> StartAsync(params CannedResponse[] script)
+    public static Task<FakePrometheusServer> StartAsync(params CannedResponse[] script) => StartAsync(serverCertificate: null, script);
+
+    /// <summary>Starts the server, over https with <paramref name="serverCertificate"/> when given.</summary>
+    public static async Task<FakePrometheusServer> StartAsync(X509Certificate2? serverCertificate, params CannedResponse[] script)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (serverCertificate is not null)
+            {
+                listen.UseHttps(serverCertificate);
+            }
+        }));
         var app = builder.Build();
         var server = new FakePrometheusServer(app);
         foreach (var response in script)
