@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using Vigil.Core.Detection;
 using Vigil.Core.Series;
 using Vigil.Exposition;
 
@@ -18,15 +20,32 @@ public sealed class ScoreStore : IMetricCollector
 
     private readonly ConcurrentDictionary<(string Job, Labels Labels), ScoreEntry> _entries = new();
 
+    // Rendering walks an array snapshot, rebuilt only after series come or go: enumerating a
+    // ConcurrentDictionary of 100k entries four times per scrape costs more than writing the lines.
+    private Snapshot? _snapshot;
+    private long _version;
+
     public int Count => _entries.Count;
 
     public ScoreEntry GetOrAdd(string job, Labels seriesLabels)
-        => _entries.GetOrAdd((job, seriesLabels), static key => new ScoreEntry(key.Job, key.Labels, ExpositionWriter.FormatLabelBlock(ExportLabels(key.Job, key.Labels).AsSpan())));
+    {
+        if (_entries.TryGetValue((job, seriesLabels), out var existing))
+        {
+            return existing;
+        }
+
+        var entry = _entries.GetOrAdd((job, seriesLabels), static key => new ScoreEntry(key.Job, key.Labels, ExpositionWriter.FormatLabelBlock(ExportLabels(key.Job, key.Labels).AsSpan())));
+        Interlocked.Increment(ref _version);
+        return entry;
+    }
 
     public void Remove(ScoreEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        _entries.TryRemove((entry.Job, entry.SeriesLabels), out _);
+        if (_entries.TryRemove((entry.Job, entry.SeriesLabels), out _))
+        {
+            Interlocked.Increment(ref _version);
+        }
     }
 
     public IEnumerable<ScoreEntry> Entries => _entries.Values;
@@ -56,21 +75,75 @@ public sealed class ScoreStore : IMetricCollector
     public void Collect(ExpositionWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        Write(writer, ScoreMetric, "Anomaly score per series: 0 at the expected value, 1 at the band edge, above 1 anomalous.", static v => v.Score);
-        Write(writer, ExpectedMetric, "Value the detector expected for the series' latest point.", static v => v.Expected);
-        Write(writer, LowerMetric, "Lower edge of the expected band for the series' latest point.", static v => v.Lower);
-        Write(writer, UpperMetric, "Upper edge of the expected band for the series' latest point.", static v => v.Upper);
-    }
+        var entries = CurrentSnapshot();
 
-    private void Write(ExpositionWriter writer, string name, string help, Func<Core.Detection.Verdict, double> select)
-    {
-        writer.WriteHeader(name, help, MetricType.Gauge);
-        foreach (var entry in _entries.Values)
+        // Read each verdict once so the four families of a series agree with each other within one scrape.
+        var verdicts = ArrayPool<Verdict>.Shared.Rent(entries.Length);
+        var scored = ArrayPool<ScoreEntry?>.Shared.Rent(entries.Length);
+        try
         {
-            if (entry.TryRead(out var verdict))
+            for (var i = 0; i < entries.Length; i++)
             {
-                writer.WriteSample(name, entry.LabelBlock, select(verdict));
+                scored[i] = entries[i].TryRead(out verdicts[i]) ? entries[i] : null;
+            }
+
+            var n = entries.Length;
+            writer.WriteHeader(ScoreMetric, "Anomaly score per series: 0 at the expected value, 1 at the band edge, above 1 anomalous.", MetricType.Gauge);
+            for (var i = 0; i < n; i++)
+            {
+                if (scored[i] is { } entry)
+                {
+                    writer.WriteSample(ScoreMetric, entry.LabelBlock, verdicts[i].Score);
+                }
+            }
+
+            writer.WriteHeader(ExpectedMetric, "Value the detector expected for the series' latest point.", MetricType.Gauge);
+            for (var i = 0; i < n; i++)
+            {
+                if (scored[i] is { } entry)
+                {
+                    writer.WriteSample(ExpectedMetric, entry.LabelBlock, verdicts[i].Expected);
+                }
+            }
+
+            writer.WriteHeader(LowerMetric, "Lower edge of the expected band for the series' latest point.", MetricType.Gauge);
+            for (var i = 0; i < n; i++)
+            {
+                if (scored[i] is { } entry)
+                {
+                    writer.WriteSample(LowerMetric, entry.LabelBlock, verdicts[i].Lower);
+                }
+            }
+
+            writer.WriteHeader(UpperMetric, "Upper edge of the expected band for the series' latest point.", MetricType.Gauge);
+            for (var i = 0; i < n; i++)
+            {
+                if (scored[i] is { } entry)
+                {
+                    writer.WriteSample(UpperMetric, entry.LabelBlock, verdicts[i].Upper);
+                }
             }
         }
+        finally
+        {
+            ArrayPool<Verdict>.Shared.Return(verdicts);
+            ArrayPool<ScoreEntry?>.Shared.Return(scored, clearArray: true);
+        }
     }
+
+    private ScoreEntry[] CurrentSnapshot()
+    {
+        // The version is read before the copy: a series added meanwhile bumps it, so the next scrape rebuilds.
+        var version = Interlocked.Read(ref _version);
+        var snapshot = Volatile.Read(ref _snapshot);
+        if (snapshot is null || snapshot.Version != version)
+        {
+            snapshot = new Snapshot(_entries.Values.ToArray(), version);
+            Volatile.Write(ref _snapshot, snapshot);
+        }
+
+        return snapshot.Entries;
+    }
+
+    private sealed record Snapshot(ScoreEntry[] Entries, long Version);
 }
