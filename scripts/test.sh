@@ -12,6 +12,7 @@ status=${PIPESTATUS[0]}
 set -e
 
 # One summary line CI can read, summed over every test assembly.
-awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+awk '/^[[:space:]]*Passed: [0-9]+[[:space:]]*$/ { p += $2 } /^[[:space:]]*Failed: [0-9]+[[:space:]]*$/ { f += $2 } /^[[:space:]]*Skipped: [0-9]+[[:space:]]*$/ { s += $2 }
+     /^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' /tmp/vigil-test.log
 exit "$status"
