@@ -1,3 +1,4 @@
+using Vigil.Core.Detectors.Auto;
 using Vigil.Core.Detectors.Ewma;
 using Vigil.Core.Detectors.HoltWinters;
 using Vigil.Core.Detectors.Robust;
@@ -28,6 +29,7 @@ public sealed class DetectorRegistry
         new EwmaDetectorFactory(),
         new SeasonalDetectorFactory(),
         new HoltWintersDetectorFactory(),
+        new AutoDetectorFactory(),
     ]);
 
     public IEnumerable<string> Types => _factories.Keys.Order(StringComparer.Ordinal);

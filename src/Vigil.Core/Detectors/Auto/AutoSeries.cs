@@ -1,0 +1,250 @@
+using Vigil.Core.Detection;
+using Vigil.Core.Detectors.HoltWinters;
+using Vigil.Core.Detectors.Robust;
+
+namespace Vigil.Core.Detectors.Auto;
+
+internal sealed class AutoSeries : ISerializableSeriesDetector
+{
+    private const byte Version = 1;
+    private const double MadToSigma = 1.4826;
+
+    private readonly AutoOptions _o;
+    private readonly SortedWindow _local;
+    private readonly double[] _short;
+    private double[]? _fitBuffer;
+    private int _fitCount;
+    private HoltWintersModel _hw;
+    private bool _hwReady;
+    private long _count;
+    private double _min = double.PositiveInfinity;
+    private double _max = double.NegativeInfinity;
+    private int _shortHead;
+    private int _shortCount;
+    private double _shortSum;
+    private double _longMean;
+    private double _longVar;
+    private long _longCount;
+    private int _rest;
+    private double _peak;
+    private double[] _history = [];
+    private int _historyHead;
+    private long _historyCount;
+    private double _naiveMeanAbs;
+
+    public AutoSeries(AutoOptions options)
+    {
+        _o = options;
+        _local = new SortedWindow(options.LocalWindow);
+        _short = new double[options.ShortWindow];
+        _fitBuffer = new double[options.FitPoints];
+    }
+
+    public Verdict Observe(long timestampMs, ReadOnlySpan<double> features)
+    {
+        var x = features[0];
+        if (!double.IsFinite(x))
+        {
+            if (_hwReady)
+            {
+                _hw.Skip();
+            }
+
+            return Verdict.Invalid;
+        }
+
+        var range = _max - _min;
+        var floor = _count > 1 ? Math.Max(_o.RangeFloor * range, 1e-12 * Math.Max(Math.Abs(_max), Math.Abs(_min))) : 0;
+        Verdict verdict;
+        if (_count < _o.MinPoints)
+        {
+            verdict = _local.Count > 0 ? Verdict.Warmup(_local.Median()) : Verdict.Warmup();
+            Learn(x, 0, double.PositiveInfinity);
+            return verdict;
+        }
+
+        // Component 1: local robust z against the last LocalWindow points.
+        var median = _local.Median();
+        var localSigma = Math.Max(MadToSigma * _local.Mad(median), floor);
+        var zLocal = Z(x - median, localSigma);
+
+        // Component 2: Holt-Winters residual z (level, trend, detected season).
+        var expected = median;
+        var sigma = localSigma;
+        var z = zLocal;
+        double hwSigma = 0;
+        if (_hwReady)
+        {
+            var forecast = _hw.Forecast;
+            hwSigma = Math.Max(_hw.Sigma, floor);
+            var zSeasonal = Z(x - forecast, hwSigma);
+            expected = forecast;
+            sigma = hwSigma;
+            z = Math.Max(z, zSeasonal);
+            if (_history.Length > 0 && _historyCount >= _history.Length && _o.SeasonDepth > 0)
+            {
+                // Component 3: seasonal-naive context. A value close to one seen at the same phase of an earlier
+                // season (± SeasonSlack points) is not surprising, however far it is from the local window:
+                // daily batch jobs and recurring spikes stop alerting once they have happened once.
+                var season = _hw.SeasonValues.Length;
+                var closest = 0.0;
+                for (var k = 1; k <= _o.SeasonDepth; k++)
+                {
+                    var closestInSeason = double.PositiveInfinity;
+                    for (var j = -_o.SeasonSlack; j <= Math.Min(_o.SeasonSlack, season - 1); j++)
+                    {
+                        var back = (k * season) - j; // points ago
+                        var idx = _historyHead - back;
+                        if (idx < 0)
+                        {
+                            idx += _history.Length;
+                        }
+
+                        closestInSeason = Math.Min(closestInSeason, Math.Abs(x - _history[idx]));
+                    }
+
+                    // Normal only if every one of the last SeasonDepth seasons had a similar value here.
+                    closest = Math.Max(closest, closestInSeason);
+                }
+
+                var naiveSigma = Math.Max(HoltWintersModel.MeanAbsToSigma * _naiveMeanAbs, floor);
+                var zNaive = Z(closest, naiveSigma);
+                _naiveMeanAbs += 0.01 * (Math.Min(closest, _o.BandK * naiveSigma) - _naiveMeanAbs);
+                z = Math.Min(z, zNaive);
+            }
+        }
+
+        // Likelihood stage: how unusual is the recent surprise against this series' own history of surprise.
+        var capped = Math.Min(z, _o.ZCap);
+        var avg = (_shortSum + capped - (_shortCount == _short.Length ? _short[_shortHead] : 0)) / Math.Min(_shortCount + 1, _short.Length);
+        double score;
+        if (_o.Mode == 1)
+        {
+            // Surprise relative to the decaying peak of this series' own past surprise.
+            score = _longCount > 0 ? avg / (_o.Threshold * Math.Max(_peak, _o.PeakFloor)) : 0;
+        }
+        else
+        {
+            var std = Math.Sqrt(_longVar) + 1e-9;
+            var u = _longCount > 0 ? (avg - _longMean) / std : 0;
+            score = Math.Max(0, u) / _o.Threshold;
+        }
+
+        // Component 3: a new all-time extreme beyond the tolerance.
+        if (_o.NoveltyScore > 0 && _count >= _o.NoveltyMinPoints && range > 0)
+        {
+            var beyond = Math.Max(x - _max, _min - x) / range;
+            if (beyond > _o.NoveltyTolerance)
+            {
+                score = Math.Max(score, _o.NoveltyScore);
+            }
+        }
+
+        if (_o.Gate > 0 && sigma > 0)
+        {
+            score *= Math.Min(1, Math.Abs(x - expected) / (_o.Gate * sigma));
+        }
+        else if (x == expected)
+        {
+            score = 0;
+        }
+
+        if (_rest > 0)
+        {
+            score *= _o.RestFactor;
+            _rest--;
+        }
+        else if (score > 1)
+        {
+            _rest = _o.RestPoints;
+        }
+
+        var halfWidth = _o.BandK * sigma;
+        verdict = new Verdict(Math.Min(score, ScoreMath.MaxScore), expected, expected - halfWidth, expected + halfWidth, VerdictKind.Scored);
+        LearnSurprise(capped, avg);
+        Learn(x, hwSigma, _o.BandK * hwSigma);
+        return verdict;
+    }
+
+    private static double Z(double deviation, double sigma)
+        => sigma > 0 ? Math.Abs(deviation) / sigma : deviation == 0 ? 0 : double.PositiveInfinity;
+
+    private void LearnSurprise(double capped, double avg)
+    {
+        if (_shortCount == _short.Length)
+        {
+            _shortSum -= _short[_shortHead];
+        }
+        else
+        {
+            _shortCount++;
+        }
+
+        _short[_shortHead] = capped;
+        _shortSum += capped;
+        _shortHead = _shortHead + 1 == _short.Length ? 0 : _shortHead + 1;
+
+        _peak = Math.Max(avg, _peak * _o.PeakDecay);
+        _longCount++;
+        var alpha = Math.Max(_o.LongAlpha, 1.0 / _longCount);
+        var diff = avg - _longMean;
+        var increment = alpha * diff;
+        _longMean += increment;
+        _longVar = (1 - alpha) * (_longVar + (diff * increment));
+    }
+
+    private void Learn(double x, double hwSigma, double clip)
+    {
+        _count++;
+        _min = Math.Min(_min, x);
+        _max = Math.Max(_max, x);
+        _local.Add(x);
+        if (_hwReady)
+        {
+            _hw.Learn(x, hwSigma > 0 ? clip : double.PositiveInfinity);
+            if (_history.Length > 0)
+            {
+                _history[_historyHead] = x;
+                _historyHead = _historyHead + 1 == _history.Length ? 0 : _historyHead + 1;
+                _historyCount++;
+            }
+        }
+        else if (_fitBuffer is not null)
+        {
+            _fitBuffer[_fitCount++] = x;
+            if (_fitCount == _fitBuffer.Length)
+            {
+                var season = SeasonLength.Detect(_fitBuffer, HoltWintersOptions.DefaultMinAutocorrelation);
+                _hw = HoltWintersModel.Fit(_fitBuffer, season);
+                _hwReady = true;
+                if (season > 1 && _o.SeasonSlack >= 0 && _o.SeasonDepth > 0)
+                {
+                    // Seed the seasonal-naive history with the fit data's last season and slack.
+                    _history = new double[(_o.SeasonDepth * season) + _o.SeasonSlack + 1];
+                    var start = _fitBuffer.Length - _history.Length;
+                    if (start >= 0)
+                    {
+                        Array.Copy(_fitBuffer, start, _history, 0, _history.Length);
+                        _historyCount = _history.Length;
+                        _naiveMeanAbs = _hw.MeanAbsResidual;
+                    }
+                }
+
+                _fitBuffer = null;
+            }
+        }
+    }
+
+    public void WriteState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(Version);
+        throw new NotSupportedException();
+    }
+
+    public void ReadState(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        throw new NotSupportedException();
+    }
+}
