@@ -38,9 +38,12 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             Gate = p.ReadDouble("gate", d.Gate, 0, 1000),
             SeasonSlack = p.ReadInt("season_slack", d.SeasonSlack, -1, 10_000),
             SeasonDepth = p.ReadInt("season_depth", d.SeasonDepth, 0, 10),
-            Mode = p.ReadInt("mode", d.Mode, 0, 5),
-            PeakDecay = p.ReadDouble("peak_decay", d.PeakDecay, 0, 1),
-            PeakFloor = p.ReadDouble("peak_floor", d.PeakFloor, 0, 1000),
+            SmoothScore = p.ReadDouble("smooth_score", d.SmoothScore, 0, 1000),
+            SmoothSlope = p.ReadDouble("smooth_slope", d.SmoothSlope, 0, 1000),
+            SmoothAlpha = p.ReadDouble("smooth_alpha", d.SmoothAlpha, 0, 1),
+            SmoothTolerance = p.ReadDouble("smooth_tolerance", d.SmoothTolerance, 0, 100),
+            SlowWindow = p.ReadInt("slow_window", d.SlowWindow, 0, 10_000),
+            SlowThreshold = p.ReadDouble("slow_threshold", d.SlowThreshold, 0.01, 1000),
             BandK = p.ReadDouble("band_k", d.BandK, 0.1, 100),
         };
         p.RejectUnknown();

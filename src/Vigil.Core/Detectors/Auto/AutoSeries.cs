@@ -11,7 +11,8 @@ internal sealed class AutoSeries : ISerializableSeriesDetector
 
     private readonly AutoOptions _o;
     private readonly SortedWindow _local;
-    private readonly double[] _short;
+    private readonly SurpriseLikelihood _fast;
+    private readonly SurpriseLikelihood? _slow;
     private double[]? _fitBuffer;
     private int _fitCount;
     private HoltWintersModel _hw;
@@ -19,14 +20,10 @@ internal sealed class AutoSeries : ISerializableSeriesDetector
     private long _count;
     private double _min = double.PositiveInfinity;
     private double _max = double.NegativeInfinity;
-    private int _shortHead;
-    private int _shortCount;
-    private double _shortSum;
-    private double _longMean;
-    private double _longVar;
-    private long _longCount;
     private int _rest;
-    private double _peak;
+    private double _smooth;
+    private double _smoothMin = double.PositiveInfinity;
+    private double _smoothMax = double.NegativeInfinity;
     private double[] _history = [];
     private int _historyHead;
     private long _historyCount;
@@ -36,7 +33,8 @@ internal sealed class AutoSeries : ISerializableSeriesDetector
     {
         _o = options;
         _local = new SortedWindow(options.LocalWindow);
-        _short = new double[options.ShortWindow];
+        _fast = new SurpriseLikelihood(options.ShortWindow, options.LongAlpha);
+        _slow = options.SlowWindow > 0 ? new SurpriseLikelihood(options.SlowWindow, options.LongAlpha) : null;
         _fitBuffer = new double[options.FitPoints];
     }
 
@@ -116,18 +114,10 @@ internal sealed class AutoSeries : ISerializableSeriesDetector
 
         // Likelihood stage: how unusual is the recent surprise against this series' own history of surprise.
         var capped = Math.Min(z, _o.ZCap);
-        var avg = (_shortSum + capped - (_shortCount == _short.Length ? _short[_shortHead] : 0)) / Math.Min(_shortCount + 1, _short.Length);
-        double score;
-        if (_o.Mode == 1)
+        var score = _fast.Excess(capped, out _) / _o.Threshold;
+        if (_slow is not null)
         {
-            // Surprise relative to the decaying peak of this series' own past surprise.
-            score = _longCount > 0 ? avg / (_o.Threshold * Math.Max(_peak, _o.PeakFloor)) : 0;
-        }
-        else
-        {
-            var std = Math.Sqrt(_longVar) + 1e-9;
-            var u = _longCount > 0 ? (avg - _longMean) / std : 0;
-            score = Math.Max(0, u) / _o.Threshold;
+            score = Math.Max(score, _slow.Excess(capped, out _) / _o.SlowThreshold);
         }
 
         // Component 3: a new all-time extreme beyond the tolerance.
@@ -137,6 +127,17 @@ internal sealed class AutoSeries : ISerializableSeriesDetector
             if (beyond > _o.NoveltyTolerance)
             {
                 score = Math.Max(score, _o.NoveltyScore);
+            }
+        }
+
+        // Component 4: a new extreme of the smoothed series (level shifts and bursts that no single point makes extreme).
+        var smooth = _smooth + (_o.SmoothAlpha * (x - _smooth));
+        if (_o.SmoothAlpha > 0 && _count >= _o.NoveltyMinPoints && range > 0)
+        {
+            var beyondSmooth = Math.Max(smooth - _smoothMax, _smoothMin - smooth) / range;
+            if (beyondSmooth > _o.SmoothTolerance)
+            {
+                score = Math.Max(score, _o.SmoothScore + (_o.SmoothSlope * beyondSmooth));
             }
         }
 
@@ -161,7 +162,8 @@ internal sealed class AutoSeries : ISerializableSeriesDetector
 
         var halfWidth = _o.BandK * sigma;
         verdict = new Verdict(Math.Min(score, ScoreMath.MaxScore), expected, expected - halfWidth, expected + halfWidth, VerdictKind.Scored);
-        LearnSurprise(capped, avg);
+        _fast.Learn(capped);
+        _slow?.Learn(capped);
         Learn(x, hwSigma, _o.BandK * hwSigma);
         return verdict;
     }
@@ -169,35 +171,17 @@ internal sealed class AutoSeries : ISerializableSeriesDetector
     private static double Z(double deviation, double sigma)
         => sigma > 0 ? Math.Abs(deviation) / sigma : deviation == 0 ? 0 : double.PositiveInfinity;
 
-    private void LearnSurprise(double capped, double avg)
-    {
-        if (_shortCount == _short.Length)
-        {
-            _shortSum -= _short[_shortHead];
-        }
-        else
-        {
-            _shortCount++;
-        }
-
-        _short[_shortHead] = capped;
-        _shortSum += capped;
-        _shortHead = _shortHead + 1 == _short.Length ? 0 : _shortHead + 1;
-
-        _peak = Math.Max(avg, _peak * _o.PeakDecay);
-        _longCount++;
-        var alpha = Math.Max(_o.LongAlpha, 1.0 / _longCount);
-        var diff = avg - _longMean;
-        var increment = alpha * diff;
-        _longMean += increment;
-        _longVar = (1 - alpha) * (_longVar + (diff * increment));
-    }
-
     private void Learn(double x, double hwSigma, double clip)
     {
         _count++;
         _min = Math.Min(_min, x);
         _max = Math.Max(_max, x);
+        _smooth = _count == 1 ? x : _smooth + (_o.SmoothAlpha * (x - _smooth));
+        if (_count > 1.0 / Math.Max(_o.SmoothAlpha, 1e-9))
+        {
+            _smoothMin = Math.Min(_smoothMin, _smooth);
+            _smoothMax = Math.Max(_smoothMax, _smooth);
+        }
         _local.Add(x);
         if (_hwReady)
         {
