@@ -1,4 +1,5 @@
 using Vigil.Core.Detection;
+using Vigil.Core.Detectors.Common;
 
 namespace Vigil.Core.Detectors.Ewma;
 
@@ -9,6 +10,8 @@ internal sealed class EwmaSeries : ISerializableSeriesDetector
     private readonly double _alpha;
     private readonly double _k;
     private readonly int _minPoints;
+    private readonly double _rangeFloor;
+    private RangeTracker _range;
     private double _mean;
     private double _variance;
     private long _count;
@@ -18,6 +21,7 @@ internal sealed class EwmaSeries : ISerializableSeriesDetector
         _alpha = options.Alpha;
         _k = options.K;
         _minPoints = options.MinPoints;
+        _rangeFloor = options.RangeFloor;
     }
 
     public Verdict Observe(long timestampMs, ReadOnlySpan<double> features)
@@ -35,7 +39,7 @@ internal sealed class EwmaSeries : ISerializableSeriesDetector
         }
         else
         {
-            var halfWidth = _k * Math.Sqrt(_variance);
+            var halfWidth = _k * _range.Floor(Math.Sqrt(_variance), _rangeFloor);
             verdict = new Verdict(ScoreMath.FromDeviation(value - _mean, halfWidth), _mean, _mean - halfWidth, _mean + halfWidth, VerdictKind.Scored);
         }
 
@@ -46,6 +50,7 @@ internal sealed class EwmaSeries : ISerializableSeriesDetector
     private void Learn(double value)
     {
         _count++;
+        _range.Add(value);
         // Until 1/α points are seen, weight like a plain running mean so the first value does not dominate.
         var alpha = Math.Max(_alpha, 1.0 / _count);
         var diff = value - _mean;
@@ -61,6 +66,7 @@ internal sealed class EwmaSeries : ISerializableSeriesDetector
         writer.Write(_count);
         writer.Write(_mean);
         writer.Write(_variance);
+        _range.Write(writer);
     }
 
     public void ReadState(BinaryReader reader)
@@ -70,5 +76,6 @@ internal sealed class EwmaSeries : ISerializableSeriesDetector
         _count = reader.ReadInt64();
         _mean = reader.ReadDouble();
         _variance = reader.ReadDouble();
+        _range.Read(reader);
     }
 }

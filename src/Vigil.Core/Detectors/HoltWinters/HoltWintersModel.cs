@@ -10,7 +10,7 @@ internal struct HoltWintersModel
     internal const double MeanAbsToSigma = 1.2533;
 
     // Weight of the newest residual in the residual scale: about 70 points of memory.
-    internal const double ScaleAlpha = 0.01;
+    internal const double DefaultScaleAlpha = 0.01;
 
     public double Alpha;
     public double Beta;
@@ -20,6 +20,9 @@ internal struct HoltWintersModel
     public double MeanAbsResidual;
     public double[] SeasonValues;
     public int SeasonIndex;
+    public bool RawScale;
+    public double ScaleAlpha;
+    public long Learned;
 
     public readonly double Forecast => Level + Trend + (SeasonValues.Length > 0 ? SeasonValues[SeasonIndex] : 0);
 
@@ -41,7 +44,9 @@ internal struct HoltWintersModel
         }
 
         Level = newLevel;
-        MeanAbsResidual += ScaleAlpha * (Math.Abs(clipped) - MeanAbsResidual);
+        // Weighted like a running mean until 1/ScaleAlpha residuals are seen, so the first ones set the scale.
+        Learned++;
+        MeanAbsResidual += Math.Max(ScaleAlpha, 1.0 / Learned) * (Math.Abs(RawScale ? residual : clipped) - MeanAbsResidual);
         Skip();
     }
 
@@ -55,7 +60,7 @@ internal struct HoltWintersModel
     }
 
     /// <summary>Fits α, β, γ by one-step squared error over <paramref name="values"/> and returns the model after them.</summary>
-    public static HoltWintersModel Fit(ReadOnlySpan<double> values, int season)
+    public static HoltWintersModel Fit(ReadOnlySpan<double> values, int season, double maxAlpha = 0.8)
     {
         ReadOnlySpan<double> alphas = [0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.8];
         ReadOnlySpan<double> betas = [0.0, 0.005, 0.02];
@@ -64,6 +69,11 @@ internal struct HoltWintersModel
         (double A, double B, double G) chosen = (0.2, 0, 0.1);
         foreach (var a in alphas)
         {
+            if (a > maxAlpha)
+            {
+                continue;
+            }
+
             foreach (var b in betas)
             {
                 foreach (var g in gammas)
@@ -87,7 +97,7 @@ internal struct HoltWintersModel
     private static HoltWintersModel Initial(ReadOnlySpan<double> values, int season, double alpha, double beta, double gamma)
     {
         var m = season > 1 ? season : 0;
-        var model = new HoltWintersModel { Alpha = alpha, Beta = beta, Gamma = gamma, SeasonValues = m > 0 ? new double[m] : [] };
+        var model = new HoltWintersModel { ScaleAlpha = DefaultScaleAlpha, Alpha = alpha, Beta = beta, Gamma = gamma, SeasonValues = m > 0 ? new double[m] : [] };
         if (m > 0)
         {
             double first = 0, second = 0;

@@ -9,7 +9,7 @@ namespace Vigil.Core.Detectors.HoltWinters;
 public sealed record HoltWintersOptions
 {
     public const int DefaultFitPoints = 600;
-    public const double DefaultK = 4.0;
+    public const double DefaultK = 8.0;
     public const int DefaultShiftPoints = 12;
     public const double DefaultMinAutocorrelation = 0.3;
 
@@ -22,7 +22,7 @@ public sealed record HoltWintersOptions
     /// </summary>
     public int FitPoints { get; init; } = DefaultFitPoints;
 
-    /// <summary>Band half-width in residual standard deviations. Default 4.</summary>
+    /// <summary>Band half-width in residual standard deviations. Default 8 (σ from mean |residual|; score &gt; 1 then sits near NAB's best threshold).</summary>
     public double K { get; init; } = DefaultK;
 
     /// <summary>Consecutive same-side out-of-band points that confirm a level shift (0 disables re-anchoring). Default 12.</summary>
@@ -30,4 +30,19 @@ public sealed record HoltWintersOptions
 
     /// <summary>Autocorrelation a candidate season length must reach to be used. Default 0.3.</summary>
     public double MinAutocorrelation { get; init; } = DefaultMinAutocorrelation;
+
+    /// <summary>
+    /// Residual scale from raw residuals (true) or from residuals clipped at the band (false). Default true: on
+    /// spiky series a clipped scale stays tiny and every routine spike alerts.
+    /// </summary>
+    public bool RawScale { get; init; } = true;
+
+    /// <summary>Largest level smoothing α the fit may choose. Default 0.05: a slow level, with shifts handled by re-anchoring.</summary>
+    public double MaxAlpha { get; init; } = 0.05;
+
+    /// <summary>Weight of the newest residual in the residual scale. Default 0.01 (about 100 points).</summary>
+    public double ScaleAlpha { get; init; } = 0.01;
+
+    /// <summary>Scale floor as a fraction of the range seen so far (see RangeTracker): quantised or flat series do not score every wiggle. Default 0.05.</summary>
+    public double RangeFloor { get; init; } = 0.05;
 }

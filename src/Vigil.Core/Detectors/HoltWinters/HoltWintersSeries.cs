@@ -1,4 +1,5 @@
 using Vigil.Core.Detection;
+using Vigil.Core.Detectors.Common;
 
 namespace Vigil.Core.Detectors.HoltWinters;
 
@@ -9,10 +10,14 @@ namespace Vigil.Core.Detectors.HoltWinters;
 internal sealed class HoltWintersSeries : ISerializableSeriesDetector
 {
     private const byte Version = 1;
+    private const double WarmupAlpha = 0.2;
+    private const int MinPoints = 16;
     private readonly HoltWintersOptions _options;
     private double[]? _buffer;
     private int _buffered;
+    private long _seen;
     private HoltWintersModel _model;
+    private RangeTracker _range;
     private int _shiftRun; // signed: +n for n points above the band in a row, −n below
     private double _shiftExcess; // Σ (residual − clipped residual) over the run
 
@@ -27,36 +32,60 @@ internal sealed class HoltWintersSeries : ISerializableSeriesDetector
     public Verdict Observe(long timestampMs, ReadOnlySpan<double> features)
     {
         var value = features[0];
-        if (_buffer is not null)
+        if (!double.IsFinite(value))
         {
-            if (!double.IsFinite(value))
+            if (_buffer is null)
             {
-                return Verdict.Invalid;
+                _model.Skip();
             }
 
+            return Verdict.Invalid;
+        }
+
+        Verdict verdict;
+        var halfWidth = double.PositiveInfinity;
+        var residual = 0.0;
+        if (_seen == 0)
+        {
+            // Until the fit, a non-seasonal Holt model with a moderate fixed α scores the warm-up points,
+            // so a new series is not blind for FitPoints points.
+            _model = new HoltWintersModel { Alpha = WarmupAlpha, Level = value, SeasonValues = [], ScaleAlpha = _options.ScaleAlpha, RawScale = _options.RawScale };
+            verdict = Verdict.Warmup(value);
+        }
+        else if (_seen < MinPoints)
+        {
+            verdict = Verdict.Warmup(_model.Forecast);
+        }
+        else
+        {
+            var forecast = _model.Forecast;
+            halfWidth = _options.K * _range.Floor(_model.Sigma, _options.RangeFloor);
+            residual = value - forecast;
+            verdict = new Verdict(ScoreMath.FromDeviation(residual, halfWidth), forecast, forecast - halfWidth, forecast + halfWidth, VerdictKind.Scored);
+        }
+
+        _seen++;
+        _model.Learn(value, halfWidth);
+        if (!double.IsPositiveInfinity(halfWidth))
+        {
+            TrackShift(residual, halfWidth);
+        }
+
+        _range.Add(value);
+        if (_buffer is not null)
+        {
             _buffer[_buffered++] = value;
             if (_buffered == _buffer.Length)
             {
                 var season = _options.Season == 0 ? SeasonLength.Detect(_buffer, _options.MinAutocorrelation) : _options.Season;
-                _model = HoltWintersModel.Fit(_buffer, season);
+                var fitted = HoltWintersModel.Fit(_buffer, season, _options.MaxAlpha);
+                fitted.RawScale = _options.RawScale;
+                fitted.ScaleAlpha = _options.ScaleAlpha;
+                _model = fitted;
                 _buffer = null;
             }
-
-            return Verdict.Warmup();
         }
 
-        if (!double.IsFinite(value))
-        {
-            _model.Skip();
-            return Verdict.Invalid;
-        }
-
-        var forecast = _model.Forecast;
-        var halfWidth = _options.K * _model.Sigma;
-        var residual = value - forecast;
-        var verdict = new Verdict(ScoreMath.FromDeviation(residual, halfWidth), forecast, forecast - halfWidth, forecast + halfWidth, VerdictKind.Scored);
-        _model.Learn(value, halfWidth);
-        TrackShift(residual, halfWidth);
         return verdict;
     }
 
@@ -90,22 +119,23 @@ internal sealed class HoltWintersSeries : ISerializableSeriesDetector
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write(Version);
+        _range.Write(writer);
+        writer.Write(_seen);
+        writer.Write(_buffer is not null);
         if (_buffer is not null)
         {
-            writer.Write(false);
             StateFormat.WriteArray(writer, _buffer.AsSpan(0, _buffered));
-            return;
         }
 
-        writer.Write(true);
         writer.Write(_model.Alpha);
         writer.Write(_model.Beta);
         writer.Write(_model.Gamma);
         writer.Write(_model.Level);
         writer.Write(_model.Trend);
         writer.Write(_model.MeanAbsResidual);
+        writer.Write(_model.Learned);
         writer.Write(_model.SeasonIndex);
-        StateFormat.WriteArray(writer, _model.SeasonValues);
+        StateFormat.WriteArray(writer, _model.SeasonValues ?? []);
         writer.Write(_shiftRun);
         writer.Write(_shiftExcess);
     }
@@ -114,16 +144,21 @@ internal sealed class HoltWintersSeries : ISerializableSeriesDetector
     {
         ArgumentNullException.ThrowIfNull(reader);
         StateFormat.CheckVersion(reader, Version, HoltWintersDetectorFactory.TypeName);
-        if (!reader.ReadBoolean())
+        _range.Read(reader);
+        _seen = reader.ReadInt64();
+        if (reader.ReadBoolean())
         {
             var values = StateFormat.ReadArray(reader, _options.FitPoints - 1, HoltWintersDetectorFactory.TypeName);
             _buffer = new double[_options.FitPoints];
             values.CopyTo(_buffer, 0);
             _buffered = values.Length;
-            return;
+        }
+        else
+        {
+            _buffer = null;
+            _buffered = 0;
         }
 
-        _buffer = null;
         _model = new HoltWintersModel
         {
             Alpha = reader.ReadDouble(),
@@ -132,7 +167,10 @@ internal sealed class HoltWintersSeries : ISerializableSeriesDetector
             Level = reader.ReadDouble(),
             Trend = reader.ReadDouble(),
             MeanAbsResidual = reader.ReadDouble(),
+            Learned = reader.ReadInt64(),
             SeasonIndex = reader.ReadInt32(),
+            RawScale = _options.RawScale,
+            ScaleAlpha = _options.ScaleAlpha,
         };
         _model.SeasonValues = StateFormat.ReadArray(reader, _options.FitPoints / 2, HoltWintersDetectorFactory.TypeName);
         if (_model.SeasonValues.Length > 0 && (uint)_model.SeasonIndex >= (uint)_model.SeasonValues.Length)

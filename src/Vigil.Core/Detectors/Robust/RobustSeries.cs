@@ -1,4 +1,5 @@
 using Vigil.Core.Detection;
+using Vigil.Core.Detectors.Common;
 
 namespace Vigil.Core.Detectors.Robust;
 
@@ -16,13 +17,32 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
     private readonly SortedWindow _window;
     private readonly double _k;
     private readonly int _minPoints;
+    private readonly double _rangeFloor;
+    private readonly double _q;
+    private readonly double _qNorm;
+    private RangeTracker _range;
 
     public RobustSeries(RobustOptions options)
     {
         _window = new SortedWindow(options.Window);
         _k = options.K;
         _minPoints = options.MinPoints;
+        _rangeFloor = options.RangeFloor;
+        _q = options.TailQuantile;
+        _qNorm = TailNormaliser(options.TailQuantile) ?? throw new ArgumentException("Unsupported tail quantile.", nameof(options));
     }
+
+    /// <summary>2·z₁₋q: the width of the central 1−2q of a normal distribution in σ; null for an unsupported q.</summary>
+    internal static double? TailNormaliser(double q) => q switch
+    {
+        0 => 1,
+        0.01 => 4.653,
+        0.02 => 4.107,
+        0.05 => 3.290,
+        0.1 => 2.563,
+        0.25 => 1.349,
+        _ => null,
+    };
 
     public Verdict Observe(long timestampMs, ReadOnlySpan<double> features)
     {
@@ -40,11 +60,18 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
         else
         {
             var median = _window.Median();
-            var halfWidth = _k * MadToSigma * _window.Mad(median);
+            var spread = MadToSigma * _window.Mad(median);
+            if (_q > 0)
+            {
+                spread = Math.Max(spread, (_window.Quantile(1 - _q) - _window.Quantile(_q)) / _qNorm);
+            }
+
+            var halfWidth = _k * _range.Floor(spread, _rangeFloor);
             verdict = new Verdict(ScoreMath.FromDeviation(value - median, halfWidth), median, median - halfWidth, median + halfWidth, VerdictKind.Scored);
         }
 
         _window.Add(value);
+        _range.Add(value);
         return verdict;
     }
 
@@ -55,6 +82,7 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
         Span<double> values = _window.Count <= 1024 ? stackalloc double[_window.Count] : new double[_window.Count];
         _window.CopyInArrivalOrder(values);
         StateFormat.WriteArray(writer, values);
+        _range.Write(writer);
     }
 
     public void ReadState(BinaryReader reader)
@@ -67,5 +95,7 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
         {
             _window.Add(v);
         }
+
+        _range.Read(reader);
     }
 }

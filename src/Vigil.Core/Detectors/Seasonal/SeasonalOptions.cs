@@ -17,8 +17,8 @@ public enum SeasonalProfile : byte
 /// </summary>
 public sealed record SeasonalOptions
 {
-    public const double DefaultK = 4.0;
-    public const double DefaultAlpha = 0.1;
+    public const double DefaultK = 5.5;
+    public const double DefaultAlpha = 0.05;
     public const int DefaultMinBucketPoints = 6;
 
     /// <summary>IANA (or Windows) time zone id, e.g. <c>Europe/Berlin</c>. Default UTC.</summary>
@@ -27,12 +27,15 @@ public sealed record SeasonalOptions
     /// <summary>Default <see cref="SeasonalProfile.HourOfDay"/>: it needs a day of history, hour-of-week a week.</summary>
     public SeasonalProfile Profile { get; init; } = SeasonalProfile.HourOfDay;
 
-    /// <summary>Band half-width in bucket standard deviations. Default 4.</summary>
+    /// <summary>Band half-width in bucket standard deviations. Default 5.5.</summary>
     public double K { get; init; } = DefaultK;
 
-    /// <summary>Forgetting weight per bucket observation once the bucket is warm. Default 0.1.</summary>
+    /// <summary>Forgetting weight per bucket observation once the bucket is warm. Default 0.05.</summary>
     public double Alpha { get; init; } = DefaultAlpha;
 
     /// <summary>Observations a bucket needs before it scores. Default 6.</summary>
     public int MinBucketPoints { get; init; } = DefaultMinBucketPoints;
+
+    /// <summary>Scale floor as a fraction of the range seen so far (see RangeTracker): quantised or flat series do not score every wiggle. Default 0.02.</summary>
+    public double RangeFloor { get; init; } = 0.02;
 }

@@ -1,4 +1,5 @@
 using Vigil.Core.Detection;
+using Vigil.Core.Detectors.Common;
 
 namespace Vigil.Core.Detectors.Seasonal;
 
@@ -18,6 +19,7 @@ internal sealed class SeasonalSeries : ISerializableSeriesDetector
     private readonly long[] _count;
     private long _cachedUtcHour = long.MinValue;
     private long _cachedOffsetMs;
+    private RangeTracker _range;
 
     public SeasonalSeries(SeasonalOptions options)
     {
@@ -46,11 +48,12 @@ internal sealed class SeasonalSeries : ISerializableSeriesDetector
         }
         else
         {
-            var halfWidth = _options.K * Math.Sqrt(_variance[bucket]);
+            var halfWidth = _options.K * _range.Floor(Math.Sqrt(_variance[bucket]), _options.RangeFloor);
             verdict = new Verdict(ScoreMath.FromDeviation(value - mean, halfWidth), mean, mean - halfWidth, mean + halfWidth, VerdictKind.Scored);
         }
 
         count++;
+        _range.Add(value);
         _count[bucket] = count;
         var alpha = Math.Max(_options.Alpha, 1.0 / count);
         var diff = value - mean;
@@ -99,6 +102,8 @@ internal sealed class SeasonalSeries : ISerializableSeriesDetector
         {
             writer.Write(c);
         }
+
+        _range.Write(writer);
     }
 
     public void ReadState(BinaryReader reader)
@@ -116,5 +121,7 @@ internal sealed class SeasonalSeries : ISerializableSeriesDetector
         {
             _count[i] = reader.ReadInt64();
         }
+
+        _range.Read(reader);
     }
 }
