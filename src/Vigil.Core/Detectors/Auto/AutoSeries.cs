@@ -223,12 +223,118 @@ internal sealed class AutoSeries : ISerializableSeriesDetector
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write(Version);
-        throw new NotSupportedException();
+        writer.Write(_count);
+        writer.Write(_min);
+        writer.Write(_max);
+        writer.Write(_rest);
+        writer.Write(_smooth);
+        writer.Write(_smoothMin);
+        writer.Write(_smoothMax);
+        writer.Write(_naiveMeanAbs);
+
+        Span<double> local = _local.Count <= 1024 ? stackalloc double[_local.Count] : new double[_local.Count];
+        _local.CopyInArrivalOrder(local);
+        StateFormat.WriteArray(writer, local);
+        _fast.Write(writer);
+        writer.Write(_slow is not null);
+        _slow?.Write(writer);
+
+        writer.Write(_fitBuffer is not null);
+        if (_fitBuffer is not null)
+        {
+            StateFormat.WriteArray(writer, _fitBuffer.AsSpan(0, _fitCount));
+        }
+
+        writer.Write(_hwReady);
+        if (_hwReady)
+        {
+            writer.Write(_hw.Alpha);
+            writer.Write(_hw.Beta);
+            writer.Write(_hw.Gamma);
+            writer.Write(_hw.Level);
+            writer.Write(_hw.Trend);
+            writer.Write(_hw.MeanAbsResidual);
+            writer.Write(_hw.Learned);
+            writer.Write(_hw.SeasonIndex);
+            StateFormat.WriteArray(writer, _hw.SeasonValues);
+        }
+
+        // The seasonal history is written oldest first so the ring position need not be stored.
+        writer.Write(_historyCount);
+        Span<double> history = _history.Length <= 4096 ? stackalloc double[_history.Length] : new double[_history.Length];
+        for (var i = 0; i < _history.Length; i++)
+        {
+            history[i] = _history[(_historyHead + i) % _history.Length];
+        }
+
+        StateFormat.WriteArray(writer, history);
     }
 
     public void ReadState(BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        throw new NotSupportedException();
+        StateFormat.CheckVersion(reader, Version, AutoDetectorFactory.TypeName);
+        _count = reader.ReadInt64();
+        _min = reader.ReadDouble();
+        _max = reader.ReadDouble();
+        _rest = reader.ReadInt32();
+        _smooth = reader.ReadDouble();
+        _smoothMin = reader.ReadDouble();
+        _smoothMax = reader.ReadDouble();
+        _naiveMeanAbs = reader.ReadDouble();
+
+        var local = StateFormat.ReadArray(reader, _local.Capacity, AutoDetectorFactory.TypeName);
+        _local.Clear();
+        foreach (var v in local)
+        {
+            _local.Add(v);
+        }
+
+        _fast.Read(reader);
+        if (reader.ReadBoolean() != (_slow is not null))
+        {
+            throw new InvalidDataException("auto: state was written with another slow_window setting.");
+        }
+
+        _slow?.Read(reader);
+
+        if (reader.ReadBoolean())
+        {
+            var fit = StateFormat.ReadArray(reader, _o.FitPoints - 1, AutoDetectorFactory.TypeName);
+            _fitBuffer = new double[_o.FitPoints];
+            fit.CopyTo(_fitBuffer, 0);
+            _fitCount = fit.Length;
+        }
+        else
+        {
+            _fitBuffer = null;
+            _fitCount = 0;
+        }
+
+        _hwReady = reader.ReadBoolean();
+        if (_hwReady)
+        {
+            _hw = new HoltWintersModel
+            {
+                Alpha = reader.ReadDouble(),
+                Beta = reader.ReadDouble(),
+                Gamma = reader.ReadDouble(),
+                Level = reader.ReadDouble(),
+                Trend = reader.ReadDouble(),
+                MeanAbsResidual = reader.ReadDouble(),
+                Learned = reader.ReadInt64(),
+                SeasonIndex = reader.ReadInt32(),
+                ScaleAlpha = HoltWintersModel.DefaultScaleAlpha,
+            };
+            _hw.SeasonValues = StateFormat.ReadArray(reader, _o.FitPoints / 2, AutoDetectorFactory.TypeName);
+            if (_hw.SeasonValues.Length > 0 && (uint)_hw.SeasonIndex >= (uint)_hw.SeasonValues.Length)
+            {
+                throw new InvalidDataException("auto: season index out of range.");
+            }
+        }
+
+        _historyCount = reader.ReadInt64();
+        _history = StateFormat.ReadArray(reader, (_o.SeasonDepth * (_o.FitPoints / 2)) + _o.SeasonSlack + 1, AutoDetectorFactory.TypeName);
+        _historyHead = 0;
     }
 }

@@ -52,7 +52,9 @@ internal static class SeasonLength
                 sum += residual[i] * residual[i - lag];
             }
 
-            acf[lag] = sum / variance;
+            // Normalised per pair (n − lag), not by n: the biased estimator shrinks with the lag and would pull the
+            // peak of a daily season seen only twice to a shorter lag.
+            acf[lag] = (sum / (n - lag)) / (variance / n);
         }
 
         var best = 1;
