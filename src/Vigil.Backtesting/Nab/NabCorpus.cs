@@ -26,6 +26,18 @@ public sealed class NabCorpus
 
     public string Root { get; }
 
+    /// <summary>NAB's three profiles (standard, reward_low_FP_rate, reward_low_FN_rate) as shipped in config/profiles.json.</summary>
+    public static IReadOnlyList<NabProfile> StandardProfiles { get; } =
+    [
+        new("standard", 1.0, 0.11, 1.0),
+        new("reward_low_FP_rate", 1.0, 0.22, 1.0),
+        new("reward_low_FN_rate", 1.0, 0.11, 2.0),
+    ];
+
+    /// <summary>An in-memory corpus, e.g. one backtested series with its labelled windows.</summary>
+    public static NabCorpus FromFiles(IReadOnlyList<NabFile> files, IReadOnlyList<NabProfile>? profiles = null)
+        => new("(memory)", files, profiles ?? StandardProfiles);
+
     /// <summary>Files in label-key order (ordinal), as the reference scorer lists them.</summary>
     public IReadOnlyList<NabFile> Files { get; }
 
