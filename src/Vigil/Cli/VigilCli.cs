@@ -11,6 +11,8 @@ public static class VigilCli
             RunCommand.Create(),
             DetectCommand.Create(),
             ConfigCommand.Create(),
+            BacktestCommand.Create(),
+            BenchNabCommand.Create(),
         };
         return root;
     }
