@@ -18,6 +18,14 @@ public sealed class ScoreStore : IMetricCollector
     public const string LowerMetric = "vigil_expected_lower";
     public const string UpperMetric = "vigil_expected_upper";
 
+    private static readonly (string Name, string Help)[] Families =
+    [
+        (ScoreMetric, "Anomaly score per series: 0 at the expected value, 1 at the band edge, above 1 anomalous."),
+        (ExpectedMetric, "Value the detector expected for the series' latest point."),
+        (LowerMetric, "Lower edge of the expected band for the series' latest point."),
+        (UpperMetric, "Upper edge of the expected band for the series' latest point."),
+    ];
+
     private readonly ConcurrentDictionary<(string Job, Labels Labels), ScoreEntry> _entries = new();
 
     // Rendering walks an array snapshot, rebuilt only after series come or go: enumerating a
@@ -87,40 +95,16 @@ public sealed class ScoreStore : IMetricCollector
                 scored[i] = entries[i].TryRead(out verdicts[i]) ? entries[i] : null;
             }
 
-            var n = entries.Length;
-            writer.WriteHeader(ScoreMetric, "Anomaly score per series: 0 at the expected value, 1 at the band edge, above 1 anomalous.", MetricType.Gauge);
-            for (var i = 0; i < n; i++)
+            for (var family = 0; family < Families.Length; family++)
             {
-                if (scored[i] is { } entry)
+                var (name, help) = Families[family];
+                writer.WriteHeader(name, help, MetricType.Gauge);
+                for (var i = 0; i < entries.Length; i++)
                 {
-                    writer.WriteSample(ScoreMetric, entry.LabelBlock, verdicts[i].Score);
-                }
-            }
-
-            writer.WriteHeader(ExpectedMetric, "Value the detector expected for the series' latest point.", MetricType.Gauge);
-            for (var i = 0; i < n; i++)
-            {
-                if (scored[i] is { } entry)
-                {
-                    writer.WriteSample(ExpectedMetric, entry.LabelBlock, verdicts[i].Expected);
-                }
-            }
-
-            writer.WriteHeader(LowerMetric, "Lower edge of the expected band for the series' latest point.", MetricType.Gauge);
-            for (var i = 0; i < n; i++)
-            {
-                if (scored[i] is { } entry)
-                {
-                    writer.WriteSample(LowerMetric, entry.LabelBlock, verdicts[i].Lower);
-                }
-            }
-
-            writer.WriteHeader(UpperMetric, "Upper edge of the expected band for the series' latest point.", MetricType.Gauge);
-            for (var i = 0; i < n; i++)
-            {
-                if (scored[i] is { } entry)
-                {
-                    writer.WriteSample(UpperMetric, entry.LabelBlock, verdicts[i].Upper);
+                    if (scored[i] is { } entry)
+                    {
+                        writer.WriteSample(name, entry.LabelBlock, Pick(verdicts[i], family));
+                    }
                 }
             }
         }
@@ -130,6 +114,14 @@ public sealed class ScoreStore : IMetricCollector
             ArrayPool<ScoreEntry?>.Shared.Return(scored, clearArray: true);
         }
     }
+
+    private static double Pick(in Verdict verdict, int family) => family switch
+    {
+        0 => verdict.Score,
+        1 => verdict.Expected,
+        2 => verdict.Lower,
+        _ => verdict.Upper,
+    };
 
     private ScoreEntry[] CurrentSnapshot()
     {
