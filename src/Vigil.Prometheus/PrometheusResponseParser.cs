@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Vigil.Core.Series;
@@ -14,8 +15,10 @@ namespace Vigil.Prometheus;
 /// </summary>
 internal sealed class PrometheusResponseParser
 {
-    // Bytes per sample of a typical matrix body ("[1700000000,\"12.5\"],"), to size the sample arrays once.
-    private const int EstimatedBytesPerSample = 24;
+    // Body bytes per sample, to size the sample arrays once: a sample is ~20-30 bytes ("[1700000000,\"12.5\"],")
+    // plus its share of the series' labels. Over-estimating wastes memory the batch keeps; under-estimating
+    // costs one array doubling.
+    private const int EstimatedBytesPerSample = 32;
     private const int MaxPresizedSamples = 1 << 26;
 
     private readonly SeriesBatch.Builder _builder;
@@ -619,6 +622,7 @@ internal sealed class PrometheusResponseParser
         return reader.TokenType == JsonTokenType.PropertyName;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Read(ref Utf8JsonReader reader)
     {
         // With isFinalBlock the reader throws on truncation itself; this guards the end of an empty document.
