@@ -25,6 +25,7 @@ internal sealed class PrometheusResponseParser
     private readonly Utf8StringCache _names = new(maxEntries: 4096, maxKeyBytes: 256);
     private readonly Utf8StringCache _values = new(maxEntries: 1 << 16, maxKeyBytes: 128, initialCapacity: 1024);
     private readonly ExpectedResult _expected;
+    private readonly LabelSetCache? _labelSets;
     private Label[] _labelBuffer = new Label[16];
 
     // Samples seen before their series' "metric" key: held until the labels are known.
@@ -35,6 +36,9 @@ internal sealed class PrometheusResponseParser
     private Labels? _currentLabels;
     private bool _currentBegun;
     private int _seriesIndex;
+
+    // Labels of a cache miss are parsed by a reader over the metric object alone; errors report body offsets.
+    private long _positionOffset;
 
     private string? _status;
     private string? _errorType;
@@ -49,11 +53,14 @@ internal sealed class PrometheusResponseParser
     private int _histogramSeries;
     private int _histogramSamples;
 
-    private PrometheusResponseParser(int jsonLength, ExpectedResult expected)
+    private PrometheusResponseParser(int jsonLength, ExpectedResult expected, LabelSetCache? labelSets)
     {
         _expected = expected;
+        _labelSets = labelSets;
         _builder = new SeriesBatch.Builder((int)Math.Min(jsonLength / EstimatedBytesPerSample, MaxPresizedSamples));
     }
+
+    private static JsonReaderOptions ReaderOptions => new() { MaxDepth = 64 };
 
     private enum ResultShape
     {
@@ -64,14 +71,17 @@ internal sealed class PrometheusResponseParser
     }
 
     /// <summary>Parses a whole response body.</summary>
+    /// <param name="json">The body.</param>
+    /// <param name="expected">Result types the endpoint accepts.</param>
+    /// <param name="labelSets">Label sets of earlier responses to reuse (and to add to); null parses every label set.</param>
     /// <exception cref="PrometheusResponseException">The body is not a usable Prometheus response.</exception>
-    public static ParsedResponse Parse(ReadOnlySpan<byte> json, ExpectedResult expected)
+    public static ParsedResponse Parse(ReadOnlySpan<byte> json, ExpectedResult expected, LabelSetCache? labelSets = null)
     {
-        var parser = new PrometheusResponseParser(json.Length, expected);
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        var parser = new PrometheusResponseParser(json.Length, expected, labelSets);
+        var reader = new Utf8JsonReader(json, ReaderOptions);
         try
         {
-            parser.ParseRoot(ref reader);
+            parser.ParseRoot(ref reader, json);
         }
         catch (JsonException ex)
         {
@@ -105,7 +115,7 @@ internal sealed class PrometheusResponseParser
         return parsed.Batch;
     }
 
-    private void ParseRoot(ref Utf8JsonReader reader)
+    private void ParseRoot(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
         Read(ref reader);
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -145,7 +155,7 @@ internal sealed class PrometheusResponseParser
                 Read(ref reader);
                 if (reader.TokenType != JsonTokenType.Null)
                 {
-                    ParseData(ref reader);
+                    ParseData(ref reader, json);
                 }
             }
             else
@@ -162,7 +172,7 @@ internal sealed class PrometheusResponseParser
         }
     }
 
-    private void ParseData(ref Utf8JsonReader reader)
+    private void ParseData(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -180,7 +190,7 @@ internal sealed class PrometheusResponseParser
             else if (reader.ValueTextEquals("result"u8))
             {
                 Read(ref reader);
-                ParseResult(ref reader);
+                ParseResult(ref reader, json);
             }
             else
             {
@@ -190,7 +200,7 @@ internal sealed class PrometheusResponseParser
         }
     }
 
-    private void ParseResult(ref Utf8JsonReader reader)
+    private void ParseResult(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -218,7 +228,7 @@ internal sealed class PrometheusResponseParser
                         throw Error($"series {_seriesIndex} in 'data.result' must be an object but is {Describe(ref reader)}", ref reader);
                     }
 
-                    ParseSeries(ref reader);
+                    ParseSeries(ref reader, json);
                     _seriesIndex++;
                     Read(ref reader);
                 }
@@ -242,7 +252,7 @@ internal sealed class PrometheusResponseParser
         }
     }
 
-    private void ParseSeries(ref Utf8JsonReader reader)
+    private void ParseSeries(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
         _currentLabels = null;
         _currentBegun = false;
@@ -254,7 +264,7 @@ internal sealed class PrometheusResponseParser
             if (reader.ValueTextEquals("metric"u8))
             {
                 Read(ref reader);
-                _currentLabels = ParseLabels(ref reader);
+                _currentLabels = _labelSets is null ? ParseLabels(ref reader) : ParseLabelsCached(ref reader, json);
                 FlushPending();
             }
             else if (reader.ValueTextEquals("values"u8))
@@ -321,6 +331,30 @@ internal sealed class PrometheusResponseParser
                 _histogramSeries++;
             }
         }
+    }
+
+    private Labels ParseLabelsCached(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw Error($"'metric' of series {_seriesIndex} must be an object but is {Describe(ref reader)}", ref reader);
+        }
+
+        var start = reader.TokenStartIndex;
+        reader.Skip();
+        var raw = json[(int)start..(int)reader.BytesConsumed];
+        if (_labelSets!.TryGet(raw, out var labels))
+        {
+            return labels;
+        }
+
+        var labelReader = new Utf8JsonReader(raw, ReaderOptions);
+        labelReader.Read();
+        _positionOffset = start;
+        labels = ParseLabels(ref labelReader);
+        _positionOffset = 0;
+        _labelSets.Add(raw, labels);
+        return labels;
     }
 
     private Labels ParseLabels(ref Utf8JsonReader reader)
@@ -644,7 +678,7 @@ internal sealed class PrometheusResponseParser
     };
 
     private PrometheusResponseException Error(string what, ref Utf8JsonReader reader) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"{what} in {_expected.Endpoint} response (at byte {reader.TokenStartIndex})"));
+        new(string.Create(CultureInfo.InvariantCulture, $"{what} in {_expected.Endpoint} response (at byte {reader.TokenStartIndex + _positionOffset})"));
 
     private static string Truncate(string? text) =>
         text is null ? string.Empty : text.Length <= 120 ? text : string.Concat(text.AsSpan(0, 120), "...");
