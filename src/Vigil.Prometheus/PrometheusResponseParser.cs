@@ -388,45 +388,85 @@ internal sealed class PrometheusResponseParser
 
     private void ParseSample(ref Utf8JsonReader reader)
     {
+        // Hot path: one sample [<float seconds>, "<value>"]. Straight-line checks; every message is built in
+        // SampleError so this method stays small enough for the JIT to keep its state in registers.
+        long timestamp;
+        double value;
+        int stage;
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            throw Error($"sample of series {_seriesIndex} must be [timestamp, \"value\"] but is {Describe(ref reader)}", ref reader);
+            stage = 0;
+            goto Fail;
         }
 
-        Read(ref reader);
-        var timestamp = ReadTimestamp(ref reader);
-        Read(ref reader);
-        if (reader.TokenType != JsonTokenType.String)
+        if (!reader.Read() || reader.TokenType != JsonTokenType.Number)
         {
-            throw Error($"sample value of series {_seriesIndex} must be a string but is {Describe(ref reader)}", ref reader);
+            stage = 1;
+            goto Fail;
         }
 
-        if (!(reader.ValueIsEscaped ? TryParseEscapedValue(ref reader, out var value) : PrometheusNumbers.TryParseValue(reader.ValueSpan, out value)))
+        if (!PrometheusNumbers.TryParseTimestampMs(reader.ValueSpan, out timestamp))
         {
-            throw Error($"unparsable sample value '{Truncate(reader.GetString())}' in series {_seriesIndex}{DescribeCurrentSeries()}", ref reader);
+            stage = 2;
+            goto Fail;
         }
 
-        Read(ref reader);
-        if (reader.TokenType != JsonTokenType.EndArray)
+        if (!reader.Read() || reader.TokenType != JsonTokenType.String)
         {
-            throw Error($"sample of series {_seriesIndex} must have exactly two elements", ref reader);
+            stage = 3;
+            goto Fail;
         }
 
-        if (_currentLabels is not null)
+        if (!(reader.ValueIsEscaped ? TryParseEscapedValue(ref reader, out value) : PrometheusNumbers.TryParseValue(reader.ValueSpan, out value)))
         {
-            if (!_currentBegun)
-            {
-                _builder.BeginSeries(_currentLabels);
-                _currentBegun = true;
-            }
+            stage = 4;
+            goto Fail;
+        }
 
+        if (!reader.Read() || reader.TokenType != JsonTokenType.EndArray)
+        {
+            stage = 5;
+            goto Fail;
+        }
+
+        if (_currentBegun)
+        {
             _builder.Add(timestamp, value);
         }
         else
         {
-            AddPending(timestamp, value);
+            AddFirstOrPending(timestamp, value);
         }
+
+        return;
+
+    Fail:
+        throw SampleError(ref reader, stage);
     }
+
+    private void AddFirstOrPending(long timestamp, double value)
+    {
+        if (_currentLabels is null)
+        {
+            AddPending(timestamp, value);
+            return;
+        }
+
+        _builder.BeginSeries(_currentLabels);
+        _currentBegun = true;
+        _builder.Add(timestamp, value);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private PrometheusResponseException SampleError(ref Utf8JsonReader reader, int stage) => stage switch
+    {
+        0 => Error($"sample of series {_seriesIndex} must be [timestamp, \"value\"] but is {Describe(ref reader)}", ref reader),
+        1 => Error($"sample timestamp of series {_seriesIndex} must be a number but is {Describe(ref reader)}", ref reader),
+        2 => Error($"unparsable sample timestamp '{Encoding.UTF8.GetString(reader.ValueSpan)}' in series {_seriesIndex}", ref reader),
+        3 => Error($"sample value of series {_seriesIndex} must be a string but is {Describe(ref reader)}", ref reader),
+        4 => Error($"unparsable sample value '{Truncate(reader.GetString())}' in series {_seriesIndex}{DescribeCurrentSeries()}", ref reader),
+        _ => Error($"sample of series {_seriesIndex} must have exactly two elements", ref reader),
+    };
 
     private long ReadTimestamp(ref Utf8JsonReader reader)
     {
