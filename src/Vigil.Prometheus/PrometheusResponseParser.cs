@@ -19,6 +19,9 @@ internal sealed class PrometheusResponseParser
     // plus its share of the series' labels. Over-estimating wastes memory the batch keeps; under-estimating
     // costs one array doubling.
     private const int EstimatedBytesPerSample = 32;
+
+    // An instant vector has one sample per series, so its body is mostly labels (~150-300 bytes per sample).
+    private const int EstimatedBytesPerInstantSample = 160;
     private const int MaxPresizedSamples = 1 << 26;
 
     private readonly SeriesBatch.Builder _builder;
@@ -57,7 +60,8 @@ internal sealed class PrometheusResponseParser
     {
         _expected = expected;
         _labelSets = labelSets;
-        _builder = new SeriesBatch.Builder((int)Math.Min(jsonLength / EstimatedBytesPerSample, MaxPresizedSamples));
+        var bytesPerSample = expected.Allowed.HasFlag(ResultTypes.Vector) ? EstimatedBytesPerInstantSample : EstimatedBytesPerSample;
+        _builder = new SeriesBatch.Builder((int)Math.Min(jsonLength / bytesPerSample, MaxPresizedSamples));
     }
 
     private static JsonReaderOptions ReaderOptions => new() { MaxDepth = 64 };
