@@ -20,6 +20,7 @@ public sealed class PrometheusClient : IMetricSource
     private readonly ILogger<PrometheusClient> _logger;
     private readonly TimeProvider _timeProvider;
     private readonly PrometheusRequestFactory _requests;
+    private readonly LabelSetCache _labelSets = new(PrometheusConstants.LabelSetCacheEntries);
 
     /// <exception cref="ArgumentException"><paramref name="options"/> is invalid (the message lists every error).</exception>
     public PrometheusClient(HttpClient http, PrometheusClientOptions options, ILogger<PrometheusClient> logger, TimeProvider timeProvider)
@@ -135,7 +136,7 @@ public sealed class PrometheusClient : IMetricSource
                 throw CreateHttpError(response, body, expected, uri);
             }
 
-            var parsed = PrometheusResponseParser.Parse(body.Span, expected);
+            var parsed = PrometheusResponseParser.Parse(body.Span, expected, _labelSets);
             if (parsed.IsError)
             {
                 throw new PrometheusApiException(parsed.ErrorType!, parsed.Error!, status);

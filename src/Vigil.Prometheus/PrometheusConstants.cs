@@ -26,4 +26,10 @@ internal static class PrometheusConstants
     public const int ErrorBodySnippetChars = 200;
 
     public const string HttpClientName = "Vigil.Prometheus";
+
+    /// <summary>
+    /// Label sets kept across responses (each ~0.5 KB with its key): room for the series of all jobs of a typical
+    /// deployment; a larger universe resets the cache rather than growing without bound.
+    /// </summary>
+    public const int LabelSetCacheEntries = 262_144;
 }

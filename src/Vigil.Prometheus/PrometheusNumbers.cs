@@ -18,6 +18,8 @@ internal static class PrometheusNumbers
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ];
 
+    private const ulong MaxExactMantissa = 1UL << 53;
+
     /// <summary>Parses a sample value; NaN and ±Inf are kept as such (Go spellings "+Inf", "-Inf", "Inf", "NaN").</summary>
     public static bool TryParseValue(ReadOnlySpan<byte> text, out double value)
     {
@@ -39,8 +41,8 @@ internal static class PrometheusNumbers
             var d = (uint)(c - '0');
             if (d <= 9)
             {
-                // 15 decimal digits always fit in 2^53, so the mantissa stays exact.
-                if (digits == 15)
+                // 19 decimal digits always fit in a ulong; exactness as a double is checked below.
+                if (digits == 19)
                 {
                     return TryParseSlow(text, out value);
                 }
@@ -62,7 +64,8 @@ internal static class PrometheusNumbers
             }
         }
 
-        if (digits == 0)
+        // Beyond 2^53 the mantissa is not exact as a double, and the quotient would not be correctly rounded.
+        if (digits == 0 || mantissa > MaxExactMantissa)
         {
             return TryParseSlow(text, out value);
         }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Vigil.Core.Series;
@@ -14,14 +15,20 @@ namespace Vigil.Prometheus;
 /// </summary>
 internal sealed class PrometheusResponseParser
 {
-    // Bytes per sample of a typical matrix body ("[1700000000,\"12.5\"],"), to size the sample arrays once.
-    private const int EstimatedBytesPerSample = 24;
+    // Body bytes per sample, to size the sample arrays once: a sample is ~20-30 bytes ("[1700000000,\"12.5\"],")
+    // plus its share of the series' labels. Over-estimating wastes memory the batch keeps; under-estimating
+    // costs one array doubling.
+    private const int EstimatedBytesPerSample = 32;
+
+    // An instant vector has one sample per series, so its body is mostly labels (~150-300 bytes per sample).
+    private const int EstimatedBytesPerInstantSample = 160;
     private const int MaxPresizedSamples = 1 << 26;
 
     private readonly SeriesBatch.Builder _builder;
     private readonly Utf8StringCache _names = new(maxEntries: 4096, maxKeyBytes: 256);
     private readonly Utf8StringCache _values = new(maxEntries: 1 << 16, maxKeyBytes: 128, initialCapacity: 1024);
     private readonly ExpectedResult _expected;
+    private readonly LabelSetCache? _labelSets;
     private Label[] _labelBuffer = new Label[16];
 
     // Samples seen before their series' "metric" key: held until the labels are known.
@@ -32,6 +39,9 @@ internal sealed class PrometheusResponseParser
     private Labels? _currentLabels;
     private bool _currentBegun;
     private int _seriesIndex;
+
+    // Labels of a cache miss are parsed by a reader over the metric object alone; errors report body offsets.
+    private long _positionOffset;
 
     private string? _status;
     private string? _errorType;
@@ -46,11 +56,15 @@ internal sealed class PrometheusResponseParser
     private int _histogramSeries;
     private int _histogramSamples;
 
-    private PrometheusResponseParser(int jsonLength, ExpectedResult expected)
+    private PrometheusResponseParser(int jsonLength, ExpectedResult expected, LabelSetCache? labelSets)
     {
         _expected = expected;
-        _builder = new SeriesBatch.Builder((int)Math.Min(jsonLength / EstimatedBytesPerSample, MaxPresizedSamples));
+        _labelSets = labelSets;
+        var bytesPerSample = expected.Allowed.HasFlag(ResultTypes.Vector) ? EstimatedBytesPerInstantSample : EstimatedBytesPerSample;
+        _builder = new SeriesBatch.Builder((int)Math.Min(jsonLength / bytesPerSample, MaxPresizedSamples));
     }
+
+    private static JsonReaderOptions ReaderOptions => new() { MaxDepth = 64 };
 
     private enum ResultShape
     {
@@ -61,14 +75,17 @@ internal sealed class PrometheusResponseParser
     }
 
     /// <summary>Parses a whole response body.</summary>
+    /// <param name="json">The body.</param>
+    /// <param name="expected">Result types the endpoint accepts.</param>
+    /// <param name="labelSets">Label sets of earlier responses to reuse (and to add to); null parses every label set.</param>
     /// <exception cref="PrometheusResponseException">The body is not a usable Prometheus response.</exception>
-    public static ParsedResponse Parse(ReadOnlySpan<byte> json, ExpectedResult expected)
+    public static ParsedResponse Parse(ReadOnlySpan<byte> json, ExpectedResult expected, LabelSetCache? labelSets = null)
     {
-        var parser = new PrometheusResponseParser(json.Length, expected);
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        var parser = new PrometheusResponseParser(json.Length, expected, labelSets);
+        var reader = new Utf8JsonReader(json, ReaderOptions);
         try
         {
-            parser.ParseRoot(ref reader);
+            parser.ParseRoot(ref reader, json);
         }
         catch (JsonException ex)
         {
@@ -102,7 +119,7 @@ internal sealed class PrometheusResponseParser
         return parsed.Batch;
     }
 
-    private void ParseRoot(ref Utf8JsonReader reader)
+    private void ParseRoot(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
         Read(ref reader);
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -142,7 +159,7 @@ internal sealed class PrometheusResponseParser
                 Read(ref reader);
                 if (reader.TokenType != JsonTokenType.Null)
                 {
-                    ParseData(ref reader);
+                    ParseData(ref reader, json);
                 }
             }
             else
@@ -159,7 +176,7 @@ internal sealed class PrometheusResponseParser
         }
     }
 
-    private void ParseData(ref Utf8JsonReader reader)
+    private void ParseData(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -177,7 +194,7 @@ internal sealed class PrometheusResponseParser
             else if (reader.ValueTextEquals("result"u8))
             {
                 Read(ref reader);
-                ParseResult(ref reader);
+                ParseResult(ref reader, json);
             }
             else
             {
@@ -187,7 +204,7 @@ internal sealed class PrometheusResponseParser
         }
     }
 
-    private void ParseResult(ref Utf8JsonReader reader)
+    private void ParseResult(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -215,7 +232,7 @@ internal sealed class PrometheusResponseParser
                         throw Error($"series {_seriesIndex} in 'data.result' must be an object but is {Describe(ref reader)}", ref reader);
                     }
 
-                    ParseSeries(ref reader);
+                    ParseSeries(ref reader, json);
                     _seriesIndex++;
                     Read(ref reader);
                 }
@@ -239,7 +256,7 @@ internal sealed class PrometheusResponseParser
         }
     }
 
-    private void ParseSeries(ref Utf8JsonReader reader)
+    private void ParseSeries(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
         _currentLabels = null;
         _currentBegun = false;
@@ -251,7 +268,7 @@ internal sealed class PrometheusResponseParser
             if (reader.ValueTextEquals("metric"u8))
             {
                 Read(ref reader);
-                _currentLabels = ParseLabels(ref reader);
+                _currentLabels = _labelSets is null ? ParseLabels(ref reader) : ParseLabelsCached(ref reader, json);
                 FlushPending();
             }
             else if (reader.ValueTextEquals("values"u8))
@@ -320,6 +337,30 @@ internal sealed class PrometheusResponseParser
         }
     }
 
+    private Labels ParseLabelsCached(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw Error($"'metric' of series {_seriesIndex} must be an object but is {Describe(ref reader)}", ref reader);
+        }
+
+        var start = reader.TokenStartIndex;
+        reader.Skip();
+        var raw = json[(int)start..(int)reader.BytesConsumed];
+        if (_labelSets!.TryGet(raw, out var labels))
+        {
+            return labels;
+        }
+
+        var labelReader = new Utf8JsonReader(raw, ReaderOptions);
+        labelReader.Read();
+        _positionOffset = start;
+        labels = ParseLabels(ref labelReader);
+        _positionOffset = 0;
+        _labelSets.Add(raw, labels);
+        return labels;
+    }
+
     private Labels ParseLabels(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -351,45 +392,85 @@ internal sealed class PrometheusResponseParser
 
     private void ParseSample(ref Utf8JsonReader reader)
     {
+        // Hot path: one sample [<float seconds>, "<value>"]. Straight-line checks; every message is built in
+        // SampleError so this method stays small enough for the JIT to keep its state in registers.
+        long timestamp;
+        double value;
+        int stage;
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            throw Error($"sample of series {_seriesIndex} must be [timestamp, \"value\"] but is {Describe(ref reader)}", ref reader);
+            stage = 0;
+            goto Fail;
         }
 
-        Read(ref reader);
-        var timestamp = ReadTimestamp(ref reader);
-        Read(ref reader);
-        if (reader.TokenType != JsonTokenType.String)
+        if (!reader.Read() || reader.TokenType != JsonTokenType.Number)
         {
-            throw Error($"sample value of series {_seriesIndex} must be a string but is {Describe(ref reader)}", ref reader);
+            stage = 1;
+            goto Fail;
         }
 
-        if (!(reader.ValueIsEscaped ? TryParseEscapedValue(ref reader, out var value) : PrometheusNumbers.TryParseValue(reader.ValueSpan, out value)))
+        if (!PrometheusNumbers.TryParseTimestampMs(reader.ValueSpan, out timestamp))
         {
-            throw Error($"unparsable sample value '{Truncate(reader.GetString())}' in series {_seriesIndex}{DescribeCurrentSeries()}", ref reader);
+            stage = 2;
+            goto Fail;
         }
 
-        Read(ref reader);
-        if (reader.TokenType != JsonTokenType.EndArray)
+        if (!reader.Read() || reader.TokenType != JsonTokenType.String)
         {
-            throw Error($"sample of series {_seriesIndex} must have exactly two elements", ref reader);
+            stage = 3;
+            goto Fail;
         }
 
-        if (_currentLabels is not null)
+        if (!(reader.ValueIsEscaped ? TryParseEscapedValue(ref reader, out value) : PrometheusNumbers.TryParseValue(reader.ValueSpan, out value)))
         {
-            if (!_currentBegun)
-            {
-                _builder.BeginSeries(_currentLabels);
-                _currentBegun = true;
-            }
+            stage = 4;
+            goto Fail;
+        }
 
+        if (!reader.Read() || reader.TokenType != JsonTokenType.EndArray)
+        {
+            stage = 5;
+            goto Fail;
+        }
+
+        if (_currentBegun)
+        {
             _builder.Add(timestamp, value);
         }
         else
         {
-            AddPending(timestamp, value);
+            AddFirstOrPending(timestamp, value);
         }
+
+        return;
+
+    Fail:
+        throw SampleError(ref reader, stage);
     }
+
+    private void AddFirstOrPending(long timestamp, double value)
+    {
+        if (_currentLabels is null)
+        {
+            AddPending(timestamp, value);
+            return;
+        }
+
+        _builder.BeginSeries(_currentLabels);
+        _currentBegun = true;
+        _builder.Add(timestamp, value);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private PrometheusResponseException SampleError(ref Utf8JsonReader reader, int stage) => stage switch
+    {
+        0 => Error($"sample of series {_seriesIndex} must be [timestamp, \"value\"] but is {Describe(ref reader)}", ref reader),
+        1 => Error($"sample timestamp of series {_seriesIndex} must be a number but is {Describe(ref reader)}", ref reader),
+        2 => Error($"unparsable sample timestamp '{Encoding.UTF8.GetString(reader.ValueSpan)}' in series {_seriesIndex}", ref reader),
+        3 => Error($"sample value of series {_seriesIndex} must be a string but is {Describe(ref reader)}", ref reader),
+        4 => Error($"unparsable sample value '{Truncate(reader.GetString())}' in series {_seriesIndex}{DescribeCurrentSeries()}", ref reader),
+        _ => Error($"sample of series {_seriesIndex} must have exactly two elements", ref reader),
+    };
 
     private long ReadTimestamp(ref Utf8JsonReader reader)
     {
@@ -619,6 +700,7 @@ internal sealed class PrometheusResponseParser
         return reader.TokenType == JsonTokenType.PropertyName;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Read(ref Utf8JsonReader reader)
     {
         // With isFinalBlock the reader throws on truncation itself; this guards the end of an empty document.
@@ -640,7 +722,7 @@ internal sealed class PrometheusResponseParser
     };
 
     private PrometheusResponseException Error(string what, ref Utf8JsonReader reader) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"{what} in {_expected.Endpoint} response (at byte {reader.TokenStartIndex})"));
+        new(string.Create(CultureInfo.InvariantCulture, $"{what} in {_expected.Endpoint} response (at byte {reader.TokenStartIndex + _positionOffset})"));
 
     private static string Truncate(string? text) =>
         text is null ? string.Empty : text.Length <= 120 ? text : string.Concat(text.AsSpan(0, 120), "...");

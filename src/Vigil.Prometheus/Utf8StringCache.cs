@@ -96,9 +96,9 @@ internal sealed class Utf8StringCache
         _entries = entries;
     }
 
-    private static int Hash(ReadOnlySpan<byte> data)
+    internal static int Hash(ReadOnlySpan<byte> data)
     {
-        // Not DoS-hardened: the table lives for one response from a trusted server and is capped.
+        // Not DoS-hardened: keys come from the configured (trusted) Prometheus and the tables are capped.
         var h = (ulong)data.Length * 0x9E3779B97F4A7C15UL;
         while (data.Length >= 8)
         {

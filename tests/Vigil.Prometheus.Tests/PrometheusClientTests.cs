@@ -44,6 +44,18 @@ public sealed class PrometheusClientTests : IDisposable
     }
 
     [Fact]
+    public async Task QueryRangeAsync_SameSeriesOnTheNextPoll_ReturnsTheSameLabelsInstances()
+    {
+        await using var server = await FakePrometheusServer.StartAsync(CannedResponse.Golden("matrix.json"));
+        var (client, _) = CreateSut(Options(server.BaseUrl));
+
+        var first = await client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None);
+        var second = await client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None);
+
+        Assert.All(Enumerable.Range(0, first.SeriesCount), i => Assert.Same(first.GetLabels(i), second.GetLabels(i)));
+    }
+
+    [Fact]
     public async Task QueryAsync_RecordedVector_ReturnsOneSamplePerSeriesAndSendsTime()
     {
         await using var server = await FakePrometheusServer.StartAsync(CannedResponse.Golden("vector.json"));

@@ -67,6 +67,41 @@ public sealed class PrometheusResponseParserPropertyTests
         }).QuickCheckThrowOnFailure();
     }
 
+    [Fact]
+    public void Parse_WithLabelSetCache_GivesTheSameBatchAsWithout()
+    {
+        // One cache across all generated responses, as the client keeps it across polls.
+        var cache = new LabelSetCache(maxEntries: 64);
+        Prop.ForAll(Responses.ToArbitrary(), response =>
+        {
+            var json = Write(response.Series, response.RelaxedEscaping);
+            var plain = PrometheusResponseParser.Parse(json, ExpectedResult.QueryRange).Batch;
+            var first = PrometheusResponseParser.Parse(json, ExpectedResult.QueryRange, cache).Batch;
+            var second = PrometheusResponseParser.Parse(json, ExpectedResult.QueryRange, cache).Batch;
+            return SameBatch(plain, first) && SameBatch(plain, second);
+        }).QuickCheckThrowOnFailure();
+    }
+
+    private static bool SameBatch(SeriesBatch expected, SeriesBatch actual)
+    {
+        if (expected.SeriesCount != actual.SeriesCount)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < expected.SeriesCount; i++)
+        {
+            if (!expected.GetLabels(i).Equals(actual.GetLabels(i))
+                || !expected.GetTimestamps(i).SequenceEqual(actual.GetTimestamps(i))
+                || !SameDoubles(actual.GetValues(i), expected.GetValues(i).ToArray()))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool SameDoubles(ReadOnlySpan<double> actual, double[] expected)
     {
         if (actual.Length != expected.Length)
