@@ -232,9 +232,7 @@ internal sealed class AutoSeries : ISerializableSeriesDetector
         writer.Write(_smoothMax);
         writer.Write(_naiveMeanAbs);
 
-        Span<double> local = _local.Count <= 1024 ? stackalloc double[_local.Count] : new double[_local.Count];
-        _local.CopyInArrivalOrder(local);
-        StateFormat.WriteArray(writer, local);
+        _local.Write(writer);
         _fast.Write(writer);
         writer.Write(_slow is not null);
         _slow?.Write(writer);
@@ -283,12 +281,7 @@ internal sealed class AutoSeries : ISerializableSeriesDetector
         _smoothMax = reader.ReadDouble();
         _naiveMeanAbs = reader.ReadDouble();
 
-        var local = StateFormat.ReadArray(reader, _local.Capacity, AutoDetectorFactory.TypeName);
-        _local.Clear();
-        foreach (var v in local)
-        {
-            _local.Add(v);
-        }
+        _local.Read(reader, AutoDetectorFactory.TypeName);
 
         _fast.Read(reader);
         if (reader.ReadBoolean() != (_slow is not null))

@@ -24,7 +24,8 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
 
     public RobustSeries(RobustOptions options)
     {
-        _window = new SortedWindow(options.Window);
+        // Windows above 128 points commit in batches of 32: O(N/32) per point instead of a block move of up to N values.
+        _window = new SortedWindow(options.Window, options.Window > 128 ? 32 : 1);
         _k = options.K;
         _minPoints = options.MinPoints;
         _rangeFloor = options.RangeFloor;
@@ -79,9 +80,7 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write(Version);
-        Span<double> values = _window.Count <= 1024 ? stackalloc double[_window.Count] : new double[_window.Count];
-        _window.CopyInArrivalOrder(values);
-        StateFormat.WriteArray(writer, values);
+        _window.Write(writer);
         _range.Write(writer);
     }
 
@@ -89,13 +88,7 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
     {
         ArgumentNullException.ThrowIfNull(reader);
         StateFormat.CheckVersion(reader, Version, RobustDetectorFactory.TypeName);
-        var values = StateFormat.ReadArray(reader, _window.Capacity, RobustDetectorFactory.TypeName);
-        _window.Clear();
-        foreach (var v in values)
-        {
-            _window.Add(v);
-        }
-
+        _window.Read(reader, RobustDetectorFactory.TypeName);
         _range.Read(reader);
     }
 }
