@@ -18,7 +18,7 @@ public sealed class NabRegressionTests
     [InlineData("robust", 50.82, 46.61)]
     [InlineData("seasonal", 45.40, 44.68)]
     [InlineData("ewma", 45.09, 44.32)]
-    [InlineData("holt_winters", 37.86, 35.31)]
+    [InlineData("holt_winters", 42.04, 41.01)]
     [InlineData("rolling_sigma", 24.14, -157.63)]
     public void Score_FullCorpus_StaysAtDocumentedFigure(string type, double optimised, double atDefault)
     {

@@ -21,6 +21,9 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
     private readonly double _q;
     private readonly double _qNorm;
     private RangeTracker _range;
+    private int _statsVersion = -1;
+    private double _median;
+    private double _spread;
 
     public RobustSeries(RobustOptions options)
     {
@@ -60,13 +63,20 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
         }
         else
         {
-            var median = _window.Median();
-            var spread = MadToSigma * _window.Mad(median);
-            if (_q > 0)
+            if (_statsVersion != _window.Version)
             {
-                spread = Math.Max(spread, (_window.Quantile(1 - _q) - _window.Quantile(_q)) / _qNorm);
+                // Statistics change only when the window commits (every 32 points for large windows).
+                _statsVersion = _window.Version;
+                _median = _window.Median();
+                _spread = MadToSigma * _window.Mad(_median);
+                if (_q > 0)
+                {
+                    _spread = Math.Max(_spread, (_window.Quantile(1 - _q) - _window.Quantile(_q)) / _qNorm);
+                }
             }
 
+            var median = _median;
+            var spread = _spread;
             var halfWidth = _k * _range.Floor(spread, _rangeFloor);
             verdict = new Verdict(ScoreMath.FromDeviation(value - median, halfWidth), median, median - halfWidth, median + halfWidth, VerdictKind.Scored);
         }

@@ -40,11 +40,15 @@ internal sealed class SortedWindow
 
     public int Capacity => _ring.Length;
 
+    /// <summary>Changes whenever the committed values change, so callers can cache statistics between commits.</summary>
+    public int Version { get; private set; }
+
     /// <summary>Values held in arrival order, including those not yet committed.</summary>
     public int HeldCount => _ringCount;
 
     public void Clear()
     {
+        Version++;
         _head = 0;
         _ringCount = 0;
         _count = 0;
@@ -118,6 +122,7 @@ internal sealed class SortedWindow
 
     private void RemoveOne(double old)
     {
+        Version++;
         var at = Array.BinarySearch(_sorted, 0, _count, old);
         _sorted.AsSpan(at + 1, _count - at - 1).CopyTo(_sorted.AsSpan(at));
         _count--;
@@ -125,6 +130,7 @@ internal sealed class SortedWindow
 
     private void InsertOne(double value)
     {
+        Version++;
         var insert = Array.BinarySearch(_sorted, 0, _count, value);
         if (insert < 0)
         {
@@ -136,38 +142,87 @@ internal sealed class SortedWindow
         _count++;
     }
 
-    /// <summary>One merge pass: (sorted − leaving) ∪ entering, into the scratch array, then swap.</summary>
+    /// <summary>
+    /// (sorted − leaving) ∪ entering into the scratch array, then swap. The ≤ 2B events are located by binary search and
+    /// the runs between them moved as blocks, so a commit is ~2B·log N comparisons plus one memmove of the window.
+    /// </summary>
     private void Commit()
     {
+        Version++;
         var entering = _entering.AsSpan(0, _pending);
         var leaving = _leaving.AsSpan(0, _left);
         entering.Sort();
         leaving.Sort();
-        int i = 0, e = 0, l = 0, w = 0;
-        while (i < _count || e < entering.Length)
+        var source = _sorted.AsSpan(0, _count);
+        var target = _scratch.AsSpan();
+        int i = 0, w = 0, e = 0, l = 0;
+        while (l < leaving.Length || e < entering.Length)
         {
-            if (i < _count && l < leaving.Length && _sorted[i] == leaving[l])
+            // On ties remove before inserting, so every copy of a leaving value is still ahead of i.
+            if (l < leaving.Length && (e >= entering.Length || leaving[l] <= entering[e]))
             {
-                i++;
+                var at = i + LowerBound(source[i..], leaving[l]);
+                source[i..at].CopyTo(target[w..]);
+                w += at - i;
+                i = at + 1;
                 l++;
-                continue;
-            }
-
-            if (e < entering.Length && (i >= _count || entering[e] <= _sorted[i]))
-            {
-                _scratch[w++] = entering[e++];
             }
             else
             {
-                _scratch[w++] = _sorted[i++];
+                var at = i + UpperBound(source[i..], entering[e]);
+                source[i..at].CopyTo(target[w..]);
+                w += at - i;
+                i = at;
+                target[w++] = entering[e++];
             }
         }
 
+        source[i..].CopyTo(target[w..]);
+        w += source.Length - i;
         (_sorted, _scratch) = (_scratch, _sorted);
         _count = w;
         _pending = 0;
         _left = 0;
     }
+
+    private static int LowerBound(ReadOnlySpan<double> span, double value)
+    {
+        int lo = 0, hi = span.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (span[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    private static int UpperBound(ReadOnlySpan<double> span, double value)
+    {
+        int lo = 0, hi = span.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (span[mid] <= value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
     public double Median()
     {
         var n = _count;
