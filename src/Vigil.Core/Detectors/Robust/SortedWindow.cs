@@ -123,7 +123,7 @@ internal sealed class SortedWindow
     private void RemoveOne(double old)
     {
         Version++;
-        var at = Array.BinarySearch(_sorted, 0, _count, old);
+        var at = LowerBound(_sorted.AsSpan(0, _count), old);
         _sorted.AsSpan(at + 1, _count - at - 1).CopyTo(_sorted.AsSpan(at));
         _count--;
     }
@@ -131,12 +131,7 @@ internal sealed class SortedWindow
     private void InsertOne(double value)
     {
         Version++;
-        var insert = Array.BinarySearch(_sorted, 0, _count, value);
-        if (insert < 0)
-        {
-            insert = ~insert;
-        }
-
+        var insert = UpperBound(_sorted.AsSpan(0, _count), value);
         _sorted.AsSpan(insert, _count - insert).CopyTo(_sorted.AsSpan(insert + 1));
         _sorted[insert] = value;
         _count++;
