@@ -27,8 +27,8 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
 
     public RobustSeries(RobustOptions options)
     {
-        // Windows above 128 points commit in batches of 32: O(N/32) per point instead of a block move of up to N values.
-        _window = new SortedWindow(options.Window, options.Window > 128 ? 32 : 1);
+        // Windows above 128 points commit in batches of 64: O(N/64) per point instead of a block move of up to N values.
+        _window = new SortedWindow(options.Window, options.Window > 128 ? 64 : 1);
         _k = options.K;
         _minPoints = options.MinPoints;
         _rangeFloor = options.RangeFloor;
@@ -65,7 +65,7 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
         {
             if (_statsVersion != _window.Version)
             {
-                // Statistics change only when the window commits (every 32 points for large windows).
+                // Statistics change only when the window commits (every 64 points for large windows).
                 _statsVersion = _window.Version;
                 _median = _window.Median();
                 _spread = MadToSigma * _window.Mad(_median);
