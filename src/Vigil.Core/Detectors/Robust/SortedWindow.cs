@@ -156,7 +156,7 @@ internal sealed class SortedWindow
             // On ties remove before inserting, so every copy of a leaving value is still ahead of i.
             if (l < leaving.Length && (e >= entering.Length || leaving[l] <= entering[e]))
             {
-                var at = i + LowerBound(source[i..], leaving[l]);
+                var at = i + GallopLowerBound(source[i..], leaving[l]);
                 source[i..at].CopyTo(target[w..]);
                 w += at - i;
                 i = at + 1;
@@ -164,7 +164,7 @@ internal sealed class SortedWindow
             }
             else
             {
-                var at = i + UpperBound(source[i..], entering[e]);
+                var at = i + GallopUpperBound(source[i..], entering[e]);
                 source[i..at].CopyTo(target[w..]);
                 w += at - i;
                 i = at;
@@ -178,6 +178,34 @@ internal sealed class SortedWindow
         _count = w;
         _pending = 0;
         _left = 0;
+    }
+
+    // Events are spread evenly over the window, so the next one is usually a few positions ahead: gallop (1, 2, 4, …)
+    // from the current position, then search only the last step.
+    private static int GallopLowerBound(ReadOnlySpan<double> span, double value)
+    {
+        var bound = 1;
+        while (bound < span.Length && span[bound - 1] < value)
+        {
+            bound <<= 1;
+        }
+
+        var from = bound >> 1;
+        var to = Math.Min(bound, span.Length);
+        return from + LowerBound(span[from..to], value);
+    }
+
+    private static int GallopUpperBound(ReadOnlySpan<double> span, double value)
+    {
+        var bound = 1;
+        while (bound < span.Length && span[bound - 1] <= value)
+        {
+            bound <<= 1;
+        }
+
+        var from = bound >> 1;
+        var to = Math.Min(bound, span.Length);
+        return from + UpperBound(span[from..to], value);
     }
 
     private static int LowerBound(ReadOnlySpan<double> span, double value)
