@@ -172,29 +172,8 @@ internal static class BacktestCommand
 
     private static int RunCsv(FileInfo file, string type, string[] parameterTexts, IncidentWindows? windows, int limit)
     {
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var text in parameterTexts)
+        if (DetectorArguments.TryCreate(DetectorRegistry.CreateDefault(), type, parameterTexts) is not { } detector)
         {
-            var eq = text.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                Console.Error.WriteLine($"--param: '{text}' must look like name=value");
-                return Usage;
-            }
-
-            parameters[text[..eq].Trim()] = text[(eq + 1)..].Trim();
-        }
-
-        var registry = DetectorRegistry.CreateDefault();
-        var spec = new DetectorSpec(type, parameters);
-        var errors = registry.Validate(spec);
-        if (errors.Count > 0)
-        {
-            foreach (var error in errors)
-            {
-                Console.Error.WriteLine($"detector.{error}");
-            }
-
             return Usage;
         }
 
@@ -209,7 +188,7 @@ internal static class BacktestCommand
             return Failure;
         }
 
-        Print(new Backtester(registry.Create(spec)).Run(data, windows), type, limit);
+        Print(new Backtester(detector).Run(data, windows), type, limit);
         return Ok;
     }
 

@@ -32,28 +32,15 @@ internal static class BenchNabCommand
 
     private static int Run(DirectoryInfo data, DirectoryInfo output, string type, string[] parameterTexts)
     {
-        if (!TryParseParameters(parameterTexts, out var parameters))
+        if (DetectorArguments.TryCreate(DetectorRegistry.CreateDefault(), type, parameterTexts) is not { } detector)
         {
-            return Usage;
-        }
-
-        var registry = DetectorRegistry.CreateDefault();
-        var spec = new DetectorSpec(type, parameters);
-        var errors = registry.Validate(spec);
-        if (errors.Count > 0)
-        {
-            foreach (var error in errors)
-            {
-                Console.Error.WriteLine($"detector.{error}");
-            }
-
             return Usage;
         }
 
         NabBenchmarkResult result;
         try
         {
-            result = NabBenchmark.Run(data.FullName, output.FullName, registry.Create(spec));
+            result = NabBenchmark.Run(data.FullName, output.FullName, detector);
         }
         catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException)
         {
@@ -84,23 +71,5 @@ internal static class BenchNabCommand
         }
 
         return Ok;
-    }
-
-    private static bool TryParseParameters(string[] texts, out Dictionary<string, string> parameters)
-    {
-        parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var text in texts)
-        {
-            var eq = text.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                Console.Error.WriteLine($"--param: '{text}' must look like name=value");
-                return false;
-            }
-
-            parameters[text[..eq].Trim()] = text[(eq + 1)..].Trim();
-        }
-
-        return true;
     }
 }

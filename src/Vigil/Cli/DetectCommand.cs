@@ -21,29 +21,8 @@ internal static class DetectCommand
 
     private static int Run(FileInfo file, string type, string[] parameterTexts, FileInfo? output)
     {
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var text in parameterTexts)
+        if (DetectorArguments.TryCreate(DetectorRegistry.CreateDefault(), type, parameterTexts) is not { } detector)
         {
-            var eq = text.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                Console.Error.WriteLine($"--param: '{text}' must look like name=value");
-                return CliEnvironment.InvalidConfig;
-            }
-
-            parameters[text[..eq].Trim()] = text[(eq + 1)..].Trim();
-        }
-
-        var registry = DetectorRegistry.CreateDefault();
-        var spec = new DetectorSpec(type, parameters);
-        var errors = registry.Validate(spec);
-        if (errors.Count > 0)
-        {
-            foreach (var error in errors)
-            {
-                Console.Error.WriteLine($"detector.{error}");
-            }
-
             return CliEnvironment.InvalidConfig;
         }
 
@@ -58,8 +37,8 @@ internal static class DetectCommand
             return CliEnvironment.Failure;
         }
 
-        var report = OfflineDetection.Run(data, registry.Create(spec));
-        Print(report, spec);
+        var report = OfflineDetection.Run(data, detector);
+        Print(report, detector.Type);
         if (output is not null)
         {
             using var writer = new StreamWriter(output.FullName);
@@ -70,7 +49,7 @@ internal static class DetectCommand
         return CliEnvironment.Ok;
     }
 
-    private static void Print(DetectionReport report, DetectorSpec spec)
+    private static void Print(DetectionReport report, string detectorType)
     {
         var table = new Table().Title($"Anomalies in {report.Data.Name}").AddColumns("timestamp (UTC)", "value", "expected", "band", "score");
         var data = report.Data;
@@ -92,7 +71,7 @@ internal static class DetectCommand
         }
 
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]{data.Name}[/]: {data.Count} points, {report.Scored} scored, {report.Warmup} warm-up, {report.Invalid} invalid; [bold]{anomalies}[/] anomalous (score > 1) with detector {spec.Type}");
+            $"[bold]{data.Name}[/]: {data.Count} points, {report.Scored} scored, {report.Warmup} warm-up, {report.Invalid} invalid; [bold]{anomalies}[/] anomalous (score > 1) with detector {detectorType}");
     }
 
     private static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
