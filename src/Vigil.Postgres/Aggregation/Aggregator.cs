@@ -99,10 +99,11 @@ public sealed class Aggregator
         bool hasDirty;
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(AggregationSql.NoJit));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(AggregationSql.Lock) { Parameters = { new NpgsqlParameter { Value = BusinessMetricsConstants.AggregationLockKey } } });
             batch.BatchCommands.Add(new NpgsqlBatchCommand(AggregationSql.ReadState) { Parameters = { TextArray(_eventTypes) } });
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's result (SET returns none)
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             watermark = reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0);
             firstMinute = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);

@@ -98,7 +98,7 @@ public sealed class AnomalyScorer
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
         DateTimeOffset? detectedUntil, watermark, first;
-        await using (var state = new NpgsqlCommand(ReadStateSql, connection, transaction))
+        await using (var state = new NpgsqlBatch(connection, transaction) { BatchCommands = { new(Aggregation.AggregationSql.NoJit), new(ReadStateSql) } })
         await using (var reader = await state.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);

@@ -132,9 +132,10 @@ public sealed class EventIngestor
         // COPY before taking the shared aggregation lock: the slow part of a batch never delays the aggregator.
         await CopyAsync(connection, events, cancellationToken).ConfigureAwait(false);
 
-        await using (var share = new NpgsqlCommand("SELECT pg_advisory_xact_lock_shared($1)", connection, transaction))
+        await using (var share = new NpgsqlBatch(connection, transaction))
         {
-            share.Parameters.Add(new NpgsqlParameter { Value = BusinessMetricsConstants.AggregationLockKey });
+            share.BatchCommands.Add(new NpgsqlBatchCommand(Aggregation.AggregationSql.NoJit));
+            share.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock_shared($1)") { Parameters = { new NpgsqlParameter { Value = BusinessMetricsConstants.AggregationLockKey } } });
             await share.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

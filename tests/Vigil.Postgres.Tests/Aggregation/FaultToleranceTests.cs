@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+using Vigil.Postgres.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Vigil.Postgres.Tests.Aggregation;
+
+/// <summary>
+/// Exactly-once under faults: a real child process aggregates a large backlog in small transactions and is
+/// SIGKILLed at random moments (or PostgreSQL is crash-restarted under it); afterwards every minute must equal
+/// a direct GROUP BY over the raw events.
+/// </summary>
+[Collection(PostgresFixture.Collection)]
+public sealed class FaultToleranceTests(PostgresServer server, ITestOutputHelper output)
+{
+    private const int Types = 6;
+    private const int Minutes = 3 * 24 * 60;
+    private const int EventsTotal = 400_000;
+
+    [Fact]
+    public async Task CatchUp_WorkerSigkilledAtRandomPoints_EveryMinuteMatchesGroupBy()
+    {
+        await using var db = await TestDb.CreateAsync(server);
+        var seed = Environment.TickCount;
+        var random = new Random(seed);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await LoadBacklogAsync(db, random);
+        output.WriteLine($"backlog loaded in {clock.Elapsed}");
+
+        var kills = 0;
+        var runs = 0;
+        while (true)
+        {
+            runs++;
+            using var worker = StartWorker("aggregate", db.ConnectionString, "20");
+            if (kills < 6)
+            {
+                var exited = await WaitForExitAsync(worker, TimeSpan.FromMilliseconds(random.Next(300, 1500)));
+                if (!exited)
+                {
+                    worker.Kill(); // SIGKILL: no finally blocks, no rollback from the client side
+                    await worker.WaitForExitAsync();
+                    kills++;
+                    continue;
+                }
+            }
+
+            Assert.True(await WaitForExitAsync(worker, TimeSpan.FromMinutes(3)), "worker did not finish");
+            output.WriteLine($"worker finished after {kills} kills at {clock.Elapsed}: {await worker.StandardOutput.ReadToEndAsync()} {await worker.StandardError.ReadToEndAsync()}");
+            Assert.True(worker.ExitCode == 0, $"worker exit code {worker.ExitCode}: {await worker.StandardError.ReadToEndAsync()}");
+            break;
+        }
+
+        Assert.True(kills >= 3, $"only {kills} kills in {runs} runs (seed {seed}): the backlog must be large enough to interrupt");
+        await AssertExactlyOnceAsync(db, seed);
+    }
+
+    [Fact]
+    public async Task CatchUp_PostgresCrashRestartedMidRun_EveryMinuteMatchesGroupBy()
+    {
+        await using var db = await TestDb.CreateAsync(server);
+        var seed = Environment.TickCount;
+        var random = new Random(seed);
+        await LoadBacklogAsync(db, random);
+
+        using var worker = StartWorker("aggregate", db.ConnectionString, "20");
+        var restarts = 0;
+        try
+        {
+            while (restarts < 3 && !await WaitForExitAsync(worker, TimeSpan.FromMilliseconds(random.Next(300, 1200))))
+            {
+                await server.RestartImmediateAsync(); // SIGQUIT to the postmaster, then crash recovery
+                restarts++;
+            }
+
+            Assert.True(await WaitForExitAsync(worker, TimeSpan.FromMinutes(3)), "worker did not finish");
+        }
+        finally
+        {
+            if (!worker.HasExited)
+            {
+                worker.Kill();
+            }
+        }
+
+        Assert.True(worker.ExitCode == 0, $"worker exit code {worker.ExitCode}: {await worker.StandardError.ReadToEndAsync()}");
+        Assert.True(restarts >= 1, $"PostgreSQL was never restarted mid-run (seed {seed})");
+        output.WriteLine($"worker finished after {restarts} restarts: {await worker.StandardOutput.ReadToEndAsync()}");
+        db.DataSource.Clear(); // the test's own pooled connections died with the server
+        await AssertExactlyOnceAsync(db, seed);
+    }
+
+    private static async Task AssertExactlyOnceAsync(TestDb db, int seed)
+    {
+        var minutes = await db.ScalarAsync<long>("SELECT count(*) FROM aggregated_metrics");
+        Assert.True(minutes >= (long)Types * Minutes, $"only {minutes} rows aggregated (seed {seed})");
+        Assert.Equal(0L, await db.MismatchesAgainstGroupByAsync());
+        Assert.Equal((double)EventsTotal, await db.ScalarAsync<double>("SELECT sum(metric_value) FROM aggregated_metrics"));
+    }
+
+    /// <summary>Events spread unevenly over three days ending an hour ago (real clock: the worker uses the system clock).</summary>
+    private static async Task LoadBacklogAsync(TestDb db, Random random)
+    {
+        var end = DateTimeOffset.FromUnixTimeSeconds(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() / 60 * 60).AddHours(-1);
+        var start = end.AddMinutes(-Minutes);
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        // Timestamps sorted, as live traffic arrives (roughly in time order): the heap is then correlated with
+        // event_timestamp and each bounded run is an index range scan, as in production.
+        var events = new (string Type, DateTimeOffset At)[EventsTotal];
+        for (var i = 0; i < EventsTotal; i++)
+        {
+            // Skewed: low types get most of the traffic, and the last type has quiet hours (zero minutes).
+            var type = Math.Min(Types - 1, (int)(-Math.Log(random.NextDouble() + 1e-12) * 1.5));
+            var at = start.AddMilliseconds(random.NextDouble() * Minutes * 60_000);
+            events[i] = (type == Types - 1 && at.Hour % 3 == 0 ? "type_0" : "type_" + type, at);
+        }
+
+        Array.Sort(events, (x, y) => x.At.CompareTo(y.At));
+        await using (var writer = await connection.BeginBinaryImportAsync("COPY business_events (event_type, event_timestamp) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var (type, at) in events)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync(type, NpgsqlDbType.Varchar);
+                await writer.WriteAsync(at, NpgsqlDbType.TimestampTz);
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        await using var types = new NpgsqlCommand(
+            "INSERT INTO business_event_types SELECT event_type, date_bin('1 minute', min(event_timestamp), timestamptz '2000-01-01Z') FROM business_events GROUP BY 1; ANALYZE business_events",
+            connection);
+        await types.ExecuteNonQueryAsync();
+    }
+
+    internal static Process StartWorker(params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Vigil.Postgres.Worker.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        return Process.Start(start)!;
+    }
+
+    internal static async Task<bool> WaitForExitAsync(Process process, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
