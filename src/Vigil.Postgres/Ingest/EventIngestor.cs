@@ -37,12 +37,10 @@ public sealed class EventIngestor
             ON CONFLICT (event_type) DO UPDATE SET first_minute = excluded.first_minute
             WHERE excluded.first_minute < business_event_types.first_minute
         ), late AS (
-            SELECT date_bin('1 minute', i.event_timestamp, timestamptz '2000-01-01Z') AS minute,
-                   count(*) AS n,
-                   $3 OR i.event_timestamp >= s.watermark - $2 AS reaggregate
-            FROM ins i CROSS JOIN state s
-            WHERE i.event_timestamp < s.watermark
-            GROUP BY 1, 3
+            SELECT m.minute, m.n, $3 OR m.minute >= s.watermark - $2 AS reaggregate
+            FROM (SELECT date_bin('1 minute', event_timestamp, timestamptz '2000-01-01Z') AS minute, count(*) AS n FROM ins GROUP BY 1) m
+            CROSS JOIN state s
+            WHERE m.minute < s.watermark
         ), dirty AS (
             INSERT INTO aggregation_dirty_minutes (minute, marked_at)
             SELECT minute, $1 FROM late WHERE reaggregate
@@ -50,6 +48,30 @@ public sealed class EventIngestor
         )
         SELECT (SELECT count(*) FROM ins)::int,
                (SELECT coalesce(sum(n), 0) FROM late WHERE reaggregate)::int,
+               (SELECT coalesce(sum(n), 0) FROM late WHERE NOT reaggregate)::int
+        """;
+
+    // Fast path for batches without keys (nothing to deduplicate): rows were COPYed straight into business_events,
+    // and the batch's types and minutes, computed in memory, are registered here. Same transaction, same lock.
+    private const string RegisterSql = """
+        WITH state AS (
+            SELECT watermark FROM aggregation_state WHERE id = 1
+        ), types AS (
+            INSERT INTO business_event_types (event_type, first_minute)
+            SELECT * FROM unnest($4::text[], $5::timestamptz[])
+            ON CONFLICT (event_type) DO UPDATE SET first_minute = excluded.first_minute
+            WHERE excluded.first_minute < business_event_types.first_minute
+        ), late AS (
+            SELECT m.minute, m.n, $3 OR m.minute >= s.watermark - $2 AS reaggregate
+            FROM unnest($6::timestamptz[], $7::int[]) AS m(minute, n)
+            CROSS JOIN state s
+            WHERE m.minute < s.watermark
+        ), dirty AS (
+            INSERT INTO aggregation_dirty_minutes (minute, marked_at)
+            SELECT minute, $1 FROM late WHERE reaggregate
+            ON CONFLICT (minute) DO NOTHING
+        )
+        SELECT (SELECT coalesce(sum(n), 0) FROM late WHERE reaggregate)::int,
                (SELECT coalesce(sum(n), 0) FROM late WHERE NOT reaggregate)::int
         """;
 
@@ -121,27 +143,22 @@ public sealed class EventIngestor
             }
         }
 
-        await using (var create = new NpgsqlCommand(
-            "CREATE TEMP TABLE vigil_ingest (event_type varchar(100) NOT NULL, event_timestamp timestamptz NOT NULL, payload jsonb, idempotency_key varchar(200)) ON COMMIT DROP",
-            connection,
-            transaction))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        // COPY before taking the shared aggregation lock: the slow part of a batch never delays the aggregator.
-        await CopyAsync(connection, events, cancellationToken).ConfigureAwait(false);
-
-        await using (var share = new NpgsqlBatch(connection, transaction))
-        {
-            share.BatchCommands.Add(new NpgsqlBatchCommand(Aggregation.AggregationSql.NoJit));
-            share.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock_shared($1)") { Parameters = { new NpgsqlParameter { Value = BusinessMetricsConstants.AggregationLockKey } } });
-            await share.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        var keyed = events.Any(e => e.IdempotencyKey is not null);
         int inserted, late, tooLate;
-        await using (var insert = new NpgsqlCommand(InsertSql, connection, transaction))
+        if (keyed)
         {
+            await using (var create = new NpgsqlCommand(
+                "CREATE TEMP TABLE vigil_ingest (event_type varchar(100) NOT NULL, event_timestamp timestamptz NOT NULL, payload jsonb, idempotency_key varchar(200)) ON COMMIT DROP",
+                connection,
+                transaction))
+            {
+                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // COPY before taking the shared aggregation lock: the slow part of a batch never delays the aggregator.
+            await CopyAsync(connection, "vigil_ingest (event_type, event_timestamp, payload, idempotency_key)", events, withKey: true, cancellationToken).ConfigureAwait(false);
+            await LockSharedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await using var insert = new NpgsqlCommand(InsertSql, connection, transaction);
             insert.Parameters.Add(new NpgsqlParameter { Value = _time.GetUtcNow() });
             insert.Parameters.Add(new NpgsqlParameter { Value = _aggregation.AllowedLateness });
             insert.Parameters.Add(new NpgsqlParameter { Value = mode == IngestMode.Backfill });
@@ -151,16 +168,48 @@ public sealed class EventIngestor
             late = reader.GetInt32(1);
             tooLate = reader.GetInt32(2);
         }
+        else
+        {
+            // Nothing to deduplicate: COPY straight into the table (as fast as a plain COPY), then register the
+            // batch's types and minutes from memory. Uncommitted rows are invisible to the aggregator until the
+            // commit, which happens under the shared lock taken below, so the watermark argument still holds.
+            await CopyAsync(connection, "business_events (event_type, event_timestamp, payload, ingested_at)", events, withKey: false, cancellationToken).ConfigureAwait(false);
+            var types = events.GroupBy(e => e.EventType, StringComparer.Ordinal)
+                .Select(g => (Type: g.Key, First: Aggregation.Aggregator.FloorMinute(g.Min(e => e.Timestamp)))).ToArray();
+            var minutes = events.GroupBy(e => Aggregation.Aggregator.FloorMinute(e.Timestamp))
+                .Select(g => (Minute: g.Key, Count: g.Count())).ToArray();
+            await LockSharedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await using var register = new NpgsqlCommand(RegisterSql, connection, transaction);
+            register.Parameters.Add(new NpgsqlParameter { Value = _time.GetUtcNow() });
+            register.Parameters.Add(new NpgsqlParameter { Value = _aggregation.AllowedLateness });
+            register.Parameters.Add(new NpgsqlParameter { Value = mode == IngestMode.Backfill });
+            register.Parameters.Add(new NpgsqlParameter { Value = types.Select(t => t.Type).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            register.Parameters.Add(new NpgsqlParameter { Value = types.Select(t => t.First).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            register.Parameters.Add(new NpgsqlParameter { Value = minutes.Select(m => m.Minute).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            register.Parameters.Add(new NpgsqlParameter { Value = minutes.Select(m => m.Count).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+            await using var reader = await register.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            inserted = events.Count;
+            late = reader.GetInt32(0);
+            tooLate = reader.GetInt32(1);
+        }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new IngestResult(events.Count, inserted, events.Count - inserted, late, tooLate, Replayed: false);
     }
 
-    private static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<BusinessEvent> events, CancellationToken cancellationToken)
+    private static async Task LockSharedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY vigil_ingest (event_type, event_timestamp, payload, idempotency_key) FROM STDIN (FORMAT BINARY)",
-            cancellationToken).ConfigureAwait(false);
+        await using var share = new NpgsqlBatch(connection, transaction);
+        share.BatchCommands.Add(new NpgsqlBatchCommand(Aggregation.AggregationSql.NoJit));
+        share.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock_shared($1)") { Parameters = { new NpgsqlParameter { Value = BusinessMetricsConstants.AggregationLockKey } } });
+        await share.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CopyAsync(NpgsqlConnection connection, string target, IReadOnlyList<BusinessEvent> events, bool withKey, CancellationToken cancellationToken)
+    {
+        var ingestedAt = _time.GetUtcNow();
+        await using var writer = await connection.BeginBinaryImportAsync($"COPY {target} FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
         foreach (var e in events)
         {
             await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
@@ -175,7 +224,11 @@ public sealed class EventIngestor
                 await writer.WriteAsync(e.PayloadJson, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
             }
 
-            if (e.IdempotencyKey is null)
+            if (!withKey)
+            {
+                await writer.WriteAsync(ingestedAt, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+            }
+            else if (e.IdempotencyKey is null)
             {
                 await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
             }
