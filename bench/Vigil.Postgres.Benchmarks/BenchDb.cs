@@ -38,9 +38,11 @@ internal sealed class BenchDb : IAsyncDisposable
 
     public BusinessMetricsTelemetry Telemetry { get; } = new();
 
-    public static async Task<BenchDb> CreateAsync(string name, DateTimeOffset now, Action<BusinessMetricsOptions>? configure = null)
+    public static async Task<BenchDb> CreateAsync(string name, DateTimeOffset now, Action<BusinessMetricsOptions>? configure = null, bool reuse = false)
     {
         var server = Environment.GetEnvironmentVariable("VIGIL_PG") ?? throw new InvalidOperationException("Set VIGIL_PG (scripts/pg/start.sh prints it).");
+        if (!reuse)
+        {
         await using (var admin = new NpgsqlConnection(server))
         {
             await admin.OpenAsync();
@@ -48,6 +50,7 @@ internal sealed class BenchDb : IAsyncDisposable
             await drop.ExecuteNonQueryAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
             await create.ExecuteNonQueryAsync();
+        }
         }
 
         var options = new BusinessMetricsOptions { MigrateOnStartup = false };

@@ -56,14 +56,56 @@ internal static class AggregationSql
                (SELECT count(*) FROM dirty)::int
         """;
 
-    public static string Build(bool withSums) => withSums
-        ? Template
+    /// <summary>
+    /// The statement text. Without dirty minutes (the common case, known from the state read) the late-minute
+    /// branches are left out: the plan is simpler and the planner's row estimates stay small.
+    /// </summary>
+    public static string Build(bool withSums, bool withDirty = true) => RemoveDirty(withSums ? WithSums : WithoutSums, withDirty);
+
+    private static string RemoveDirty(string sql, bool withDirty)
+    {
+        if (withDirty)
+        {
+            return sql;
+        }
+
+        return sql
+            .Replace(DirtyCte, "WITH ", StringComparison.Ordinal)
+            .Replace(DirtyMinutes, string.Empty, StringComparison.Ordinal)
+            .Replace(sql[sql.IndexOf(DirtyCountsStart, StringComparison.Ordinal)..sql.IndexOf(DirtyCountsEnd, StringComparison.Ordinal)], string.Empty, StringComparison.Ordinal)
+            .Replace(DirtyResult, "0::int", StringComparison.Ordinal);
+    }
+
+    private const string DirtyCte = """
+        WITH dirty AS (
+            -- Late minutes (below the watermark) to recompute. Deleted here, in the same transaction that
+            -- rewrites them: a crash before commit leaves them marked.
+            DELETE FROM aggregation_dirty_minutes
+            WHERE minute IN (SELECT minute FROM aggregation_dirty_minutes WHERE minute < $1 ORDER BY minute LIMIT $3)
+            RETURNING minute
+        ), 
+        """;
+
+    private const string DirtyMinutes = """
+
+            UNION ALL
+            SELECT minute FROM dirty
+        """;
+
+    private const string DirtyCountsStart = "    UNION ALL\n    -- Late minutes";
+
+    private const string DirtyCountsEnd = "), grid AS (";
+
+    private const string DirtyResult = "(SELECT count(*) FROM dirty)::int";
+
+    private static readonly string WithSums = Template
             .Replace("{SUM_CTE}", ", sum_fields AS (SELECT * FROM unnest($6::text[], $7::text[]) AS f(event_type, field))", StringComparison.Ordinal)
             .Replace("{SUM_EXPR}", ", sum(CASE WHEN jsonb_typeof(e.payload -> f.field) = 'number' THEN (e.payload ->> f.field)::float8 END) AS s", StringComparison.Ordinal)
             .Replace("{SUM_JOIN}", " LEFT JOIN sum_fields f ON f.event_type = e.event_type", StringComparison.Ordinal)
             .Replace("{SUM_GRID}", ", coalesce(c.s, 0) AS s", StringComparison.Ordinal)
-            .Replace("{SUM_ROWS}", " UNION ALL SELECT g.event_type || ':sum:' || f.field, g.m, g.s, $5 FROM grid g JOIN sum_fields f ON f.event_type = g.event_type", StringComparison.Ordinal)
-        : Template
+            .Replace("{SUM_ROWS}", " UNION ALL SELECT g.event_type || ':sum:' || f.field, g.m, g.s, $5 FROM grid g JOIN sum_fields f ON f.event_type = g.event_type", StringComparison.Ordinal);
+
+    private static readonly string WithoutSums = Template
             .Replace("{SUM_CTE}", string.Empty, StringComparison.Ordinal)
             .Replace("{SUM_EXPR}", string.Empty, StringComparison.Ordinal)
             .Replace("{SUM_JOIN}", string.Empty, StringComparison.Ordinal)

@@ -29,6 +29,7 @@ public sealed class Aggregator
     private readonly BusinessMetricsTelemetry _telemetry;
     private readonly ILogger<Aggregator> _logger;
     private readonly string _sql;
+    private readonly string _sqlWithoutDirty;
     private readonly string[]? _eventTypes;
     private readonly string[] _sumTypes;
     private readonly string[] _sumFields;
@@ -46,6 +47,7 @@ public sealed class Aggregator
         _sumTypes = [.. sums.Select(p => p.Key)];
         _sumFields = [.. sums.Select(p => p.Value)];
         _sql = AggregationSql.Build(withSums: sums.Length > 0);
+        _sqlWithoutDirty = AggregationSql.Build(withSums: sums.Length > 0, withDirty: false);
     }
 
     /// <summary>Runs one bounded aggregation transaction. Call again while <see cref="AggregationRunResult.CaughtUp"/> is false.</summary>
@@ -133,12 +135,12 @@ public sealed class Aggregator
 
         int rows, dirty;
         long events;
-        await using (var command = new NpgsqlCommand(_sql, connection, transaction))
+        await using (var command = new NpgsqlCommand(hasDirty ? _sql : _sqlWithoutDirty, connection, transaction))
         {
             command.CommandTimeout = 0; // bounded by MaxMinutesPerRun, not by a clock: a timeout would only redo the work
             command.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             command.Parameters.Add(new NpgsqlParameter { Value = end, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            command.Parameters.Add(new NpgsqlParameter { Value = _options.MaxDirtyMinutesPerRun });
+            command.Parameters.Add(new NpgsqlParameter { Value = _options.MaxDirtyMinutesPerRun, NpgsqlDbType = NpgsqlDbType.Integer });
             command.Parameters.Add(TextArray(_eventTypes));
             command.Parameters.Add(new NpgsqlParameter { Value = _time.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
             if (_sumTypes.Length > 0)
