@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
+using Vigil.Benchmarks;
 
 // Run all: dotnet run -c Release --project bench/Vigil.Benchmarks -- --filter '*'
-// One class: ... -- --filter '*ResponseParser*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// One class: ... -- --filter '*PipelineBenchmarks*'
+BenchmarkSwitcher.FromAssembly(typeof(PipelineBenchmarks).Assembly).Run(args);

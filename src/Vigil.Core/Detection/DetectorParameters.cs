@@ -62,6 +62,12 @@ public sealed class DetectorParameters
         return value;
     }
 
+    public string ReadString(string name, string defaultValue)
+    {
+        _known.Add(name);
+        return TryGet(name, out var text) ? text : defaultValue;
+    }
+
     /// <summary>Call after reading every parameter: a misspelt parameter is an error, not silently ignored.</summary>
     public void RejectUnknown()
     {

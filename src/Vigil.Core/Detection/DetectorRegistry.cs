@@ -1,4 +1,9 @@
+using Vigil.Core.Detectors.Auto;
+using Vigil.Core.Detectors.Ewma;
+using Vigil.Core.Detectors.HoltWinters;
+using Vigil.Core.Detectors.Robust;
 using Vigil.Core.Detectors.RollingSigma;
+using Vigil.Core.Detectors.Seasonal;
 
 namespace Vigil.Core.Detection;
 
@@ -17,16 +22,34 @@ public sealed class DetectorRegistry
     }
 
     /// <summary>The streaming detectors that need nothing but their parameters.</summary>
-    public static DetectorRegistry CreateDefault() => new([new RollingSigmaDetectorFactory()]);
+    public static DetectorRegistry CreateDefault() => new(
+    [
+        new RollingSigmaDetectorFactory(),
+        new RobustDetectorFactory(),
+        new EwmaDetectorFactory(),
+        new SeasonalDetectorFactory(),
+        new HoltWintersDetectorFactory(),
+        new AutoDetectorFactory(),
+    ]);
 
     public IEnumerable<string> Types => _factories.Keys.Order(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Checks the detector's own parameters and the shared policy parameters (<see cref="PolicyOptions.Keys"/>),
+    /// which every type accepts.
+    /// </summary>
     public IReadOnlyList<string> Validate(DetectorSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return _factories.TryGetValue(spec.Type, out var factory)
-            ? factory.Validate(spec.Parameters)
-            : [$"type: unknown detector '{spec.Type}' (known: {string.Join(", ", Types)})"];
+        if (!_factories.TryGetValue(spec.Type, out var factory))
+        {
+            return [$"type: unknown detector '{spec.Type}' (known: {string.Join(", ", Types)})"];
+        }
+
+        var errors = new List<string>();
+        PolicyOptions.Parse(spec.Parameters, errors);
+        errors.AddRange(factory.Validate(DetectorOnly(spec.Parameters)));
+        return errors;
     }
 
     public IDetector Create(DetectorSpec spec)
@@ -37,12 +60,19 @@ public sealed class DetectorRegistry
             throw new ArgumentException($"Unknown detector '{spec.Type}' (known: {string.Join(", ", Types)}).", nameof(spec));
         }
 
-        var errors = factory.Validate(spec.Parameters);
+        var errors = new List<string>();
+        var policy = PolicyOptions.Parse(spec.Parameters, errors);
+        var own = DetectorOnly(spec.Parameters);
+        errors.AddRange(factory.Validate(own));
         if (errors.Count > 0)
         {
             throw new ArgumentException($"Invalid parameters for detector '{spec.Type}': {string.Join("; ", errors)}", nameof(spec));
         }
 
-        return factory.Create(spec.Parameters);
+        var detector = factory.Create(own);
+        return policy.IsNone ? detector : new PolicyDetector(detector, policy);
     }
+
+    private static Dictionary<string, string> DetectorOnly(IReadOnlyDictionary<string, string> parameters)
+        => parameters.Where(p => !PolicyOptions.Keys.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
 }

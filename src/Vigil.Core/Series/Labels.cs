@@ -57,6 +57,22 @@ public sealed class Labels : IEquatable<Labels>, IReadOnlyList<Label>
             return Empty;
         }
 
+        // Prometheus sends label sets already sorted: checking is far cheaper than sorting every series.
+        var alreadySorted = true;
+        for (var i = 1; i < items.Length; i++)
+        {
+            if (string.CompareOrdinal(items[i - 1].Name, items[i].Name) >= 0)
+            {
+                alreadySorted = false;
+                break;
+            }
+        }
+
+        if (alreadySorted)
+        {
+            return new Labels(items);
+        }
+
         // Stable sort keeps the order of duplicates, so "last wins" below is well defined.
         var sorted = items.Length == 1 ? items : [.. items.OrderBy(l => l.Name, StringComparer.Ordinal)];
         var write = 0;

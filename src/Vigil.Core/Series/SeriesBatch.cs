@@ -9,17 +9,21 @@ public sealed class SeriesBatch
     private readonly Labels[] _labels;
     private readonly int[] _offsets; // series i spans [_offsets[i], _offsets[i + 1])
     private readonly long[] _timestamps;
-    private readonly double[] _values;
+    private readonly double[] _values; // FeatureCount values per sample, row-major
 
-    public static SeriesBatch Empty { get; } = new([], [0], [], []);
+    public static SeriesBatch Empty { get; } = new([], [0], [], [], 1);
 
-    private SeriesBatch(Labels[] labels, int[] offsets, long[] timestampsMs, double[] values)
+    private SeriesBatch(Labels[] labels, int[] offsets, long[] timestampsMs, double[] values, int featureCount)
     {
         _labels = labels;
         _offsets = offsets;
         _timestamps = timestampsMs;
         _values = values;
+        FeatureCount = featureCount;
     }
+
+    /// <summary>Values per sample: 1 for a plain query, several when a job joins several queries into feature vectors.</summary>
+    public int FeatureCount { get; }
 
     public int SeriesCount => _labels.Length;
 
@@ -30,8 +34,12 @@ public sealed class SeriesBatch
     /// <summary>Sample timestamps of one series in Unix milliseconds, ascending.</summary>
     public ReadOnlySpan<long> GetTimestamps(int series) => _timestamps.AsSpan(_offsets[series], _offsets[series + 1] - _offsets[series]);
 
-    /// <summary>Sample values of one series; may hold NaN and ±Inf exactly as the source reported them.</summary>
-    public ReadOnlySpan<double> GetValues(int series) => _values.AsSpan(_offsets[series], _offsets[series + 1] - _offsets[series]);
+    /// <summary>
+    /// Sample values of one series (<see cref="FeatureCount"/> per sample, row-major); may hold NaN and ±Inf
+    /// exactly as the source reported them.
+    /// </summary>
+    public ReadOnlySpan<double> GetValues(int series)
+        => _values.AsSpan(_offsets[series] * FeatureCount, (_offsets[series + 1] - _offsets[series]) * FeatureCount);
 
     /// <summary>Appends series and samples; not thread-safe, reusable only through <see cref="Build"/>.</summary>
     public sealed class Builder
@@ -43,11 +51,15 @@ public sealed class SeriesBatch
         private int _count;
         private bool _open;
 
-        public Builder(int expectedSamples = 256)
+        private readonly int _featureCount;
+
+        public Builder(int expectedSamples = 256, int featureCount = 1)
         {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
             var capacity = Math.Max(16, expectedSamples);
+            _featureCount = featureCount;
             _timestamps = new long[capacity];
-            _values = new double[capacity];
+            _values = new double[capacity * featureCount];
         }
 
         public int SeriesCount => _labels.Count;
@@ -60,22 +72,29 @@ public sealed class SeriesBatch
             _open = true;
         }
 
-        public void Add(long timestampMs, double value)
+        public void Add(long timestampMs, double value) => Add(timestampMs, new ReadOnlySpan<double>(in value));
+
+        public void Add(long timestampMs, ReadOnlySpan<double> features)
         {
             if (!_open)
             {
                 throw new InvalidOperationException("BeginSeries must be called before Add.");
             }
 
-            if (_count == _values.Length)
+            if (features.Length != _featureCount)
             {
-                var capacity = _values.Length * 2;
+                throw new ArgumentException($"Expected {_featureCount} feature values, got {features.Length}.", nameof(features));
+            }
+
+            if (_count == _timestamps.Length)
+            {
+                var capacity = _timestamps.Length * 2;
                 Array.Resize(ref _timestamps, capacity);
-                Array.Resize(ref _values, capacity);
+                Array.Resize(ref _values, capacity * _featureCount);
             }
 
             _timestamps[_count] = timestampMs;
-            _values[_count] = value;
+            features.CopyTo(_values.AsSpan(_count * _featureCount));
             _count++;
         }
 
@@ -87,12 +106,12 @@ public sealed class SeriesBatch
                 return Empty;
             }
 
-            var batch = new SeriesBatch([.. _labels], [.. _offsets], _timestamps, _values);
+            var batch = new SeriesBatch([.. _labels], [.. _offsets], _timestamps, _values, _featureCount);
             _labels.Clear();
             _offsets.Clear();
             _offsets.Add(0);
             _timestamps = new long[16];
-            _values = new double[16];
+            _values = new double[16 * _featureCount];
             _count = 0;
             return batch;
         }

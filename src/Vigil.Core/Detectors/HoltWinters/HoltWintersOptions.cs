@@ -1,0 +1,48 @@
+namespace Vigil.Core.Detectors.HoltWinters;
+
+/// <summary>
+/// Additive Holt-Winters (level, trend, season; Hyndman &amp; Athanasopoulos, FPP3 §8.3) with the season length
+/// configured or detected by autocorrelation, and α, β, γ fitted by grid search on the warm-up points.
+/// Learning is robust (residuals are clipped at the band edge, so an anomaly does not drag the baseline) and a
+/// confirmed level shift re-anchors the level instead of alerting forever.
+/// </summary>
+public sealed record HoltWintersOptions
+{
+    public const int DefaultFitPoints = 600;
+    public const double DefaultK = 8.0;
+    public const int DefaultShiftPoints = 12;
+    public const double DefaultMinAutocorrelation = 0.3;
+
+    /// <summary>Season length in points: 0 detects it from the warm-up data, 1 means no season. Default 0.</summary>
+    public int Season { get; init; }
+
+    /// <summary>
+    /// Points collected before fitting (and before the first verdict). Default 600: with 5-minute steps two days,
+    /// enough to see a daily season (288 points) twice; the detected season is at most half of this.
+    /// </summary>
+    public int FitPoints { get; init; } = DefaultFitPoints;
+
+    /// <summary>Band half-width in residual standard deviations. Default 8 (σ from mean |residual|; score &gt; 1 then sits near NAB's best threshold).</summary>
+    public double K { get; init; } = DefaultK;
+
+    /// <summary>Consecutive same-side out-of-band points that confirm a level shift (0 disables re-anchoring). Default 12.</summary>
+    public int ShiftPoints { get; init; } = DefaultShiftPoints;
+
+    /// <summary>Autocorrelation a candidate season length must reach to be used. Default 0.3.</summary>
+    public double MinAutocorrelation { get; init; } = DefaultMinAutocorrelation;
+
+    /// <summary>
+    /// Residual scale from raw residuals (true) or from residuals clipped at the band (false). Default true: on
+    /// spiky series a clipped scale stays tiny and every routine spike alerts.
+    /// </summary>
+    public bool RawScale { get; init; } = true;
+
+    /// <summary>Largest level smoothing α the fit may choose. Default 0.05: a slow level, with shifts handled by re-anchoring.</summary>
+    public double MaxAlpha { get; init; } = 0.05;
+
+    /// <summary>Weight of the newest residual in the residual scale. Default 0.01 (about 100 points).</summary>
+    public double ScaleAlpha { get; init; } = 0.01;
+
+    /// <summary>Scale floor as a fraction of the range seen so far (see RangeTracker): quantised or flat series do not score every wiggle. Default 0.05.</summary>
+    public double RangeFloor { get; init; } = 0.05;
+}

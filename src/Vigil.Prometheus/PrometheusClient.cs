@@ -1,0 +1,259 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Vigil.Core.Series;
+using Vigil.Core.Sources;
+
+namespace Vigil.Prometheus;
+
+/// <summary>
+/// Client of the Prometheus HTTP API (<c>/api/v1/query_range</c>, <c>/api/v1/query</c>) with per-attempt time-outs,
+/// retries of transient failures only, and a streaming, allocation-light response parser.
+/// </summary>
+public sealed class PrometheusClient : IMetricSource
+{
+    private const int MaxLoggedQueryChars = 300;
+
+    private readonly HttpClient _http;
+    private readonly PrometheusClientOptions _options;
+    private readonly ILogger<PrometheusClient> _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly PrometheusRequestFactory _requests;
+    private readonly LabelSetCache _labelSets = new(PrometheusConstants.LabelSetCacheEntries);
+
+    /// <exception cref="ArgumentException"><paramref name="options"/> is invalid (the message lists every error).</exception>
+    public PrometheusClient(HttpClient http, PrometheusClientOptions options, ILogger<PrometheusClient> logger, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid Prometheus client options: " + string.Join("; ", errors), nameof(options));
+        }
+
+        _http = http;
+        _options = options;
+        _logger = logger;
+        _timeProvider = timeProvider;
+        _requests = new PrometheusRequestFactory(options);
+    }
+
+    /// <summary>Runs a range query; the result must be a matrix.</summary>
+    /// <exception cref="ArgumentException">Empty query, <paramref name="end"/> before <paramref name="start"/>, or step below 1 ms.</exception>
+    /// <exception cref="PrometheusException">The query failed after the allowed retries.</exception>
+    public Task<SeriesBatch> QueryRangeAsync(string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(query);
+        if (end < start)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"end ({end:O}) must not be before start ({start:O})"), nameof(end));
+        }
+
+        // Prometheus resolves steps to milliseconds; anything smaller would be sent as 0 and rejected.
+        if (step < TimeSpan.FromMilliseconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step, "step must be at least 1 ms");
+        }
+
+        var form = PrometheusRequestFactory.EncodeForm(
+        [
+            new("query", query),
+            new("start", PrometheusRequestFactory.FormatUnixSeconds(start.ToUnixTimeMilliseconds())),
+            new("end", PrometheusRequestFactory.FormatUnixSeconds(end.ToUnixTimeMilliseconds())),
+            new("step", PrometheusRequestFactory.FormatUnixSeconds((long)step.TotalMilliseconds)),
+        ]);
+        return ExecuteAsync(ExpectedResult.QueryRange, form, query, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs an instant query at <paramref name="time"/> (server time when null). A vector gives one sample per
+    /// series, a scalar one series with empty labels, a matrix (range-vector selector) its samples.
+    /// </summary>
+    /// <exception cref="PrometheusException">The query failed after the allowed retries, or returned a string.</exception>
+    public Task<SeriesBatch> QueryAsync(string query, DateTimeOffset? time, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(query);
+        var form = time is { } t
+            ? PrometheusRequestFactory.EncodeForm([new("query", query), new("time", PrometheusRequestFactory.FormatUnixSeconds(t.ToUnixTimeMilliseconds()))])
+            : PrometheusRequestFactory.EncodeForm([new("query", query)]);
+        return ExecuteAsync(ExpectedResult.Query, form, query, cancellationToken);
+    }
+
+    private async Task<SeriesBatch> ExecuteAsync(ExpectedResult expected, string form, string query, CancellationToken cancellationToken)
+    {
+        var endpoint = expected.Endpoint;
+        var loggedQuery = query.Length <= MaxLoggedQueryChars ? query : string.Concat(query.AsSpan(0, MaxLoggedQueryChars), "...");
+        var maxAttempts = _options.MaxRetries + 1;
+        for (var attempt = 1; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var started = _timeProvider.GetTimestamp();
+            try
+            {
+                var (parsed, bytes) = await SendOnceAsync(expected, form, cancellationToken).ConfigureAwait(false);
+                var elapsed = _timeProvider.GetElapsedTime(started);
+                _logger.QueryCompleted(endpoint, parsed.Batch.SeriesCount, parsed.Batch.SampleCount, bytes, (long)elapsed.TotalMilliseconds, attempt, loggedQuery);
+                LogNotes(parsed, endpoint, loggedQuery);
+                return parsed.Batch;
+            }
+            catch (PrometheusException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (!ex.IsTransient || attempt >= maxAttempts)
+                {
+                    _logger.QueryFailed(ex, endpoint, attempt, ex.ErrorType, ex.IsTransient, loggedQuery);
+                    throw;
+                }
+
+                var elapsed = _timeProvider.GetElapsedTime(started);
+#pragma warning disable CA5394 // Jitter only spreads retries; it needs no cryptographic randomness.
+                var delay = RetryDelays.Next(attempt - 1, _options.RetryBaseDelay, ex.RetryAfter, Random.Shared.NextDouble());
+#pragma warning restore CA5394
+                _logger.QueryRetrying(endpoint, attempt, maxAttempts, (long)elapsed.TotalMilliseconds, (long)delay.TotalMilliseconds, ex.Message);
+                await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<(ParsedResponse Parsed, int Bytes)> SendOnceAsync(ExpectedResult expected, string form, CancellationToken cancellationToken)
+    {
+        var endpoint = expected.Endpoint;
+        var uri = _requests.EndpointUri(endpoint);
+        using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            using var request = await _requests.CreateAsync(endpoint, form, linked.Token).ConfigureAwait(false);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            using var body = await ResponseBody.ReadAsync(response.Content, _options.MaxResponseBytes, endpoint, linked.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (!response.IsSuccessStatusCode)
+            {
+                throw CreateHttpError(response, body, expected, uri);
+            }
+
+            var parsed = PrometheusResponseParser.Parse(body.Span, expected, _labelSets);
+            if (parsed.IsError)
+            {
+                throw new PrometheusApiException(parsed.ErrorType!, parsed.Error!, status);
+            }
+
+            return (parsed, body.Length);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller gave up: not a failure of Prometheus, never retried.
+            throw;
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
+        {
+            throw new PrometheusTransportException(
+                $"Prometheus {endpoint} request to {uri} timed out after {FormatDuration(_options.Timeout)}", null, isTransient: true, ex);
+        }
+        catch (OperationCanceledException ex) when (ex.InnerException is TimeoutException)
+        {
+            throw new PrometheusTransportException(
+                $"Prometheus {endpoint} request to {uri} timed out after {FormatDuration(_http.Timeout)} (HttpClient.Timeout)", null, isTransient: true, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new PrometheusTransportException(
+                $"Prometheus {endpoint} request to {uri} failed ({ex.HttpRequestError}): {ex.Message}",
+                (int?)ex.StatusCode,
+                IsTransient(ex.HttpRequestError),
+                ex);
+        }
+        catch (IOException ex)
+        {
+            throw new PrometheusTransportException(
+                $"Prometheus {endpoint} response from {uri} could not be read: {ex.Message}", null, isTransient: true, ex);
+        }
+    }
+
+    private PrometheusException CreateHttpError(HttpResponseMessage response, ResponseBody body, ExpectedResult expected, Uri uri)
+    {
+        var status = (int)response.StatusCode;
+        var retryAfter = RetryDelays.FromHeader(response.Headers.RetryAfter, _timeProvider);
+
+        // Prometheus sends 400/422/503 (and 500) with a JSON error body: that body is the real reason.
+        ParsedResponse? parsed = null;
+        try
+        {
+            parsed = PrometheusResponseParser.Parse(body.Span, expected);
+        }
+        catch (PrometheusResponseException)
+        {
+            // Not an API body (a proxy's HTML page, say): reported by status and a snippet below.
+        }
+
+        if (parsed is { IsError: true })
+        {
+            return new PrometheusApiException(parsed.ErrorType!, parsed.Error!, status) { RetryAfter = retryAfter };
+        }
+
+        // 5xx and 429 may pass; any other 4xx (auth, not found, bad request) will fail the same way again.
+        var transient = status >= 500 || status == (int)HttpStatusCode.TooManyRequests;
+        return new PrometheusTransportException(
+            $"Prometheus {expected.Endpoint} request to {uri} returned HTTP {status} ({response.ReasonPhrase}){Snippet(body.Span)}",
+            status,
+            transient) { RetryAfter = retryAfter };
+    }
+
+    private void LogNotes(ParsedResponse parsed, string endpoint, string query)
+    {
+        foreach (var warning in parsed.Warnings)
+        {
+            _logger.ResponseWarning(endpoint, warning, query);
+        }
+
+        foreach (var info in parsed.Infos)
+        {
+            _logger.ResponseInfo(endpoint, info, query);
+        }
+
+        if (parsed.SkippedHistogramSeries > 0 || parsed.SkippedHistogramSamples > 0)
+        {
+            _logger.HistogramsSkipped(endpoint, parsed.SkippedHistogramSeries, parsed.SkippedHistogramSamples, query);
+        }
+    }
+
+    private static bool IsTransient(HttpRequestError error) => error switch
+    {
+        // A wrong certificate, proxy or protocol set-up does not fix itself; a refused connection or a
+        // dropped one (restart, fail-over) may.
+        HttpRequestError.SecureConnectionError
+            or HttpRequestError.UserAuthenticationError
+            or HttpRequestError.ProxyTunnelError
+            or HttpRequestError.ConfigurationLimitExceeded
+            or HttpRequestError.VersionNegotiationError
+            or HttpRequestError.ExtendedConnectNotSupported
+            or HttpRequestError.InvalidResponse => false,
+        _ => true,
+    };
+
+    private static string Snippet(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            return string.Empty;
+        }
+
+        var text = Encoding.UTF8.GetString(body[..Math.Min(body.Length, PrometheusConstants.ErrorBodySnippetChars * 2)]);
+        var collapsed = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (collapsed.Length > PrometheusConstants.ErrorBodySnippetChars)
+        {
+            collapsed = string.Concat(collapsed.AsSpan(0, PrometheusConstants.ErrorBodySnippetChars), "...");
+        }
+
+        return ": " + collapsed;
+    }
+
+    internal static string FormatDuration(TimeSpan duration) =>
+        duration >= TimeSpan.FromSeconds(1)
+            ? string.Create(CultureInfo.InvariantCulture, $"{duration.TotalSeconds:0.###}s")
+            : string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMilliseconds:0.###}ms");
+}

@@ -1,0 +1,90 @@
+using System.Buffers;
+
+namespace Vigil.Prometheus;
+
+/// <summary>
+/// A response body read whole into one pooled array, so the parser sees a single span (the fastest
+/// <see cref="System.Text.Json.Utf8JsonReader"/> mode) and large responses do not churn the large object heap.
+/// </summary>
+internal sealed class ResponseBody : IDisposable
+{
+    private byte[]? _buffer;
+
+    private ResponseBody(byte[] buffer, int length)
+    {
+        _buffer = buffer;
+        Length = length;
+    }
+
+    public int Length { get; }
+
+    public ReadOnlySpan<byte> Span => (_buffer ?? throw new ObjectDisposedException(nameof(ResponseBody))).AsSpan(0, Length);
+
+    /// <exception cref="PrometheusResponseException">The body is larger than <paramref name="maxBytes"/>.</exception>
+    public static async Task<ResponseBody> ReadAsync(HttpContent content, long maxBytes, string endpoint, CancellationToken cancellationToken)
+    {
+        var declared = content.Headers.ContentLength;
+        if (declared > maxBytes)
+        {
+            throw TooLarge(endpoint, maxBytes, declared);
+        }
+
+        // One byte of head-room: a body longer than declared or allowed is detected, not silently cut.
+        var initial = (int)Math.Min(maxBytes + 1, declared.HasValue ? declared.Value + 1 : PrometheusConstants.InitialBufferBytes);
+        var buffer = ArrayPool<byte>.Shared.Rent(initial);
+        var length = 0;
+        try
+        {
+            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    if (length == buffer.Length)
+                    {
+                        var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
+                        buffer.AsSpan(0, length).CopyTo(grown);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = grown;
+                    }
+
+                    var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    length += read;
+                    if (length > maxBytes)
+                    {
+                        throw TooLarge(endpoint, maxBytes, declared: null);
+                    }
+                }
+            }
+
+            return new ResponseBody(buffer, length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static PrometheusResponseException TooLarge(string endpoint, long maxBytes, long? declared)
+    {
+        var size = declared is { } d ? $"{d} bytes (Content-Length)" : "more bytes";
+        return new PrometheusResponseException(
+            $"{endpoint} response too large: {size} exceeds {nameof(PrometheusClientOptions.MaxResponseBytes)} = {maxBytes} bytes; " +
+            "narrow the query (fewer series, shorter range, larger step) or raise the limit");
+    }
+}

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Vigil.Backtesting;
+using Vigil.Core.Detection;
+
+namespace Vigil.Cli;
+
+internal static class DetectCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "CSV of timestamp,value rows (header optional; ISO-8601 or Unix timestamps)." };
+        var detectorOption = new Option<string>("--detector", "-d") { Description = "Detector type.", DefaultValueFactory = _ => DetectorSpec.Default.Type };
+        var parameters = new Option<string[]>("--param", "-p") { Description = "Detector parameter as name=value, repeatable (e.g. -p window=60 -p k=3).", AllowMultipleArgumentsPerToken = false };
+        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write per-point scores (timestamp,value,anomaly_score,expected,lower,upper,status) here." };
+        var command = new Command("detect", "Score a timestamp,value CSV offline, as the live loop would, and list the anomalies.") { file, detectorOption, parameters, output };
+        command.SetAction(parse => Run(parse.GetValue(file)!, parse.GetValue(detectorOption)!, parse.GetValue(parameters) ?? [], parse.GetValue(output)));
+        return command;
+    }
+
+    private static int Run(FileInfo file, string type, string[] parameterTexts, FileInfo? output)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var text in parameterTexts)
+        {
+            var eq = text.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                Console.Error.WriteLine($"--param: '{text}' must look like name=value");
+                return CliEnvironment.InvalidConfig;
+            }
+
+            parameters[text[..eq].Trim()] = text[(eq + 1)..].Trim();
+        }
+
+        var registry = DetectorRegistry.CreateDefault();
+        var spec = new DetectorSpec(type, parameters);
+        var errors = registry.Validate(spec);
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors)
+            {
+                Console.Error.WriteLine($"detector.{error}");
+            }
+
+            return CliEnvironment.InvalidConfig;
+        }
+
+        TimeSeriesData data;
+        try
+        {
+            data = TimeSeriesCsv.Read(file.FullName);
+        }
+        catch (Exception ex) when (ex is FormatException or IOException)
+        {
+            Console.Error.WriteLine($"{file.FullName}: {ex.Message}");
+            return CliEnvironment.Failure;
+        }
+
+        var report = OfflineDetection.Run(data, registry.Create(spec));
+        Print(report, spec);
+        if (output is not null)
+        {
+            using var writer = new StreamWriter(output.FullName);
+            OfflineDetection.WriteScores(report, writer);
+            AnsiConsole.MarkupLineInterpolated($"Scores written to [bold]{output.FullName}[/]");
+        }
+
+        return CliEnvironment.Ok;
+    }
+
+    private static void Print(DetectionReport report, DetectorSpec spec)
+    {
+        var table = new Table().Title($"Anomalies in {report.Data.Name}").AddColumns("timestamp (UTC)", "value", "expected", "band", "score");
+        var data = report.Data;
+        foreach (var i in report.AnomalyIndexes)
+        {
+            var v = report.Verdicts[i];
+            table.AddRow(
+                DateTimeOffset.FromUnixTimeMilliseconds(data.TimestampsMs[i]).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                Format(data.Values[i]),
+                Format(v.Expected),
+                Markup.Escape($"[{Format(v.Lower)}, {Format(v.Upper)}]"),
+                v.Score.ToString("F2", CultureInfo.InvariantCulture));
+        }
+
+        var anomalies = report.AnomalyIndexes.Count();
+        if (anomalies > 0)
+        {
+            AnsiConsole.Write(table);
+        }
+
+        AnsiConsole.MarkupLineInterpolated(
+            $"[bold]{data.Name}[/]: {data.Count} points, {report.Scored} scored, {report.Warmup} warm-up, {report.Invalid} invalid; [bold]{anomalies}[/] anomalous (score > 1) with detector {spec.Type}");
+    }
+
+    private static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+}

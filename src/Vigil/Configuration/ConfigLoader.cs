@@ -1,0 +1,367 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Vigil.Core.Detection;
+using Vigil.Replay;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Vigil.Configuration;
+
+/// <summary>
+/// Builds <see cref="VigilOptions"/> from an optional YAML file and the environment, and validates all of it.
+/// Environment variables of the reference design work on their own for a one-query deployment:
+/// PROMETHEUS_URL, PROMQL_QUERY, LISTEN_PORT, SCRAPE_INTERVAL (seconds), MODEL_PATH.
+/// </summary>
+public sealed partial class ConfigLoader(DetectorRegistry detectors)
+{
+    public const string DefaultPrometheusUrl = "http://localhost:9090";
+
+    private static readonly string[] RootKeys = ["server", "logging", "sources", "jobs", "model_path"];
+
+    /// <summary>Loads and validates; throws <see cref="ConfigException"/> listing every error.</summary>
+    public VigilOptions Load(string? path, IReadOnlyDictionary<string, string?> environment)
+    {
+        var (options, errors) = TryLoad(path, environment);
+        return errors.Count > 0 || options is null ? throw new ConfigException(errors) : options;
+    }
+
+    public (VigilOptions? Options, IReadOnlyList<string> Errors) TryLoad(string? path, IReadOnlyDictionary<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var errors = new List<string>();
+        YamlMappingNode root;
+        if (path is null)
+        {
+            root = new YamlMappingNode();
+        }
+        else if (!File.Exists(path))
+        {
+            return (null, [$"{path}: file not found"]);
+        }
+        else
+        {
+            try
+            {
+                using var reader = File.OpenText(path);
+                var stream = new YamlStream();
+                stream.Load(reader);
+                root = stream.Documents.Count == 0 ? new YamlMappingNode() : stream.Documents[0].RootNode as YamlMappingNode
+                    ?? throw new YamlException("the document must be a mapping with server, sources and jobs");
+            }
+            catch (YamlException ex)
+            {
+                return (null, [$"{path}: line {ex.Start.Line}, column {ex.Start.Column}: {ex.Message}"]);
+            }
+        }
+
+        var options = Read(root, environment, errors);
+        return (errors.Count == 0 ? options with { Origin = path ?? options.Origin } : null, errors);
+    }
+
+    private VigilOptions Read(YamlMappingNode root, IReadOnlyDictionary<string, string?> env, List<string> errors)
+    {
+        var y = new YamlNodes(errors);
+        y.RejectUnknown(root, string.Empty, RootKeys);
+
+        var server = ReadServer(y, y.Mapping(root, string.Empty, "server"), env, errors);
+        var logging = ReadLogging(y, y.Mapping(root, string.Empty, "logging"), errors);
+        var sources = y.Mapping(root, string.Empty, "sources");
+        if (sources is not null)
+        {
+            y.RejectUnknown(sources, "sources", "prometheus", "replay");
+        }
+
+        var prometheus = ReadPrometheus(y, sources is null ? null : y.Mapping(sources, "sources", "prometheus"), env, errors);
+        var replay = ReadReplay(y, sources is null ? null : y.Mapping(sources, "sources", "replay"));
+
+        TimeSpan? envInterval = null;
+        if (Env(env, "SCRAPE_INTERVAL") is { } intervalText)
+        {
+            if (int.TryParse(intervalText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 86_400)
+            {
+                envInterval = TimeSpan.FromSeconds(seconds);
+            }
+            else
+            {
+                errors.Add($"SCRAPE_INTERVAL: must be a whole number of seconds between 1 and 86400 (got '{intervalText}')");
+            }
+        }
+
+        var jobs = ReadJobs(y, root, envInterval, prometheus is not null, errors);
+        if (Env(env, "PROMQL_QUERY") is { } query)
+        {
+            // One-query deployment of the reference design: the variable defines (or replaces) the job "default".
+            prometheus ??= new PrometheusSourceOptions { Url = new Uri(DefaultPrometheusUrl) };
+            jobs.RemoveAll(j => j.Name == "default");
+            jobs.Add(new JobOptions { Name = "default", Query = query, Interval = envInterval ?? TimeSpan.FromSeconds(60) });
+        }
+
+        var origin = "configuration file";
+        if (jobs.Count == 0)
+        {
+            jobs.AddRange(ReplayDefaults.Jobs(envInterval));
+            origin = "embedded default (replay)";
+        }
+
+        if (jobs.Any(j => j.Source == JobSource.Prometheus) && prometheus is null)
+        {
+            errors.Add("sources.prometheus: required by jobs with source prometheus (or set PROMETHEUS_URL)");
+        }
+
+        var modelPath = Env(env, "MODEL_PATH") ?? y.String(root, string.Empty, "model_path");
+        return new VigilOptions
+        {
+            Server = server,
+            Logging = logging,
+            Prometheus = prometheus,
+            Replay = replay,
+            Jobs = jobs,
+            ModelPath = modelPath,
+            Origin = origin,
+        };
+    }
+
+    private static ServerOptions ReadServer(YamlNodes y, YamlMappingNode? map, IReadOnlyDictionary<string, string?> env, List<string> errors)
+    {
+        var server = new ServerOptions();
+        if (map is not null)
+        {
+            y.RejectUnknown(map, "server", "listen_address", "port", "series_staleness", "shutdown_grace");
+            server = new ServerOptions
+            {
+                ListenAddress = y.String(map, "server", "listen_address") ?? server.ListenAddress,
+                Port = y.Int(map, "server", "port", 0, 65_535) ?? server.Port,
+                SeriesStaleness = y.Duration(map, "server", "series_staleness", TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)) ?? server.SeriesStaleness,
+                ShutdownGrace = y.Duration(map, "server", "shutdown_grace", TimeSpan.Zero, TimeSpan.FromMinutes(10)) ?? server.ShutdownGrace,
+            };
+            if (!System.Net.IPAddress.TryParse(server.ListenAddress, out _) && server.ListenAddress != "localhost")
+            {
+                errors.Add($"server.listen_address: '{server.ListenAddress}' is not an IP address");
+            }
+        }
+
+        if (Env(env, "LISTEN_PORT") is { } portText)
+        {
+            if (int.TryParse(portText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65_535)
+            {
+                server = server with { Port = port };
+            }
+            else
+            {
+                errors.Add($"LISTEN_PORT: must be a port number between 0 and 65535 (got '{portText}')");
+            }
+        }
+
+        return server;
+    }
+
+    private static LoggingOptions ReadLogging(YamlNodes y, YamlMappingNode? map, List<string> errors)
+    {
+        if (map is null)
+        {
+            return new LoggingOptions();
+        }
+
+        y.RejectUnknown(map, "logging", "format", "level");
+        var format = y.String(map, "logging", "format") ?? "text";
+        if (format is not ("text" or "json"))
+        {
+            errors.Add($"logging.format: must be text or json (got '{format}')");
+        }
+
+        var level = y.String(map, "logging", "level") ?? "Information";
+        if (!Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(level, ignoreCase: true, out _))
+        {
+            errors.Add($"logging.level: must be one of Trace, Debug, Information, Warning, Error, Critical (got '{level}')");
+        }
+
+        return new LoggingOptions { Format = format, Level = level };
+    }
+
+    private static PrometheusSourceOptions? ReadPrometheus(YamlNodes y, YamlMappingNode? map, IReadOnlyDictionary<string, string?> env, List<string> errors)
+    {
+        var envUrl = Env(env, "PROMETHEUS_URL");
+        if (map is null && envUrl is null)
+        {
+            return null;
+        }
+
+        const string path = "sources.prometheus";
+        map ??= new YamlMappingNode();
+        y.RejectUnknown(map, path, "url", "timeout", "max_retries", "retry_base_delay", "bearer_token", "bearer_token_file", "username", "password", "ca_file", "insecure_skip_verify");
+        var urlText = envUrl ?? y.String(map, path, "url") ?? DefaultPrometheusUrl;
+        var urlPath = envUrl is null ? $"{path}.url" : "PROMETHEUS_URL";
+        if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add($"{urlPath}: '{urlText}' is not an absolute http(s) URL");
+            url = new Uri(DefaultPrometheusUrl);
+        }
+
+        var options = new PrometheusSourceOptions
+        {
+            Url = url,
+            Timeout = y.Duration(map, path, "timeout", TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)) ?? TimeSpan.FromSeconds(30),
+            MaxRetries = y.Int(map, path, "max_retries", 0, 20) ?? 3,
+            RetryBaseDelay = y.Duration(map, path, "retry_base_delay", TimeSpan.Zero, TimeSpan.FromMinutes(1)) ?? TimeSpan.FromMilliseconds(500),
+            BearerToken = y.String(map, path, "bearer_token"),
+            BearerTokenFile = y.String(map, path, "bearer_token_file"),
+            Username = y.String(map, path, "username"),
+            Password = y.String(map, path, "password"),
+            CaFile = y.String(map, path, "ca_file"),
+            InsecureSkipVerify = y.Bool(map, path, "insecure_skip_verify") ?? false,
+        };
+        if (options.BearerToken is not null && options.BearerTokenFile is not null)
+        {
+            errors.Add($"{path}.bearer_token_file: set either bearer_token or bearer_token_file, not both");
+        }
+
+        if ((options.BearerToken ?? options.BearerTokenFile) is not null && options.Username is not null)
+        {
+            errors.Add($"{path}.username: basic auth and a bearer token are mutually exclusive");
+        }
+
+        if (options.Password is not null && options.Username is null)
+        {
+            errors.Add($"{path}.username: required when password is set");
+        }
+
+        foreach (var (key, file) in new[] { ("bearer_token_file", options.BearerTokenFile), ("ca_file", options.CaFile) })
+        {
+            if (file is not null && !File.Exists(file))
+            {
+                errors.Add($"{path}.{key}: file '{file}' not found");
+            }
+        }
+
+        return options;
+    }
+
+    private static ReplayOptions ReadReplay(YamlNodes y, YamlMappingNode? map)
+    {
+        if (map is null)
+        {
+            return new ReplayOptions();
+        }
+
+        y.RejectUnknown(map, "sources.replay", "speed", "seed");
+        return new ReplayOptions
+        {
+            Speed = y.Double(map, "sources.replay", "speed", 0.001, 1_000_000) ?? 60,
+            Seed = y.Int(map, "sources.replay", "seed", int.MinValue, int.MaxValue) ?? 42,
+        };
+    }
+
+    private List<JobOptions> ReadJobs(YamlNodes y, YamlMappingNode root, TimeSpan? envInterval, bool hasPrometheus, List<string> errors)
+    {
+        var jobs = new List<JobOptions>();
+        var seq = y.Sequence(root, string.Empty, "jobs");
+        if (seq is null)
+        {
+            return jobs;
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < seq.Children.Count; i++)
+        {
+            var path = $"jobs[{i}]";
+            if (seq.Children[i] is not YamlMappingNode map)
+            {
+                errors.Add($"{path}: must be a mapping with name, query, interval and detector");
+                continue;
+            }
+
+            y.RejectUnknown(map, path, "name", "query", "source", "interval", "step", "delay", "detector", "labels");
+            var name = y.String(map, path, "name", required: true);
+            var query = y.String(map, path, "query", required: true);
+            if (name is not null)
+            {
+                if (!JobNameRegex().IsMatch(name))
+                {
+                    errors.Add($"{path}.name: '{name}' must match [A-Za-z0-9_.:-]{{1,64}}");
+                }
+                else if (!names.Add(name))
+                {
+                    errors.Add($"{path}.name: duplicate job name '{name}'");
+                }
+            }
+
+            var sourceText = y.String(map, path, "source");
+            var source = hasPrometheus || sourceText is not null ? JobSource.Prometheus : JobSource.Replay;
+            if (sourceText is not null && !Enum.TryParse(sourceText, ignoreCase: true, out source))
+            {
+                errors.Add($"{path}.source: must be prometheus or replay (got '{sourceText}')");
+            }
+
+            var interval = y.Duration(map, path, "interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1)) ?? envInterval ?? TimeSpan.FromSeconds(60);
+            var step = y.Duration(map, path, "step", TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
+            var delay = y.Duration(map, path, "delay", TimeSpan.Zero, TimeSpan.FromDays(1)) ?? TimeSpan.Zero;
+            var detector = ReadDetector(y, map, path, errors);
+            HashSet<string>? labels = null;
+            if (y.Sequence(map, path, "labels") is { } labelSeq)
+            {
+                labels = labelSeq.Children.OfType<YamlScalarNode>().Select(n => n.Value ?? string.Empty).ToHashSet(StringComparer.Ordinal);
+                if (labels.Count != labelSeq.Children.Count || labels.Any(string.IsNullOrWhiteSpace))
+                {
+                    errors.Add($"{path}.labels: must be a list of label names");
+                }
+            }
+
+            if (name is not null && query is not null)
+            {
+                jobs.Add(new JobOptions
+                {
+                    Name = name,
+                    Query = query,
+                    Source = source,
+                    Interval = interval,
+                    Step = step,
+                    Delay = delay,
+                    Detector = detector,
+                    Labels = labels,
+                });
+            }
+        }
+
+        return jobs;
+    }
+
+    private DetectorSpec ReadDetector(YamlNodes y, YamlMappingNode job, string jobPath, List<string> errors)
+    {
+        var map = y.Mapping(job, jobPath, "detector");
+        if (map is null)
+        {
+            return DetectorSpec.Default;
+        }
+
+        var path = $"{jobPath}.detector";
+        var type = y.String(map, path, "type") ?? DetectorSpec.Default.Type;
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (keyNode, valueNode) in map.Children)
+        {
+            var key = ((YamlScalarNode)keyNode).Value ?? string.Empty;
+            if (key == "type")
+            {
+                continue;
+            }
+
+            if (valueNode is YamlScalarNode { Value: { } value })
+            {
+                parameters[key] = value;
+            }
+            else
+            {
+                errors.Add($"{path}.{key}: must be a single value");
+            }
+        }
+
+        var spec = new DetectorSpec(type, parameters);
+        errors.AddRange(detectors.Validate(spec).Select(e => $"{path}.{e}"));
+        return spec;
+    }
+
+    private static string? Env(IReadOnlyDictionary<string, string?> env, string name)
+        => env.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+    [GeneratedRegex("^[A-Za-z0-9_.:-]{1,64}$")]
+    private static partial Regex JobNameRegex();
+}

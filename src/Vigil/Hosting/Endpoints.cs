@@ -1,0 +1,35 @@
+using Vigil.Configuration;
+using Vigil.Exposition;
+using Vigil.Pipeline;
+
+namespace Vigil.Hosting;
+
+public static class Endpoints
+{
+    public static IEndpointRouteBuilder MapVigilEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/metrics", WriteMetricsAsync);
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", (IReadOnlyList<JobRunner> runners) =>
+        {
+            // Ready once every job has completed a cycle or is running its first: the config loaded and the loop lives.
+            var waiting = runners.Where(r => r.CompletedCycles == 0 && !r.InProgress).Select(r => r.Name).ToList();
+            return waiting.Count == 0
+                ? Results.Text("ready\n")
+                : Results.Text($"waiting for the first cycle of: {string.Join(", ", waiting)}\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
+        app.MapGet("/", (VigilOptions options, IReadOnlyList<JobRunner> runners) => Results.Text(
+            $"Vigil: /metrics /healthz /readyz\nconfig: {options.Origin}\n"
+            + string.Concat(runners.Select(r => $"job {r.Name}: {r.Options.Query} every {Duration.Format(r.Options.Interval)}, detector {r.Detector.Type}, {r.SeriesCount} series, {r.CompletedCycles} cycles\n"))));
+        return app;
+    }
+
+    private static async Task WriteMetricsAsync(HttpContext context)
+    {
+        var registry = context.RequestServices.GetRequiredService<MetricRegistry>();
+        context.Response.ContentType = ExpositionWriter.ContentType;
+        // Rendered straight into the response pipe: 100k series never become one giant string.
+        registry.WriteTo(context.Response.BodyWriter);
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+    }
+}

@@ -1,0 +1,37 @@
+using Vigil.Configuration;
+
+namespace Vigil.Hosting;
+
+internal static class LoggingSetup
+{
+    public static ILoggingBuilder AddVigilLogging(this ILoggingBuilder logging, LoggingOptions options)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.Level, ignoreCase: true));
+        // Kestrel and hosting chatter drowns the job logs at Information.
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        if (options.Format == "json")
+        {
+            logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true; // carries job and cycle_id on every line of a cycle
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+
+        return logging;
+    }
+}

@@ -1,0 +1,45 @@
+
+namespace Vigil.Pipeline;
+
+/// <summary>Every log event of the pipeline, with stable event ids (1000–1999).</summary>
+internal static partial class LogMessages
+{
+    [LoggerMessage(1000, LogLevel.Information, "Job {Job} warmed {SeriesCount} new series from {Points} points of history")]
+    public static partial void Warmed(this ILogger logger, string job, int seriesCount, int points);
+
+    [LoggerMessage(1001, LogLevel.Debug, "Job {Job} cycle scored {Points} points of {SeriesCount} series ({Anomalies} anomalous) in {ElapsedMs:F1} ms")]
+    public static partial void CycleDone(this ILogger logger, string job, int points, int seriesCount, int anomalies, double elapsedMs);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Job {Job} query failed ({ErrorType}); the same range is retried next cycle, no point is lost")]
+    public static partial void QueryFailed(this ILogger logger, Exception exception, string job, string errorType);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Job {Job}: history for {SeriesCount} new series could not be fetched; they warm up from live points")]
+    public static partial void WarmupFailed(this ILogger logger, Exception exception, string job, int seriesCount);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Job {Job}: series {Series} appears more than once after the label allow-list; duplicates skipped")]
+    public static partial void DuplicateSeries(this ILogger logger, string job, string series);
+
+    [LoggerMessage(1005, LogLevel.Error, "Job {Job}: detector failed on series {Series}")]
+    public static partial void DetectorFailed(this ILogger logger, Exception exception, string job, string series);
+
+    [LoggerMessage(1006, LogLevel.Information, "Job {Job}: dropped {Count} series not seen for {Staleness}")]
+    public static partial void DroppedStale(this ILogger logger, string job, int count, TimeSpan staleness);
+
+    [LoggerMessage(1007, LogLevel.Warning, "Job {Job} fell {Points} points behind; catching up on the newest {Kept} only")]
+    public static partial void CatchUpCapped(this ILogger logger, string job, long points, long kept);
+
+    [LoggerMessage(1008, LogLevel.Information, "Job {Job} anomaly on {Series}: value {Value} expected {Expected} [{Lower}, {Upper}] score {Score:F2}")]
+    public static partial void Anomaly(this ILogger logger, string job, string series, double value, double expected, double lower, double upper, double score);
+
+    [LoggerMessage(1009, LogLevel.Error, "Job {Job} cycle failed unexpectedly")]
+    public static partial void CycleCrashed(this ILogger logger, Exception exception, string job);
+
+    [LoggerMessage(1010, LogLevel.Information, "Job {Job} scheduled every {Interval} (step {Step}, detector {Detector}, source {Source})")]
+    public static partial void JobStarted(this ILogger logger, string job, TimeSpan interval, TimeSpan step, string detector, string source);
+
+    [LoggerMessage(1011, LogLevel.Warning, "Job {Job} cycle overran its interval; {Skipped} tick(s) skipped so cycles never overlap")]
+    public static partial void Overrun(this ILogger logger, string job, long skipped);
+
+    [LoggerMessage(1012, LogLevel.Information, "Job {Job} stopped")]
+    public static partial void JobStopped(this ILogger logger, string job);
+}

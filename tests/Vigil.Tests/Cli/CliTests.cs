@@ -1,0 +1,109 @@
+using System.Globalization;
+using Vigil.Tests.Support;
+
+namespace Vigil.Tests.Cli;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("run", "--help")]
+    [InlineData("detect", "--help")]
+    [InlineData("config", "check", "--help")]
+    public async Task Help_EveryCommand_PrintsUsage(params string[] args)
+    {
+        var (exit, stdout, _) = await VigilProcess.RunAsync(null, args);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Usage:", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigCheck_InvalidFile_ExitsTwoAndPrintsEveryErrorWithPath()
+    {
+        var path = _temp.File("bad.yaml");
+        await File.WriteAllTextAsync(path, "jobs:\n  - name: a\n    query: up\n  - name: b\n  - query: up\n    interval: soon\n");
+
+        var (exit, _, stderr) = await VigilProcess.RunAsync(new Dictionary<string, string> { ["PROMETHEUS_URL"] = "http://127.0.0.1:9" }, "config", "check", path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("jobs[1].query: required", stderr, StringComparison.Ordinal);
+        Assert.Contains("jobs[2].name: required", stderr, StringComparison.Ordinal);
+        Assert.Contains("jobs[2].interval:", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigCheck_ValidFile_ExitsZeroAndListsJobs()
+    {
+        var path = _temp.File("ok.yaml");
+        await File.WriteAllTextAsync(path, "sources:\n  prometheus: { url: 'http://127.0.0.1:9090' }\njobs:\n  - name: cpu\n    query: up\n    interval: 30s\n");
+
+        var (exit, stdout, _) = await VigilProcess.RunAsync(null, "config", "check", path);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("cpu: prometheus 'up' every 30s", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_InvalidConfig_FailsAtStartUpWithExitCodeTwo()
+    {
+        var (exit, _, stderr) = await VigilProcess.RunAsync(new Dictionary<string, string> { ["LISTEN_PORT"] = "-1" }, "run");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("LISTEN_PORT:", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Detect_CsvWithSpike_ListsTheAnomalyAndWritesScores()
+    {
+        var csv = _temp.File("series.csv");
+        var lines = new List<string> { "timestamp,value" };
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < 200; i++)
+        {
+            var value = i == 150 ? 400 : 100 + (5 * Math.Sin(i * 0.5));
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{start.AddMinutes(i):yyyy-MM-dd HH:mm:ss},{value}"));
+        }
+
+        await File.WriteAllLinesAsync(csv, lines);
+        var output = _temp.File("scores.csv");
+
+        var (exit, stdout, stderr) = await VigilProcess.RunAsync(null, "detect", csv, "--param", "window=60", "--out", output);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("2026-01-01 02:30:00", stdout, StringComparison.Ordinal);
+        Assert.Contains("1 anomalous", stdout, StringComparison.Ordinal);
+        var scores = await File.ReadAllLinesAsync(output);
+        Assert.Equal(201, scores.Length);
+        Assert.StartsWith("timestamp,value,anomaly_score", scores[0], StringComparison.Ordinal);
+        Assert.EndsWith(",anomaly", scores[151], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Detect_UnknownDetector_ExitsTwo()
+    {
+        var csv = _temp.File("s.csv");
+        await File.WriteAllTextAsync(csv, "1,2\n");
+
+        var (exit, _, stderr) = await VigilProcess.RunAsync(null, "detect", csv, "--detector", "nope");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("unknown detector", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Detect_MalformedCsv_FailsWithLineNumber()
+    {
+        var csv = _temp.File("bad.csv");
+        await File.WriteAllTextAsync(csv, "timestamp,value\n2026-01-01 00:00:00,1\nyesterday,2\n");
+
+        var (exit, _, stderr) = await VigilProcess.RunAsync(null, "detect", csv);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("3", stderr, StringComparison.Ordinal);
+    }
+}

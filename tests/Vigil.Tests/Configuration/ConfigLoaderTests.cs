@@ -1,0 +1,190 @@
+using Vigil.Configuration;
+using Vigil.Core.Detection;
+using Vigil.Tests.Support;
+
+namespace Vigil.Tests.Configuration;
+
+public sealed class ConfigLoaderTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Load_NothingConfigured_RunsEmbeddedReplayDefault()
+    {
+        var options = CreateSut().Load(null, Env());
+
+        Assert.Null(options.Prometheus);
+        Assert.NotEmpty(options.Jobs);
+        Assert.All(options.Jobs, j => Assert.Equal(JobSource.Replay, j.Source));
+        Assert.Equal(8000, options.Server.Port);
+    }
+
+    [Fact]
+    public void Load_ReferenceEnvironmentVariablesAlone_DefineOneQueryDeployment()
+    {
+        var options = CreateSut().Load(null, Env(
+            ("PROMETHEUS_URL", "http://prom:9090"),
+            ("PROMQL_QUERY", "sum(rate(x[5m])) by (instance)"),
+            ("LISTEN_PORT", "9100"),
+            ("SCRAPE_INTERVAL", "15"),
+            ("MODEL_PATH", "/models")));
+
+        var job = Assert.Single(options.Jobs);
+        Assert.Equal(("default", "sum(rate(x[5m])) by (instance)", TimeSpan.FromSeconds(15)), (job.Name, job.Query, job.Interval));
+        Assert.Equal(JobSource.Prometheus, job.Source);
+        Assert.Equal(new Uri("http://prom:9090"), options.Prometheus!.Url);
+        Assert.Equal(9100, options.Server.Port);
+        Assert.Equal("/models", options.ModelPath);
+    }
+
+    [Fact]
+    public void Load_QueryWithoutUrl_UsesDefaultPrometheusUrl()
+    {
+        var options = CreateSut().Load(null, Env(("PROMQL_QUERY", "up")));
+
+        Assert.Equal(new Uri("http://localhost:9090"), options.Prometheus!.Url);
+    }
+
+    [Fact]
+    public void Load_FullFile_ReadsEveryField()
+    {
+        var path = Write("""
+            server: { listen_address: 127.0.0.1, port: 9000, series_staleness: 15m, shutdown_grace: 3s }
+            logging: { format: json, level: debug }
+            sources:
+              prometheus: { url: "http://p:9090/prometheus", timeout: 5s, max_retries: 1, username: u, password: p }
+            jobs:
+              - name: latency
+                query: histogram_quantile(0.99, rate(h[5m]))
+                interval: 30s
+                step: 15s
+                delay: 30s
+                labels: [instance]
+                detector: { type: rolling_sigma, window: 60, k: 2.5 }
+            """);
+
+        var options = CreateSut().Load(path, Env(("SCRAPE_INTERVAL", "5")));
+
+        var job = Assert.Single(options.Jobs);
+        Assert.Equal(TimeSpan.FromSeconds(30), job.Interval); // the file wins over the environment default
+        Assert.Equal(TimeSpan.FromSeconds(15), job.EffectiveStep);
+        Assert.Equal(TimeSpan.FromSeconds(30), job.Delay);
+        Assert.Equal(["instance"], job.Labels!);
+        Assert.Equal("60", job.Detector.Parameters["window"]);
+        Assert.Equal(("127.0.0.1", 9000, TimeSpan.FromMinutes(15)), (options.Server.ListenAddress, options.Server.Port, options.Server.SeriesStaleness));
+        Assert.Equal(("json", "debug"), (options.Logging.Format, options.Logging.Level));
+        Assert.Equal(("u", 1), (options.Prometheus!.Username, options.Prometheus.MaxRetries));
+        Assert.Equal(path, options.Origin);
+    }
+
+    [Fact]
+    public void TryLoad_InvalidFile_ListsEveryErrorWithItsPath()
+    {
+        var path = Write("""
+            server: { port: 70000 }
+            sources:
+              prometheus: { url: "ftp://x", timeout: 30 }
+            jobs:
+              - name: ok
+                query: up
+              - name: ok
+                query: up
+                interval: 10q
+              - name: no-query
+              - name: bad detector
+                query: up
+                detector: { type: rolling_sigma, window: 1, wnidow: 3 }
+              - name: unknown
+                query: up
+                detector: { type: prophet }
+                colour: blue
+            """);
+
+        var (options, errors) = CreateSut().TryLoad(path, Env());
+
+        Assert.Null(options);
+        Assert.Contains(errors, e => e.StartsWith("server.port:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("sources.prometheus.url:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("sources.prometheus.timeout:", StringComparison.Ordinal) && e.Contains("unit", StringComparison.Ordinal));
+        Assert.Contains("jobs[1].name: duplicate job name 'ok'", errors);
+        Assert.Contains(errors, e => e.StartsWith("jobs[1].interval:", StringComparison.Ordinal));
+        Assert.Contains("jobs[2].query: required", errors);
+        Assert.Contains(errors, e => e.StartsWith("jobs[3].name:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("jobs[3].detector.window:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("jobs[3].detector.wnidow: unknown parameter", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("jobs[4].detector.type: unknown detector 'prophet'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("jobs[4].colour: unknown key", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("LISTEN_PORT", "eighty")]
+    [InlineData("SCRAPE_INTERVAL", "1m")]
+    [InlineData("PROMETHEUS_URL", "not a url")]
+    public void TryLoad_InvalidEnvironment_NamesTheVariable(string name, string value)
+    {
+        var (_, errors) = CreateSut().TryLoad(null, Env((name, value), ("PROMQL_QUERY", "up")));
+
+        Assert.Contains(errors, e => e.StartsWith(name + ":", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TryLoad_MalformedYaml_ReportsLineAndColumn()
+    {
+        var path = Write("jobs:\n  - name: a\n    query: [unclosed\n");
+
+        var (_, errors) = CreateSut().TryLoad(path, Env());
+
+        Assert.Contains(errors, e => e.Contains("line", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TryLoad_MissingFile_SaysSo()
+    {
+        var (_, errors) = CreateSut().TryLoad(_temp.File("nope.yaml"), Env());
+
+        Assert.Contains(errors, e => e.EndsWith("file not found", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_Invalid_ThrowsConfigExceptionWithAllErrors()
+    {
+        var path = Write("jobs:\n  - name: a\n");
+
+        var ex = Assert.Throws<ConfigException>(() => CreateSut().Load(path, Env()));
+
+        Assert.Contains("jobs[0].query: required", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("30s", 30)]
+    [InlineData("5m", 300)]
+    [InlineData("1h30m", 5400)]
+    [InlineData("250ms", 0.25)]
+    [InlineData("1d", 86400)]
+    public void Duration_TryParse_ReadsPrometheusDurations(string text, double seconds)
+    {
+        Assert.True(Duration.TryParse(text, out var value));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), value);
+    }
+
+    [Theory]
+    [InlineData("60")]
+    [InlineData("")]
+    [InlineData("5x")]
+    [InlineData("m5")]
+    public void Duration_TryParse_RejectsUnitlessOrUnknown(string text) => Assert.False(Duration.TryParse(text, out _));
+
+    private static ConfigLoader CreateSut() => new(DetectorRegistry.CreateDefault());
+
+    private static Dictionary<string, string?> Env(params (string Name, string Value)[] values)
+        => values.ToDictionary(v => v.Name, v => (string?)v.Value, StringComparer.Ordinal);
+
+    private string Write(string yaml)
+    {
+        var path = _temp.File($"vigil-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Vigil.Configuration;
+using Vigil.Core.Detection;
+using Vigil.Hosting;
+using Vigil.Tests.Support;
+
+namespace Vigil.Tests.EndToEnd;
+
+/// <summary>
+/// The whole path against a real Prometheus (Debian package): Prometheus scrapes a fixture with a spike,
+/// Vigil queries Prometheus, Prometheus scrapes Vigil, and the verdict is read back through Prometheus's own API.
+/// </summary>
+public sealed class PrometheusEndToEndTests
+{
+    private const string PrometheusBinary = "/usr/bin/prometheus";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task AnomalyScore_ThroughRealPrometheus_StaysBelowOneBeforeSpikeAndExceedsOneAfter()
+    {
+        using var temp = new TempDirectory();
+        int targetPort = ServerProcess.FreePort(), vigilPort = ServerProcess.FreePort(), prometheusPort = ServerProcess.FreePort();
+        await using var target = await FixtureTarget.StartAsync(targetPort);
+        await File.WriteAllTextAsync(temp.File("prometheus.yml"), $"""
+            global:
+              scrape_interval: 1s
+              evaluation_interval: 1s
+            scrape_configs:
+              - job_name: fixture
+                static_configs:
+                  - targets: ['127.0.0.1:{targetPort}']
+              - job_name: vigil
+                honor_labels: true   # keep the job/instance labels Vigil exports per scored series
+                static_configs:
+                  - targets: ['127.0.0.1:{vigilPort}']
+            """);
+        await using var prometheus = ServerProcess.Start(
+            PrometheusBinary,
+            $"--config.file={temp.File("prometheus.yml")}",
+            $"--storage.tsdb.path={temp.File("data")}",
+            $"--web.listen-address=127.0.0.1:{prometheusPort}",
+            "--log.level=warn");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{prometheusPort}") };
+        await prometheus.WaitUntilAsync(async () => (await http.GetAsync("/-/ready")).IsSuccessStatusCode, Patience, "Prometheus ready");
+
+        var options = new VigilOptions
+        {
+            Server = new ServerOptions { ListenAddress = "127.0.0.1", Port = vigilPort, ShutdownGrace = TimeSpan.FromSeconds(2) },
+            Prometheus = new PrometheusSourceOptions { Url = new Uri($"http://127.0.0.1:{prometheusPort}"), Timeout = TimeSpan.FromSeconds(5), RetryBaseDelay = TimeSpan.FromMilliseconds(100) },
+            Jobs =
+            [
+                new JobOptions
+                {
+                    Name = "e2e",
+                    Query = "fixture_value",
+                    Interval = TimeSpan.FromSeconds(1),
+                    Detector = new DetectorSpec("rolling_sigma", new Dictionary<string, string> { ["window"] = "30", ["min_points"] = "8" }),
+                },
+            ],
+        };
+        await using var vigil = VigilHost.Build(options);
+        await vigil.StartAsync();
+
+        // Normal operation: wait until Prometheus holds several scored points of both series.
+        await prometheus.WaitUntilAsync(
+            async () => await ScalarAsync(http, "count_over_time(vigil_anomaly_score{job=\"e2e\",series=\"spiky\"}[1m])") >= 8,
+            Patience,
+            "several scraped anomaly scores before the spike");
+        var beforeSpike = DateTimeOffset.FromUnixTimeMilliseconds(await ServerTimeMsAsync(http));
+        target.Spike = true;
+
+        await prometheus.WaitUntilAsync(
+            async () => await ScalarAsync(http, "max(vigil_anomaly_score{job=\"e2e\",series=\"spiky\"})") > 1,
+            Patience,
+            "vigil_anomaly_score > 1 for the spiking series");
+
+        var maxBefore = await ScalarAsync(http, "max_over_time(vigil_anomaly_score{job=\"e2e\",series=\"spiky\"}[2m])", beforeSpike);
+        var calmMax = await ScalarAsync(http, "max_over_time(vigil_anomaly_score{job=\"e2e\",series=\"calm\"}[2m])");
+        var expected = await ScalarAsync(http, "vigil_expected_value{job=\"e2e\",series=\"spiky\"}");
+        Assert.InRange(maxBefore, 0, 1);
+        Assert.InRange(calmMax, 0, 1);
+        Assert.InRange(expected, 90, 200); // the band still describes the old normal, not the spike
+        Assert.True(await ScalarAsync(http, "sum(vigil_predictions_total{job=\"e2e\"})") > 0);
+        Assert.Equal(0, await ScalarAsync(http, "sum(vigil_errors_total) or vector(0)"));
+        await vigil.StopAsync();
+    }
+
+    private static async Task<long> ServerTimeMsAsync(HttpClient http)
+        => (long)(await ScalarAsync(http, "time()") * 1000);
+
+    /// <summary>Evaluates an instant query that yields one number; NaN when the result is empty.</summary>
+    private static async Task<double> ScalarAsync(HttpClient http, string query, DateTimeOffset? at = null)
+    {
+        var url = "/api/v1/query?query=" + Uri.EscapeDataString(query)
+            + (at is { } t ? "&time=" + (t.ToUnixTimeMilliseconds() / 1000.0).ToString(CultureInfo.InvariantCulture) : string.Empty);
+        using var doc = await http.GetFromJsonAsync<JsonDocument>(url) ?? throw new InvalidOperationException("empty response");
+        var data = doc.RootElement.GetProperty("data");
+        var result = data.GetProperty("result");
+        var value = data.GetProperty("resultType").GetString() == "scalar"
+            ? result
+            : result.GetArrayLength() == 0 ? default : result[0].GetProperty("value");
+        return value.ValueKind == JsonValueKind.Undefined
+            ? double.NaN
+            : double.Parse(value[1].GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
+}
