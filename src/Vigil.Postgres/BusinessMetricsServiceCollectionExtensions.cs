@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Vigil.Core.Detection;
+using Vigil.Exposition;
 using Vigil.Postgres.Aggregation;
 using Vigil.Postgres.Api;
 using Vigil.Postgres.Detection;
@@ -28,7 +29,8 @@ public static class BusinessMetricsServiceCollectionExtensions
 
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<BusinessMetricsTelemetry>();
+        // Bound to the host's registry when it has one, so the self-health families appear on its /metrics.
+        services.TryAddSingleton(sp => new BusinessMetricsTelemetry(sp.GetService<MetricRegistry>()));
         services.TryAddSingleton(sp => new EventValidation(options.Ingest, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<EventIngestor>();
         services.TryAddSingleton<EventImporter>();

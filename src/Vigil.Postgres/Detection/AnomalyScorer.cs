@@ -156,7 +156,7 @@ public sealed class AnomalyScorer
                 {
                     var context = BuildContext(verdict, pointsUsed);
                     verdicts.Add(name, minute, verdict, context);
-                    last = new MetricReading(minute, value, verdict.Kind == VerdictKind.Scored ? verdict.Score : 0, verdict.IsAnomaly);
+                    last = new MetricReading(minute, value, verdict);
                 }
             }
 
