@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Vigil.Postgres.Ingest;
 
 namespace Vigil.Postgres.Api;
@@ -78,10 +79,19 @@ public static class BusinessMetricsEndpoints
             return Results.Json(new ValidationProblem("validation failed: nothing was stored", errors.Count, listed), Json, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var result = await services.GetRequiredService<EventIngestor>()
-            .IngestAsync(events, requestKey.Length > 0 ? requestKey : null, IngestMode.Live, http.RequestAborted)
-            .ConfigureAwait(false);
-        return Results.Json(result, Json, statusCode: StatusCodes.Status200OK);
+        try
+        {
+            var result = await services.GetRequiredService<EventIngestor>()
+                .IngestAsync(events, requestKey.Length > 0 ? requestKey : null, IngestMode.Live, http.RequestAborted)
+                .ConfigureAwait(false);
+            return Results.Json(result, Json, statusCode: StatusCodes.Status200OK);
+        }
+        catch (NpgsqlException ex) when (ex.IsTransient || ex is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure })
+        {
+            // Nothing was stored (the batch is one transaction) and retrying is safe: tell the client to retry.
+            http.Response.Headers.RetryAfter = "1";
+            return Error(StatusCodes.Status503ServiceUnavailable, "database temporarily unavailable; nothing was stored, retry the request");
+        }
     }
 
     private static async Task<IResult> GetMetricAsync(HttpContext http, string name)

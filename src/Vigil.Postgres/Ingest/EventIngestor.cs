@@ -31,9 +31,13 @@ public sealed class EventIngestor
             SELECT event_type, event_timestamp, payload, idempotency_key, $1 FROM vigil_ingest
             ON CONFLICT DO NOTHING
             RETURNING event_type, event_timestamp
+        ), batch_types AS (
+            SELECT event_type, date_bin('1 minute', min(event_timestamp), timestamptz '2000-01-01Z') AS first_minute FROM ins GROUP BY event_type
         ), types AS (
+            -- One statement that waits for or locks every type row of the batch in sorted order: concurrent
+            -- batches meet the same rows in the same order, so they queue instead of deadlocking.
             INSERT INTO business_event_types (event_type, first_minute)
-            SELECT event_type, date_bin('1 minute', min(event_timestamp), timestamptz '2000-01-01Z') FROM ins GROUP BY event_type
+            SELECT event_type, first_minute FROM batch_types ORDER BY event_type
             ON CONFLICT (event_type) DO UPDATE SET first_minute = excluded.first_minute
             WHERE excluded.first_minute < business_event_types.first_minute
         ), late AS (
@@ -43,7 +47,7 @@ public sealed class EventIngestor
             WHERE m.minute < s.watermark
         ), dirty AS (
             INSERT INTO aggregation_dirty_minutes (minute, marked_at)
-            SELECT minute, $1 FROM late WHERE reaggregate
+            SELECT minute, $1 FROM late WHERE reaggregate ORDER BY minute
             ON CONFLICT (minute) DO NOTHING
         )
         SELECT (SELECT count(*) FROM ins)::int,
@@ -56,9 +60,13 @@ public sealed class EventIngestor
     private const string RegisterSql = """
         WITH state AS (
             SELECT watermark FROM aggregation_state WHERE id = 1
+        ), batch_types AS (
+            SELECT * FROM unnest($4::text[], $5::timestamptz[]) AS b(event_type, first_minute)
         ), types AS (
+            -- One statement that waits for or locks every type row of the batch in sorted order: concurrent
+            -- batches meet the same rows in the same order, so they queue instead of deadlocking.
             INSERT INTO business_event_types (event_type, first_minute)
-            SELECT * FROM unnest($4::text[], $5::timestamptz[])
+            SELECT event_type, first_minute FROM batch_types ORDER BY event_type
             ON CONFLICT (event_type) DO UPDATE SET first_minute = excluded.first_minute
             WHERE excluded.first_minute < business_event_types.first_minute
         ), late AS (
@@ -68,7 +76,7 @@ public sealed class EventIngestor
             WHERE m.minute < s.watermark
         ), dirty AS (
             INSERT INTO aggregation_dirty_minutes (minute, marked_at)
-            SELECT minute, $1 FROM late WHERE reaggregate
+            SELECT minute, $1 FROM late WHERE reaggregate ORDER BY minute
             ON CONFLICT (minute) DO NOTHING
         )
         SELECT (SELECT coalesce(sum(n), 0) FROM late WHERE reaggregate)::int,
@@ -175,7 +183,8 @@ public sealed class EventIngestor
             // commit, which happens under the shared lock taken below, so the watermark argument still holds.
             await CopyAsync(connection, "business_events (event_type, event_timestamp, payload, ingested_at)", events, withKey: false, cancellationToken).ConfigureAwait(false);
             var types = events.GroupBy(e => e.EventType, StringComparer.Ordinal)
-                .Select(g => (Type: g.Key, First: Aggregation.Aggregator.FloorMinute(g.Min(e => e.Timestamp)))).ToArray();
+                .Select(g => (Type: g.Key, First: Aggregation.Aggregator.FloorMinute(g.Min(e => e.Timestamp))))
+                .OrderBy(t => t.Type, StringComparer.Ordinal).ToArray();
             var minutes = events.GroupBy(e => Aggregation.Aggregator.FloorMinute(e.Timestamp))
                 .Select(g => (Minute: g.Key, Count: g.Count())).ToArray();
             await LockSharedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);

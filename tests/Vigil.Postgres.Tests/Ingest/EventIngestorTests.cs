@@ -70,4 +70,29 @@ public sealed class EventIngestorTests(PostgresServer server)
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM business_events"));
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM business_event_types"));
     }
+
+    [Fact]
+    public async Task IngestAsync_ConcurrentBatchesWithTypesInDifferentOrders_NoDeadlockAndAllStored()
+    {
+        await using var db = await CreateAsync(server, now: T0.AddHours(1));
+        string[] types = ["a", "b", "c", "d", "e", "f"];
+
+        // Each batch meets the types in its own order; keyed and unkeyed batches take the two ingest paths.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            var random = new Random(worker);
+            for (var batch = 0; batch < 5; batch++)
+            {
+                var order = types.OrderBy(_ => random.Next()).ToArray();
+                var keyed = batch % 2 == 0;
+                await db.Ingestor().IngestAsync([.. Enumerable.Range(0, 60).Select(i => Event(
+                    order[i % order.Length],
+                    T0.AddSeconds(random.Next(3600)),
+                    key: keyed ? FormattableString.Invariant($"{worker}-{batch}-{i}") : null))]);
+            }
+        })));
+
+        Assert.Equal(8L * 5 * 60, await db.ScalarAsync<long>("SELECT count(*) FROM business_events"));
+        Assert.Equal(6L, await db.ScalarAsync<long>("SELECT count(*) FROM business_event_types"));
+    }
 }
