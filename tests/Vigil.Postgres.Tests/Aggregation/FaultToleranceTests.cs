@@ -33,10 +33,10 @@ public sealed class FaultToleranceTests(PostgresServer server, ITestOutputHelper
         while (true)
         {
             runs++;
-            using var worker = StartWorker("aggregate", db.ConnectionString, "20");
+            using var worker = StartWorker("aggregate", db.ConnectionString, "10");
             if (kills < 6)
             {
-                var exited = await WaitForExitAsync(worker, TimeSpan.FromMilliseconds(random.Next(300, 1500)));
+                var exited = await WaitForExitAsync(worker, TimeSpan.FromMilliseconds(random.Next(300, 1200)));
                 if (!exited)
                 {
                     worker.Kill(); // SIGKILL: no finally blocks, no rollback from the client side
@@ -47,7 +47,7 @@ public sealed class FaultToleranceTests(PostgresServer server, ITestOutputHelper
             }
 
             Assert.True(await WaitForExitAsync(worker, TimeSpan.FromMinutes(3)), "worker did not finish");
-            output.WriteLine($"worker finished after {kills} kills at {clock.Elapsed}: {await worker.StandardOutput.ReadToEndAsync()} {await worker.StandardError.ReadToEndAsync()}");
+            output.WriteLine($"worker finished after {kills} kills at {clock.Elapsed}: {Summary(await worker.StandardOutput.ReadToEndAsync())}");
             Assert.True(worker.ExitCode == 0, $"worker exit code {worker.ExitCode}: {await worker.StandardError.ReadToEndAsync()}");
             break;
         }
@@ -64,7 +64,7 @@ public sealed class FaultToleranceTests(PostgresServer server, ITestOutputHelper
         var random = new Random(seed);
         await LoadBacklogAsync(db, random);
 
-        using var worker = StartWorker("aggregate", db.ConnectionString, "20");
+        using var worker = StartWorker("aggregate", db.ConnectionString, "10");
         var restarts = 0;
         try
         {
@@ -86,7 +86,7 @@ public sealed class FaultToleranceTests(PostgresServer server, ITestOutputHelper
 
         Assert.True(worker.ExitCode == 0, $"worker exit code {worker.ExitCode}: {await worker.StandardError.ReadToEndAsync()}");
         Assert.True(restarts >= 1, $"PostgreSQL was never restarted mid-run (seed {seed})");
-        output.WriteLine($"worker finished after {restarts} restarts: {await worker.StandardOutput.ReadToEndAsync()}");
+        output.WriteLine($"worker finished after {restarts} restarts: {Summary(await worker.StandardOutput.ReadToEndAsync())}");
         db.DataSource.Clear(); // the test's own pooled connections died with the server
         await AssertExactlyOnceAsync(db, seed);
     }
@@ -133,6 +133,12 @@ public sealed class FaultToleranceTests(PostgresServer server, ITestOutputHelper
             "INSERT INTO business_event_types SELECT event_type, date_bin('1 minute', min(event_timestamp), timestamptz '2000-01-01Z') FROM business_events GROUP BY 1; ANALYZE business_events",
             connection);
         await types.ExecuteNonQueryAsync();
+    }
+
+    private static string Summary(string stdout)
+    {
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return $"{lines.Length - 1} runs in the last process, {lines.LastOrDefault()}";
     }
 
     internal static Process StartWorker(params string[] args)
