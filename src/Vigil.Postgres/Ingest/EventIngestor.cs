@@ -40,6 +40,17 @@ public sealed class EventIngestor
             SELECT event_type, first_minute FROM batch_types ORDER BY event_type
             ON CONFLICT (event_type) DO UPDATE SET first_minute = excluded.first_minute
             WHERE excluded.first_minute < business_event_types.first_minute
+            RETURNING event_type, first_minute
+        ), widened AS (
+            -- A type that is new (or starts earlier) below the watermark needs its zero minutes too, not only the
+            -- minutes that have events: re-aggregate from its first minute (bounded by the lateness unless backfill).
+            SELECT g.minute
+            FROM types t CROSS JOIN state s
+            CROSS JOIN LATERAL generate_series(
+                CASE WHEN $3 THEN t.first_minute ELSE greatest(t.first_minute, date_bin('1 minute', s.watermark - $2, timestamptz '2000-01-01Z')) END,
+                s.watermark - interval '1 minute',
+                interval '1 minute') AS g(minute)
+            WHERE t.first_minute < s.watermark
         ), late AS (
             SELECT m.minute, m.n, $3 OR m.minute >= s.watermark - $2 AS reaggregate
             FROM (SELECT date_bin('1 minute', event_timestamp, timestamptz '2000-01-01Z') AS minute, count(*) AS n FROM ins GROUP BY 1) m
@@ -47,7 +58,7 @@ public sealed class EventIngestor
             WHERE m.minute < s.watermark
         ), dirty AS (
             INSERT INTO aggregation_dirty_minutes (minute, marked_at)
-            SELECT minute, $1 FROM late WHERE reaggregate ORDER BY minute
+            SELECT minute, $1 FROM (SELECT minute FROM late WHERE reaggregate UNION SELECT minute FROM widened) d ORDER BY minute
             ON CONFLICT (minute) DO NOTHING
         )
         SELECT (SELECT count(*) FROM ins)::int,
@@ -69,6 +80,17 @@ public sealed class EventIngestor
             SELECT event_type, first_minute FROM batch_types ORDER BY event_type
             ON CONFLICT (event_type) DO UPDATE SET first_minute = excluded.first_minute
             WHERE excluded.first_minute < business_event_types.first_minute
+            RETURNING event_type, first_minute
+        ), widened AS (
+            -- A type that is new (or starts earlier) below the watermark needs its zero minutes too, not only the
+            -- minutes that have events: re-aggregate from its first minute (bounded by the lateness unless backfill).
+            SELECT g.minute
+            FROM types t CROSS JOIN state s
+            CROSS JOIN LATERAL generate_series(
+                CASE WHEN $3 THEN t.first_minute ELSE greatest(t.first_minute, date_bin('1 minute', s.watermark - $2, timestamptz '2000-01-01Z')) END,
+                s.watermark - interval '1 minute',
+                interval '1 minute') AS g(minute)
+            WHERE t.first_minute < s.watermark
         ), late AS (
             SELECT m.minute, m.n, $3 OR m.minute >= s.watermark - $2 AS reaggregate
             FROM unnest($6::timestamptz[], $7::int[]) AS m(minute, n)
@@ -76,7 +98,7 @@ public sealed class EventIngestor
             WHERE m.minute < s.watermark
         ), dirty AS (
             INSERT INTO aggregation_dirty_minutes (minute, marked_at)
-            SELECT minute, $1 FROM late WHERE reaggregate ORDER BY minute
+            SELECT minute, $1 FROM (SELECT minute FROM late WHERE reaggregate UNION SELECT minute FROM widened) d ORDER BY minute
             ON CONFLICT (minute) DO NOTHING
         )
         SELECT (SELECT coalesce(sum(n), 0) FROM late WHERE reaggregate)::int,

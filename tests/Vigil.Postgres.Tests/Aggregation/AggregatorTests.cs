@@ -128,6 +128,22 @@ public sealed class AggregatorTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task RunOnceAsync_NewTypeArrivingLate_ZeroFilledFromItsFirstMinute()
+    {
+        await using var db = await CreateAsync(server, o => o.Aggregation.AllowedLateness = TimeSpan.FromMinutes(30), now: T0.AddMinutes(20));
+        await db.Ingestor().IngestAsync([Event("signup", T0)]);
+        await db.Aggregator().CatchUpAsync();
+
+        await db.Ingestor().IngestAsync([Event("refund", T0.AddMinutes(5)), Event("refund", T0.AddMinutes(7))]);
+        await db.Aggregator().CatchUpAsync();
+
+        var refunds = await ValuesAsync(db, "refund", T0.AddMinutes(5), 5);
+        Assert.Equal([1.0, 0, 1, 0, 0], refunds);
+        Assert.Equal(15L, await db.ScalarAsync<long>("SELECT count(*) FROM aggregated_metrics WHERE metric_name = 'refund'"));
+        Assert.Equal(0L, await db.MismatchesAgainstGroupByAsync());
+    }
+
+    [Fact]
     public async Task RunOnceAsync_SumField_SumsNumericPayloadAndIgnoresNonNumbers()
     {
         await using var db = await CreateAsync(server, o => o.Aggregation.SumFields = new Dictionary<string, string> { ["order"] = "amount" }, now: T0.AddMinutes(3));
