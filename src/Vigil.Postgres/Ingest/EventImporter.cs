@@ -111,7 +111,8 @@ public sealed class EventImporter
         await foreach (var (line, raw) in ReadAsync(stream, path, scratch, cancellationToken).ConfigureAwait(false))
         {
             lines = line;
-            var valid = _validation.Validate(raw!, line, scratch)!;
+            // Validated in pass 1; only the clock can have moved an event past the retention since.
+            var valid = _validation.Validate(raw!, line, scratch) ?? throw new ImportValidationException([.. scratch], scratch.Count);
             batch.Add(valid.IdempotencyKey is null ? valid with { IdempotencyKey = string.Create(CultureInfo.InvariantCulture, $"import:{fileKey}:{line}") } : valid);
             if (batch.Count >= batchSize)
             {
