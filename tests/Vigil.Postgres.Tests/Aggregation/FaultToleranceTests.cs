@@ -28,31 +28,33 @@ public sealed class FaultToleranceTests(PostgresServer server, ITestOutputHelper
         await LoadBacklogAsync(db, random);
         output.WriteLine($"backlog loaded in {clock.Elapsed}");
 
+        // Kill points are chosen by progress, not by time, so they land mid-catch-up on a fast or a slow machine:
+        // after a random number of committed runs (the worker prints one line per commit) plus a random few ms,
+        // i.e. somewhere inside the next transaction (before, during or after its statement or its COMMIT).
         var kills = 0;
-        var runs = 0;
-        while (true)
+        while (kills < 6)
         {
-            runs++;
             using var worker = StartWorker("aggregate", db.ConnectionString, "10");
-            if (kills < 6)
+            var finished = !await ReadRunsAsync(worker, random.Next(5, 60));
+            if (finished)
             {
-                var exited = await WaitForExitAsync(worker, TimeSpan.FromMilliseconds(random.Next(300, 1200)));
-                if (!exited)
-                {
-                    worker.Kill(); // SIGKILL: no finally blocks, no rollback from the client side
-                    await worker.WaitForExitAsync();
-                    kills++;
-                    continue;
-                }
+                break;
             }
 
-            Assert.True(await WaitForExitAsync(worker, TimeSpan.FromMinutes(3)), "worker did not finish");
-            output.WriteLine($"worker finished after {kills} kills at {clock.Elapsed}: {Summary(await worker.StandardOutput.ReadToEndAsync())}");
-            Assert.True(worker.ExitCode == 0, $"worker exit code {worker.ExitCode}: {await worker.StandardError.ReadToEndAsync()}");
-            break;
+            await Task.Delay(random.Next(0, 15));
+            worker.Kill(); // SIGKILL: no finally blocks, no rollback from the client side
+            await worker.WaitForExitAsync();
+            kills++;
         }
 
-        Assert.True(kills >= 3, $"only {kills} kills in {runs} runs (seed {seed}): the backlog must be large enough to interrupt");
+        using (var last = StartWorker("aggregate", db.ConnectionString, "10"))
+        {
+            Assert.True(await WaitForExitAsync(last, TimeSpan.FromMinutes(3)), "worker did not finish");
+            output.WriteLine($"worker finished after {kills} kills at {clock.Elapsed}: {Summary(await last.StandardOutput.ReadToEndAsync())}");
+            Assert.True(last.ExitCode == 0, $"worker exit code {last.ExitCode}: {await last.StandardError.ReadToEndAsync()}");
+        }
+
+        Assert.True(kills == 6, $"only {kills} kills (seed {seed}): the backlog must be large enough to interrupt");
         await AssertExactlyOnceAsync(db, seed);
     }
 
@@ -68,7 +70,8 @@ public sealed class FaultToleranceTests(PostgresServer server, ITestOutputHelper
         var restarts = 0;
         try
         {
-            while (restarts < 3 && !await WaitForExitAsync(worker, TimeSpan.FromMilliseconds(random.Next(300, 1200))))
+            // Restart points chosen by progress (committed runs), so they land mid-catch-up at any machine speed.
+            while (restarts < 3 && await ReadRunsAsync(worker, random.Next(5, 60)))
             {
                 await server.RestartImmediateAsync(); // SIGQUIT to the postmaster, then crash recovery
                 restarts++;
@@ -85,7 +88,7 @@ public sealed class FaultToleranceTests(PostgresServer server, ITestOutputHelper
         }
 
         Assert.True(worker.ExitCode == 0, $"worker exit code {worker.ExitCode}: {await worker.StandardError.ReadToEndAsync()}");
-        Assert.True(restarts >= 1, $"PostgreSQL was never restarted mid-run (seed {seed})");
+        Assert.True(restarts == 3, $"PostgreSQL was restarted only {restarts} times mid-run (seed {seed})");
         output.WriteLine($"worker finished after {restarts} restarts: {Summary(await worker.StandardOutput.ReadToEndAsync())}");
         db.DataSource.Clear(); // the test's own pooled connections died with the server
         await AssertExactlyOnceAsync(db, seed);
@@ -133,6 +136,25 @@ public sealed class FaultToleranceTests(PostgresServer server, ITestOutputHelper
             "INSERT INTO business_event_types SELECT event_type, date_bin('1 minute', min(event_timestamp), timestamptz '2000-01-01Z') FROM business_events GROUP BY 1; ANALYZE business_events",
             connection);
         await types.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Reads the worker's output until <paramref name="runs"/> more runs committed; false if it finished first.</summary>
+    private static async Task<bool> ReadRunsAsync(Process worker, int runs)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var seen = 0;
+        while (seen < runs)
+        {
+            var line = await worker.StandardOutput.ReadLineAsync(deadline.Token);
+            if (line is null || line.StartsWith("DONE", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            seen += line.StartsWith("RUN", StringComparison.Ordinal) ? 1 : 0;
+        }
+
+        return true;
     }
 
     private static string Summary(string stdout)
