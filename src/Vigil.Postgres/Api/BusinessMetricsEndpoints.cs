@@ -21,6 +21,9 @@ public static class BusinessMetricsEndpoints
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+
+        // Responses are API JSON, never embedded in HTML: keep quotes in messages readable ('x', not \u0027x\u0027).
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static IEndpointRouteBuilder MapBusinessMetricsApi(this IEndpointRouteBuilder app)
@@ -74,9 +77,9 @@ public static class BusinessMetricsEndpoints
         if (errors.Count > 0)
         {
             // All-or-nothing: one bad event rejects the request, and the response lists every problem found.
-            var listed = errors.OrderBy(e => e.Index).Take(MaxErrorsReported)
-                .Select(e => new ErrorItem(e.Index, e.Field, e.Message)).ToList();
-            return Results.Json(new ValidationProblem("validation failed: nothing was stored", errors.Count, listed), Json, statusCode: StatusCodes.Status400BadRequest);
+            var distinct = EventParser.FirstPerField(errors);
+            var listed = distinct.Take(MaxErrorsReported).Select(e => new ErrorItem(e.Index, e.Field, e.Message)).ToList();
+            return Results.Json(new ValidationProblem("validation failed: nothing was stored", distinct.Count, listed), Json, statusCode: StatusCodes.Status400BadRequest);
         }
 
         try

@@ -80,8 +80,9 @@ public sealed class EventImporter
                 _validation.Validate(raw, line, lineErrors);
             }
 
-            errorCount += lineErrors.Count;
-            kept.AddRange(lineErrors.Take(100 - kept.Count));
+            var distinct = EventParser.FirstPerField(lineErrors);
+            errorCount += distinct.Count;
+            kept.AddRange(distinct.Take(100 - kept.Count));
             lineErrors.Clear();
         }
 

@@ -91,7 +91,7 @@ public static class EventParser
         return events;
     }
 
-    /// <summary>Reads one event object; returns null (with errors added) when its shape is wrong.</summary>
+    /// <summary>Reads one event object; returns null (with an error added) only when it is not an object.</summary>
     public static RawEvent? ReadEvent(JsonElement element, long index, List<EventError> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
@@ -101,7 +101,6 @@ public static class EventParser
             return null;
         }
 
-        var before = errors.Count;
         string? type = null, timestamp = null, payload = null, key = null;
         foreach (var property in element.EnumerateObject())
         {
@@ -135,7 +134,9 @@ public static class EventParser
             }
         }
 
-        return errors.Count == before ? new RawEvent(type, timestamp, payload, key) : null;
+        // Returned even with errors, so validation can add the problems of the fields that were readable:
+        // a client sees every problem of the request at once (callers keep the first error per index and field).
+        return new RawEvent(type, timestamp, payload, key);
     }
 
     /// <summary>
@@ -255,6 +256,10 @@ public static class EventParser
             }
         }
     }
+
+    /// <summary>One error per index and field, the first found (a structural error beats a validation error).</summary>
+    public static List<EventError> FirstPerField(IEnumerable<EventError> errors)
+        => [.. errors.DistinctBy(e => (e.Index, e.Field)).OrderBy(e => e.Index)];
 
     internal static bool IsJsonObject(string text)
     {

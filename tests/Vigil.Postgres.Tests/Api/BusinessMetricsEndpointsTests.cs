@@ -55,6 +55,32 @@ public sealed class BusinessMetricsEndpointsTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task PostEvents_ValidationFailure_ResponseMatchesGolden()
+    {
+        await using var db = await TestDb.CreateAsync(server, Configure);
+        await using var app = await StartAsync(db);
+
+        using var response = await app.GetTestClient().PostAsync("/api/v1/events", Ndjson(
+            """{"event_type":"signup","timestamp":"2026-01-10T11:00:01Z"}""",
+            """{"event_type":"","timestamp":"2026-01-10T11:00:01","colour":"red"}""",
+            """{"event_type":"order","timestamp":"2026-01-10T11:00:02Z","payload":[1]}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        AssertGolden("post-events-400.json", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task PostEvents_Accepted_ResponseMatchesGolden()
+    {
+        await using var db = await TestDb.CreateAsync(server, Configure);
+        await using var app = await StartAsync(db);
+
+        using var response = await app.GetTestClient().PostAsync("/api/v1/events", Json("""[{"event_type":"signup","timestamp":"2026-01-10T11:00:01Z","idempotency_key":"a"},{"event_type":"signup","timestamp":"2026-01-10T11:00:01Z","idempotency_key":"a"}]"""));
+
+        AssertGolden("post-events-200.json", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task PostEvents_RetriedWithIdempotencyKey_CountedOnce()
     {
         await using var db = await TestDb.CreateAsync(server, Configure);
@@ -134,6 +160,21 @@ public sealed class BusinessMetricsEndpointsTests(PostgresServer server)
         using var response = await app.GetTestClient().GetAsync("/api/v1/metrics/signup?from=2026-01-10T13:00:00Z&to=2026-01-10T12:00:00Z");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    /// <summary>
+    /// Wire formats are pinned by files under golden/ (the JSON exactly as the API writes it). After an intended
+    /// change, run once with VIGIL_UPDATE_GOLDEN=1 to rewrite the files, and review the diff.
+    /// </summary>
+    private static void AssertGolden(string name, string actual, [System.Runtime.CompilerServices.CallerFilePath] string source = "")
+    {
+        if (Environment.GetEnvironmentVariable("VIGIL_UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(Path.Combine(Path.GetDirectoryName(source)!, "..", "golden", name), actual + "\n");
+            return;
+        }
+
+        Assert.Equal(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "golden", name)).TrimEnd('\n'), actual);
     }
 
     private static void Configure(BusinessMetricsOptions options)
