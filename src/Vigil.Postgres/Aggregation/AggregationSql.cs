@@ -47,7 +47,12 @@ internal static class AggregationSql
             ON CONFLICT (metric_name, metric_timestamp) DO UPDATE
                 SET metric_value = excluded.metric_value, aggregated_at = excluded.aggregated_at
                 WHERE a.metric_value IS DISTINCT FROM excluded.metric_value
-            RETURNING 1
+            RETURNING a.metric_timestamp
+        ), rewound AS (
+            -- A late event changed an already scored minute: scoring resumes from there, so its verdict and those
+            -- of the minutes whose window contains it are recomputed. No-op (no lock) for new minutes.
+            UPDATE detection_state SET detected_until = (SELECT min(metric_timestamp) FROM upserted)
+            WHERE id = 1 AND detected_until > (SELECT min(metric_timestamp) FROM upserted)
         ), advanced AS (
             UPDATE aggregation_state SET watermark = $2, updated_at = $5 WHERE id = 1
         )

@@ -52,6 +52,23 @@ public sealed class AnomalyScorerTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task RunOnceAsync_LateEventChangesScoredMinute_MinuteIsRescored()
+    {
+        await using var db = await TestDb.CreateAsync(server, o => o.Aggregation.AllowedLateness = TimeSpan.FromHours(1), now: T0.AddMinutes(150));
+        await db.Ingestor().IngestAsync([.. Enumerable.Range(0, 150).SelectMany(m => Enumerable.Range(0, 10 + (m % 2)).Select(i => TestDb.Event("signup", T0.AddMinutes(m).AddSeconds(i))))]);
+        await db.Aggregator().CatchUpAsync();
+        await db.Scorer().CatchUpAsync();
+        var late = T0.AddMinutes(140);
+
+        await db.Ingestor().IngestAsync([.. Enumerable.Range(0, 50).Select(i => TestDb.Event("signup", late.AddSeconds(30 + (i / 10.0))))]);
+        await db.Aggregator().CatchUpAsync();
+        var rescored = await db.Scorer().RunOnceAsync();
+
+        Assert.Equal(late, await db.ScalarAsync<DateTime>("SELECT metric_timestamp FROM aggregated_metrics WHERE is_anomaly"));
+        Assert.Equal(10, rescored.Points); // minutes 140..149: the revised minute and those after it
+    }
+
+    [Fact]
     public async Task RunOnceAsync_ScoredInSmallBatches_SameVerdictsAsOneBatch()
     {
         // Statelessness between runs: warming from the table must reproduce an uninterrupted run exactly.
