@@ -35,6 +35,26 @@ public sealed class BusinessMetricsTelemetryTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Registry_Rendered_PassesPromtoolCheckMetrics()
+    {
+        var telemetry = new BusinessMetricsTelemetry();
+        telemetry.EventsIngested(5);
+        telemetry.AggregationDuration(TimeSpan.FromMilliseconds(3));
+        telemetry.DatabaseError(new TimeoutException(), "aggregate");
+        telemetry.MetricScored("order:sum:amount", new MetricReading(TestDb.DefaultNow, 12.5, Verdict.Warmup()));
+        var promtool = File.Exists("/usr/bin/promtool") ? "/usr/bin/promtool" : "promtool";
+
+        var start = new System.Diagnostics.ProcessStartInfo(promtool, "check metrics") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start)!; // a missing promtool fails the test: it is a CI dependency
+        await process.StandardInput.WriteAsync(Render(telemetry.Registry));
+        process.StandardInput.Close();
+        var problems = await process.StandardError.ReadToEndAsync() + await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, problems);
+    }
+
+    [Fact]
     public void DatabaseError_ConnectionFailure_CountedByType()
     {
         var telemetry = new BusinessMetricsTelemetry();
