@@ -38,6 +38,9 @@ public sealed class AnomalyScorer
             UPDATE aggregated_metrics a
             SET is_anomaly = v.is_anomaly, anomaly_score = v.score, anomaly_context = v.context
             FROM v WHERE a.metric_name = v.metric_name AND a.metric_timestamp = v.metric_timestamp
+              -- The range lets the planner scan only this run's minutes (it cannot estimate unnest's size and
+              -- otherwise hash-joins against the whole table: 400 ms instead of 60 ms per day of minutes).
+              AND a.metric_timestamp >= $8 AND a.metric_timestamp < $6
         )
         UPDATE detection_state SET detected_until = $6, updated_at = $7 WHERE id = 1
         """;
@@ -176,6 +179,7 @@ public sealed class AnomalyScorer
             write.Parameters.Add(new NpgsqlParameter { Value = verdicts.Contexts.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
             write.Parameters.Add(new NpgsqlParameter { Value = to, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             write.Parameters.Add(new NpgsqlParameter { Value = _time.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            write.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
