@@ -59,7 +59,8 @@ public sealed class Backtester
 
     /// <summary>
     /// Backtests every series <paramref name="query"/> returns over [from, to], reading <paramref name="chunk"/> at a time.
-    /// <paramref name="progress"/> receives the fraction of the range done.
+    /// <paramref name="progress"/> receives the fraction of the range done. <paramref name="identityLabels"/> is the job's
+    /// label allow-list: as live, only those labels identify a series.
     /// </summary>
     public async Task<IReadOnlyList<SeriesBacktest>> RunAsync(
         IMetricSource source,
@@ -70,6 +71,7 @@ public sealed class Backtester
         TimeSpan chunk,
         IncidentWindows? labels = null,
         IProgress<double>? progress = null,
+        IReadOnlySet<string>? identityLabels = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -88,7 +90,7 @@ public sealed class Backtester
             var batch = await source.QueryRangeAsync(query, start, end, step, cancellationToken);
             for (var s = 0; s < batch.SeriesCount; s++)
             {
-                var key = batch.GetLabels(s);
+                var key = identityLabels is null ? batch.GetLabels(s) : batch.GetLabels(s).Keep(identityLabels);
                 if (!series.TryGetValue(key, out var replay))
                 {
                     replay = new SeriesReplay(key.ToString(), _detector.CreateSeries());

@@ -2,7 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Vigil.Backtesting;
+using Vigil.Configuration;
 using Vigil.Core.Detection;
+using Vigil.Core.Sources;
+using Vigil.Hosting;
+using Vigil.Prometheus;
+using Vigil.Replay;
 
 namespace Vigil.Cli;
 
@@ -12,9 +17,9 @@ namespace Vigil.Cli;
 /// </summary>
 internal static class BacktestCommand
 {
-    private const int Ok = 0;
-    private const int Failure = 1;
-    private const int Usage = 2;
+    private const int Ok = CliEnvironment.Ok;
+    private const int Failure = CliEnvironment.Failure;
+    private const int Usage = CliEnvironment.InvalidConfig;
 
     public static Command Create()
     {
@@ -65,12 +70,104 @@ internal static class BacktestCommand
         return command;
     }
 
-    private static Task<int> RunJobAsync(FileInfo config, string job, DateTimeOffset from, DateTimeOffset to, TimeSpan chunk, IncidentWindows? windows, int limit, CancellationToken cancellationToken)
+    private static async Task<int> RunJobAsync(FileInfo config, string jobName, DateTimeOffset from, DateTimeOffset to, TimeSpan chunk, IncidentWindows? windows, int limit, CancellationToken cancellationToken)
     {
-        // Wired to the host's ConfigLoader and PrometheusClient once this branch carries them (merge of main).
-        _ = (config, job, from, to, chunk, windows, limit, cancellationToken);
-        Console.Error.WriteLine("backtest: --config/--job needs the host configuration; use --csv on this build.");
-        return Task.FromResult(Usage);
+        var registry = DetectorRegistry.CreateDefault();
+        var (options, errors) = new ConfigLoader(registry).TryLoad(config.FullName, CliEnvironment.Variables());
+        if (errors.Count > 0 || options is null)
+        {
+            Console.Error.WriteLine($"{config.FullName}: {errors.Count} error(s)");
+            foreach (var error in errors)
+            {
+                Console.Error.WriteLine($"  {error}");
+            }
+
+            return Usage;
+        }
+
+        var job = options.Jobs.FirstOrDefault(j => string.Equals(j.Name, jobName, StringComparison.Ordinal));
+        if (job is null)
+        {
+            Console.Error.WriteLine($"--job: no job '{jobName}' in {config.FullName} (jobs: {string.Join(", ", options.Jobs.Select(j => j.Name))})");
+            return Usage;
+        }
+
+        if (to < from)
+        {
+            Console.Error.WriteLine("--to: must not be before --from");
+            return Usage;
+        }
+
+        if (chunk < job.EffectiveStep)
+        {
+            Console.Error.WriteLine($"--chunk: must be at least the job's step ({Duration.Format(job.EffectiveStep)})");
+            return Usage;
+        }
+
+        await using var services = CreateSource(options, job, out var source, out var sourceError);
+        if (source is null)
+        {
+            Console.Error.WriteLine(sourceError);
+            return Usage;
+        }
+
+        var backtester = new Backtester(registry.Create(job.Detector));
+        IReadOnlyList<SeriesBacktest> results;
+        try
+        {
+            results = await AnsiConsole.Progress().AutoClear(true).StartAsync(async context =>
+            {
+                var task = context.AddTask($"replaying {job.Name} ({Duration.Format(job.EffectiveStep)} steps)", maxValue: 1.0);
+                return await backtester.RunAsync(
+                    source, job.Query, from, to, job.EffectiveStep, chunk, windows, new TaskProgress(task), job.Labels, cancellationToken);
+            });
+        }
+        catch (MetricSourceException ex)
+        {
+            Console.Error.WriteLine($"backtest: {ex.ErrorType}: {ex.Message}");
+            return Failure;
+        }
+
+        foreach (var result in results)
+        {
+            Print(result, job.Detector.Type, limit);
+        }
+
+        AnsiConsole.MarkupLineInterpolated($"[bold]{results.Count}[/] series, {results.Sum(r => r.Anomalies.Count)} anomalies in total");
+        return Ok;
+    }
+
+    /// <summary>The job's source, built as the host builds it (TLS and auth options honoured), owned by the returned provider.</summary>
+    private static ServiceProvider CreateSource(VigilOptions options, JobOptions job, out IMetricSource? source, out string? error)
+    {
+        var services = new ServiceCollection().AddLogging();
+        error = null;
+        if (job.Source == JobSource.Replay)
+        {
+            services.AddSingleton(new ReplayDataset(options.Replay.Seed));
+            services.AddSingleton<ReplaySource>();
+            var provider = services.BuildServiceProvider();
+            source = provider.GetRequiredService<ReplaySource>();
+            return provider;
+        }
+
+        if (options.Prometheus is null)
+        {
+            error = $"job {job.Name}: reads Prometheus but the configuration has no prometheus section";
+            source = null;
+            return services.BuildServiceProvider();
+        }
+
+        services.AddPrometheusClient(VigilHost.ToClientOptions(options.Prometheus));
+        var built = services.BuildServiceProvider();
+        source = built.GetRequiredService<PrometheusClient>();
+        return built;
+    }
+
+    /// <summary>Sets the bar synchronously (System.Progress would post to a context the console does not have).</summary>
+    private sealed class TaskProgress(ProgressTask task) : IProgress<double>
+    {
+        public void Report(double value) => task.Value = value;
     }
 
     private static int RunCsv(FileInfo file, string type, string[] parameterTexts, IncidentWindows? windows, int limit)

@@ -9,9 +9,9 @@ namespace Vigil.Cli;
 /// <summary><c>vigil bench nab</c>: runs a detector over a NAB-layout directory and writes results the NAB scorer reads.</summary>
 internal static class BenchNabCommand
 {
-    private const int Ok = 0;
-    private const int Failure = 1;
-    private const int Usage = 2;
+    private const int Ok = CliEnvironment.Ok;
+    private const int Failure = CliEnvironment.Failure;
+    private const int Usage = CliEnvironment.InvalidConfig;
 
     /// <summary>The <c>bench</c> command with its <c>nab</c> subcommand.</summary>
     public static Command Create()

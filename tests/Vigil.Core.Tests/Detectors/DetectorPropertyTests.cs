@@ -41,6 +41,28 @@ public sealed class DetectorPropertyTests
 
     [Theory]
     [MemberData(nameof(Types))]
+    public void Observe_AnySeries_ScoreAboveOneLiesOutsideTheBand(string type)
+    {
+        var detector = Synthetic.Create(type);
+        Prop.ForAll(Cases.ToArbitrary(), c =>
+        {
+            var values = RandomSeries(c.Seed, c.Length);
+            var verdicts = Synthetic.Run(detector, values);
+            for (var i = 0; i < values.Length; i++)
+            {
+                var v = verdicts[i];
+                if (v.IsAnomaly && double.IsFinite(v.Upper) && v.Score < ScoreMath.MaxScore && values[i] >= v.Lower && values[i] <= v.Upper)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Theory]
+    [MemberData(nameof(Types))]
     public void Observe_AppendingPoints_NeverChangesEarlierVerdicts(string type)
     {
         var detector = Synthetic.Create(type);

@@ -160,8 +160,18 @@ internal sealed class AutoSeries : ISerializableSeriesDetector
             _rest = _o.RestPoints;
         }
 
+        // The reported band is the baseline's k·σ band, narrowed where the ensemble is more alarmed than the baseline
+        // alone: half-width = |deviation| / score. So score 1 sits exactly on the band edge and a score above 1 is
+        // always outside the band, as the shared contract says.
+        score = Math.Min(score, ScoreMath.MaxScore);
         var halfWidth = _o.BandK * sigma;
-        verdict = new Verdict(Math.Min(score, ScoreMath.MaxScore), expected, expected - halfWidth, expected + halfWidth, VerdictKind.Scored);
+        var deviation = Math.Abs(x - expected);
+        if (score > 0 && deviation > 0)
+        {
+            halfWidth = Math.Min(halfWidth, deviation / score);
+        }
+
+        verdict = new Verdict(score, expected, expected - halfWidth, expected + halfWidth, VerdictKind.Scored);
         _fast.Learn(capped);
         _slow?.Learn(capped);
         Learn(x, hwSigma, _o.BandK * hwSigma);
@@ -232,9 +242,7 @@ internal sealed class AutoSeries : ISerializableSeriesDetector
         writer.Write(_smoothMax);
         writer.Write(_naiveMeanAbs);
 
-        Span<double> local = _local.Count <= 1024 ? stackalloc double[_local.Count] : new double[_local.Count];
-        _local.CopyInArrivalOrder(local);
-        StateFormat.WriteArray(writer, local);
+        _local.Write(writer);
         _fast.Write(writer);
         writer.Write(_slow is not null);
         _slow?.Write(writer);
@@ -283,12 +291,7 @@ internal sealed class AutoSeries : ISerializableSeriesDetector
         _smoothMax = reader.ReadDouble();
         _naiveMeanAbs = reader.ReadDouble();
 
-        var local = StateFormat.ReadArray(reader, _local.Capacity, AutoDetectorFactory.TypeName);
-        _local.Clear();
-        foreach (var v in local)
-        {
-            _local.Add(v);
-        }
+        _local.Read(reader, AutoDetectorFactory.TypeName);
 
         _fast.Read(reader);
         if (reader.ReadBoolean() != (_slow is not null))

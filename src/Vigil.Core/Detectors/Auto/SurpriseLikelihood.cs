@@ -18,8 +18,11 @@ internal sealed class SurpriseLikelihood
     private double _variance;
     private long _seen;
 
+    private int MinSeen { get; }
+
     public SurpriseLikelihood(int window, double alpha)
     {
+        MinSeen = (2 * window) + 10;
         _ring = new double[window];
         _alpha = alpha;
     }
@@ -28,8 +31,10 @@ internal sealed class SurpriseLikelihood
     public double Excess(double surprise, out double average)
     {
         average = Average(surprise);
-        if (_seen == 0)
+        if (_seen < MinSeen)
         {
+            // The distribution of surprise needs some history of its own: against one or two samples (variance ≈ 0)
+            // the very first ordinary point would standardise to an enormous excess.
             return 0;
         }
 

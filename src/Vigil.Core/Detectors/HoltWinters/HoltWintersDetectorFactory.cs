@@ -26,14 +26,15 @@ public sealed class HoltWintersDetectorFactory : IDetectorFactory
         var acf = p.ReadDouble("min_autocorrelation", HoltWintersOptions.DefaultMinAutocorrelation, 0, 1);
         var rangeFloor = p.ReadDouble("range_floor", 0.05, 0, 1);
         var raw = p.ReadInt("raw_scale", 1, 0, 1) == 1;
-        var scaleAlpha = p.ReadDouble("scale_alpha", 0.01, 1e-5, 1);
-        var maxAlpha = p.ReadDouble("max_alpha", 0.05, 0.02, 1);
+        var scaleAlpha = p.ReadDouble("scale_alpha", 0.003, 1e-5, 1);
+        var maxAlpha = p.ReadDouble("max_alpha", 0.02, 0.02, 1);
+        var clipK = p.ReadDouble("clip_k", 16, 0.5, 1000);
         p.RejectUnknown();
         if (season > fitPoints / 2)
         {
             p.Errors.Add($"season: must be at most half of fit_points ({fitPoints / 2}) so the fit sees two seasons");
         }
 
-        return (new HoltWintersOptions { FitPoints = fitPoints, Season = season, K = k, ShiftPoints = shift, MinAutocorrelation = acf, RangeFloor = rangeFloor, RawScale = raw, ScaleAlpha = scaleAlpha, MaxAlpha = maxAlpha }, p.Errors);
+        return (new HoltWintersOptions { FitPoints = fitPoints, Season = season, K = k, ShiftPoints = shift, MinAutocorrelation = acf, RangeFloor = rangeFloor, RawScale = raw, ScaleAlpha = scaleAlpha, MaxAlpha = maxAlpha, ClipK = clipK }, p.Errors);
     }
 }

@@ -67,6 +67,9 @@ internal struct HoltWintersModel
         ReadOnlySpan<double> gammas = season > 1 ? [0.02, 0.05, 0.1, 0.3] : [0.0];
         var best = double.PositiveInfinity;
         (double A, double B, double G) chosen = (0.2, 0, 0.1);
+        // One season array serves every trial: the grid must not allocate per candidate (a new series fits once,
+        // but a large Prometheus creates many series at start-up).
+        var trialSeason = season > 1 ? new double[season] : [];
         foreach (var a in alphas)
         {
             if (a > maxAlpha)
@@ -78,7 +81,7 @@ internal struct HoltWintersModel
             {
                 foreach (var g in gammas)
                 {
-                    var model = Initial(values, season, a, b, g);
+                    var model = Initial(values, season, a, b, g, trialSeason);
                     var sse = model.Run(values, season > 1 ? season : 1, measure: true);
                     if (sse < best)
                     {
@@ -89,15 +92,15 @@ internal struct HoltWintersModel
             }
         }
 
-        var final = Initial(values, season, chosen.A, chosen.B, chosen.G);
+        var final = Initial(values, season, chosen.A, chosen.B, chosen.G, season > 1 ? new double[season] : []);
         final.Run(values, season > 1 ? season : 1, measure: false);
         return final;
     }
 
-    private static HoltWintersModel Initial(ReadOnlySpan<double> values, int season, double alpha, double beta, double gamma)
+    private static HoltWintersModel Initial(ReadOnlySpan<double> values, int season, double alpha, double beta, double gamma, double[] seasonValues)
     {
         var m = season > 1 ? season : 0;
-        var model = new HoltWintersModel { ScaleAlpha = DefaultScaleAlpha, Alpha = alpha, Beta = beta, Gamma = gamma, SeasonValues = m > 0 ? new double[m] : [] };
+        var model = new HoltWintersModel { ScaleAlpha = DefaultScaleAlpha, Alpha = alpha, Beta = beta, Gamma = gamma, SeasonValues = seasonValues };
         if (m > 0)
         {
             double first = 0, second = 0;

@@ -9,7 +9,7 @@ namespace Vigil.Core.Detectors.HoltWinters;
 public sealed record HoltWintersOptions
 {
     public const int DefaultFitPoints = 600;
-    public const double DefaultK = 8.0;
+    public const double DefaultK = 9.0;
     public const int DefaultShiftPoints = 12;
     public const double DefaultMinAutocorrelation = 0.3;
 
@@ -22,8 +22,11 @@ public sealed record HoltWintersOptions
     /// </summary>
     public int FitPoints { get; init; } = DefaultFitPoints;
 
-    /// <summary>Band half-width in residual standard deviations. Default 8 (σ from mean |residual|; score &gt; 1 then sits near NAB's best threshold).</summary>
+    /// <summary>Band half-width in residual standard deviations. Default 9 (σ from mean |residual|; score &gt; 1 then sits near NAB's best threshold).</summary>
     public double K { get; init; } = DefaultK;
+
+    /// <summary>Residuals are clipped at ±ClipK·σ before they are learned, so an anomaly does not drag the baseline. Default 16.</summary>
+    public double ClipK { get; init; } = 16;
 
     /// <summary>Consecutive same-side out-of-band points that confirm a level shift (0 disables re-anchoring). Default 12.</summary>
     public int ShiftPoints { get; init; } = DefaultShiftPoints;
@@ -37,11 +40,11 @@ public sealed record HoltWintersOptions
     /// </summary>
     public bool RawScale { get; init; } = true;
 
-    /// <summary>Largest level smoothing α the fit may choose. Default 0.05: a slow level, with shifts handled by re-anchoring.</summary>
-    public double MaxAlpha { get; init; } = 0.05;
+    /// <summary>Largest level smoothing α the fit may choose. Default 0.02: a slow level, with shifts handled by re-anchoring.</summary>
+    public double MaxAlpha { get; init; } = 0.02;
 
-    /// <summary>Weight of the newest residual in the residual scale. Default 0.01 (about 100 points).</summary>
-    public double ScaleAlpha { get; init; } = 0.01;
+    /// <summary>Weight of the newest residual in the residual scale. Default 0.003 (about 330 points).</summary>
+    public double ScaleAlpha { get; init; } = 0.003;
 
     /// <summary>Scale floor as a fraction of the range seen so far (see RangeTracker): quantised or flat series do not score every wiggle. Default 0.05.</summary>
     public double RangeFloor { get; init; } = 0.05;

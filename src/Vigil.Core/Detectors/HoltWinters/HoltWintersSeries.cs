@@ -44,6 +44,7 @@ internal sealed class HoltWintersSeries : ISerializableSeriesDetector
 
         Verdict verdict;
         var halfWidth = double.PositiveInfinity;
+        var clip = double.PositiveInfinity;
         var residual = 0.0;
         if (_seen == 0)
         {
@@ -59,16 +60,18 @@ internal sealed class HoltWintersSeries : ISerializableSeriesDetector
         else
         {
             var forecast = _model.Forecast;
-            halfWidth = _options.K * _range.Floor(_model.Sigma, _options.RangeFloor);
+            var sigma = _range.Floor(_model.Sigma, _options.RangeFloor);
+            halfWidth = _options.K * sigma;
+            clip = _options.ClipK * sigma;
             residual = value - forecast;
             verdict = new Verdict(ScoreMath.FromDeviation(residual, halfWidth), forecast, forecast - halfWidth, forecast + halfWidth, VerdictKind.Scored);
         }
 
         _seen++;
-        _model.Learn(value, halfWidth);
+        _model.Learn(value, clip);
         if (!double.IsPositiveInfinity(halfWidth))
         {
-            TrackShift(residual, halfWidth);
+            TrackShift(residual, halfWidth, clip);
         }
 
         _range.Add(value);
@@ -89,7 +92,7 @@ internal sealed class HoltWintersSeries : ISerializableSeriesDetector
         return verdict;
     }
 
-    private void TrackShift(double residual, double halfWidth)
+    private void TrackShift(double residual, double halfWidth, double clip)
     {
         if (_options.ShiftPoints == 0)
         {
@@ -100,12 +103,12 @@ internal sealed class HoltWintersSeries : ISerializableSeriesDetector
         if (side == 0 || (side > 0 ? _shiftRun < 0 : _shiftRun > 0))
         {
             _shiftRun = side;
-            _shiftExcess = side == 0 ? 0 : residual - Math.Clamp(residual, -halfWidth, halfWidth);
+            _shiftExcess = side == 0 ? 0 : residual - Math.Clamp(residual, -clip, clip);
             return;
         }
 
         _shiftRun += side;
-        _shiftExcess += residual - Math.Clamp(residual, -halfWidth, halfWidth);
+        _shiftExcess += residual - Math.Clamp(residual, -clip, clip);
         if (Math.Abs(_shiftRun) >= _options.ShiftPoints)
         {
             // Confirmed shift: move the level by the part of the run the clipped learning held back.

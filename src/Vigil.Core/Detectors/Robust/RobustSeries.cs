@@ -21,10 +21,14 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
     private readonly double _q;
     private readonly double _qNorm;
     private RangeTracker _range;
+    private int _statsVersion = -1;
+    private double _median;
+    private double _spread;
 
     public RobustSeries(RobustOptions options)
     {
-        _window = new SortedWindow(options.Window);
+        // Windows above 128 points commit in batches of 64: O(N/64) per point instead of a block move of up to N values.
+        _window = new SortedWindow(options.Window, options.Window > 128 ? 64 : 1);
         _k = options.K;
         _minPoints = options.MinPoints;
         _rangeFloor = options.RangeFloor;
@@ -59,13 +63,20 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
         }
         else
         {
-            var median = _window.Median();
-            var spread = MadToSigma * _window.Mad(median);
-            if (_q > 0)
+            if (_statsVersion != _window.Version)
             {
-                spread = Math.Max(spread, (_window.Quantile(1 - _q) - _window.Quantile(_q)) / _qNorm);
+                // Statistics change only when the window commits (every 64 points for large windows).
+                _statsVersion = _window.Version;
+                _median = _window.Median();
+                _spread = MadToSigma * _window.Mad(_median);
+                if (_q > 0)
+                {
+                    _spread = Math.Max(_spread, (_window.Quantile(1 - _q) - _window.Quantile(_q)) / _qNorm);
+                }
             }
 
+            var median = _median;
+            var spread = _spread;
             var halfWidth = _k * _range.Floor(spread, _rangeFloor);
             verdict = new Verdict(ScoreMath.FromDeviation(value - median, halfWidth), median, median - halfWidth, median + halfWidth, VerdictKind.Scored);
         }
@@ -79,9 +90,7 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write(Version);
-        Span<double> values = _window.Count <= 1024 ? stackalloc double[_window.Count] : new double[_window.Count];
-        _window.CopyInArrivalOrder(values);
-        StateFormat.WriteArray(writer, values);
+        _window.Write(writer);
         _range.Write(writer);
     }
 
@@ -89,13 +98,7 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
     {
         ArgumentNullException.ThrowIfNull(reader);
         StateFormat.CheckVersion(reader, Version, RobustDetectorFactory.TypeName);
-        var values = StateFormat.ReadArray(reader, _window.Capacity, RobustDetectorFactory.TypeName);
-        _window.Clear();
-        foreach (var v in values)
-        {
-            _window.Add(v);
-        }
-
+        _window.Read(reader, RobustDetectorFactory.TypeName);
         _range.Read(reader);
     }
 }

@@ -5,8 +5,9 @@ namespace Vigil.Core.Detectors.Seasonal;
 
 /// <summary>
 /// State: per bucket a mean, a variance and a count (24 bytes each): 576 bytes for hour-of-day, 4 KB for hour-of-week,
-/// plus a cached UTC offset. The offset is looked up once per UTC hour (zones change offset on whole or half hours
-/// at most once per lookup interval we care about), so the per-point path is integer arithmetic.
+/// plus a cached UTC offset. The offset is looked up once per UTC hour, so the per-point path is integer arithmetic;
+/// nearly every zone changes offset on a whole UTC hour, and the few that switch on a half hour (e.g. America/St_Johns)
+/// bucket at most 30 minutes a year one hour off.
 /// </summary>
 internal sealed class SeasonalSeries : ISerializableSeriesDetector
 {

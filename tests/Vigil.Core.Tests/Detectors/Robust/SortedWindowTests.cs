@@ -38,6 +38,42 @@ public sealed class SortedWindowTests
     }
 
     [Fact]
+    public void MedianAndMad_Batched_MatchANaiveSortAtEveryCommit()
+    {
+        var cases = from seed in Gen.Choose(0, 1_000_000)
+                    from capacity in Gen.Choose(8, 200)
+                    from batch in Gen.Choose(2, 8)
+                    select (seed, capacity, batch);
+        Prop.ForAll(cases.ToArbitrary(), c =>
+        {
+            var random = new Random(c.seed);
+            var window = new SortedWindow(c.capacity, c.batch);
+            var all = new List<double>();
+            for (var i = 0; i < c.capacity * 4; i++)
+            {
+                var v = random.Next(20) * 0.25;
+                window.Add(v);
+                all.Add(v);
+                var committedAll = i < c.capacity || (i + 1 - c.capacity) % c.batch == 0;
+                if (!committedAll)
+                {
+                    continue;
+                }
+
+                var last = all.Skip(Math.Max(0, all.Count - c.capacity)).ToArray();
+                var median = NaiveMedian(last);
+                var mad = NaiveMedian([.. last.Select(x => Math.Abs(x - median))]);
+                if (window.Count != last.Length || window.Median() != median || Math.Abs(window.Mad(median) - mad) > 1e-12)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
     public void Quantile_Interpolates()
     {
         var window = new SortedWindow(5);
