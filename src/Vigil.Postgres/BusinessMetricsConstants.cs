@@ -13,6 +13,4 @@ internal static class BusinessMetricsConstants
     /// its late minutes dirty. Without it an event committed just after the snapshot could be lost.
     /// </summary>
     public const long AggregationLockKey = 0x5649_4749_4C00_0003;
-
-    public const string SumInfix = ":sum:";
 }
