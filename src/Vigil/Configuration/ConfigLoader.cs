@@ -126,18 +126,25 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
         var server = new ServerOptions();
         if (map is not null)
         {
-            y.RejectUnknown(map, "server", "listen_address", "port", "series_staleness", "shutdown_grace");
+            y.RejectUnknown(map, "server", "listen_address", "port", "series_staleness", "shutdown_grace", "state_dir", "snapshot_interval");
             server = new ServerOptions
             {
                 ListenAddress = y.String(map, "server", "listen_address") ?? server.ListenAddress,
                 Port = y.Int(map, "server", "port", 0, 65_535) ?? server.Port,
                 SeriesStaleness = y.Duration(map, "server", "series_staleness", TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)) ?? server.SeriesStaleness,
                 ShutdownGrace = y.Duration(map, "server", "shutdown_grace", TimeSpan.Zero, TimeSpan.FromMinutes(10)) ?? server.ShutdownGrace,
+                StateDirectory = y.String(map, "server", "state_dir"),
+                SnapshotInterval = y.Duration(map, "server", "snapshot_interval", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)) ?? server.SnapshotInterval,
             };
             if (!System.Net.IPAddress.TryParse(server.ListenAddress, out _) && server.ListenAddress != "localhost")
             {
                 errors.Add($"server.listen_address: '{server.ListenAddress}' is not an IP address");
             }
+        }
+
+        if (Env(env, "VIGIL_STATE_DIR") is { } stateDir)
+        {
+            server = server with { StateDirectory = stateDir };
         }
 
         if (Env(env, "LISTEN_PORT") is { } portText)

@@ -36,6 +36,15 @@ public sealed record ServerOptions
 
     /// <summary>On SIGTERM a running cycle gets this long to finish before it is cancelled. Default 10 s.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Directory where each job's detector state is snapshotted (periodically and on shutdown) and restored from on
+    /// start, so a restart does not lose what was learned (<c>VIGIL_STATE_DIR</c>). Null: no snapshots.
+    /// </summary>
+    public string? StateDirectory { get; init; }
+
+    /// <summary>How often detector state is snapshotted while running. Default 5 minutes.</summary>
+    public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromMinutes(5);
 }
 
 public sealed record LoggingOptions

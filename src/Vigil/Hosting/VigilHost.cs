@@ -64,8 +64,13 @@ public static class VigilHost
         }
 
         services.AddSingleton<IReadOnlyList<JobRunner>>(sp => [.. options.Jobs.Select(job => CreateRunner(sp, options, job))]);
+        services.AddSingleton(sp => new JobStateStore(options.Server, sp.GetRequiredService<VigilMetrics>(), sp.GetRequiredService<ILogger<JobStateStore>>()));
         services.AddSingleton(sp => new JobScheduler(
-            sp.GetRequiredService<IReadOnlyList<JobRunner>>(), options.Server.ShutdownGrace, sp.GetRequiredService<ILogger<JobScheduler>>()));
+            sp.GetRequiredService<IReadOnlyList<JobRunner>>(),
+            sp.GetRequiredService<JobStateStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            options.Server.ShutdownGrace,
+            sp.GetRequiredService<ILogger<JobScheduler>>()));
         services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
         return services;
     }

@@ -4,9 +4,11 @@ namespace Vigil.Pipeline;
 /// <summary>
 /// Runs every job on its own schedule, independently: one failing or slow job never delays another, and a
 /// cycle never overlaps itself (ticks missed while a cycle overran are skipped, not queued).
-/// On shutdown a running cycle gets the grace period to finish, then it is cancelled.
+/// On shutdown a running cycle gets the grace period to finish, then it is cancelled. Detector state is restored
+/// before a job's first cycle and snapshotted between cycles every snapshot interval and when the job stops.
 /// </summary>
-public sealed class JobScheduler(IReadOnlyList<JobRunner> runners, TimeSpan shutdownGrace, ILogger<JobScheduler> logger) : BackgroundService
+public sealed class JobScheduler(
+    IReadOnlyList<JobRunner> runners, JobStateStore state, TimeProvider wallClock, TimeSpan shutdownGrace, ILogger<JobScheduler> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
         => Task.WhenAll(runners.Select(r => RunLoopAsync(r, stoppingToken)));
@@ -18,6 +20,8 @@ public sealed class JobScheduler(IReadOnlyList<JobRunner> runners, TimeSpan shut
         var clock = runner.DataClock;
         var interval = runner.Options.Interval;
         logger.JobStarted(runner.Name, interval, runner.Options.EffectiveStep, runner.Detector.Type, runner.Options.Source.ToString());
+        state.Restore(runner);
+        var lastSnapshot = wallClock.GetTimestamp();
         var next = clock.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -32,6 +36,12 @@ public sealed class JobScheduler(IReadOnlyList<JobRunner> runners, TimeSpan shut
                 {
                     break;
                 }
+            }
+
+            if (state.Enabled && wallClock.GetElapsedTime(lastSnapshot) >= state.Interval)
+            {
+                state.Save(runner);
+                lastSnapshot = wallClock.GetTimestamp();
             }
 
             next += interval;
@@ -53,6 +63,7 @@ public sealed class JobScheduler(IReadOnlyList<JobRunner> runners, TimeSpan shut
             }
         }
 
+        state.Save(runner);
         logger.JobStopped(runner.Name);
     }
 }

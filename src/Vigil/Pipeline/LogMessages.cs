@@ -42,4 +42,16 @@ internal static partial class LogMessages
 
     [LoggerMessage(1012, LogLevel.Information, "Job {Job} stopped")]
     public static partial void JobStopped(this ILogger logger, string job);
+
+    [LoggerMessage(1013, LogLevel.Debug, "Job {Job}: saved the state of {SeriesCount} series to {Path}")]
+    public static partial void StateSaved(this ILogger logger, string job, int seriesCount, string path);
+
+    [LoggerMessage(1014, LogLevel.Error, "Job {Job}: could not save detector state to {Path}")]
+    public static partial void StateSaveFailed(this ILogger logger, Exception exception, string job, string path);
+
+    [LoggerMessage(1015, LogLevel.Information, "Job {Job}: restored {Restored} series from {Path} ({Skipped} unreadable, re-learning)")]
+    public static partial void StateRestored(this ILogger logger, string job, int restored, int skipped, string path);
+
+    [LoggerMessage(1016, LogLevel.Warning, "Job {Job}: ignoring unreadable state {Path}; warming up from history instead")]
+    public static partial void StateRestoreFailed(this ILogger logger, Exception exception, string job, string path);
 }

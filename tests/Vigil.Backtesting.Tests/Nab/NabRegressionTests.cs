@@ -4,7 +4,7 @@ using Vigil.Core.Detection;
 namespace Vigil.Backtesting.Tests.Nab;
 
 /// <summary>
-/// Pins the NAB scores documented in docs/benchmarks-detectors.md (standard profile, optimised threshold and Vigil's
+/// Pins the NAB scores documented in docs/benchmarks.md (standard profile, optimised threshold and Vigil's
 /// default threshold score &gt; 1) with a small margin, so a change that costs accuracy fails here.
 /// </summary>
 public sealed class NabRegressionTests

@@ -72,7 +72,7 @@ public sealed class CliTests : IDisposable
         await File.WriteAllLinesAsync(csv, lines);
         var output = _temp.File("scores.csv");
 
-        var (exit, stdout, stderr) = await VigilProcess.RunAsync(null, "detect", csv, "--param", "window=60", "--out", output);
+        var (exit, stdout, stderr) = await VigilProcess.RunAsync(null, "detect", csv, "--detector", "rolling_sigma", "--param", "window=60", "--out", output);
 
         Assert.True(exit == 0, stderr);
         Assert.Contains("2026-01-01 02:30:00", stdout, StringComparison.Ordinal);

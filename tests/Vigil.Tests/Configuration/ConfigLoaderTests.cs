@@ -51,7 +51,7 @@ public sealed class ConfigLoaderTests : IDisposable
     public void Load_FullFile_ReadsEveryField()
     {
         var path = Write("""
-            server: { listen_address: 127.0.0.1, port: 9000, series_staleness: 15m, shutdown_grace: 3s }
+            server: { listen_address: 127.0.0.1, port: 9000, series_staleness: 15m, shutdown_grace: 3s, state_dir: /var/lib/vigil, snapshot_interval: 1m }
             logging: { format: json, level: debug }
             sources:
               prometheus: { url: "http://p:9090/prometheus", timeout: 5s, max_retries: 1, username: u, password: p }
@@ -75,6 +75,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal("60", job.Detector.Parameters["window"]);
         Assert.Equal(("127.0.0.1", 9000, TimeSpan.FromMinutes(15)), (options.Server.ListenAddress, options.Server.Port, options.Server.SeriesStaleness));
         Assert.Equal(("json", "debug"), (options.Logging.Format, options.Logging.Level));
+        Assert.Equal(("/var/lib/vigil", TimeSpan.FromMinutes(1)), (options.Server.StateDirectory, options.Server.SnapshotInterval));
         Assert.Equal(("u", 1), (options.Prometheus!.Username, options.Prometheus.MaxRetries));
         Assert.Equal(path, options.Origin);
     }

@@ -2,7 +2,7 @@ namespace Vigil.Core.Detectors.Auto;
 
 /// <summary>
 /// Options of <c>auto</c>, the "tripwire" ensemble (docs/detectors.md explains each stage). Every default is one
-/// global setting measured on the NAB corpus (docs/benchmarks-detectors.md); none is per series.
+/// global setting measured on the NAB corpus (docs/benchmarks.md); none is per series.
 /// </summary>
 public sealed record AutoOptions
 {
