@@ -15,8 +15,11 @@ public sealed class BusinessMetricsOptions
     /// <summary>Apply pending schema migrations when the host starts. Default true; <c>vigil db migrate</c> does it explicitly.</summary>
     public bool MigrateOnStartup { get; set; } = true;
 
-    /// <summary>Detector that scores every aggregated metric. Default: rolling 3-sigma over 180 minutes.</summary>
-    public DetectorSpec Detector { get; set; } = DetectorSpec.Default;
+    /// <summary>
+    /// Detector that scores every aggregated metric. Default: rolling 3-sigma over 180 minutes (the business-metrics
+    /// design's method, explicit here rather than Vigil's general default, so its context keeps mean and σ).
+    /// </summary>
+    public DetectorSpec Detector { get; set; } = new("rolling_sigma", new Dictionary<string, string>());
 
     /// <summary>Every problem as <c>field: message</c>; empty when the options are usable.</summary>
     public IReadOnlyList<string> Validate(DetectorRegistry? detectors = null)

@@ -4,8 +4,10 @@ using Npgsql;
 using Vigil.Postgres;
 using Vigil.Postgres.Aggregation;
 
-// Usage: Vigil.Postgres.Worker aggregate <connection-string> <max-minutes-per-run>
+// Usage: Vigil.Postgres.Worker aggregate <connection-string> <max-minutes-per-run> [stepped]
 //        Vigil.Postgres.Worker lead <connection-string>
+// "stepped": before each run, read a line from stdin ("go": one run; "free": run freely from now on), so a test
+// controls progress and can kill the process inside a chosen transaction on a fast or a slow machine alike.
 // "aggregate" runs bounded aggregation transactions until caught up, retrying database failures (PostgreSQL may be
 // restarted under it), then exits 0. "lead" takes the leader lock, prints LEADER and waits to be killed.
 if (args.Length < 2)
@@ -29,14 +31,22 @@ switch (args[0])
 {
     case "aggregate":
         var aggregator = new Aggregator(dataSource, options, TimeProvider.System, telemetry, NullLogger<Aggregator>.Instance);
+        var stepped = args.Length > 3 && args[3] == "stepped";
         var runs = 0;
+        var awaitingStep = stepped;
         while (true)
         {
+            if (awaitingStep && await Console.In.ReadLineAsync() is var command && command != "go")
+            {
+                stepped = command != "free" ? throw new InvalidOperationException($"unknown step command '{command}'") : false;
+            }
+
             try
             {
                 var result = await aggregator.RunOnceAsync();
                 runs++;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RUN {runs} {result.Minutes} minutes {result.Elapsed.TotalMilliseconds:F0} ms"));
+                awaitingStep = stepped;
                 if (result.CaughtUp)
                 {
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DONE {runs}"));
@@ -48,6 +58,7 @@ switch (args[0])
                 // PostgreSQL restarting: drop dead pooled connections and retry.
                 await Console.Error.WriteLineAsync($"ERR {ex.GetType().Name}: {ex.Message}");
                 NpgsqlConnection.ClearAllPools();
+                awaitingStep = false; // retry the released run without waiting for another step
                 await Task.Delay(TimeSpan.FromMilliseconds(100));
             }
         }
