@@ -13,6 +13,8 @@ public static class VigilCli
             ConfigCommand.Create(),
             BacktestCommand.Create(),
             BenchNabCommand.Create(),
+            TrainCommand.Create(),
+            ModelsCommand.Create(),
         };
         return root;
     }
