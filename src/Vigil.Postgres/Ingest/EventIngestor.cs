@@ -1,0 +1,274 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Vigil.Postgres.Ingest;
+
+/// <summary>How an ingest batch treats events older than the watermark.</summary>
+public enum IngestMode
+{
+    /// <summary>Live traffic: late events within the allowed lateness re-aggregate their minute; older ones are only counted.</summary>
+    Live,
+
+    /// <summary>Backfill (<c>vigil events import</c>): every minute below the watermark that gains events is re-aggregated.</summary>
+    Backfill,
+}
+
+/// <summary>
+/// Writes validated events. One call is one transaction: binary COPY into a temporary table, then a single
+/// INSERT … ON CONFLICT DO NOTHING into <c>business_events</c>, so a batch is all-or-nothing and a retried
+/// event with the same idempotency key is not inserted twice.
+/// </summary>
+public sealed class EventIngestor
+{
+    // One statement: insert (skipping duplicate keys), register new event types, and mark minutes that are
+    // already aggregated as dirty. RETURNING limits the late accounting to rows really inserted.
+    private const string InsertSql = """
+        WITH state AS (
+            SELECT watermark FROM aggregation_state WHERE id = 1
+        ), ins AS (
+            INSERT INTO business_events (event_type, event_timestamp, payload, idempotency_key, ingested_at)
+            SELECT event_type, event_timestamp, payload, idempotency_key, $1 FROM vigil_ingest
+            ON CONFLICT DO NOTHING
+            RETURNING event_type, event_timestamp
+        ), batch_types AS (
+            SELECT event_type, date_bin('1 minute', min(event_timestamp), timestamptz '2000-01-01Z') AS first_minute FROM ins GROUP BY event_type
+        ), types AS (
+            -- One statement that waits for or locks every type row of the batch in sorted order: concurrent
+            -- batches meet the same rows in the same order, so they queue instead of deadlocking.
+            INSERT INTO business_event_types (event_type, first_minute)
+            SELECT event_type, first_minute FROM batch_types ORDER BY event_type
+            ON CONFLICT (event_type) DO UPDATE SET first_minute = excluded.first_minute
+            WHERE excluded.first_minute < business_event_types.first_minute
+            RETURNING event_type, first_minute
+        ), widened AS (
+            -- A type that is new (or starts earlier) below the watermark needs its zero minutes too, not only the
+            -- minutes that have events: re-aggregate from its first minute (bounded by the lateness unless backfill).
+            SELECT g.minute
+            FROM types t CROSS JOIN state s
+            CROSS JOIN LATERAL generate_series(
+                CASE WHEN $3 THEN t.first_minute ELSE greatest(t.first_minute, date_bin('1 minute', s.watermark - $2, timestamptz '2000-01-01Z')) END,
+                s.watermark - interval '1 minute',
+                interval '1 minute') AS g(minute)
+            WHERE t.first_minute < s.watermark
+        ), late AS (
+            SELECT m.minute, m.n, $3 OR m.minute >= s.watermark - $2 AS reaggregate
+            FROM (SELECT date_bin('1 minute', event_timestamp, timestamptz '2000-01-01Z') AS minute, count(*) AS n FROM ins GROUP BY 1) m
+            CROSS JOIN state s
+            WHERE m.minute < s.watermark
+        ), dirty AS (
+            INSERT INTO aggregation_dirty_minutes (minute, marked_at)
+            SELECT minute, $1 FROM (SELECT minute FROM late WHERE reaggregate UNION SELECT minute FROM widened) d ORDER BY minute
+            ON CONFLICT (minute) DO NOTHING
+        )
+        SELECT (SELECT count(*) FROM ins)::int,
+               (SELECT coalesce(sum(n), 0) FROM late WHERE reaggregate)::int,
+               (SELECT coalesce(sum(n), 0) FROM late WHERE NOT reaggregate)::int
+        """;
+
+    // Fast path for batches without keys (nothing to deduplicate): rows were COPYed straight into business_events,
+    // and the batch's types and minutes, computed in memory, are registered here. Same transaction, same lock.
+    private const string RegisterSql = """
+        WITH state AS (
+            SELECT watermark FROM aggregation_state WHERE id = 1
+        ), batch_types AS (
+            SELECT * FROM unnest($4::text[], $5::timestamptz[]) AS b(event_type, first_minute)
+        ), types AS (
+            -- One statement that waits for or locks every type row of the batch in sorted order: concurrent
+            -- batches meet the same rows in the same order, so they queue instead of deadlocking.
+            INSERT INTO business_event_types (event_type, first_minute)
+            SELECT event_type, first_minute FROM batch_types ORDER BY event_type
+            ON CONFLICT (event_type) DO UPDATE SET first_minute = excluded.first_minute
+            WHERE excluded.first_minute < business_event_types.first_minute
+            RETURNING event_type, first_minute
+        ), widened AS (
+            -- A type that is new (or starts earlier) below the watermark needs its zero minutes too, not only the
+            -- minutes that have events: re-aggregate from its first minute (bounded by the lateness unless backfill).
+            SELECT g.minute
+            FROM types t CROSS JOIN state s
+            CROSS JOIN LATERAL generate_series(
+                CASE WHEN $3 THEN t.first_minute ELSE greatest(t.first_minute, date_bin('1 minute', s.watermark - $2, timestamptz '2000-01-01Z')) END,
+                s.watermark - interval '1 minute',
+                interval '1 minute') AS g(minute)
+            WHERE t.first_minute < s.watermark
+        ), late AS (
+            SELECT m.minute, m.n, $3 OR m.minute >= s.watermark - $2 AS reaggregate
+            FROM unnest($6::timestamptz[], $7::int[]) AS m(minute, n)
+            CROSS JOIN state s
+            WHERE m.minute < s.watermark
+        ), dirty AS (
+            INSERT INTO aggregation_dirty_minutes (minute, marked_at)
+            SELECT minute, $1 FROM (SELECT minute FROM late WHERE reaggregate UNION SELECT minute FROM widened) d ORDER BY minute
+            ON CONFLICT (minute) DO NOTHING
+        )
+        SELECT (SELECT coalesce(sum(n), 0) FROM late WHERE reaggregate)::int,
+               (SELECT coalesce(sum(n), 0) FROM late WHERE NOT reaggregate)::int
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly AggregationOptions _aggregation;
+    private readonly TimeProvider _time;
+    private readonly BusinessMetricsTelemetry _telemetry;
+    private readonly ILogger<EventIngestor> _logger;
+
+    public EventIngestor(NpgsqlDataSource dataSource, BusinessMetricsOptions options, TimeProvider time, BusinessMetricsTelemetry telemetry, ILogger<EventIngestor> logger)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(options);
+        _dataSource = dataSource;
+        _aggregation = options.Aggregation;
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _telemetry = telemetry ?? throw new ArgumentNullException(nameof(telemetry));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="events"/> in one transaction. With <paramref name="requestKey"/> (the
+    /// Idempotency-Key header), a request already accepted under that key inserts nothing and reports
+    /// <see cref="IngestResult.Replayed"/>.
+    /// </summary>
+    public async Task<IngestResult> IngestAsync(IReadOnlyList<BusinessEvent> events, string? requestKey = null, IngestMode mode = IngestMode.Live, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            return new IngestResult(0, 0, 0, 0, 0, Replayed: false);
+        }
+
+        try
+        {
+            var result = await IngestCoreAsync(events, requestKey, mode, cancellationToken).ConfigureAwait(false);
+            _telemetry.EventsIngested(result.Inserted);
+            if (result.TooLate > 0)
+            {
+                _telemetry.EventsTooLate(result.TooLate);
+                LogMessages.EventsTooLate(_logger, result.TooLate, _aggregation.AllowedLateness);
+            }
+
+            return result;
+        }
+        catch (NpgsqlException ex)
+        {
+            _telemetry.DatabaseError(ex, "ingest");
+            throw;
+        }
+    }
+
+    private async Task<IngestResult> IngestCoreAsync(IReadOnlyList<BusinessEvent> events, string? requestKey, IngestMode mode, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        if (requestKey is not null)
+        {
+            // Concurrent duplicates block here on the primary key until the first commits, then see the conflict.
+            await using var claim = new NpgsqlCommand("INSERT INTO ingest_requests (idempotency_key, event_count, accepted_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", connection, transaction);
+            claim.Parameters.Add(new NpgsqlParameter { Value = requestKey });
+            claim.Parameters.Add(new NpgsqlParameter { Value = events.Count });
+            claim.Parameters.Add(new NpgsqlParameter { Value = _time.GetUtcNow() });
+            if (await claim.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                return new IngestResult(events.Count, 0, events.Count, 0, 0, Replayed: true);
+            }
+        }
+
+        var keyed = events.Any(e => e.IdempotencyKey is not null);
+        int inserted, late, tooLate;
+        if (keyed)
+        {
+            await using (var create = new NpgsqlCommand(
+                "CREATE TEMP TABLE vigil_ingest (event_type varchar(100) NOT NULL, event_timestamp timestamptz NOT NULL, payload jsonb, idempotency_key varchar(200)) ON COMMIT DROP",
+                connection,
+                transaction))
+            {
+                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // COPY before taking the shared aggregation lock: the slow part of a batch never delays the aggregator.
+            await CopyAsync(connection, "vigil_ingest (event_type, event_timestamp, payload, idempotency_key)", events, withKey: true, cancellationToken).ConfigureAwait(false);
+            await LockSharedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await using var insert = new NpgsqlCommand(InsertSql, connection, transaction);
+            insert.Parameters.Add(new NpgsqlParameter { Value = _time.GetUtcNow() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = _aggregation.AllowedLateness });
+            insert.Parameters.Add(new NpgsqlParameter { Value = mode == IngestMode.Backfill });
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            inserted = reader.GetInt32(0);
+            late = reader.GetInt32(1);
+            tooLate = reader.GetInt32(2);
+        }
+        else
+        {
+            // Nothing to deduplicate: COPY straight into the table (as fast as a plain COPY), then register the
+            // batch's types and minutes from memory. Uncommitted rows are invisible to the aggregator until the
+            // commit, which happens under the shared lock taken below, so the watermark argument still holds.
+            await CopyAsync(connection, "business_events (event_type, event_timestamp, payload, ingested_at)", events, withKey: false, cancellationToken).ConfigureAwait(false);
+            var types = events.GroupBy(e => e.EventType, StringComparer.Ordinal)
+                .Select(g => (Type: g.Key, First: Aggregation.Aggregator.FloorMinute(g.Min(e => e.Timestamp))))
+                .OrderBy(t => t.Type, StringComparer.Ordinal).ToArray();
+            var minutes = events.GroupBy(e => Aggregation.Aggregator.FloorMinute(e.Timestamp))
+                .Select(g => (Minute: g.Key, Count: g.Count())).ToArray();
+            await LockSharedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await using var register = new NpgsqlCommand(RegisterSql, connection, transaction);
+            register.Parameters.Add(new NpgsqlParameter { Value = _time.GetUtcNow() });
+            register.Parameters.Add(new NpgsqlParameter { Value = _aggregation.AllowedLateness });
+            register.Parameters.Add(new NpgsqlParameter { Value = mode == IngestMode.Backfill });
+            register.Parameters.Add(new NpgsqlParameter { Value = types.Select(t => t.Type).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            register.Parameters.Add(new NpgsqlParameter { Value = types.Select(t => t.First).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            register.Parameters.Add(new NpgsqlParameter { Value = minutes.Select(m => m.Minute).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            register.Parameters.Add(new NpgsqlParameter { Value = minutes.Select(m => m.Count).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+            await using var reader = await register.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            inserted = events.Count;
+            late = reader.GetInt32(0);
+            tooLate = reader.GetInt32(1);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new IngestResult(events.Count, inserted, events.Count - inserted, late, tooLate, Replayed: false);
+    }
+
+    private static async Task LockSharedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var share = new NpgsqlBatch(connection, transaction);
+        share.BatchCommands.Add(new NpgsqlBatchCommand(Aggregation.AggregationSql.NoJit));
+        share.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock_shared($1)") { Parameters = { new NpgsqlParameter { Value = BusinessMetricsConstants.AggregationLockKey } } });
+        await share.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CopyAsync(NpgsqlConnection connection, string target, IReadOnlyList<BusinessEvent> events, bool withKey, CancellationToken cancellationToken)
+    {
+        var ingestedAt = _time.GetUtcNow();
+        await using var writer = await connection.BeginBinaryImportAsync($"COPY {target} FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        foreach (var e in events)
+        {
+            await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(e.EventType, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(e.Timestamp.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+            if (e.PayloadJson is null)
+            {
+                await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await writer.WriteAsync(e.PayloadJson, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!withKey)
+            {
+                await writer.WriteAsync(ingestedAt, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+            }
+            else if (e.IdempotencyKey is null)
+            {
+                await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await writer.WriteAsync(e.IdempotencyKey, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
