@@ -13,6 +13,8 @@ public static class VigilCli
             ConfigCommand.Create(),
             BacktestCommand.Create(),
             BenchNabCommand.Create(),
+            BusinessCommands.CreateDb(),
+            BusinessCommands.CreateEvents(),
             TrainCommand.Create(),
             ModelsCommand.Create(),
         };

@@ -16,7 +16,7 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
 {
     public const string DefaultPrometheusUrl = "http://localhost:9090";
 
-    private static readonly string[] RootKeys = ["server", "logging", "sources", "jobs", "model_path"];
+    private static readonly string[] RootKeys = ["server", "logging", "sources", "jobs", "model_path", "business"];
 
     /// <summary>Loads and validates; throws <see cref="ConfigException"/> listing every error.</summary>
     public VigilOptions Load(string? path, IReadOnlyDictionary<string, string?> environment)
@@ -96,8 +96,9 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
             jobs.Add(new JobOptions { Name = "default", Query = query, Interval = envInterval ?? TimeSpan.FromSeconds(60) });
         }
 
+        var business = ReadBusiness(y, y.Mapping(root, string.Empty, "business"), env, errors);
         var origin = "configuration file";
-        if (jobs.Count == 0)
+        if (jobs.Count == 0 && business is null)
         {
             jobs.AddRange(ReplayDefaults.Jobs(envInterval));
             origin = "embedded default (replay)";
@@ -116,6 +117,7 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
             Prometheus = prometheus,
             Replay = replay,
             Jobs = jobs,
+            Business = business,
             ModelPath = modelPath,
             Origin = origin,
         };
@@ -241,6 +243,89 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
         }
 
         return options;
+    }
+
+    private BusinessOptions? ReadBusiness(YamlNodes y, YamlMappingNode? map, IReadOnlyDictionary<string, string?> env, List<string> errors)
+    {
+        var envDatabase = Env(env, "VIGIL_DATABASE");
+        if (map is null && envDatabase is null)
+        {
+            return null;
+        }
+
+        const string path = "business";
+        map ??= new YamlMappingNode();
+        y.RejectUnknown(map, path, "database", "migrate_on_startup", "ingest", "aggregation", "detector");
+        var database = envDatabase ?? y.String(map, path, "database", required: true) ?? string.Empty;
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(database);
+        }
+        catch (ArgumentException ex)
+        {
+            errors.Add($"{(envDatabase is null ? "business.database" : "VIGIL_DATABASE")}: not a valid connection string ({ex.Message})");
+        }
+
+        var pipeline = new Vigil.Postgres.BusinessMetricsOptions
+        {
+            MigrateOnStartup = y.Bool(map, path, "migrate_on_startup") ?? true,
+        };
+        if (y.Mapping(map, path, "ingest") is { } ingest)
+        {
+            const string p = "business.ingest";
+            y.RejectUnknown(ingest, p, "bearer_token", "max_body_bytes", "max_payload_bytes", "max_events_per_request", "max_future_skew", "retention");
+            var i = pipeline.Ingest;
+            i.BearerToken = y.String(ingest, p, "bearer_token") ?? i.BearerToken;
+            i.MaxBodyBytes = y.Int(ingest, p, "max_body_bytes", 1024, int.MaxValue) ?? i.MaxBodyBytes;
+            i.MaxPayloadBytes = y.Int(ingest, p, "max_payload_bytes", 2, int.MaxValue) ?? i.MaxPayloadBytes;
+            i.MaxEventsPerRequest = y.Int(ingest, p, "max_events_per_request", 1, int.MaxValue) ?? i.MaxEventsPerRequest;
+            i.MaxFutureSkew = y.Duration(ingest, p, "max_future_skew", TimeSpan.Zero, TimeSpan.FromDays(7)) ?? i.MaxFutureSkew;
+            i.Retention = y.Duration(ingest, p, "retention", TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650)) ?? i.Retention;
+        }
+
+        if (y.Mapping(map, path, "aggregation") is { } aggregation)
+        {
+            const string p = "business.aggregation";
+            y.RejectUnknown(aggregation, p, "enabled", "interval", "settle_delay", "allowed_lateness", "start_at", "event_types", "sum_fields");
+            var a = pipeline.Aggregation;
+            a.Enabled = y.Bool(aggregation, p, "enabled") ?? a.Enabled;
+            a.Interval = y.Duration(aggregation, p, "interval", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)) ?? a.Interval;
+            a.SettleDelay = y.Duration(aggregation, p, "settle_delay", TimeSpan.Zero, TimeSpan.FromHours(1)) ?? a.SettleDelay;
+            a.AllowedLateness = y.Duration(aggregation, p, "allowed_lateness", TimeSpan.Zero, TimeSpan.FromDays(30)) ?? a.AllowedLateness;
+            if (y.String(aggregation, p, "start_at") is { } startText)
+            {
+                if (DateTimeOffset.TryParse(startText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var startAt))
+                {
+                    a.StartAt = startAt;
+                }
+                else
+                {
+                    errors.Add($"{p}.start_at: '{startText}' is not an ISO-8601 time");
+                }
+            }
+
+            if (y.Sequence(aggregation, p, "event_types") is { } types)
+            {
+                a.EventTypes = [.. types.Children.OfType<YamlScalarNode>().Select(n => n.Value ?? string.Empty)];
+            }
+
+            if (y.Mapping(aggregation, p, "sum_fields") is { } sums)
+            {
+                a.SumFields = sums.Children.ToDictionary(
+                    kv => ((YamlScalarNode)kv.Key).Value ?? string.Empty,
+                    kv => (kv.Value as YamlScalarNode)?.Value ?? string.Empty,
+                    StringComparer.Ordinal);
+            }
+        }
+
+        if (y.Mapping(map, path, "detector") is not null)
+        {
+            pipeline.Detector = ReadDetector(y, map, path, errors);
+        }
+
+        // The detector was validated as it was read, with its path; the pipeline checks the rest.
+        errors.AddRange(pipeline.Validate(detectors).Where(e => !e.StartsWith("detector.", StringComparison.Ordinal)).Select(e => $"{path}.{e}"));
+        return new BusinessOptions { ConnectionString = database, Pipeline = pipeline };
     }
 
     private static ReplayOptions ReadReplay(YamlNodes y, YamlMappingNode? map)

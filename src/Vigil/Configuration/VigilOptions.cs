@@ -16,6 +16,9 @@ public sealed record VigilOptions
 
     public required IReadOnlyList<JobOptions> Jobs { get; init; }
 
+    /// <summary>Business metrics on PostgreSQL (events in, per-minute aggregation, detection); null when not configured.</summary>
+    public BusinessOptions? Business { get; init; }
+
     /// <summary>Directory of trained model files (<c>MODEL_PATH</c>); used by model-backed detectors.</summary>
     public string? ModelPath { get; init; }
 
@@ -119,4 +122,12 @@ public sealed record JobOptions
 
     /// <summary>Optional allow-list of labels that identify a series; all others are dropped before scoring.</summary>
     public IReadOnlySet<string>? Labels { get; init; }
+}
+
+public sealed record BusinessOptions
+{
+    /// <summary>Npgsql connection string (<c>business.database</c> or <c>VIGIL_DATABASE</c>).</summary>
+    public required string ConnectionString { get; init; }
+
+    public required Vigil.Postgres.BusinessMetricsOptions Pipeline { get; init; }
 }

@@ -3,6 +3,9 @@ using Vigil.Configuration;
 using Vigil.Core.Detection;
 using Vigil.Exposition;
 using Vigil.Pipeline;
+using Npgsql;
+using Vigil.Postgres;
+using Vigil.Postgres.Api;
 using Vigil.Prometheus;
 using Vigil.Replay;
 using Vigil.Telemetry;
@@ -31,9 +34,19 @@ public static class VigilHost
         }
 
         builder.Services.AddVigilPipeline(options);
+        if (options.Business is { } business)
+        {
+            builder.Services.AddVigilBusinessMetrics(business);
+        }
 
         var app = builder.Build();
         app.MapVigilEndpoints();
+        if (options.Business is not null)
+        {
+            app.MapBusinessMetricsApi();
+            ConnectBusinessScores(app.Services);
+        }
+
         return app;
     }
 
@@ -52,6 +65,32 @@ public static class VigilHost
         });
         return services;
     }
+
+    public static IServiceCollection AddVigilBusinessMetrics(this IServiceCollection services, BusinessOptions business)
+    {
+        ArgumentNullException.ThrowIfNull(business);
+        services.AddSingleton(_ => NpgsqlDataSource.Create(business.ConnectionString));
+        services.AddBusinessMetrics(business.Pipeline);
+        return services;
+    }
+
+    /// <summary>
+    /// Business metrics join every other scored series on /metrics as
+    /// <c>vigil_anomaly_score{job="business_metrics",metric="signup"}</c>: one family, one alert rule.
+    /// </summary>
+    private static void ConnectBusinessScores(IServiceProvider services)
+    {
+        var store = services.GetRequiredService<ScoreStore>();
+        services.GetRequiredService<BusinessMetricsTelemetry>().ScoreSink = (metric, verdict, minute) =>
+        {
+            if (verdict.Kind == Core.Detection.VerdictKind.Scored)
+            {
+                store.GetOrAdd(BusinessJobName, Core.Series.Labels.From(new Core.Series.Label("metric", metric))).Update(verdict, minute.ToUnixTimeMilliseconds());
+            }
+        };
+    }
+
+    public const string BusinessJobName = "business_metrics";
 
     public static IServiceCollection AddVigilPipeline(this IServiceCollection services, VigilOptions options)
     {

@@ -158,6 +158,47 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Contains("jobs[0].query: required", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Load_BusinessSection_MapsToPipelineOptionsAndSkipsTheReplayDemo()
+    {
+        var path = Write("""
+            business:
+              database: "Host=127.0.0.1;Port=5432;Username=vigil;Database=vigil"
+              ingest: { bearer_token: s3cret, max_body_bytes: 1048576 }
+              aggregation: { interval: 30s, allowed_lateness: 2h, event_types: [signup, order], sum_fields: { order: amount } }
+              detector: { type: rolling_sigma, window: 60 }
+            """);
+
+        var options = CreateSut().Load(path, Env());
+
+        var business = options.Business!;
+        Assert.Empty(options.Jobs);
+        Assert.Equal("s3cret", business.Pipeline.Ingest.BearerToken);
+        Assert.Equal(TimeSpan.FromSeconds(30), business.Pipeline.Aggregation.Interval);
+        Assert.Equal(["signup", "order"], business.Pipeline.Aggregation.EventTypes!);
+        Assert.Equal("amount", business.Pipeline.Aggregation.SumFields["order"]);
+        Assert.Equal("60", business.Pipeline.Detector.Parameters["window"]);
+    }
+
+    [Fact]
+    public void TryLoad_InvalidBusinessSection_ErrorsHavePaths()
+    {
+        var path = Write("""
+            business:
+              ingest: { max_body_bytes: 10 }
+              aggregation: { interval: 10ms, start_at: yesterday }
+              detector: { type: rolling_sigma, k: -1 }
+            """);
+
+        var (_, errors) = CreateSut().TryLoad(path, Env());
+
+        Assert.Contains("business.database: required", errors);
+        Assert.Contains(errors, e => e.StartsWith("business.ingest.max_body_bytes:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("business.aggregation.interval:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("business.aggregation.start_at:", StringComparison.Ordinal));
+        Assert.Single(errors, e => e.StartsWith("business.detector.k:", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("30s", 30)]
     [InlineData("5m", 300)]
