@@ -341,14 +341,19 @@ internal sealed class BinnedWindow
     private int GatherValues(int fromBin, int toBin)
     {
         var bins = _binOf.AsSpan(0, _held);
-        var lo = Vector256.Create((ushort)fromBin);
-        var hi = Vector256.Create((ushort)toBin);
+        var offset = Vector256.Create((ushort)fromBin);
+        var width = Vector256.Create((ushort)(toBin - fromBin));
         var count = 0;
         var i = 0;
         for (; i <= bins.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
         {
-            var v = Vector256.Create<ushort>(bins[i..]);
-            var hits = (Vector256.GreaterThanOrEqual(v, lo) & Vector256.LessThanOrEqual(v, hi)).ExtractMostSignificantBits();
+            var hit = InRange(Vector256.Create<ushort>(bins[i..]), offset, width);
+            if (hit == Vector256<ushort>.Zero)
+            {
+                continue;
+            }
+
+            var hits = hit.ExtractMostSignificantBits();
             while (hits != 0)
             {
                 _scratch[count++] = _ring[i + BitOperations.TrailingZeroCount(hits)];
@@ -371,18 +376,28 @@ internal sealed class BinnedWindow
     private int GatherDistances(int g1, int g2, int i1, int i2, double m, double lower, double upper, ref int below)
     {
         var bins = _binOf.AsSpan(0, _held);
-        var gLo = Vector256.Create((ushort)g1);
-        var gHi = Vector256.Create((ushort)g2);
-        var iLo = Vector256.Create((ushort)i1);
-        var iHi = Vector256.Create((ushort)i2);
+        var gOffset = Vector256.Create((ushort)g1);
+        var gWidth = Vector256.Create((ushort)(g2 - g1));
+        var inner = i1 <= i2;
+        var iOffset = Vector256.Create((ushort)(inner ? i1 : 0));
+        var iWidth = Vector256.Create((ushort)(inner ? i2 - i1 : 0));
         var count = 0;
         var i = 0;
         for (; i <= bins.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
         {
             var v = Vector256.Create<ushort>(bins[i..]);
-            var inG = Vector256.GreaterThanOrEqual(v, gLo) & Vector256.LessThanOrEqual(v, gHi);
-            var inI = Vector256.GreaterThanOrEqual(v, iLo) & Vector256.LessThanOrEqual(v, iHi);
-            var hits = Vector256.AndNot(inG, inI).ExtractMostSignificantBits();
+            var hit = InRange(v, gOffset, gWidth);
+            if (inner)
+            {
+                hit = Vector256.AndNot(hit, InRange(v, iOffset, iWidth));
+            }
+
+            if (hit == Vector256<ushort>.Zero)
+            {
+                continue;
+            }
+
+            var hits = hit.ExtractMostSignificantBits();
             while (hits != 0)
             {
                 Classify(_ring[i + BitOperations.TrailingZeroCount(hits)], ref count, ref below);
@@ -414,6 +429,13 @@ internal sealed class BinnedWindow
                 _scratch[count++] = d;
             }
         }
+    }
+
+    // from ≤ v ≤ from + width as one unsigned subtract and min (values below from wrap around to large numbers).
+    private static Vector256<ushort> InRange(Vector256<ushort> v, Vector256<ushort> from, Vector256<ushort> width)
+    {
+        var x = v - from;
+        return Vector256.Equals(Vector256.Min(x, width), x);
     }
 
     /// <summary>The k-th and k2-th smallest (k2 is k or k + 1) of <paramref name="values"/>, which it reorders.</summary>
