@@ -268,20 +268,21 @@ internal sealed class BinnedWindow
             g2++;
         }
 
-        int i1 = 1, i2 = 0, below = 0;
-        if (MaxDistance(bm, m) < lower)
+        // Bins bm ± j1 are at least L away, so the run lies strictly between them; MaxDistance is quasi-convex in the bin,
+        // so walking in from both ends to the first inner bin finds it in a few steps.
+        int i1 = Math.Max(bm - j1 + 1, 0), i2 = Math.Min(bm + j1 - 1, Bins - 1), below = 0;
+        while (i1 <= i2 && !(MaxDistance(i1, m) < lower))
         {
-            i1 = i2 = bm;
-            while (i1 > g1 && MaxDistance(i1 - 1, m) < lower)
-            {
-                i1--;
-            }
+            i1++;
+        }
 
-            while (i2 < g2 && MaxDistance(i2 + 1, m) < lower)
-            {
-                i2++;
-            }
+        while (i2 >= i1 && !(MaxDistance(i2, m) < lower))
+        {
+            i2--;
+        }
 
+        if (i1 <= i2)
+        {
             foreach (var c in _counts.AsSpan(i1, i2 - i1 + 1))
             {
                 below += c;
@@ -289,16 +290,7 @@ internal sealed class BinnedWindow
         }
         else
         {
-            // MaxDistance is quasi-convex in the bin, so if m's own bin is not inside, a neighbour may be.
-            for (var b = Math.Max(g1, bm - 2); b <= Math.Min(g2, bm + 2); b++)
-            {
-                if (MaxDistance(b, m) < lower)
-                {
-                    i1 = i2 < i1 ? b : i1;
-                    i2 = b;
-                    below += _counts[b];
-                }
-            }
+            (i1, i2) = (1, 0);
         }
 
         var gathered = GatherDistances(g1, g2, i1, i2, m, lower, upper, ref below);
