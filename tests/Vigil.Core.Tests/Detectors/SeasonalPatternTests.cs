@@ -77,4 +77,30 @@ public sealed class SeasonalPatternTests
         Assert.Equal(10, series.BucketOf(sunday));
         Assert.Equal(24 + 10, series.BucketOf(monday));
     }
+
+    [Theory]
+    [InlineData("Europe/Berlin", "hour_of_day")]
+    [InlineData("America/St_Johns", "hour_of_week")]
+    [InlineData("Australia/Lord_Howe", "hour_of_day")]
+    [InlineData("Asia/Kolkata", "hour_of_week")]
+    public void Seasonal_BucketCacheAcrossTransitions_MatchesPerHourLookup(string zoneId, string profile)
+    {
+        // The series caches the bucket span and the offset up to the next transition; a stream over two years (with
+        // a backwards jump) must bucket exactly as looking the offset up at every UTC hour's start.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        var weekly = profile == "hour_of_week";
+        var series = (Vigil.Core.Detectors.Seasonal.SeasonalSeries)Synthetic.Create("seasonal", ("time_zone", zoneId), ("profile", profile)).CreateSeries();
+        var start = new DateTimeOffset(2023, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        long[] timestamps = [.. Enumerable.Range(0, 2 * 365 * 24 * 60 / 7).Select(i => start + (i * 7 * 60_000L)), start + 1_000, start - 3_600_000];
+
+        foreach (var t in timestamps)
+        {
+            var utcHour = Math.DivRem(t, 3_600_000L, out var rem) - (rem < 0 ? 1 : 0);
+            var offset = (long)zone.GetUtcOffset(DateTime.UnixEpoch.AddMilliseconds(utcHour * 3_600_000L)).TotalMilliseconds;
+            var localHours = Math.DivRem(t + offset, 3_600_000L, out var localRem) - (localRem < 0 ? 1 : 0);
+            var hourOfWeek = (int)((((localHours + 96) % 168) + 168) % 168);
+
+            Assert.Equal(weekly ? hourOfWeek : hourOfWeek % 24, series.BucketOf(t));
+        }
+    }
 }

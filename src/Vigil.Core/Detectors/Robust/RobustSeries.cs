@@ -4,31 +4,41 @@ using Vigil.Core.Detectors.Common;
 namespace Vigil.Core.Detectors.Robust;
 
 /// <summary>
-/// State: two arrays of Window doubles (ring and sorted copy), 16·Window bytes plus ~40 bytes.
+/// State: a <see cref="BinnedWindow"/> (18·Window bytes plus 8 KB of histogram counts) and ~60 bytes.
 /// A sustained level shift re-anchors by itself once it fills half the window: the median moves to the new level.
+/// <para>
+/// Windows above 128 points refresh their statistics every 64 points (exactly, from the window as it is then), as
+/// the batched sorted window this replaced did; the point is scored against the last refresh, which is still causal.
+/// Until the window is first full, and for small windows, every point refreshes.
+/// </para>
 /// </summary>
 internal sealed class RobustSeries : ISerializableSeriesDetector
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
 
     // σ̂ = 1.4826·MAD is consistent with σ for normal data.
     private const double MadToSigma = 1.4826;
 
-    private readonly SortedWindow _window;
+    // Bins span ±RebinSpan·σ̂ around the median after a re-centre (σ̂/25 wide): the quantiles in use are within 4.7·σ̂ of it.
+    private const double RebinSpan = 10;
+
+    private readonly BinnedWindow _window;
+    private readonly int _batch;
     private readonly double _k;
     private readonly int _minPoints;
     private readonly double _rangeFloor;
     private readonly double _q;
     private readonly double _qNorm;
     private RangeTracker _range;
-    private int _statsVersion = -1;
+    private int _pending;
+    private bool _fresh;
     private double _median;
     private double _spread;
 
     public RobustSeries(RobustOptions options)
     {
-        // Windows above 128 points commit in batches of 64: O(N/64) per point instead of a block move of up to N values.
-        _window = new SortedWindow(options.Window, options.Window > 128 ? 64 : 1);
+        _window = new BinnedWindow(options.Window);
+        _batch = options.Window > 128 ? 64 : 1;
         _k = options.K;
         _minPoints = options.MinPoints;
         _rangeFloor = options.RangeFloor;
@@ -63,27 +73,48 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
         }
         else
         {
-            if (_statsVersion != _window.Version)
+            if (!_fresh)
             {
-                // Statistics change only when the window commits (every 64 points for large windows).
-                _statsVersion = _window.Version;
-                _median = _window.Median();
-                _spread = MadToSigma * _window.Mad(_median);
-                if (_q > 0)
-                {
-                    _spread = Math.Max(_spread, (_window.Quantile(1 - _q) - _window.Quantile(_q)) / _qNorm);
-                }
+                Refresh();
             }
 
             var median = _median;
-            var spread = _spread;
-            var halfWidth = _k * _range.Floor(spread, _rangeFloor);
+            var halfWidth = _k * _range.Floor(_spread, _rangeFloor);
             verdict = new Verdict(ScoreMath.FromDeviation(value - median, halfWidth), median, median - halfWidth, median + halfWidth, VerdictKind.Scored);
         }
 
+        var wasFull = _window.Count == _window.Capacity;
         _window.Add(value);
         _range.Add(value);
+        if (!wasFull || ++_pending == _batch)
+        {
+            _pending = 0;
+            _fresh = false;
+        }
+
         return verdict;
+    }
+
+    private void Refresh()
+    {
+        _window.Statistics(_q, 1 - _q, out var median, out var mad, out var low, out var high);
+        var spread = MadToSigma * mad;
+        if (_q > 0)
+        {
+            spread = Math.Max(spread, (high - low) / _qNorm);
+        }
+
+        _median = median;
+        _spread = spread;
+        _fresh = true;
+
+        // Speed only (the statistics are exact for any binning): re-centre when the bins are coarse for the current
+        // spread (many values per bin to select from) or so fine that the rank walks get long.
+        var width = _window.BinWidth;
+        if (spread > 0 && (width > spread / 40 || width < spread / 400 || _window.LastGathered > 200))
+        {
+            _window.Rebin(median, RebinSpan * spread);
+        }
     }
 
     public void WriteState(BinaryWriter writer)
@@ -91,6 +122,10 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write(Version);
         _window.Write(writer);
+        writer.Write(_pending);
+        writer.Write(_fresh);
+        writer.Write(_median);
+        writer.Write(_spread);
         _range.Write(writer);
     }
 
@@ -99,6 +134,16 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
         ArgumentNullException.ThrowIfNull(reader);
         StateFormat.CheckVersion(reader, Version, RobustDetectorFactory.TypeName);
         _window.Read(reader, RobustDetectorFactory.TypeName);
+        var pending = reader.ReadInt32();
+        if ((uint)pending >= (uint)_batch)
+        {
+            throw new InvalidDataException("robust: window state is inconsistent.");
+        }
+
+        _pending = pending;
+        _fresh = reader.ReadBoolean();
+        _median = reader.ReadDouble();
+        _spread = reader.ReadDouble();
         _range.Read(reader);
     }
 }

@@ -5,30 +5,57 @@ namespace Vigil.Core.Detectors.Seasonal;
 
 /// <summary>
 /// State: per bucket a mean, a variance and a count (24 bytes each): 576 bytes for hour-of-day, 4 KB for hour-of-week,
-/// plus a cached UTC offset. The offset is looked up once per UTC hour, so the per-point path is integer arithmetic;
-/// nearly every zone changes offset on a whole UTC hour, and the few that switch on a half hour (e.g. America/St_Johns)
-/// bucket at most 30 minutes a year one hour off.
+/// plus ~50 bytes of caches. The UTC offset applies per UTC hour (as looked up at the hour's start); nearly every zone
+/// changes offset on a whole UTC hour, and the few that switch on a half hour (e.g. America/St_Johns) bucket at most
+/// 30 minutes a year one hour off.
+/// <para>
+/// Per point the bucket is two comparisons: the UTC span of the current bucket is cached, and the offset is cached for
+/// a run of UTC hours up to the next transition (found by probing a day ahead, so a lookup costs about two
+/// <see cref="TimeZoneInfo.GetUtcOffset(DateTime)"/> calls per day instead of one per hour).
+/// </para>
 /// </summary>
 internal sealed class SeasonalSeries : ISerializableSeriesDetector
 {
     private const byte Version = 1;
     private const long HourMs = 3_600_000;
+    private const long ProbeHours = 24;
 
-    private readonly SeasonalOptions _options;
-    private readonly double[] _mean;
-    private readonly double[] _variance;
-    private readonly long[] _count;
-    private long _cachedUtcHour = long.MinValue;
-    private long _cachedOffsetMs;
+    private readonly TimeZoneInfo _zone;
+    private readonly double _k;
+    private readonly double _alpha;
+    private readonly double _rangeFloor;
+    private readonly long _minBucketPoints;
+
+    // Counts from which Math.Max(alpha, 1 / count) is alpha: the per-point division is then skipped, bit for bit.
+    private readonly long _alphaCount;
+    private readonly Bucket[] _buckets;
     private RangeTracker _range;
+
+    // [_spanStartMs, _spanEndMs) in UTC maps to _spanBucket (one local hour under one offset).
+    private long _spanStartMs = long.MaxValue;
+    private long _spanEndMs = long.MinValue;
+    private int _spanBucket;
+
+    // UTC hours [_offsetFromHour, _offsetToHour) all start at offset _offsetMs.
+    private long _offsetFromHour = long.MaxValue;
+    private long _offsetToHour = long.MinValue;
+    private long _offsetMs;
 
     public SeasonalSeries(SeasonalOptions options)
     {
-        _options = options;
-        var buckets = options.Profile == SeasonalProfile.HourOfWeek ? 168 : 24;
-        _mean = new double[buckets];
-        _variance = new double[buckets];
-        _count = new long[buckets];
+        _zone = options.TimeZone;
+        _k = options.K;
+        _alpha = options.Alpha;
+        _rangeFloor = options.RangeFloor;
+        _minBucketPoints = options.MinBucketPoints;
+        var alphaCount = Math.Max(1L, (long)Math.Floor(1 / options.Alpha) - 1);
+        while (1.0 / alphaCount > options.Alpha)
+        {
+            alphaCount++;
+        }
+
+        _alphaCount = alphaCount;
+        _buckets = new Bucket[options.Profile == SeasonalProfile.HourOfWeek ? 168 : 24];
     }
 
     public Verdict Observe(long timestampMs, ReadOnlySpan<double> features)
@@ -39,69 +66,124 @@ internal sealed class SeasonalSeries : ISerializableSeriesDetector
             return Verdict.Invalid;
         }
 
-        var bucket = BucketOf(timestampMs);
-        var count = _count[bucket];
-        var mean = _mean[bucket];
+        ref var bucket = ref _buckets[BucketOf(timestampMs)];
+        var count = bucket.Count;
+        var mean = bucket.Mean;
         Verdict verdict;
-        if (count < _options.MinBucketPoints)
+        if (count < _minBucketPoints)
         {
             verdict = count == 0 ? Verdict.Warmup() : Verdict.Warmup(mean);
         }
         else
         {
-            var halfWidth = _options.K * _range.Floor(Math.Sqrt(_variance[bucket]), _options.RangeFloor);
+            var halfWidth = _k * _range.Floor(Math.Sqrt(bucket.Variance), _rangeFloor);
             verdict = new Verdict(ScoreMath.FromDeviation(value - mean, halfWidth), mean, mean - halfWidth, mean + halfWidth, VerdictKind.Scored);
         }
 
         count++;
         _range.Add(value);
-        _count[bucket] = count;
-        var alpha = Math.Max(_options.Alpha, 1.0 / count);
+        bucket.Count = count;
+        var alpha = count >= _alphaCount ? _alpha : Math.Max(_alpha, 1.0 / count);
         var diff = value - mean;
         var increment = alpha * diff;
-        _mean[bucket] = mean + increment;
-        _variance[bucket] = (1 - alpha) * (_variance[bucket] + (diff * increment));
+        bucket.Mean = mean + increment;
+        bucket.Variance = (1 - alpha) * (bucket.Variance + (diff * increment));
         return verdict;
     }
 
     /// <summary>Local hour of day (0–23) or of week (0 = Sunday 00:00 local) for a UTC timestamp.</summary>
     internal int BucketOf(long timestampMs)
     {
-        var utcHour = Math.DivRem(timestampMs, HourMs, out var rem);
-        if (rem < 0)
+        if (timestampMs >= _spanStartMs && timestampMs < _spanEndMs)
         {
-            utcHour--;
+            return _spanBucket;
         }
 
-        if (utcHour != _cachedUtcHour)
-        {
-            var utc = DateTime.UnixEpoch.AddMilliseconds(utcHour * HourMs);
-            _cachedOffsetMs = (long)_options.TimeZone.GetUtcOffset(utc).TotalMilliseconds;
-            _cachedUtcHour = utcHour;
-        }
+        return LocateBucket(timestampMs);
+    }
 
-        var localMs = timestampMs + _cachedOffsetMs;
-        var localHours = Math.DivRem(localMs, HourMs, out var localRem);
-        if (localRem < 0)
-        {
-            localHours--;
-        }
+    private int LocateBucket(long timestampMs)
+    {
+        var utcHour = FloorDiv(timestampMs, HourMs);
+        var offsetMs = OffsetOfHour(utcHour);
+        var localHours = FloorDiv(timestampMs + offsetMs, HourMs);
+
+        // The bucket holds while both the UTC hour (its offset) and the local hour stay the same.
+        _spanStartMs = Math.Max(utcHour * HourMs, (localHours * HourMs) - offsetMs);
+        _spanEndMs = Math.Min((utcHour + 1) * HourMs, ((localHours + 1) * HourMs) - offsetMs);
 
         // 1970-01-01 was a Thursday: shift by 4 days so bucket 0 is Sunday 00:00.
-        var hourOfWeek = (int)(((localHours + (4 * 24)) % 168 + 168) % 168);
-        return _mean.Length == 24 ? hourOfWeek % 24 : hourOfWeek;
+        var hourOfWeek = (int)((((localHours + (4 * 24)) % 168) + 168) % 168);
+        _spanBucket = _buckets.Length == 24 ? hourOfWeek % 24 : hourOfWeek;
+        return _spanBucket;
+    }
+
+    private long OffsetOfHour(long utcHour)
+    {
+        if (utcHour >= _offsetFromHour && utcHour < _offsetToHour)
+        {
+            return _offsetMs;
+        }
+
+        var offset = LookUp(utcHour);
+        var to = utcHour + ProbeHours;
+        if (LookUp(to) != offset)
+        {
+            // A transition within the day: find the first hour with another offset (zones change at most once a day).
+            long same = utcHour, other = to;
+            while (other - same > 1)
+            {
+                var mid = same + ((other - same) / 2);
+                if (LookUp(mid) == offset)
+                {
+                    same = mid;
+                }
+                else
+                {
+                    other = mid;
+                }
+            }
+
+            to = other;
+        }
+
+        _offsetFromHour = utcHour;
+        _offsetToHour = to;
+        _offsetMs = offset;
+        return offset;
+    }
+
+    private long LookUp(long utcHour)
+        => (long)_zone.GetUtcOffset(DateTime.UnixEpoch.AddMilliseconds(utcHour * HourMs)).TotalMilliseconds;
+
+    private static long FloorDiv(long value, long divisor)
+    {
+        var quotient = Math.DivRem(value, divisor, out var rem);
+        return rem < 0 ? quotient - 1 : quotient;
     }
 
     public void WriteState(BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write(Version);
-        writer.Write((byte)_mean.Length);
-        StateFormat.WriteArray(writer, _mean);
-        StateFormat.WriteArray(writer, _variance);
-        foreach (var c in _count)
+        writer.Write((byte)_buckets.Length);
+
+        // Layout unchanged from the three-array version: means, variances, counts.
+        writer.Write(_buckets.Length);
+        foreach (var b in _buckets)
         {
-            writer.Write(c);
+            writer.Write(b.Mean);
+        }
+
+        writer.Write(_buckets.Length);
+        foreach (var b in _buckets)
+        {
+            writer.Write(b.Variance);
+        }
+
+        foreach (var b in _buckets)
+        {
+            writer.Write(b.Count);
         }
 
         _range.Write(writer);
@@ -111,18 +193,36 @@ internal sealed class SeasonalSeries : ISerializableSeriesDetector
     {
         ArgumentNullException.ThrowIfNull(reader);
         StateFormat.CheckVersion(reader, Version, SeasonalDetectorFactory.TypeName);
-        if (reader.ReadByte() != _mean.Length)
+        if (reader.ReadByte() != _buckets.Length)
         {
             throw new InvalidDataException("seasonal: state was written for another profile.");
         }
 
-        StateFormat.ReadArray(reader, _mean, SeasonalDetectorFactory.TypeName);
-        StateFormat.ReadArray(reader, _variance, SeasonalDetectorFactory.TypeName);
-        for (var i = 0; i < _count.Length; i++)
+        Span<double> values = stackalloc double[_buckets.Length];
+        StateFormat.ReadArray(reader, values, SeasonalDetectorFactory.TypeName);
+        for (var i = 0; i < values.Length; i++)
         {
-            _count[i] = reader.ReadInt64();
+            _buckets[i].Mean = values[i];
+        }
+
+        StateFormat.ReadArray(reader, values, SeasonalDetectorFactory.TypeName);
+        for (var i = 0; i < values.Length; i++)
+        {
+            _buckets[i].Variance = values[i];
+        }
+
+        for (var i = 0; i < _buckets.Length; i++)
+        {
+            _buckets[i].Count = reader.ReadInt64();
         }
 
         _range.Read(reader);
+    }
+
+    private struct Bucket
+    {
+        public double Mean;
+        public double Variance;
+        public long Count;
     }
 }
