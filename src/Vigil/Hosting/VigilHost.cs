@@ -1,6 +1,10 @@
 using System.Net;
 using Vigil.Configuration;
 using Vigil.Core.Detection;
+using Vigil.Core.Detectors.IsolationForest;
+using Vigil.Models;
+using Vigil.Models.Store;
+using Vigil.Models.Training;
 using Vigil.Exposition;
 using Vigil.Pipeline;
 using Vigil.Prometheus;
@@ -41,7 +45,12 @@ public static class VigilHost
     {
         services.AddSingleton(options);
         services.AddSingleton(timeProvider);
-        services.AddSingleton(_ => DetectorRegistry.CreateDefault());
+        if (options.ModelPath is { } modelPath)
+        {
+            services.AddModelStore(new ModelStoreOptions { Directory = modelPath });
+        }
+
+        services.AddSingleton(sp => VigilDetectors.Create(sp.GetService<IModelProvider>()));
         services.AddSingleton<MetricRegistry>();
         services.AddSingleton<VigilMetrics>();
         services.AddSingleton(sp =>
@@ -83,10 +92,22 @@ public static class VigilHost
             JobSource.Replay => ((Core.Sources.IMetricSource)sp.GetRequiredService<ReplaySource>(), sp.GetRequiredKeyedService<TimeProvider>(JobSource.Replay)),
             _ => (sp.GetRequiredService<PrometheusClient>(), wallClock),
         };
-        var detector = sp.GetRequiredService<DetectorRegistry>().Create(job.Detector);
+        IDetector detector;
+        IJobInput input;
+        try
+        {
+            // Fail fast: a missing or corrupt model stops start-up with the file and the reason.
+            detector = sp.GetRequiredService<DetectorRegistry>().Create(job.Detector);
+            input = CreateInput(sp, job, source);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ConfigException($"jobs '{job.Name}': {ex.Message}", ex);
+        }
+
         return new JobRunner(
             job,
-            new QueryInput(source, job.Query),
+            input,
             detector,
             sp.GetRequiredService<ScoreStore>(),
             sp.GetRequiredService<VigilMetrics>(),
@@ -94,6 +115,30 @@ public static class VigilHost
             wallClock,
             options.Server.SeriesStaleness,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Vigil.Job.{job.Name}"));
+    }
+
+    private static IJobInput CreateInput(IServiceProvider sp, JobOptions job, Core.Sources.IMetricSource source)
+    {
+        var features = job.Features;
+        var joinLabels = job.JoinLabels;
+        if (features is null && job.Query.Length == 0)
+        {
+            // An isolation_forest job without queries: the active model's file lists them.
+            var store = sp.GetRequiredService<ModelStoreProvider>().Store;
+            var name = job.Detector.Parameters.TryGetValue("model", out var model) ? model : job.Name;
+            var header = store.LoadActive(name).Header;
+            if (header.Features.Any(f => f.Query.Length == 0) || header.JoinLabels.Count == 0)
+            {
+                throw new InvalidOperationException($"Model file '{store.ActivePath(name)}': lists no query for some feature or no join labels; give the job features and join_labels");
+            }
+
+            features = [.. header.Features.Select(f => new FeatureQuery(f.Name, f.Query))];
+            joinLabels = header.JoinLabels;
+        }
+
+        return features is null
+            ? new QueryInput(source, job.Query)
+            : new JoinedQueryInput(source, features, joinLabels, sp.GetRequiredService<VigilMetrics>().FeatureRowsSkipped, job.Name);
     }
 
     public static PrometheusClientOptions ToClientOptions(PrometheusSourceOptions source)

@@ -20,6 +20,7 @@ public sealed class VigilMetrics
         LastSuccess = registry.CreateGauge("vigil_last_successful_run_timestamp_seconds", "Unix time of the job's last successful cycle.", "job");
         CycleDuration = registry.CreateHistogram("vigil_cycle_duration_seconds", "Duration of a detection cycle: query, scoring and publishing.", DefaultBuckets.Latency, "job");
         Series = registry.CreateGauge("vigil_series", "Series currently scored by the job.", "job");
+        FeatureRowsSkipped = registry.CreateCounter("vigil_feature_rows_skipped_total", "Feature rows of multivariate jobs not scored, by reason (missing_component, non_finite, missing_join_label, duplicate_series).", "job", "reason");
         registry.Register(new ProcessMetricsCollector());
     }
 
@@ -40,6 +41,8 @@ public sealed class VigilMetrics
     public HistogramFamily CycleDuration { get; }
 
     public GaugeFamily Series { get; }
+
+    public CounterFamily FeatureRowsSkipped { get; }
 
     public void CountError(string errorType) => Errors.WithLabels(errorType).Inc();
 }
