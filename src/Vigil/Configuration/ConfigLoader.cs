@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 using Vigil.Core.Detection;
 using Vigil.Core.Detectors.IsolationForest;
 using Vigil.Core.Features;
+using Vigil.Models.Lifecycle;
+using Vigil.Models.Shadow;
 using Vigil.Models.Training;
+using Vigil.Models.Validation;
 using Vigil.Replay;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -293,7 +296,7 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
                 continue;
             }
 
-            y.RejectUnknown(map, path, "name", "query", "features", "join_labels", "source", "interval", "step", "delay", "detector", "labels");
+            y.RejectUnknown(map, path, "name", "query", "features", "join_labels", "source", "interval", "step", "delay", "detector", "labels", "training", "promotion", "shadow");
             var name = y.String(map, path, "name", required: true);
             var query = y.String(map, path, "query");
             if (name is not null)
@@ -352,6 +355,12 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
             {
                 query = string.Join("; ", features.Select(f => $"{f.Name}={f.Query}"));
             }
+
+            var (lifecycle, forest) = ReadLifecycle(y, map, path, errors);
+            if (lifecycle is not null && (!isForest || features is null))
+            {
+                errors.Add($"{path}.training: scheduled retraining needs detector type isolation_forest and features");
+            }
             HashSet<string>? labels = null;
             if (y.Sequence(map, path, "labels") is { } labelSeq)
             {
@@ -370,6 +379,8 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
                     Query = query ?? string.Empty,
                     Features = features,
                     JoinLabels = joinLabels ?? [],
+                    Lifecycle = lifecycle,
+                    Forest = forest,
                     Source = source,
                     Interval = interval,
                     Step = step,
@@ -434,6 +445,84 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
         }
 
         return features;
+    }
+
+    private static (ModelLifecycleOptions? Lifecycle, IsolationForestOptions Forest) ReadLifecycle(YamlNodes y, YamlMappingNode job, string jobPath, List<string> errors)
+    {
+        var training = y.Mapping(job, jobPath, "training");
+        var promotionMap = y.Mapping(job, jobPath, "promotion");
+        var shadowOff = job.Children.TryGetValue(new YamlScalarNode("shadow"), out var shadowNode) && shadowNode is YamlScalarNode { Value: "off" or "false" };
+        var shadowMap = shadowOff ? null : y.Mapping(job, jobPath, "shadow");
+        if (training is null)
+        {
+            if (promotionMap is not null || shadowMap is not null || shadowOff)
+            {
+                errors.Add($"{jobPath}.training: required when promotion or shadow is set");
+            }
+
+            return (null, new IsolationForestOptions());
+        }
+
+        var path = $"{jobPath}.training";
+        y.RejectUnknown(training, path, "fit_every", "fit_window", "retry_after_failure", "forest");
+        var defaults = new ModelLifecycleOptions();
+        var forest = new IsolationForestOptions();
+        if (y.Mapping(training, path, "forest") is { } forestMap)
+        {
+            var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, value) in forestMap.Children)
+            {
+                if (value is YamlScalarNode { Value: { } text })
+                {
+                    parameters[((YamlScalarNode)key).Value ?? string.Empty] = text;
+                }
+                else
+                {
+                    errors.Add($"{path}.forest.{key}: must be a single value");
+                }
+            }
+
+            (forest, var forestErrors) = IsolationForestOptionsParser.Parse(parameters);
+            errors.AddRange(forestErrors.Select(e => $"{path}.forest.{e}"));
+        }
+
+        var promotion = new PromotionPolicyOptions();
+        if (promotionMap is not null)
+        {
+            const double Max = 1;
+            var p = $"{jobPath}.promotion";
+            y.RejectUnknown(promotionMap, p, "min_anomaly_rate", "max_anomaly_rate", "f1_tolerance", "min_rows");
+            promotion = new PromotionPolicyOptions
+            {
+                MinAnomalyRate = y.Double(promotionMap, p, "min_anomaly_rate", 0, Max) ?? promotion.MinAnomalyRate,
+                MaxAnomalyRate = y.Double(promotionMap, p, "max_anomaly_rate", 0, Max) ?? promotion.MaxAnomalyRate,
+                F1Tolerance = y.Double(promotionMap, p, "f1_tolerance", 0, Max) ?? promotion.F1Tolerance,
+                MinRows = y.Int(promotionMap, p, "min_rows", 0, int.MaxValue) ?? promotion.MinRows,
+            };
+        }
+
+        // Shadowing is on by default (24 h); `shadow: { duration: 0s }` is refused, `shadow: off` decides at once.
+        ShadowOptions? shadow = new();
+        if (shadowOff)
+        {
+            shadow = null;
+        }
+        else if (shadowMap is not null)
+        {
+            y.RejectUnknown(shadowMap, $"{jobPath}.shadow", "duration");
+            shadow = new ShadowOptions { Duration = y.Duration(shadowMap, $"{jobPath}.shadow", "duration", TimeSpan.FromSeconds(1), TimeSpan.FromDays(90)) ?? shadow.Duration };
+        }
+
+        var lifecycle = new ModelLifecycleOptions
+        {
+            FitEvery = y.Duration(training, path, "fit_every", TimeSpan.FromSeconds(1), TimeSpan.FromDays(365)) ?? defaults.FitEvery,
+            FitWindow = y.Duration(training, path, "fit_window", TimeSpan.FromSeconds(1), TimeSpan.FromDays(3650)) ?? defaults.FitWindow,
+            RetryAfterFailure = y.Duration(training, path, "retry_after_failure", TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)) ?? defaults.RetryAfterFailure,
+            Shadow = shadow,
+            Promotion = promotion,
+        };
+        errors.AddRange(lifecycle.Validate().Select(e => $"{jobPath}.{e}"));
+        return (lifecycle, forest);
     }
 
     private static List<string>? ReadLabelList(YamlNodes y, YamlMappingNode job, string jobPath, string key, List<string> errors)

@@ -1,4 +1,6 @@
 using Vigil.Core.Detection;
+using Vigil.Core.Detectors.IsolationForest;
+using Vigil.Models.Lifecycle;
 using Vigil.Models.Training;
 
 namespace Vigil.Configuration;
@@ -112,6 +114,15 @@ public sealed record JobOptions
 
     /// <summary>Labels that identify an entity across the <see cref="Features"/> queries, e.g. <c>instance</c>.</summary>
     public IReadOnlyList<string> JoinLabels { get; init; } = [];
+
+    /// <summary>
+    /// Scheduled retraining, shadowing and promotion of an isolation_forest job's model (<c>training:</c>,
+    /// <c>promotion:</c>, <c>shadow:</c>). Null: the model only changes through <c>vigil train</c> / <c>vigil models</c>.
+    /// </summary>
+    public ModelLifecycleOptions? Lifecycle { get; init; }
+
+    /// <summary>Hyper-parameters for scheduled retraining (<c>training.forest</c>). Default: scikit-learn's defaults.</summary>
+    public IsolationForestOptions Forest { get; init; } = new();
 
     public JobSource Source { get; init; } = JobSource.Prometheus;
 

@@ -3,6 +3,7 @@ using Vigil.Configuration;
 using Vigil.Core.Detection;
 using Vigil.Core.Detectors.IsolationForest;
 using Vigil.Models;
+using Vigil.Models.Lifecycle;
 using Vigil.Models.Store;
 using Vigil.Models.Training;
 using Vigil.Exposition;
@@ -72,6 +73,16 @@ public static class VigilHost
                 new AcceleratedTimeProvider(sp.GetRequiredService<TimeProvider>(), ReplayDataset.ClockStart, options.Replay.Speed));
         }
 
+        services.AddSingleton(sp => new ModelLifecycles(
+            options.Jobs.Where(j => j.Lifecycle is not null).ToDictionary(j => j.Name, j => CreateLifecycle(sp, j), StringComparer.Ordinal),
+            sp.GetRequiredService<VigilMetrics>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ModelLifecycles>>()));
+        if (options.Jobs.Any(j => j.Lifecycle is not null))
+        {
+            services.AddHostedService(sp => new ModelLifecycleService(sp.GetRequiredService<ModelLifecycles>(), sp.GetRequiredService<TimeProvider>()));
+        }
+
         services.AddSingleton<IReadOnlyList<JobRunner>>(sp => [.. options.Jobs.Select(job => CreateRunner(sp, options, job))]);
         services.AddSingleton(sp => new JobStateStore(options.Server, sp.GetRequiredService<VigilMetrics>(), sp.GetRequiredService<ILogger<JobStateStore>>()));
         services.AddSingleton(sp => new JobScheduler(
@@ -114,8 +125,31 @@ public static class VigilHost
             dataClock,
             wallClock,
             options.Server.SeriesStaleness,
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Vigil.Job.{job.Name}"));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Vigil.Job.{job.Name}"),
+            sp.GetRequiredService<ModelLifecycles>().ByJob.TryGetValue(job.Name, out var lifecycle)
+                ? new ShadowScoring(job.Name, sp.GetRequiredService<ScoreStore>(), () => lifecycle.Shadow)
+                : null);
     }
+
+    private static ModelLifecycle CreateLifecycle(IServiceProvider sp, JobOptions job)
+    {
+        // Validated by the configuration: lifecycle jobs are isolation_forest jobs with features, on Prometheus.
+        var store = sp.GetRequiredService<ModelStoreProvider>();
+        var source = sp.GetRequiredService<PrometheusClient>();
+        var spec = new TrainingSpec
+        {
+            Name = ModelName(job),
+            Features = job.Features!,
+            JoinLabels = job.JoinLabels,
+            Step = job.EffectiveStep,
+            Forest = job.Forest,
+        };
+        var trainer = new Trainer(source, store.Store, sp.GetRequiredService<TimeProvider>(), new TrainerOptions());
+        return new ModelLifecycle(spec, trainer, store, job.Lifecycle!, sp.GetRequiredService<TimeProvider>());
+    }
+
+    private static string ModelName(JobOptions job)
+        => job.Detector.Parameters.TryGetValue("model", out var model) ? model.Trim() : job.Name;
 
     private static IJobInput CreateInput(IServiceProvider sp, JobOptions job, Core.Sources.IMetricSource source)
     {
@@ -125,7 +159,7 @@ public static class VigilHost
         {
             // An isolation_forest job without queries: the active model's file lists them.
             var store = sp.GetRequiredService<ModelStoreProvider>().Store;
-            var name = job.Detector.Parameters.TryGetValue("model", out var model) ? model : job.Name;
+            var name = ModelName(job);
             var header = store.LoadActive(name).Header;
             if (header.Features.Any(f => f.Query.Length == 0) || header.JoinLabels.Count == 0)
             {

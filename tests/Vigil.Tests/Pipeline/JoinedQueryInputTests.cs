@@ -2,7 +2,6 @@ using Vigil.Configuration;
 using Vigil.Core.Detectors.IsolationForest;
 using Vigil.Core.Features;
 using Vigil.Core.Series;
-using Vigil.Core.Sources;
 using Vigil.Exposition;
 using Vigil.Models.Training;
 using Vigil.Pipeline;
@@ -20,7 +19,7 @@ public sealed class JoinedQueryInputTests
     private readonly MetricRegistry _registry = new();
     private readonly ScoreStore _store = new();
     private readonly VigilMetrics _metrics;
-    private readonly FakeSource _source = new();
+    private readonly FakeMetricSource _source = new();
 
     public JoinedQueryInputTests()
     {
@@ -117,36 +116,5 @@ public sealed class JoinedQueryInputTests
         }
 
         throw new InvalidOperationException($"no series {instance}");
-    }
-
-    /// <summary>Per query, series defined as functions of time, sampled at whatever range is asked.</summary>
-    private sealed class FakeSource : IMetricSource
-    {
-        private readonly Dictionary<string, Dictionary<string, Func<DateTimeOffset, double>>> _queries = [];
-
-        public void Set(string query, string instance, Func<DateTimeOffset, double> value)
-        {
-            if (!_queries.TryGetValue(query, out var series))
-            {
-                _queries[query] = series = [];
-            }
-
-            series[instance] = value;
-        }
-
-        public Task<SeriesBatch> QueryRangeAsync(string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken)
-        {
-            var builder = new SeriesBatch.Builder();
-            foreach (var (instance, value) in _queries.GetValueOrDefault(query) ?? [])
-            {
-                builder.BeginSeries(Labels.From(new Label("instance", instance), new Label("job", "node")));
-                for (var t = start; t <= end; t += step)
-                {
-                    builder.Add(t.ToUnixTimeMilliseconds(), value(t));
-                }
-            }
-
-            return Task.FromResult(builder.Build());
-        }
     }
 }
