@@ -217,6 +217,57 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_LifecycleShadowOff_DecidesWithoutShadow()
+    {
+        var path = Write("""
+            model_path: /models
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+            jobs:
+              - name: checkout
+                join_labels: [instance]
+                features: [{ name: cpu, query: cpu }]
+                detector: { type: isolation_forest, model: checkout }
+                training: { fit_every: 6h }
+                shadow: off
+            """);
+
+        var job = Assert.Single(CreateSut().Load(path, Env()).Jobs);
+
+        Assert.Equal(TimeSpan.FromHours(6), job.Lifecycle!.FitEvery);
+        Assert.Equal(TimeSpan.FromDays(14), job.Lifecycle.FitWindow);
+        Assert.Null(job.Lifecycle.Shadow);
+    }
+
+    [Fact]
+    public void TryLoad_InvalidLifecycle_ListsEveryErrorWithItsPath()
+    {
+        var path = Write("""
+            model_path: /models
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+            jobs:
+              - name: nofeatures
+                query: up
+                training: { fit_every: 1h, fit_evry: 2h, forest: { contamination: 0.9 } }
+                promotion: { max_anomaly_rate: 2 }
+              - name: notraining
+                join_labels: [instance]
+                features: [{ name: cpu, query: cpu }]
+                detector: { type: isolation_forest, model: notraining }
+                shadow: { duration: 1h }
+            """);
+
+        var (_, errors) = CreateSut().TryLoad(path, Env());
+
+        Assert.Contains(errors, e => e.StartsWith("jobs[0].training: scheduled retraining needs detector type isolation_forest and features", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("jobs[0].training.fit_evry:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("jobs[0].training.forest.contamination", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("jobs[0].promotion.max_anomaly_rate:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("jobs[1].training: required when promotion or shadow is set", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_ForestJobWithoutQueries_IsAcceptedAndTakesThemFromTheModel()
     {
         var path = Write("""
