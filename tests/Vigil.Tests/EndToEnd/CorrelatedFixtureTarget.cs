@@ -9,9 +9,9 @@ namespace Vigil.Tests.EndToEnd;
 
 /// <summary>
 /// A scrape target with three correlated metrics per node (cpu, latency, queue all follow one hidden load that
-/// oscillates between 0.2 and 0.8). Once <see cref="Drift"/> is set, node "bad" sits at cpu 0.25, latency 75, queue 37
-/// (normal ranges 0.2–0.8, 20–80, 10–40):
-/// each value inside its own normal range (well within 3 σ of its mean), but off the correlation.
+/// oscillates between 0.2 and 0.8: mean 0.5, σ 0.21). Once <see cref="Drift"/> is set, node "bad" sits at cpu 0.15,
+/// latency 85, queue 42: each value 1.65 σ from its mean, so no metric's 3-sigma band flags it, but the combination
+/// (low cpu with high latency and queue) is far off the correlation.
 /// Values depend on the scrape count only, so they are deterministic.
 /// </summary>
 internal sealed class CorrelatedFixtureTarget : IAsyncDisposable
@@ -55,7 +55,7 @@ internal sealed class CorrelatedFixtureTarget : IAsyncDisposable
         {
             var load = 0.5 + (0.3 * Math.Sin((0.35 * n) + (0.5 * k)));
             var (c, l, q) = k == 0 && _drift
-                ? (0.25, 75.0, 37.0)
+                ? (0.15, 85.0, 42.0)
                 : (load + (0.003 * Math.Sin((7.1 * n) + k)), (100 * load) + (0.3 * Math.Sin((5.3 * n) + k)), (50 * load) + (0.2 * Math.Sin((3.7 * n) + k)));
             var node = NodeName(k);
             cpu.Append(CultureInfo.InvariantCulture, $"fixture_cpu{{node=\"{node}\"}} {c}\n");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Vigil.Configuration;
+using Xunit.Abstractions;
 using Vigil.Hosting;
 using Vigil.Tests.Fakes;
 using Vigil.Tests.Support;
@@ -14,7 +15,7 @@ namespace Vigil.Tests.EndToEnd;
 /// it; the service, started from the same configuration, joins the three queries per node and scores them; node
 /// "bad" then moves to a point where no metric is unusual on its own but the combination is, and only it exceeds 1.
 /// </summary>
-public sealed class MultivariateEndToEndTests
+public sealed class MultivariateEndToEndTests(ITestOutputHelper output)
 {
     private const string PrometheusBinary = "/usr/bin/prometheus";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
@@ -91,6 +92,8 @@ public sealed class MultivariateEndToEndTests
             Patience,
             "vigil_anomaly_score > 1 for the drifted node");
 
+        output.WriteLine(FormattableString.Invariant(
+            $"max score before drift {MaxScore(before, includeBad: true):F3}; after: bad {MetricsText.Value(text, "vigil_anomaly_score{job=\"e2e\",node=\"bad\"}"):F3}, others max {MaxScore(text, includeBad: false):F3}"));
         Assert.True(MaxScore(before, includeBad: true) <= 1, before);
         Assert.True(MaxScore(text, includeBad: false) <= 1, text);
         Assert.DoesNotContain(text.Split('\n'), line => line.StartsWith("vigil_errors_total{", StringComparison.Ordinal) && !line.EndsWith(" 0", StringComparison.Ordinal));
