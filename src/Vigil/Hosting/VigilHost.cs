@@ -78,11 +78,6 @@ public static class VigilHost
             sp.GetRequiredService<VigilMetrics>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ModelLifecycles>>()));
-        if (options.Jobs.Any(j => j.Lifecycle is not null))
-        {
-            services.AddHostedService(sp => new ModelLifecycleService(sp.GetRequiredService<ModelLifecycles>(), sp.GetRequiredService<TimeProvider>()));
-        }
-
         services.AddSingleton<IReadOnlyList<JobRunner>>(sp => [.. options.Jobs.Select(job => CreateRunner(sp, options, job))]);
         services.AddSingleton(sp => new JobStateStore(options.Server, sp.GetRequiredService<VigilMetrics>(), sp.GetRequiredService<ILogger<JobStateStore>>()));
         services.AddSingleton(sp => new JobScheduler(
@@ -92,6 +87,12 @@ public static class VigilHost
             options.Server.ShutdownGrace,
             sp.GetRequiredService<ILogger<JobScheduler>>()));
         services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
+        if (options.Jobs.Any(j => j.Lifecycle is not null))
+        {
+            // After the scheduler: its runners create the detectors, so a missing model fails start-up before any training.
+            services.AddHostedService(sp => new ModelLifecycleService(sp.GetRequiredService<ModelLifecycles>(), sp.GetRequiredService<TimeProvider>()));
+        }
+
         return services;
     }
 
