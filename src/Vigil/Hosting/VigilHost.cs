@@ -111,6 +111,18 @@ public static class VigilHost
             // Fail fast: a missing or corrupt model stops start-up with the file and the reason.
             detector = sp.GetRequiredService<DetectorRegistry>().Create(job.Detector);
             input = CreateInput(sp, job, source);
+            if (detector is IsolationForestDetector forest && job.Features is { } features
+                && !features.Select(f => f.Name).SequenceEqual(forest.Model.Current.FeatureNames, StringComparer.Ordinal))
+            {
+                // The model reads its inputs by position: the job must list the model's features in the model's order.
+                throw new InvalidOperationException(
+                    $"features [{string.Join(", ", features.Select(f => f.Name))}] differ from model '{forest.Model.Name}' features [{string.Join(", ", forest.Model.Current.FeatureNames)}]; list them in the model's order or retrain");
+            }
+
+            if (input.FeatureCount != detector.FeatureCount)
+            {
+                throw new InvalidOperationException($"the job gives {input.FeatureCount} value(s) per point but detector {detector.Type} expects {detector.FeatureCount}");
+            }
         }
         catch (InvalidOperationException ex)
         {

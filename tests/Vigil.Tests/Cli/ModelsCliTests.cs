@@ -121,6 +121,20 @@ public sealed class ModelsCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_ForestJobFeaturesDifferFromModel_FailsFastWithExitTwo()
+    {
+        Write(Store(), T0, seed: 1); // features cpu, latency
+        var config = ForestConfig.Replace("name: latency, query: latency", "name: queue, query: queue", StringComparison.Ordinal);
+        var path = Path.Combine(_temp.Path, "other.yaml");
+        await File.WriteAllTextAsync(path, config);
+
+        var (exit, _, stderr) = await VigilProcess.RunAsync(Env(), "run", "--config", path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("features [cpu, queue] differ from model 'checkout' features [cpu, latency]", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ConfigCheck_ForestJobWithFeatures_IsAccepted()
     {
         var config = WriteForestConfig();
@@ -134,7 +148,11 @@ public sealed class ModelsCliTests : IDisposable
     private string WriteForestConfig()
     {
         var path = Path.Combine(_temp.Path, "forest.yaml");
-        File.WriteAllText(path, """
+        File.WriteAllText(path, ForestConfig);
+        return path;
+    }
+
+    private const string ForestConfig = """
             server: { listen_address: 127.0.0.1, port: 0 }
             sources:
               prometheus: { url: 'http://127.0.0.1:9' }
@@ -145,9 +163,7 @@ public sealed class ModelsCliTests : IDisposable
                   - { name: cpu, query: cpu }
                   - { name: latency, query: latency }
                 detector: { type: isolation_forest, model: checkout }
-            """);
-        return path;
-    }
+            """;
 
     private Dictionary<string, string> Env() => new() { ["MODEL_PATH"] = _temp.Path };
 
