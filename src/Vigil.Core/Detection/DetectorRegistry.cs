@@ -22,15 +22,23 @@ public sealed class DetectorRegistry
     }
 
     /// <summary>The streaming detectors that need nothing but their parameters.</summary>
-    public static DetectorRegistry CreateDefault() => new(
-    [
-        new RollingSigmaDetectorFactory(),
-        new RobustDetectorFactory(),
-        new EwmaDetectorFactory(),
-        new SeasonalDetectorFactory(),
-        new HoltWintersDetectorFactory(),
-        new AutoDetectorFactory(),
-    ]);
+    public static DetectorRegistry CreateDefault() => CreateDefault([]);
+
+    /// <summary>The streaming detectors plus <paramref name="additional"/> (e.g. model-backed types an adapter provides).</summary>
+    public static DetectorRegistry CreateDefault(IEnumerable<IDetectorFactory> additional)
+    {
+        ArgumentNullException.ThrowIfNull(additional);
+        return new(
+        [
+            new RollingSigmaDetectorFactory(),
+            new RobustDetectorFactory(),
+            new EwmaDetectorFactory(),
+            new SeasonalDetectorFactory(),
+            new HoltWintersDetectorFactory(),
+            new AutoDetectorFactory(),
+            .. additional,
+        ]);
+    }
 
     public IEnumerable<string> Types => _factories.Keys.Order(StringComparer.Ordinal);
 

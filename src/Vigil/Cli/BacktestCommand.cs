@@ -72,8 +72,7 @@ internal static class BacktestCommand
 
     private static async Task<int> RunJobAsync(FileInfo config, string jobName, DateTimeOffset from, DateTimeOffset to, TimeSpan chunk, IncidentWindows? windows, int limit, CancellationToken cancellationToken)
     {
-        var registry = DetectorRegistry.CreateDefault();
-        var (options, errors) = new ConfigLoader(registry).TryLoad(config.FullName, CliEnvironment.Variables());
+        var (options, errors) = new ConfigLoader(VigilDetectors.ForValidation()).TryLoad(config.FullName, CliEnvironment.Variables());
         if (errors.Count > 0 || options is null)
         {
             Console.Error.WriteLine($"{config.FullName}: {errors.Count} error(s)");
@@ -111,7 +110,25 @@ internal static class BacktestCommand
             return Usage;
         }
 
-        var backtester = new Backtester(registry.Create(job.Detector));
+        if (job.Features is not null)
+        {
+            Console.Error.WriteLine($"--job: '{job.Name}' joins several queries (features); backtest replays single-query jobs");
+            return Usage;
+        }
+
+        IDetector detector;
+        try
+        {
+            detector = VigilDetectors.ForModelPath(options.ModelPath).Create(job.Detector);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A missing or corrupt model: the message names the file and why.
+            Console.Error.WriteLine(ex.Message);
+            return Usage;
+        }
+
+        var backtester = new Backtester(detector);
         IReadOnlyList<SeriesBacktest> results;
         try
         {

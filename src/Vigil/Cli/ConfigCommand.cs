@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Vigil.Configuration;
-using Vigil.Core.Detection;
+using Vigil.Hosting;
 
 namespace Vigil.Cli;
 
@@ -13,7 +13,7 @@ internal static class ConfigCommand
         check.SetAction(parse =>
         {
             var path = parse.GetValue(file)!.FullName;
-            var (options, errors) = new ConfigLoader(DetectorRegistry.CreateDefault()).TryLoad(path, CliEnvironment.Variables());
+            var (options, errors) = new ConfigLoader(VigilDetectors.ForValidation()).TryLoad(path, CliEnvironment.Variables());
             if (errors.Count > 0 || options is null)
             {
                 Console.Error.WriteLine($"{path}: {errors.Count} error(s)");

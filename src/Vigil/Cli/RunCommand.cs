@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Vigil.Configuration;
-using Vigil.Core.Detection;
 using Vigil.Hosting;
 
 namespace Vigil.Cli;
@@ -21,7 +20,7 @@ internal static class RunCommand
             VigilOptions options;
             try
             {
-                options = new ConfigLoader(DetectorRegistry.CreateDefault()).Load(path, env);
+                options = new ConfigLoader(VigilDetectors.ForValidation()).Load(path, env);
             }
             catch (ConfigException ex)
             {
@@ -30,7 +29,17 @@ internal static class RunCommand
             }
 
             await using var app = VigilHost.Build(options);
-            await app.StartAsync(cancellationToken);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (ConfigException ex)
+            {
+                // A job that cannot start (e.g. its model file is missing or corrupt): fail fast, say which file and why.
+                await Console.Error.WriteLineAsync(ex.Message);
+                return CliEnvironment.InvalidConfig;
+            }
+
             await Console.Out.WriteLineAsync($"Vigil {options.Origin}: {options.Jobs.Count} job(s); metrics at {string.Join(", ", app.Urls.Select(u => u + "/metrics"))}");
             await app.WaitForShutdownAsync(cancellationToken);
             return CliEnvironment.Ok;

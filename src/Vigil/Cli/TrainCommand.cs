@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Vigil.Configuration;
-using Vigil.Core.Detection;
 using Vigil.Core.Detectors.IsolationForest;
 using Vigil.Core.Features;
 using Vigil.Core.Sources;
@@ -70,7 +69,7 @@ internal static class TrainCommand
         {
             try
             {
-                options = new ConfigLoader(DetectorRegistry.CreateDefault()).Load(configPath, env);
+                options = new ConfigLoader(VigilDetectors.ForValidation()).Load(configPath, env);
             }
             catch (ConfigException ex)
             {
@@ -179,7 +178,11 @@ internal static class TrainCommand
             features.Add(new FeatureQuery(text[..eq].Trim(), text[(eq + 1)..].Trim(), kind ?? ScalingKind.None));
         }
 
-        if (features.Count == 0 && job is not null)
+        if (features.Count == 0 && job?.Features is { } jobFeatures)
+        {
+            features.AddRange(jobFeatures);
+        }
+        else if (features.Count == 0 && job is not null && job.Query.Length > 0)
         {
             features.Add(new FeatureQuery(job.Name, job.Query, kind ?? ScalingKind.None));
         }
@@ -189,7 +192,9 @@ internal static class TrainCommand
             errors.Add($"--feature: none given and no job '{request.Job}' in the configuration to take a query from");
         }
 
-        string[] joinLabels = request.JoinLabels.Length > 0 ? request.JoinLabels : [.. job?.Labels?.Order(StringComparer.Ordinal) ?? Enumerable.Empty<string>()];
+        string[] joinLabels = request.JoinLabels.Length > 0 ? request.JoinLabels
+            : job?.JoinLabels.Count > 0 ? [.. job.JoinLabels]
+            : [.. job?.Labels?.Order(StringComparer.Ordinal) ?? Enumerable.Empty<string>()];
         if (joinLabels.Length == 0)
         {
             errors.Add("--join-label: which labels identify an entity across queries (e.g. instance)?");

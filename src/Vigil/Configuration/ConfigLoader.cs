@@ -1,6 +1,12 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Vigil.Core.Detection;
+using Vigil.Core.Detectors.IsolationForest;
+using Vigil.Core.Features;
+using Vigil.Models.Lifecycle;
+using Vigil.Models.Shadow;
+using Vigil.Models.Training;
+using Vigil.Models.Validation;
 using Vigil.Replay;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -110,6 +116,19 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
         }
 
         var modelPath = Env(env, "MODEL_PATH") ?? y.String(root, string.Empty, "model_path");
+        foreach (var job in jobs.Where(j => string.Equals(j.Detector.Type, IsolationForestDetectorFactory.TypeName, StringComparison.OrdinalIgnoreCase)))
+        {
+            if (modelPath is null)
+            {
+                errors.Add($"model_path: required by isolation_forest job '{job.Name}' (or set MODEL_PATH)");
+            }
+
+            if (job.Source == JobSource.Replay)
+            {
+                errors.Add($"jobs: isolation_forest job '{job.Name}' needs source prometheus (models are trained on Prometheus history)");
+            }
+        }
+
         return new VigilOptions
         {
             Server = server,
@@ -362,9 +381,9 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
                 continue;
             }
 
-            y.RejectUnknown(map, path, "name", "query", "source", "interval", "step", "delay", "detector", "labels");
+            y.RejectUnknown(map, path, "name", "query", "features", "join_labels", "source", "interval", "step", "delay", "detector", "labels", "training", "promotion", "shadow");
             var name = y.String(map, path, "name", required: true);
-            var query = y.String(map, path, "query", required: true);
+            var query = y.String(map, path, "query");
             if (name is not null)
             {
                 if (!JobNameRegex().IsMatch(name))
@@ -388,6 +407,45 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
             var step = y.Duration(map, path, "step", TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
             var delay = y.Duration(map, path, "delay", TimeSpan.Zero, TimeSpan.FromDays(1)) ?? TimeSpan.Zero;
             var detector = ReadDetector(y, map, path, errors);
+            var features = ReadFeatures(y, map, path, errors);
+            var joinLabels = ReadLabelList(y, map, path, "join_labels", errors);
+            var isForest = string.Equals(detector.Type, IsolationForestDetectorFactory.TypeName, StringComparison.OrdinalIgnoreCase);
+            if (query is not null && features is not null)
+            {
+                errors.Add($"{path}.features: query and features are mutually exclusive (one query, or several joined into features)");
+            }
+            else if (query is null && features is null && !isForest)
+            {
+                errors.Add($"{path}.query: required");
+            }
+
+            if (features is not null)
+            {
+                if (!isForest)
+                {
+                    errors.Add($"{path}.features: detector {detector.Type} scores one value per point; several features need detector type isolation_forest");
+                }
+
+                if (joinLabels is null || joinLabels.Count == 0)
+                {
+                    errors.Add($"{path}.join_labels: required with features (the labels that identify an entity across the queries, e.g. [instance])");
+                }
+            }
+            else if (joinLabels is not null && query is not null)
+            {
+                errors.Add($"{path}.join_labels: only used with features");
+            }
+
+            if (features is not null)
+            {
+                query = string.Join("; ", features.Select(f => $"{f.Name}={f.Query}"));
+            }
+
+            var (lifecycle, forest) = ReadLifecycle(y, map, path, errors);
+            if (lifecycle is not null && (!isForest || features is null))
+            {
+                errors.Add($"{path}.training: scheduled retraining needs detector type isolation_forest and features");
+            }
             HashSet<string>? labels = null;
             if (y.Sequence(map, path, "labels") is { } labelSeq)
             {
@@ -398,12 +456,16 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
                 }
             }
 
-            if (name is not null && query is not null)
+            if (name is not null && (query is not null || isForest))
             {
                 jobs.Add(new JobOptions
                 {
                     Name = name,
-                    Query = query,
+                    Query = query ?? string.Empty,
+                    Features = features,
+                    JoinLabels = joinLabels ?? [],
+                    Lifecycle = lifecycle,
+                    Forest = forest,
                     Source = source,
                     Interval = interval,
                     Step = step,
@@ -415,6 +477,153 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
         }
 
         return jobs;
+    }
+
+    private static List<FeatureQuery>? ReadFeatures(YamlNodes y, YamlMappingNode job, string jobPath, List<string> errors)
+    {
+        if (y.Sequence(job, jobPath, "features") is not { } seq)
+        {
+            return null;
+        }
+
+        var features = new List<FeatureQuery>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (seq.Children.Count == 0)
+        {
+            errors.Add($"{jobPath}.features: at least one feature is required");
+        }
+
+        for (var j = 0; j < seq.Children.Count; j++)
+        {
+            var path = $"{jobPath}.features[{j}]";
+            if (seq.Children[j] is not YamlMappingNode map)
+            {
+                errors.Add($"{path}: must be a mapping with name and query");
+                continue;
+            }
+
+            y.RejectUnknown(map, path, "name", "query", "scaling");
+            var name = y.String(map, path, "name", required: true);
+            var query = y.String(map, path, "query", required: true);
+            var scalingText = y.String(map, path, "scaling") ?? "none";
+            ScalingKind? scaling = scalingText.ToLowerInvariant() switch
+            {
+                "none" => ScalingKind.None,
+                "standard" => ScalingKind.Standard,
+                "robust" => ScalingKind.Robust,
+                _ => null,
+            };
+            if (scaling is null)
+            {
+                errors.Add($"{path}.scaling: must be none, standard or robust (got '{scalingText}')");
+            }
+
+            if (name is not null && !names.Add(name))
+            {
+                errors.Add($"{path}.name: duplicate feature name '{name}'");
+            }
+
+            if (name is not null && query is not null)
+            {
+                features.Add(new FeatureQuery(name, query, scaling ?? ScalingKind.None));
+            }
+        }
+
+        return features;
+    }
+
+    private static (ModelLifecycleOptions? Lifecycle, IsolationForestOptions Forest) ReadLifecycle(YamlNodes y, YamlMappingNode job, string jobPath, List<string> errors)
+    {
+        var training = y.Mapping(job, jobPath, "training");
+        var promotionMap = y.Mapping(job, jobPath, "promotion");
+        var shadowOff = job.Children.TryGetValue(new YamlScalarNode("shadow"), out var shadowNode) && shadowNode is YamlScalarNode { Value: "off" or "false" };
+        var shadowMap = shadowOff ? null : y.Mapping(job, jobPath, "shadow");
+        if (training is null)
+        {
+            if (promotionMap is not null || shadowMap is not null || shadowOff)
+            {
+                errors.Add($"{jobPath}.training: required when promotion or shadow is set");
+            }
+
+            return (null, new IsolationForestOptions());
+        }
+
+        var path = $"{jobPath}.training";
+        y.RejectUnknown(training, path, "fit_every", "fit_window", "retry_after_failure", "forest");
+        var defaults = new ModelLifecycleOptions();
+        var forest = new IsolationForestOptions();
+        if (y.Mapping(training, path, "forest") is { } forestMap)
+        {
+            var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, value) in forestMap.Children)
+            {
+                if (value is YamlScalarNode { Value: { } text })
+                {
+                    parameters[((YamlScalarNode)key).Value ?? string.Empty] = text;
+                }
+                else
+                {
+                    errors.Add($"{path}.forest.{key}: must be a single value");
+                }
+            }
+
+            (forest, var forestErrors) = IsolationForestOptionsParser.Parse(parameters);
+            errors.AddRange(forestErrors.Select(e => $"{path}.forest.{e}"));
+        }
+
+        var promotion = new PromotionPolicyOptions();
+        if (promotionMap is not null)
+        {
+            const double Max = 1;
+            var p = $"{jobPath}.promotion";
+            y.RejectUnknown(promotionMap, p, "min_anomaly_rate", "max_anomaly_rate", "f1_tolerance", "min_rows");
+            promotion = new PromotionPolicyOptions
+            {
+                MinAnomalyRate = y.Double(promotionMap, p, "min_anomaly_rate", 0, Max) ?? promotion.MinAnomalyRate,
+                MaxAnomalyRate = y.Double(promotionMap, p, "max_anomaly_rate", 0, Max) ?? promotion.MaxAnomalyRate,
+                F1Tolerance = y.Double(promotionMap, p, "f1_tolerance", 0, Max) ?? promotion.F1Tolerance,
+                MinRows = y.Int(promotionMap, p, "min_rows", 0, int.MaxValue) ?? promotion.MinRows,
+            };
+        }
+
+        // Shadowing is on by default (24 h); `shadow: { duration: 0s }` is refused, `shadow: off` decides at once.
+        ShadowOptions? shadow = new();
+        if (shadowOff)
+        {
+            shadow = null;
+        }
+        else if (shadowMap is not null)
+        {
+            y.RejectUnknown(shadowMap, $"{jobPath}.shadow", "duration");
+            shadow = new ShadowOptions { Duration = y.Duration(shadowMap, $"{jobPath}.shadow", "duration", TimeSpan.FromSeconds(1), TimeSpan.FromDays(90)) ?? shadow.Duration };
+        }
+
+        var lifecycle = new ModelLifecycleOptions
+        {
+            FitEvery = y.Duration(training, path, "fit_every", TimeSpan.FromSeconds(1), TimeSpan.FromDays(365)) ?? defaults.FitEvery,
+            FitWindow = y.Duration(training, path, "fit_window", TimeSpan.FromSeconds(1), TimeSpan.FromDays(3650)) ?? defaults.FitWindow,
+            RetryAfterFailure = y.Duration(training, path, "retry_after_failure", TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)) ?? defaults.RetryAfterFailure,
+            Shadow = shadow,
+            Promotion = promotion,
+        };
+        errors.AddRange(lifecycle.Validate().Select(e => $"{jobPath}.{e}"));
+        return (lifecycle, forest);
+    }
+
+    private static List<string>? ReadLabelList(YamlNodes y, YamlMappingNode job, string jobPath, string key, List<string> errors)
+    {
+        if (y.Sequence(job, jobPath, key) is not { } seq)
+        {
+            return null;
+        }
+
+        var labels = seq.Children.OfType<YamlScalarNode>().Select(n => n.Value ?? string.Empty).ToList();
+        if (labels.Count != seq.Children.Count || labels.Any(string.IsNullOrWhiteSpace) || labels.Distinct(StringComparer.Ordinal).Count() != labels.Count)
+        {
+            errors.Add($"{jobPath}.{key}: must be a list of distinct label names");
+        }
+
+        return labels;
     }
 
     private DetectorSpec ReadDetector(YamlNodes y, YamlMappingNode job, string jobPath, List<string> errors)

@@ -1,4 +1,7 @@
 using Vigil.Core.Detection;
+using Vigil.Core.Detectors.IsolationForest;
+using Vigil.Models.Lifecycle;
+using Vigil.Models.Training;
 
 namespace Vigil.Configuration;
 
@@ -100,7 +103,29 @@ public sealed record JobOptions
 {
     public required string Name { get; init; }
 
+    /// <summary>
+    /// The PromQL query of a single-query job. For a multivariate job (<see cref="Features"/>) a description of its
+    /// features (<c>name=query; …</c>), used in logs and in the state fingerprint.
+    /// </summary>
     public required string Query { get; init; }
+
+    /// <summary>
+    /// Queries joined into one feature vector per entity and step (a multivariate job). Null: a single-query job,
+    /// or an isolation_forest job whose model file lists the queries.
+    /// </summary>
+    public IReadOnlyList<FeatureQuery>? Features { get; init; }
+
+    /// <summary>Labels that identify an entity across the <see cref="Features"/> queries, e.g. <c>instance</c>.</summary>
+    public IReadOnlyList<string> JoinLabels { get; init; } = [];
+
+    /// <summary>
+    /// Scheduled retraining, shadowing and promotion of an isolation_forest job's model (<c>training:</c>,
+    /// <c>promotion:</c>, <c>shadow:</c>). Null: the model only changes through <c>vigil train</c> / <c>vigil models</c>.
+    /// </summary>
+    public ModelLifecycleOptions? Lifecycle { get; init; }
+
+    /// <summary>Hyper-parameters for scheduled retraining (<c>training.forest</c>). Default: scikit-learn's defaults.</summary>
+    public IsolationForestOptions Forest { get; init; } = new();
 
     public JobSource Source { get; init; } = JobSource.Prometheus;
 

@@ -1,6 +1,11 @@
 using System.Net;
 using Vigil.Configuration;
 using Vigil.Core.Detection;
+using Vigil.Core.Detectors.IsolationForest;
+using Vigil.Models;
+using Vigil.Models.Lifecycle;
+using Vigil.Models.Store;
+using Vigil.Models.Training;
 using Vigil.Exposition;
 using Vigil.Pipeline;
 using Npgsql;
@@ -54,7 +59,12 @@ public static class VigilHost
     {
         services.AddSingleton(options);
         services.AddSingleton(timeProvider);
-        services.AddSingleton(_ => DetectorRegistry.CreateDefault());
+        if (options.ModelPath is { } modelPath)
+        {
+            services.AddModelStore(new ModelStoreOptions { Directory = modelPath });
+        }
+
+        services.AddSingleton(sp => VigilDetectors.Create(sp.GetService<IModelProvider>()));
         services.AddSingleton<MetricRegistry>();
         services.AddSingleton<VigilMetrics>();
         services.AddSingleton(sp =>
@@ -102,6 +112,11 @@ public static class VigilHost
                 new AcceleratedTimeProvider(sp.GetRequiredService<TimeProvider>(), ReplayDataset.ClockStart, options.Replay.Speed));
         }
 
+        services.AddSingleton(sp => new ModelLifecycles(
+            options.Jobs.Where(j => j.Lifecycle is not null).ToDictionary(j => j.Name, j => CreateLifecycle(sp, j), StringComparer.Ordinal),
+            sp.GetRequiredService<VigilMetrics>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ModelLifecycles>>()));
         services.AddSingleton<IReadOnlyList<JobRunner>>(sp => [.. options.Jobs.Select(job => CreateRunner(sp, options, job))]);
         services.AddSingleton(sp => new JobStateStore(options.Server, sp.GetRequiredService<VigilMetrics>(), sp.GetRequiredService<ILogger<JobStateStore>>()));
         services.AddSingleton(sp => new JobScheduler(
@@ -111,6 +126,12 @@ public static class VigilHost
             options.Server.ShutdownGrace,
             sp.GetRequiredService<ILogger<JobScheduler>>()));
         services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
+        if (options.Jobs.Any(j => j.Lifecycle is not null))
+        {
+            // After the scheduler: its runners create the detectors, so a missing model fails start-up before any training.
+            services.AddHostedService(sp => new ModelLifecycleService(sp.GetRequiredService<ModelLifecycles>(), sp.GetRequiredService<TimeProvider>()));
+        }
+
         return services;
     }
 
@@ -122,17 +143,88 @@ public static class VigilHost
             JobSource.Replay => ((Core.Sources.IMetricSource)sp.GetRequiredService<ReplaySource>(), sp.GetRequiredKeyedService<TimeProvider>(JobSource.Replay)),
             _ => (sp.GetRequiredService<PrometheusClient>(), wallClock),
         };
-        var detector = sp.GetRequiredService<DetectorRegistry>().Create(job.Detector);
+        IDetector detector;
+        IJobInput input;
+        try
+        {
+            // Fail fast: a missing or corrupt model stops start-up with the file and the reason.
+            detector = sp.GetRequiredService<DetectorRegistry>().Create(job.Detector);
+            input = CreateInput(sp, job, source);
+            if (detector is IsolationForestDetector forest && job.Features is { } features
+                && !features.Select(f => f.Name).SequenceEqual(forest.Model.Current.FeatureNames, StringComparer.Ordinal))
+            {
+                // The model reads its inputs by position: the job must list the model's features in the model's order.
+                throw new InvalidOperationException(
+                    $"features [{string.Join(", ", features.Select(f => f.Name))}] differ from model '{forest.Model.Name}' features [{string.Join(", ", forest.Model.Current.FeatureNames)}]; list them in the model's order or retrain");
+            }
+
+            if (input.FeatureCount != detector.FeatureCount)
+            {
+                throw new InvalidOperationException($"the job gives {input.FeatureCount} value(s) per point but detector {detector.Type} expects {detector.FeatureCount}");
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ConfigException($"jobs '{job.Name}': {ex.Message}", ex);
+        }
+
         return new JobRunner(
             job,
-            new QueryInput(source, job.Query),
+            input,
             detector,
             sp.GetRequiredService<ScoreStore>(),
             sp.GetRequiredService<VigilMetrics>(),
             dataClock,
             wallClock,
             options.Server.SeriesStaleness,
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Vigil.Job.{job.Name}"));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Vigil.Job.{job.Name}"),
+            sp.GetRequiredService<ModelLifecycles>().ByJob.TryGetValue(job.Name, out var lifecycle)
+                ? new ShadowScoring(job.Name, sp.GetRequiredService<ScoreStore>(), () => lifecycle.Shadow)
+                : null);
+    }
+
+    private static ModelLifecycle CreateLifecycle(IServiceProvider sp, JobOptions job)
+    {
+        // Validated by the configuration: lifecycle jobs are isolation_forest jobs with features, on Prometheus.
+        var store = sp.GetRequiredService<ModelStoreProvider>();
+        var source = sp.GetRequiredService<PrometheusClient>();
+        var spec = new TrainingSpec
+        {
+            Name = ModelName(job),
+            Features = job.Features!,
+            JoinLabels = job.JoinLabels,
+            Step = job.EffectiveStep,
+            Forest = job.Forest,
+        };
+        var trainer = new Trainer(source, store.Store, sp.GetRequiredService<TimeProvider>(), new TrainerOptions());
+        return new ModelLifecycle(spec, trainer, store, job.Lifecycle!, sp.GetRequiredService<TimeProvider>());
+    }
+
+    private static string ModelName(JobOptions job)
+        => job.Detector.Parameters.TryGetValue("model", out var model) ? model.Trim() : job.Name;
+
+    private static IJobInput CreateInput(IServiceProvider sp, JobOptions job, Core.Sources.IMetricSource source)
+    {
+        var features = job.Features;
+        var joinLabels = job.JoinLabels;
+        if (features is null && job.Query.Length == 0)
+        {
+            // An isolation_forest job without queries: the active model's file lists them.
+            var store = sp.GetRequiredService<ModelStoreProvider>().Store;
+            var name = ModelName(job);
+            var header = store.LoadActive(name).Header;
+            if (header.Features.Any(f => f.Query.Length == 0) || header.JoinLabels.Count == 0)
+            {
+                throw new InvalidOperationException($"Model file '{store.ActivePath(name)}': lists no query for some feature or no join labels; give the job features and join_labels");
+            }
+
+            features = [.. header.Features.Select(f => new FeatureQuery(f.Name, f.Query))];
+            joinLabels = header.JoinLabels;
+        }
+
+        return features is null
+            ? new QueryInput(source, job.Query)
+            : new JoinedQueryInput(source, features, joinLabels, sp.GetRequiredService<VigilMetrics>().FeatureRowsSkipped, job.Name);
     }
 
     public static PrometheusClientOptions ToClientOptions(PrometheusSourceOptions source)

@@ -14,4 +14,7 @@ public static class ErrorTypes
 
     /// <summary>A detector threw while scoring a point.</summary>
     public const string ModelPredict = "model_predict";
+
+    /// <summary>A model lifecycle tick failed unexpectedly (expected training failures count in vigil_model_training_failures_total).</summary>
+    public const string ModelTraining = "model_training";
 }

@@ -30,6 +30,7 @@ public sealed class JobRunner
     private readonly TimeProvider _wallClock;
     private readonly TimeSpan _staleness;
     private readonly ILogger _logger;
+    private readonly ShadowScoring? _shadow;
     private readonly Dictionary<Labels, SeriesState> _series = [];
     private readonly Counter _predictions;
     private readonly Counter _anomalies;
@@ -53,7 +54,8 @@ public sealed class JobRunner
         TimeProvider dataClock,
         TimeProvider wallClock,
         TimeSpan staleness,
-        ILogger logger)
+        ILogger logger,
+        ShadowScoring? shadow = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -71,6 +73,7 @@ public sealed class JobRunner
         _wallClock = wallClock;
         _staleness = staleness;
         _logger = logger;
+        _shadow = shadow;
         _predictions = metrics.Predictions.WithLabels(job.Name);
         _anomalies = metrics.Anomalies.WithLabels(job.Name);
         _invalid = metrics.InvalidSamples.WithLabels(job.Name);
@@ -184,7 +187,7 @@ public sealed class JobRunner
         var now = DataClock.GetUtcNow();
         var restored = new Dictionary<Labels, SeriesState>();
         var counts = DetectorSnapshot.Read(stream, StateFingerprint, _detector.CreateSeries, (labels, detector) =>
-            restored[labels] = new SeriesState(detector, _store.GetOrAdd(_job.Name, labels)) { LastTimestampMs = lastEndMs, LastSeen = now });
+            restored[labels] = new SeriesState(labels, detector, _store.GetOrAdd(_job.Name, EntryLabels(labels))) { LastTimestampMs = lastEndMs, LastSeen = now });
         if (counts.Restored > 0)
         {
             _series.Clear();
@@ -257,7 +260,7 @@ public sealed class JobRunner
 
             if (!_series.TryGetValue(id, out var state))
             {
-                state = new SeriesState(_detector.CreateSeries(), _store.GetOrAdd(_job.Name, id));
+                state = new SeriesState(id, _detector.CreateSeries(), _store.GetOrAdd(_job.Name, EntryLabels(id)));
                 _series.Add(id, state);
                 if (!first)
                 {
@@ -319,6 +322,7 @@ public sealed class JobRunner
     // warmBeforeMs: points strictly before it are warm-up: learned, neither exported nor counted.
     private CycleResult Score(SeriesBatch batch, List<(int Index, SeriesState State)> states, long warmBeforeMs)
     {
+        _shadow?.BeginCycle();
         var width = batch.FeatureCount;
         int points = 0, anomalies = 0, invalid = 0;
         foreach (var (index, state) in states)
@@ -365,6 +369,7 @@ public sealed class JobRunner
                 }
 
                 state.Entry.Update(verdict, t);
+                _shadow?.Observe(state.Id, t, features);
                 if (verdict.IsAnomaly)
                 {
                     anomalies++;
@@ -399,12 +404,16 @@ public sealed class JobRunner
         foreach (var id in stale)
         {
             _store.Remove(_series[id].Entry);
+            _shadow?.Remove(id);
             _series.Remove(id);
         }
 
         _seriesGauge.Set(_series.Count);
         _logger.DroppedStale(_job.Name, stale.Count, _staleness);
     }
+
+    // A job with a model lifecycle exports model="active" on its own series, beside model="candidate" while shadowing.
+    private Labels EntryLabels(Labels id) => _shadow is null ? id : ShadowScoring.ActiveLabels(id);
 
     /// <summary>Range queries evaluate at start + k·step; aligning to the step keeps timestamps identical across cycles.</summary>
     internal static DateTimeOffset AlignDown(DateTimeOffset time, TimeSpan step)
@@ -413,8 +422,11 @@ public sealed class JobRunner
         return new DateTimeOffset(ticks, TimeSpan.Zero);
     }
 
-    private sealed class SeriesState(ISeriesDetector detector, ScoreEntry entry)
+    private sealed class SeriesState(Labels id, ISeriesDetector detector, ScoreEntry entry)
     {
+        /// <summary>The series' identity in the job (its labels, before any export label).</summary>
+        public Labels Id { get; } = id;
+
         public ISeriesDetector Detector { get; } = detector;
 
         public ScoreEntry Entry { get; } = entry;

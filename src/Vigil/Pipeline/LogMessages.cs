@@ -54,4 +54,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(1016, LogLevel.Warning, "Job {Job}: ignoring unreadable state {Path}; warming up from history instead")]
     public static partial void StateRestoreFailed(this ILogger logger, Exception exception, string job, string path);
+
+    [LoggerMessage(1017, LogLevel.Information, "Job {Job} model lifecycle: {Event} candidate {Version} {Detail}")]
+    public static partial void LifecycleEvent(this ILogger logger, string job, string @event, string version, string detail);
+
+    [LoggerMessage(1018, LogLevel.Error, "Job {Job}: model lifecycle tick failed; the active model keeps scoring")]
+    public static partial void LifecycleFailed(this ILogger logger, Exception exception, string job);
 }

@@ -91,6 +91,80 @@ public sealed class ModelsCliTests : IDisposable
         Assert.Contains("prometheus:", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_ForestJobWithoutActiveModel_FailsFastWithExitTwoNamingTheFile()
+    {
+        var config = WriteForestConfig();
+
+        var (exit, _, stderr) = await VigilProcess.RunAsync(Env(), "run", "--config", config);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(Path.Combine(_temp.Path, "checkout", "active.vmodel"), stderr, StringComparison.Ordinal);
+        Assert.Contains("missing", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ForestJobWithCorruptActiveModel_FailsFastWithExitTwoNamingTheFile()
+    {
+        var store = Store();
+        Write(store, T0, seed: 1);
+        var active = store.ActivePath("checkout");
+        var bytes = await File.ReadAllBytesAsync(active);
+        bytes[^1] ^= 0xFF;
+        await File.WriteAllBytesAsync(active, bytes);
+        var config = WriteForestConfig();
+
+        var (exit, _, stderr) = await VigilProcess.RunAsync(Env(), "run", "--config", config);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"Model file '{active}': corrupt", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ForestJobFeaturesDifferFromModel_FailsFastWithExitTwo()
+    {
+        Write(Store(), T0, seed: 1); // features cpu, latency
+        var config = ForestConfig.Replace("name: latency, query: latency", "name: queue, query: queue", StringComparison.Ordinal);
+        var path = Path.Combine(_temp.Path, "other.yaml");
+        await File.WriteAllTextAsync(path, config);
+
+        var (exit, _, stderr) = await VigilProcess.RunAsync(Env(), "run", "--config", path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("features [cpu, queue] differ from model 'checkout' features [cpu, latency]", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigCheck_ForestJobWithFeatures_IsAccepted()
+    {
+        var config = WriteForestConfig();
+
+        var (exit, stdout, stderr) = await VigilProcess.RunAsync(Env(), "config", "check", config);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("detector isolation_forest", stdout, StringComparison.Ordinal);
+    }
+
+    private string WriteForestConfig()
+    {
+        var path = Path.Combine(_temp.Path, "forest.yaml");
+        File.WriteAllText(path, ForestConfig);
+        return path;
+    }
+
+    private const string ForestConfig = """
+            server: { listen_address: 127.0.0.1, port: 0 }
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9' }
+            jobs:
+              - name: checkout
+                join_labels: [instance]
+                features:
+                  - { name: cpu, query: cpu }
+                  - { name: latency, query: latency }
+                detector: { type: isolation_forest, model: checkout }
+            """;
+
     private Dictionary<string, string> Env() => new() { ["MODEL_PATH"] = _temp.Path };
 
     private ModelStore Store() => new(new ModelStoreOptions { Directory = _temp.Path });

@@ -1,5 +1,8 @@
 using Vigil.Configuration;
 using Vigil.Core.Detection;
+using Vigil.Core.Features;
+using Vigil.Hosting;
+using Vigil.Models.Training;
 using Vigil.Tests.Support;
 
 namespace Vigil.Tests.Configuration;
@@ -199,6 +202,131 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Single(errors, e => e.StartsWith("business.detector.k:", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Load_MultivariateJob_ReadsFeaturesAndJoinLabels()
+    {
+        var path = Write("""
+            model_path: /models
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+            jobs:
+              - name: checkout
+                join_labels: [instance]
+                features:
+                  - { name: cpu, query: 'rate(cpu[5m])', scaling: standard }
+                  - { name: queue, query: 'queue_depth' }
+                detector: { type: isolation_forest, model: checkout }
+            """);
+
+        var job = Assert.Single(CreateSut().Load(path, Env()).Jobs);
+
+        Assert.Equal(["instance"], job.JoinLabels);
+        Assert.Equal([new FeatureQuery("cpu", "rate(cpu[5m])", ScalingKind.Standard), new FeatureQuery("queue", "queue_depth")], job.Features);
+        Assert.Equal("cpu=rate(cpu[5m]); queue=queue_depth", job.Query);
+    }
+
+    [Fact]
+    public void TryLoad_InvalidMultivariateJobs_ListEveryErrorWithItsPath()
+    {
+        var path = Write("""
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+            jobs:
+              - name: both
+                query: up
+                join_labels: [instance]
+                features: [{ name: cpu, query: cpu }]
+                detector: { type: isolation_forest, model: both }
+              - name: nolabels
+                features: [{ name: cpu }, { name: cpu, query: x, scaling: log }]
+                detector: { type: isolation_forest, model: nolabels }
+              - name: univariate
+                join_labels: [instance]
+                features: [{ name: cpu, query: cpu }]
+              - name: neither
+            """);
+
+        var (_, errors) = CreateSut().TryLoad(path, Env());
+
+        Assert.Contains("jobs[0].features: query and features are mutually exclusive (one query, or several joined into features)", errors);
+        Assert.Contains("jobs[1].features[0].query: required", errors);
+        Assert.Contains(errors, e => e.StartsWith("jobs[1].features[1].name: duplicate", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("jobs[1].features[1].scaling:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("jobs[1].join_labels: required", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("jobs[2].features: detector ", StringComparison.Ordinal) && e.Contains("scores one value", StringComparison.Ordinal));
+        Assert.Contains("jobs[3].query: required", errors);
+        Assert.Contains(errors, e => e.StartsWith("model_path: required by isolation_forest job 'both'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_LifecycleShadowOff_DecidesWithoutShadow()
+    {
+        var path = Write("""
+            model_path: /models
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+            jobs:
+              - name: checkout
+                join_labels: [instance]
+                features: [{ name: cpu, query: cpu }]
+                detector: { type: isolation_forest, model: checkout }
+                training: { fit_every: 6h }
+                shadow: off
+            """);
+
+        var job = Assert.Single(CreateSut().Load(path, Env()).Jobs);
+
+        Assert.Equal(TimeSpan.FromHours(6), job.Lifecycle!.FitEvery);
+        Assert.Equal(TimeSpan.FromDays(14), job.Lifecycle.FitWindow);
+        Assert.Null(job.Lifecycle.Shadow);
+    }
+
+    [Fact]
+    public void TryLoad_InvalidLifecycle_ListsEveryErrorWithItsPath()
+    {
+        var path = Write("""
+            model_path: /models
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+            jobs:
+              - name: nofeatures
+                query: up
+                training: { fit_every: 1h, fit_evry: 2h, forest: { contamination: 0.9 } }
+                promotion: { max_anomaly_rate: 2 }
+              - name: notraining
+                join_labels: [instance]
+                features: [{ name: cpu, query: cpu }]
+                detector: { type: isolation_forest, model: notraining }
+                shadow: { duration: 1h }
+            """);
+
+        var (_, errors) = CreateSut().TryLoad(path, Env());
+
+        Assert.Contains(errors, e => e.StartsWith("jobs[0].training: scheduled retraining needs detector type isolation_forest and features", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("jobs[0].training.fit_evry:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("jobs[0].training.forest.contamination", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("jobs[0].promotion.max_anomaly_rate:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("jobs[1].training: required when promotion or shadow is set", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_ForestJobWithoutQueries_IsAcceptedAndTakesThemFromTheModel()
+    {
+        var path = Write("""
+            model_path: /models
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+            jobs:
+              - name: checkout
+                detector: { type: isolation_forest, model: checkout }
+            """);
+
+        var job = Assert.Single(CreateSut().Load(path, Env()).Jobs);
+
+        Assert.Null(job.Features);
+        Assert.Equal(string.Empty, job.Query);
+    }
+
     [Theory]
     [InlineData("30s", 30)]
     [InlineData("5m", 300)]
@@ -218,7 +346,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("m5")]
     public void Duration_TryParse_RejectsUnitlessOrUnknown(string text) => Assert.False(Duration.TryParse(text, out _));
 
-    private static ConfigLoader CreateSut() => new(DetectorRegistry.CreateDefault());
+    private static ConfigLoader CreateSut() => new(VigilDetectors.ForValidation());
 
     private static Dictionary<string, string?> Env(params (string Name, string Value)[] values)
         => values.ToDictionary(v => v.Name, v => (string?)v.Value, StringComparer.Ordinal);

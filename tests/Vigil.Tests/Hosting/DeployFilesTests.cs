@@ -1,5 +1,6 @@
 using Vigil.Configuration;
 using Vigil.Core.Detection;
+using Vigil.Hosting;
 using Vigil.Tests.Support;
 
 namespace Vigil.Tests.Hosting;
@@ -26,6 +27,37 @@ public sealed class DeployFilesTests
         var options = new ConfigLoader(DetectorRegistry.CreateDefault()).Load(path, new Dictionary<string, string?>());
 
         Assert.Equal(["node-cpu", "api-latency"], options.Jobs.Select(j => j.Name));
+    }
+
+    [Fact]
+    public void MultivariateExampleConfig_IsValid()
+    {
+        var path = Path.Combine(RepositoryRoot(), "examples", "multivariate.yaml");
+
+        var options = new ConfigLoader(VigilDetectors.ForValidation()).Load(path, new Dictionary<string, string?>());
+
+        var job = Assert.Single(options.Jobs);
+        Assert.Equal(["cpu", "latency_p99", "queue"], job.Features!.Select(f => f.Name));
+        Assert.Equal(["instance"], job.JoinLabels);
+        Assert.Equal("/var/lib/vigil/models", options.ModelPath);
+        Assert.Equal(TimeSpan.FromHours(24), job.Lifecycle!.FitEvery);
+        Assert.Equal(TimeSpan.FromDays(14), job.Lifecycle.FitWindow);
+        Assert.Equal(TimeSpan.FromHours(24), job.Lifecycle.Shadow!.Duration);
+        Assert.Equal(0.03, job.Lifecycle.Promotion.MaxAnomalyRate);
+        Assert.Equal(1000, job.Lifecycle.Promotion.MinRows);
+        Assert.Equal(0.01, job.Forest.Contamination);
+        Assert.Equal(1UL, job.Forest.RandomState);
+    }
+
+    [Fact]
+    public async Task MultivariateExampleConfig_PassesConfigCheck()
+    {
+        var path = Path.Combine(RepositoryRoot(), "examples", "multivariate.yaml");
+
+        var (exit, stdout, stderr) = await VigilProcess.RunAsync(null, "config", "check", path);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("checkout:", stdout, StringComparison.Ordinal);
     }
 
     internal static string RepositoryRoot()
