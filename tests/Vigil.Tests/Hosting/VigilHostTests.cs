@@ -78,7 +78,9 @@ public sealed class VigilHostTests
         while (true)
         {
             var text = await http.GetStringAsync("/metrics");
-            if (text.Contains("vigil_anomaly_score{", StringComparison.Ordinal) || deadline.Elapsed > TimeSpan.FromSeconds(30))
+            // Every replay job has published (jobs start independently; the first to finish must not end the wait).
+            var allJobs = ReplayDefaults.Jobs(null).All(j => text.Contains($"vigil_anomaly_score{{job=\"{j.Name}\"", StringComparison.Ordinal));
+            if (allJobs || deadline.Elapsed > TimeSpan.FromSeconds(30))
             {
                 return text;
             }
