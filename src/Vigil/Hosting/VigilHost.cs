@@ -62,6 +62,7 @@ public static class VigilHost
         if (options.ModelPath is { } modelPath)
         {
             services.AddModelStore(new ModelStoreOptions { Directory = modelPath });
+            services.AddHostedService<ModelReloadService>();
         }
 
         services.AddSingleton(sp => VigilDetectors.Create(sp.GetService<IModelProvider>()));

@@ -60,4 +60,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(1018, LogLevel.Error, "Job {Job}: model lifecycle tick failed; the active model keeps scoring")]
     public static partial void LifecycleFailed(this ILogger logger, Exception exception, string job);
+
+    [LoggerMessage(1030, LogLevel.Information, "Model {Name} changed on disk and was reloaded; running series score with it from their next point")]
+    public static partial void ModelReloaded(this ILogger logger, string name);
+
+    [LoggerMessage(1031, LogLevel.Error, "A changed model file does not load; the running model stays")]
+    public static partial void ModelReloadFailed(this ILogger logger, Exception exception);
 }

@@ -38,6 +38,37 @@ public sealed class ModelStoreProviderTests
     }
 
     [Fact]
+    public void ReloadChanged_AfterPromotionByAnotherProcess_SwapsOnceAndKeepsRunningModelWhenFileBreaks()
+    {
+        using var dir = new TempDirectory();
+        var store = new ModelStore(new ModelStoreOptions { Directory = dir.Path });
+        store.WriteCandidate(TestModels.File(createdAt: TestModels.T0, seed: 1));
+        store.Promote("checkout");
+        var provider = new ModelStoreProvider(store);
+        var handle = provider.Get("checkout");
+        var unchanged = provider.ReloadChanged();
+
+        var cli = new ModelStore(new ModelStoreOptions { Directory = dir.Path });
+        var v2 = TestModels.File(createdAt: TestModels.T0.AddDays(1), seed: 2);
+        cli.WriteCandidate(v2);
+        cli.Promote("checkout");
+        var changed = provider.ReloadChanged();
+        var again = provider.ReloadChanged();
+
+        File.WriteAllText(store.ActivePath("checkout"), "not a model at all");
+        var broken = provider.ReloadChanged();
+        var brokenAgain = provider.ReloadChanged();
+
+        Assert.Empty(unchanged.Reloaded);
+        Assert.Equal(["checkout"], changed.Reloaded);
+        Assert.Empty(again.Reloaded);
+        Assert.Single(broken.Failures);
+        Assert.Contains("active.vmodel", broken.Failures[0].Message, StringComparison.Ordinal);
+        Assert.Empty(brokenAgain.Failures);
+        Assert.Equal(v2.Header.Version, handle.Current.Version); // the running model survived the bad write
+    }
+
+    [Fact]
     public void Reload_AfterPromotionByAnotherProcess_SwapsHandle()
     {
         using var dir = new TempDirectory();
