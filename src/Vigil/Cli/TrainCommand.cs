@@ -222,6 +222,7 @@ internal static class TrainCommand
             JoinLabels = joinLabels,
             Step = job?.EffectiveStep ?? TimeSpan.FromMinutes(1),
             Forest = forest,
+            Incidents = job?.Incidents ?? [],
         };
         var specErrors = spec.Validate();
         errors.AddRange(specErrors);

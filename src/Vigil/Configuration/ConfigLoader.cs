@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Vigil.Core.Detection;
+using Vigil.Core.Series;
 using Vigil.Core.Detectors.IsolationForest;
 using Vigil.Core.Features;
 using Vigil.Models.Lifecycle;
@@ -442,6 +443,7 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
             }
 
             var (lifecycle, forest) = ReadLifecycle(y, map, path, errors);
+            var incidents = ReadIncidents(y, map, path, errors);
             if (lifecycle is not null && (!isForest || features is null))
             {
                 errors.Add($"{path}.training: scheduled retraining needs detector type isolation_forest and features");
@@ -465,6 +467,7 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
                     Features = features,
                     JoinLabels = joinLabels ?? [],
                     Lifecycle = lifecycle,
+                    Incidents = incidents,
                     Forest = forest,
                     Source = source,
                     Interval = interval,
@@ -549,7 +552,7 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
         }
 
         var path = $"{jobPath}.training";
-        y.RejectUnknown(training, path, "fit_every", "fit_window", "retry_after_failure", "forest");
+        y.RejectUnknown(training, path, "fit_every", "fit_window", "retry_after_failure", "forest", "incidents");
         var defaults = new ModelLifecycleOptions();
         var forest = new IsolationForestOptions();
         if (y.Mapping(training, path, "forest") is { } forestMap)
@@ -608,6 +611,66 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
         };
         errors.AddRange(lifecycle.Validate().Select(e => $"{jobPath}.{e}"));
         return (lifecycle, forest);
+    }
+
+    /// <summary><c>training.incidents: [{ from: ISO-8601, to: ISO-8601, labels: { instance: a } }]</c>; labels optional (all entities).</summary>
+    private static List<IncidentWindow> ReadIncidents(YamlNodes y, YamlMappingNode job, string jobPath, List<string> errors)
+    {
+        var incidents = new List<IncidentWindow>();
+        if (y.Mapping(job, jobPath, "training") is not { } training || y.Sequence(training, $"{jobPath}.training", "incidents") is not { } seq)
+        {
+            return incidents;
+        }
+
+        for (var i = 0; i < seq.Children.Count; i++)
+        {
+            var path = $"{jobPath}.training.incidents[{i}]";
+            if (seq.Children[i] is not YamlMappingNode map)
+            {
+                errors.Add($"{path}: must be a mapping with from, to and optional labels");
+                continue;
+            }
+
+            y.RejectUnknown(map, path, "from", "to", "labels");
+            var from = ReadTime(y, map, path, "from", errors);
+            var to = ReadTime(y, map, path, "to", errors);
+            var labels = new List<Label>();
+            if (y.Mapping(map, path, "labels") is { } labelMap)
+            {
+                labels.AddRange(labelMap.Children.Select(kv => new Label(((YamlScalarNode)kv.Key).Value ?? string.Empty, (kv.Value as YamlScalarNode)?.Value ?? string.Empty)));
+            }
+
+            if (from is { } f && to is { } t)
+            {
+                if (t < f)
+                {
+                    errors.Add($"{path}.to: must not be before from");
+                }
+                else
+                {
+                    incidents.Add(new IncidentWindow(f, t, Labels.From(labels.ToArray())));
+                }
+            }
+        }
+
+        return incidents;
+    }
+
+    private static DateTimeOffset? ReadTime(YamlNodes y, YamlMappingNode map, string path, string key, List<string> errors)
+    {
+        var text = y.String(map, path, key, required: true);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{path}.{key}: '{text}' is not an ISO-8601 time");
+        return null;
     }
 
     private static List<string>? ReadLabelList(YamlNodes y, YamlMappingNode job, string jobPath, string key, List<string> errors)

@@ -124,6 +124,12 @@ public sealed record JobOptions
     /// </summary>
     public ModelLifecycleOptions? Lifecycle { get; init; }
 
+    /// <summary>
+    /// Labelled incident windows (<c>training.incidents</c>): validation of a trained candidate and the shadow comparison
+    /// report precision, recall and F1 on them, and the promotion policy requires F1 not to drop.
+    /// </summary>
+    public IReadOnlyList<IncidentWindow> Incidents { get; init; } = [];
+
     /// <summary>Hyper-parameters for scheduled retraining (<c>training.forest</c>). Default: scikit-learn's defaults.</summary>
     public IsolationForestOptions Forest { get; init; } = new();
 

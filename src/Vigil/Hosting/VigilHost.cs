@@ -196,6 +196,7 @@ public static class VigilHost
             JoinLabels = job.JoinLabels,
             Step = job.EffectiveStep,
             Forest = job.Forest,
+            Incidents = job.Incidents,
         };
         var trainer = new Trainer(source, store.Store, sp.GetRequiredService<TimeProvider>(), new TrainerOptions());
         return new ModelLifecycle(spec, trainer, store, job.Lifecycle!, sp.GetRequiredService<TimeProvider>());

@@ -282,6 +282,60 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_TrainingIncidents_BecomeLabelledWindowsForValidation()
+    {
+        var path = Write("""
+            model_path: /models
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+            jobs:
+              - name: checkout
+                join_labels: [instance]
+                features: [{ name: cpu, query: cpu }]
+                detector: { type: isolation_forest, model: checkout }
+                training:
+                  fit_every: 6h
+                  incidents:
+                    - { from: "2026-03-01T10:00:00Z", to: "2026-03-01T11:30:00Z", labels: { instance: a } }
+                    - { from: "2026-03-02T00:00:00Z", to: "2026-03-02T00:10:00Z" }
+            """);
+
+        var job = Assert.Single(CreateSut().Load(path, Env()).Jobs);
+
+        Assert.Equal(2, job.Incidents.Count);
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), job.Incidents[0].From);
+        Assert.Equal("a", job.Incidents[0].Entity.Get("instance"));
+        Assert.Empty(job.Incidents[1].Entity);
+    }
+
+    [Fact]
+    public void TryLoad_InvalidTrainingIncidents_ErrorsHavePaths()
+    {
+        var path = Write("""
+            model_path: /models
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+            jobs:
+              - name: checkout
+                join_labels: [instance]
+                features: [{ name: cpu, query: cpu }]
+                detector: { type: isolation_forest, model: checkout }
+                training:
+                  incidents:
+                    - { from: yesterday, to: "2026-03-01T11:30:00Z" }
+                    - { from: "2026-03-02T00:10:00Z", to: "2026-03-02T00:00:00Z" }
+                    - { to: "2026-03-02T00:00:00Z", colour: red }
+            """);
+
+        var (_, errors) = CreateSut().TryLoad(path, Env());
+
+        Assert.Contains(errors, e => e.StartsWith("jobs[0].training.incidents[0].from: 'yesterday'", StringComparison.Ordinal));
+        Assert.Contains("jobs[0].training.incidents[1].to: must not be before from", errors);
+        Assert.Contains("jobs[0].training.incidents[2].from: required", errors);
+        Assert.Contains(errors, e => e.StartsWith("jobs[0].training.incidents[2].colour: unknown key", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TryLoad_InvalidLifecycle_ListsEveryErrorWithItsPath()
     {
         var path = Write("""
