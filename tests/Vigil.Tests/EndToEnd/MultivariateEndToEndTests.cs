@@ -17,38 +17,27 @@ namespace Vigil.Tests.EndToEnd;
 /// </summary>
 public sealed class MultivariateEndToEndTests(ITestOutputHelper output)
 {
-    private const string PrometheusBinary = "/usr/bin/prometheus";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task TrainedForest_ThroughRealPrometheus_FlagsTheJointAnomalyOnly()
     {
         using var temp = new TempDirectory();
-        int targetPort = ServerProcess.FreePort(), vigilPort = ServerProcess.FreePort(), prometheusPort = ServerProcess.FreePort();
+        int targetPort = ServerProcess.FreePort(), vigilPort = ServerProcess.FreePort();
         await using var target = await CorrelatedFixtureTarget.StartAsync(targetPort);
-        await File.WriteAllTextAsync(temp.File("prometheus.yml"), $"""
-            global:
-              scrape_interval: 1s
-            scrape_configs:
-              - job_name: fixture
-                static_configs:
-                  - targets: ['127.0.0.1:{targetPort}']
-            """);
-        await using var prometheus = ServerProcess.Start(
-            PrometheusBinary,
-            $"--config.file={temp.File("prometheus.yml")}",
-            $"--storage.tsdb.path={temp.File("data")}",
-            $"--web.listen-address=127.0.0.1:{prometheusPort}",
-            "--log.level=warn");
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{prometheusPort}") };
-        await prometheus.WaitUntilAsync(async () => (await http.GetAsync("/-/ready")).IsSuccessStatusCode, Patience, "Prometheus ready");
+        await using var server = await PrometheusServer.StartAsync(temp, $"""
+            - job_name: fixture
+              static_configs:
+                - targets: ['127.0.0.1:{targetPort}']
+            """, Patience);
+        var (prometheus, http) = (server.Process, server.Api);
         var models = temp.File("models");
         var config = temp.File("vigil.yaml");
         await File.WriteAllTextAsync(config, $"""
             model_path: {models}
             server: {"{"} listen_address: 127.0.0.1, port: {vigilPort}, shutdown_grace: 2s {"}"}
             sources:
-              prometheus: {"{"} url: 'http://127.0.0.1:{prometheusPort}', timeout: 5s {"}"}
+              prometheus: {"{"} url: '{http.BaseAddress}', timeout: 5s {"}"}
             jobs:
               - name: e2e
                 interval: 1s

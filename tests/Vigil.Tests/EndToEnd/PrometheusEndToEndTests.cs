@@ -15,41 +15,29 @@ namespace Vigil.Tests.EndToEnd;
 /// </summary>
 public sealed class PrometheusEndToEndTests
 {
-    private const string PrometheusBinary = "/usr/bin/prometheus";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task AnomalyScore_ThroughRealPrometheus_StaysBelowOneBeforeSpikeAndExceedsOneAfter()
     {
         using var temp = new TempDirectory();
-        int targetPort = ServerProcess.FreePort(), vigilPort = ServerProcess.FreePort(), prometheusPort = ServerProcess.FreePort();
+        int targetPort = ServerProcess.FreePort(), vigilPort = ServerProcess.FreePort();
         await using var target = await FixtureTarget.StartAsync(targetPort);
-        await File.WriteAllTextAsync(temp.File("prometheus.yml"), $"""
-            global:
-              scrape_interval: 1s
-              evaluation_interval: 1s
-            scrape_configs:
-              - job_name: fixture
-                static_configs:
-                  - targets: ['127.0.0.1:{targetPort}']
-              - job_name: vigil
-                honor_labels: true   # keep the job/instance labels Vigil exports per scored series
-                static_configs:
-                  - targets: ['127.0.0.1:{vigilPort}']
-            """);
-        await using var prometheus = ServerProcess.Start(
-            PrometheusBinary,
-            $"--config.file={temp.File("prometheus.yml")}",
-            $"--storage.tsdb.path={temp.File("data")}",
-            $"--web.listen-address=127.0.0.1:{prometheusPort}",
-            "--log.level=warn");
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{prometheusPort}") };
-        await prometheus.WaitUntilAsync(async () => (await http.GetAsync("/-/ready")).IsSuccessStatusCode, Patience, "Prometheus ready");
+        await using var server = await PrometheusServer.StartAsync(temp, $"""
+            - job_name: fixture
+              static_configs:
+                - targets: ['127.0.0.1:{targetPort}']
+            - job_name: vigil
+              honor_labels: true   # keep the job/instance labels Vigil exports per scored series
+              static_configs:
+                - targets: ['127.0.0.1:{vigilPort}']
+            """, Patience);
+        var (prometheus, http) = (server.Process, server.Api);
 
         var options = new VigilOptions
         {
             Server = new ServerOptions { ListenAddress = "127.0.0.1", Port = vigilPort, ShutdownGrace = TimeSpan.FromSeconds(2) },
-            Prometheus = new PrometheusSourceOptions { Url = new Uri($"http://127.0.0.1:{prometheusPort}"), Timeout = TimeSpan.FromSeconds(5), RetryBaseDelay = TimeSpan.FromMilliseconds(100) },
+            Prometheus = new PrometheusSourceOptions { Url = http.BaseAddress!, Timeout = TimeSpan.FromSeconds(5), RetryBaseDelay = TimeSpan.FromMilliseconds(100) },
             Jobs =
             [
                 new JobOptions
