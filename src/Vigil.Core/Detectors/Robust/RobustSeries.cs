@@ -5,16 +5,18 @@ namespace Vigil.Core.Detectors.Robust;
 
 /// <summary>
 /// State: a <see cref="BinnedWindow"/> (18·Window bytes plus 8 KB of histogram counts) and ~60 bytes.
+/// The band is median ± k·σ̂ with an exact median and σ̂ read off the histogram to within 2% (see BinnedWindow).
 /// A sustained level shift re-anchors by itself once it fills half the window: the median moves to the new level.
 /// <para>
-/// Windows above 128 points refresh their statistics every 64 points (exactly, from the window as it is then), as
-/// the batched sorted window this replaced did; the point is scored against the last refresh, which is still causal.
+/// Windows above 128 points refresh their statistics every 64 points (from the window as it is then), as the
+/// batched sorted window this replaced did; the point is scored against the last refresh, which is still causal.
 /// Until the window is first full, and for small windows, every point refreshes.
 /// </para>
 /// </summary>
 internal sealed class RobustSeries : ISerializableSeriesDetector
 {
-    private const byte Version = 2;
+    // 3 adds the histogram's binning (the MAD and tail quantiles depend on it); 2 is still read (re-binned from the values).
+    private const byte Version = 3;
 
     // σ̂ = 1.4826·MAD is consistent with σ for normal data.
     private const double MadToSigma = 1.4826;
@@ -108,10 +110,10 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
         _spread = spread;
         _fresh = true;
 
-        // Speed only (the statistics are exact for any binning): re-centre when the bins are coarse for the current
-        // spread (many values per bin to select from) or so fine that the rank walks get long.
+        // Re-centre when the bins are coarse for the current spread (the MAD and tail quantiles are read to within two
+        // bins, and the median's bin has many values to select from) or so fine that the rank walks get long.
         var width = _window.BinWidth;
-        if (spread > 0 && (width > spread / 40 || width < spread / 400 || _window.LastGathered > 200))
+        if (spread > 0 && (width > spread / 40 || width < spread / 400))
         {
             _window.Rebin(median, RebinSpan * spread);
         }
@@ -132,8 +134,13 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
     public void ReadState(BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        StateFormat.CheckVersion(reader, Version, RobustDetectorFactory.TypeName);
-        _window.Read(reader, RobustDetectorFactory.TypeName);
+        var version = reader.ReadByte();
+        if (version is not (2 or Version))
+        {
+            throw new InvalidDataException($"{RobustDetectorFactory.TypeName}: state version {version} is not supported (expected {Version}).");
+        }
+
+        _window.Read(reader, RobustDetectorFactory.TypeName, withBinning: version == Version);
         var pending = reader.ReadInt32();
         if ((uint)pending >= (uint)_batch)
         {
