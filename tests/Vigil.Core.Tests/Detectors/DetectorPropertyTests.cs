@@ -63,6 +63,31 @@ public sealed class DetectorPropertyTests
 
     [Theory]
     [MemberData(nameof(Types))]
+    public void Observe_AnySeries_ValueClearlyOutsideTheBandScoresAboveOne(string type)
+    {
+        // The converse of the above: a chart of expected ± band never shows a point outside the band that did not alert
+        // (ensembles included: their band is where their score would reach 1, not a fixed k·σ).
+        var detector = Synthetic.Create(type);
+        Prop.ForAll(Cases.ToArbitrary(), c =>
+        {
+            var values = RandomSeries(c.Seed, c.Length);
+            var verdicts = Synthetic.Run(detector, values);
+            for (var i = 0; i < values.Length; i++)
+            {
+                var v = verdicts[i];
+                var slack = 1e-9 * Math.Max(1, Math.Abs(values[i]));
+                if (v.Kind == VerdictKind.Scored && (values[i] < v.Lower - slack || values[i] > v.Upper + slack) && !(v.Score > 1))
+                {
+                    throw new InvalidOperationException($"seed {c.Seed}, point {i}: {values[i]} outside [{v.Lower}, {v.Upper}] scored {v.Score}");
+                }
+            }
+
+            return true;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Theory]
+    [MemberData(nameof(Types))]
     public void Observe_AppendingPoints_NeverChangesEarlierVerdicts(string type)
     {
         var detector = Synthetic.Create(type);

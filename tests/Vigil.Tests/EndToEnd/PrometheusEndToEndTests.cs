@@ -5,20 +5,22 @@ using Microsoft.AspNetCore.Builder;
 using Vigil.Configuration;
 using Vigil.Core.Detection;
 using Vigil.Hosting;
+using Vigil.Tests.Hosting;
 using Vigil.Tests.Support;
 
 namespace Vigil.Tests.EndToEnd;
 
 /// <summary>
 /// The whole path against a real Prometheus (Debian package): Prometheus scrapes a fixture with a spike,
-/// Vigil queries Prometheus, Prometheus scrapes Vigil, and the verdict is read back through Prometheus's own API.
+/// Vigil queries Prometheus, Prometheus scrapes Vigil, and the verdict is read back through Prometheus's own API,
+/// including the alert that the shipped rule file (deploy/prometheus/vigil-rules.yml) raises from it.
 /// </summary>
 public sealed class PrometheusEndToEndTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task AnomalyScore_ThroughRealPrometheus_StaysBelowOneBeforeSpikeAndExceedsOneAfter()
+    public async Task AnomalyScore_ThroughRealPrometheus_StaysBelowOneBeforeSpikeAndExceedsOneAfterAndTheRuleFires()
     {
         using var temp = new TempDirectory();
         int targetPort = ServerProcess.FreePort(), vigilPort = ServerProcess.FreePort();
@@ -31,7 +33,7 @@ public sealed class PrometheusEndToEndTests
               honor_labels: true   # keep the job/instance labels Vigil exports per scored series
               static_configs:
                 - targets: ['127.0.0.1:{vigilPort}']
-            """, Patience);
+            """, Patience, DeployFilesTests.RulesFile);
         var (prometheus, http) = (server.Process, server.Api);
 
         var options = new VigilOptions
@@ -72,8 +74,25 @@ public sealed class PrometheusEndToEndTests
         Assert.InRange(calmMax, 0, 1);
         Assert.InRange(expected, 90, 200); // the band still describes the old normal, not the spike
         Assert.True(await ScalarAsync(http, "sum(vigil_predictions_total{job=\"e2e\"})") > 0);
+
+        // The shipped rule fires on the first anomalous evaluation (no `for:`), for the spiking series only.
+        await prometheus.WaitUntilAsync(
+            async () => (await FiringAsync(http)).Contains("VigilAnomaly/spiky"),
+            Patience,
+            "VigilAnomaly firing for the spiking series");
+        Assert.DoesNotContain("VigilAnomaly/calm", await FiringAsync(http));
         Assert.Equal(0, await ScalarAsync(http, "sum(vigil_errors_total) or vector(0)"));
         await vigil.StopAsync();
+    }
+
+    /// <summary>Firing alerts as "alertname/series".</summary>
+    private static async Task<List<string>> FiringAsync(HttpClient http)
+    {
+        using var doc = await http.GetFromJsonAsync<JsonDocument>("/api/v1/alerts") ?? throw new InvalidOperationException("empty response");
+        return [.. doc.RootElement.GetProperty("data").GetProperty("alerts").EnumerateArray()
+            .Where(a => a.GetProperty("state").GetString() == "firing")
+            .Select(a => a.GetProperty("labels"))
+            .Select(l => $"{l.GetProperty("alertname").GetString()}/{(l.TryGetProperty("series", out var s) ? s.GetString() : string.Empty)}")];
     }
 
     private static async Task<long> ServerTimeMsAsync(HttpClient http)

@@ -8,12 +8,13 @@ namespace Vigil.Tests.Hosting;
 /// <summary>The files we ship for users are checked by the real consumers.</summary>
 public sealed class DeployFilesTests
 {
+    /// <summary>The shipped alert rules (also loaded into the real Prometheus of the end-to-end test).</summary>
+    internal static string RulesFile => Path.Combine(RepositoryRoot(), "deploy", "prometheus", "vigil-rules.yml");
+
     [Fact]
     public async Task AlertRules_PassPromtoolCheckRules()
     {
-        var rules = Path.Combine(RepositoryRoot(), "deploy", "prometheus", "vigil-rules.yml");
-
-        var (exit, output) = await ServerProcess.RunAsync("/usr/bin/promtool", string.Empty, "check", "rules", rules);
+        var (exit, output) = await ServerProcess.RunAsync("/usr/bin/promtool", string.Empty, "check", "rules", RulesFile);
 
         Assert.True(exit == 0, output);
         Assert.Contains("SUCCESS: 5 rules found", output, StringComparison.Ordinal);

@@ -20,10 +20,12 @@ internal sealed class PrometheusServer : IAsyncDisposable
     public HttpClient Api { get; }
 
     /// <param name="scrapeJobs">YAML list items under <c>scrape_configs:</c>, each starting with <c>- job_name:</c> at column 0.</param>
-    public static async Task<PrometheusServer> StartAsync(TempDirectory temp, string scrapeJobs, TimeSpan patience)
+    /// <param name="ruleFile">A rule file to evaluate every second (alerts are read back from /api/v1/alerts).</param>
+    public static async Task<PrometheusServer> StartAsync(TempDirectory temp, string scrapeJobs, TimeSpan patience, string? ruleFile = null)
     {
         var indented = string.Join('\n', scrapeJobs.Split('\n').Select(line => "  " + line));
-        await File.WriteAllTextAsync(temp.File("prometheus.yml"), $"global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n{indented}\n");
+        var rules = ruleFile is null ? string.Empty : $"rule_files:\n  - '{ruleFile}'\n";
+        await File.WriteAllTextAsync(temp.File("prometheus.yml"), $"global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n{rules}scrape_configs:\n{indented}\n");
         var port = ServerProcess.FreePort();
         var process = ServerProcess.Start(
             Binary,

@@ -160,16 +160,14 @@ internal sealed class AutoSeries : ISerializableSeriesDetector
             _rest = _o.RestPoints;
         }
 
-        // The reported band is the baseline's k·σ band, narrowed where the ensemble is more alarmed than the baseline
-        // alone: half-width = |deviation| / score. So score 1 sits exactly on the band edge and a score above 1 is
-        // always outside the band, as the shared contract says.
+        // The reported band is the baseline's k·σ band, made to agree with the ensemble's verdict so that a chart never
+        // shows an alert inside the band or a quiet point outside it: narrowed to |deviation| / score where the
+        // ensemble is more alarmed than the baseline (score 1 would sit exactly on that edge), and widened to just
+        // reach the point where context (a recurring value, a familiar level of surprise) says it is normal.
         score = Math.Min(score, ScoreMath.MaxScore);
         var halfWidth = _o.BandK * sigma;
         var deviation = Math.Abs(x - expected);
-        if (score > 0 && deviation > 0)
-        {
-            halfWidth = Math.Min(halfWidth, deviation / score);
-        }
+        halfWidth = score > 1 ? Math.Min(halfWidth, deviation / score) : Math.Max(halfWidth, deviation);
 
         verdict = new Verdict(score, expected, expected - halfWidth, expected + halfWidth, VerdictKind.Scored);
         _fast.Learn(capped);
