@@ -17,74 +17,25 @@ public sealed class DetectorPropertyTests
 
     [Theory]
     [MemberData(nameof(Types))]
-    public void Observe_AnySeries_ScoreNonNegativeAndBandContainsExpectation(string type)
-    {
-        var detector = Synthetic.Create(type);
-        Prop.ForAll(Cases.ToArbitrary(), c =>
-        {
-            foreach (var v in Synthetic.Run(detector, RandomSeries(c.Seed, c.Length)))
-            {
-                if (!(v.Score >= 0) || double.IsNaN(v.Score))
-                {
-                    return false;
-                }
-
-                if (v.Kind == VerdictKind.Scored && double.IsFinite(v.Expected) && !(v.Lower <= v.Expected && v.Expected <= v.Upper))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }).QuickCheckThrowOnFailure();
-    }
+    public void Observe_AnySeries_ScoreNonNegativeAndBandContainsExpectation(string type) => EveryVerdict(type, (_, v) =>
+        !(v.Score >= 0) ? "negative or NaN score"
+        : v.Kind == VerdictKind.Scored && double.IsFinite(v.Expected) && !(v.Lower <= v.Expected && v.Expected <= v.Upper) ? "band misses the expectation"
+        : null);
 
     [Theory]
     [MemberData(nameof(Types))]
-    public void Observe_AnySeries_ScoreAboveOneLiesOutsideTheBand(string type)
-    {
-        var detector = Synthetic.Create(type);
-        Prop.ForAll(Cases.ToArbitrary(), c =>
-        {
-            var values = RandomSeries(c.Seed, c.Length);
-            var verdicts = Synthetic.Run(detector, values);
-            for (var i = 0; i < values.Length; i++)
-            {
-                var v = verdicts[i];
-                if (v.IsAnomaly && double.IsFinite(v.Upper) && v.Score < ScoreMath.MaxScore && values[i] >= v.Lower && values[i] <= v.Upper)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }).QuickCheckThrowOnFailure();
-    }
+    public void Observe_AnySeries_ScoreAboveOneLiesOutsideTheBand(string type) => EveryVerdict(type, (x, v) =>
+        v.IsAnomaly && double.IsFinite(v.Upper) && v.Score < ScoreMath.MaxScore && x >= v.Lower && x <= v.Upper ? "alert inside the band" : null);
 
     [Theory]
     [MemberData(nameof(Types))]
-    public void Observe_AnySeries_ValueClearlyOutsideTheBandScoresAboveOne(string type)
+    public void Observe_AnySeries_ValueClearlyOutsideTheBandScoresAboveOne(string type) => EveryVerdict(type, (x, v) =>
     {
         // The converse of the above: a chart of expected ± band never shows a point outside the band that did not alert
         // (ensembles included: their band is where their score would reach 1, not a fixed k·σ).
-        var detector = Synthetic.Create(type);
-        Prop.ForAll(Cases.ToArbitrary(), c =>
-        {
-            var values = RandomSeries(c.Seed, c.Length);
-            var verdicts = Synthetic.Run(detector, values);
-            for (var i = 0; i < values.Length; i++)
-            {
-                var v = verdicts[i];
-                var slack = 1e-9 * Math.Max(1, Math.Abs(values[i]));
-                if (v.Kind == VerdictKind.Scored && (values[i] < v.Lower - slack || values[i] > v.Upper + slack) && !(v.Score > 1))
-                {
-                    throw new InvalidOperationException($"seed {c.Seed}, point {i}: {values[i]} outside [{v.Lower}, {v.Upper}] scored {v.Score}");
-                }
-            }
-
-            return true;
-        }).QuickCheckThrowOnFailure();
-    }
+        var slack = 1e-9 * Math.Max(1, Math.Abs(x));
+        return v.Kind == VerdictKind.Scored && (x < v.Lower - slack || x > v.Upper + slack) && !(v.Score > 1) ? "quiet point outside the band" : null;
+    });
 
     [Theory]
     [MemberData(nameof(Types))]
@@ -138,6 +89,24 @@ public sealed class DetectorPropertyTests
         using var reader = new BinaryReader(new MemoryStream([99, 0, 0, 0]));
 
         Assert.Throws<InvalidDataException>(() => series.ReadState(reader));
+    }
+
+    /// <summary>Runs <paramref name="type"/> over random series; <paramref name="violation"/> names what is wrong with a (value, verdict), or is null.</summary>
+    private static void EveryVerdict(string type, Func<double, Verdict, string?> violation)
+    {
+        var detector = Synthetic.Create(type);
+        Prop.ForAll(Cases.ToArbitrary(), c =>
+        {
+            var values = RandomSeries(c.Seed, c.Length);
+            var verdicts = Synthetic.Run(detector, values);
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (violation(values[i], verdicts[i]) is { } why)
+                {
+                    throw new InvalidOperationException($"{type}, seed {c.Seed}, point {i}: {why} (value {values[i]}, verdict {verdicts[i]})");
+                }
+            }
+        }).QuickCheckThrowOnFailure();
     }
 
     /// <summary>A random walk with occasional spikes, level steps, NaN and ±Inf; sometimes quantised, sometimes flat.</summary>

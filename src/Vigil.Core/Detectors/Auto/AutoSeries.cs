@@ -254,15 +254,7 @@ internal sealed class AutoSeries : ISerializableSeriesDetector
         writer.Write(_hwReady);
         if (_hwReady)
         {
-            writer.Write(_hw.Alpha);
-            writer.Write(_hw.Beta);
-            writer.Write(_hw.Gamma);
-            writer.Write(_hw.Level);
-            writer.Write(_hw.Trend);
-            writer.Write(_hw.MeanAbsResidual);
-            writer.Write(_hw.Learned);
-            writer.Write(_hw.SeasonIndex);
-            StateFormat.WriteArray(writer, _hw.SeasonValues);
+            _hw.Write(writer);
         }
 
         // The seasonal history is written oldest first so the ring position need not be stored.
@@ -315,23 +307,7 @@ internal sealed class AutoSeries : ISerializableSeriesDetector
         _hwReady = reader.ReadBoolean();
         if (_hwReady)
         {
-            _hw = new HoltWintersModel
-            {
-                Alpha = reader.ReadDouble(),
-                Beta = reader.ReadDouble(),
-                Gamma = reader.ReadDouble(),
-                Level = reader.ReadDouble(),
-                Trend = reader.ReadDouble(),
-                MeanAbsResidual = reader.ReadDouble(),
-                Learned = reader.ReadInt64(),
-                SeasonIndex = reader.ReadInt32(),
-                ScaleAlpha = HoltWintersModel.DefaultScaleAlpha,
-            };
-            _hw.SeasonValues = StateFormat.ReadArray(reader, _o.FitPoints / 2, AutoDetectorFactory.TypeName);
-            if (_hw.SeasonValues.Length > 0 && (uint)_hw.SeasonIndex >= (uint)_hw.SeasonValues.Length)
-            {
-                throw new InvalidDataException("auto: season index out of range.");
-            }
+            _hw = HoltWintersModel.Read(reader, _o.FitPoints / 2, rawScale: false, HoltWintersModel.DefaultScaleAlpha, AutoDetectorFactory.TypeName);
         }
 
         _historyCount = reader.ReadInt64();

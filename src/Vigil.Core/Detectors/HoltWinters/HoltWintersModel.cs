@@ -1,3 +1,5 @@
+using Vigil.Core.Detection;
+
 namespace Vigil.Core.Detectors.HoltWinters;
 
 /// <summary>
@@ -48,6 +50,45 @@ internal struct HoltWintersModel
         Learned++;
         MeanAbsResidual += Math.Max(ScaleAlpha, 1.0 / Learned) * (Math.Abs(RawScale ? residual : clipped) - MeanAbsResidual);
         Skip();
+    }
+
+    /// <summary>Writes what the model has learned (RawScale and ScaleAlpha come from options, not state).</summary>
+    public readonly void Write(BinaryWriter writer)
+    {
+        writer.Write(Alpha);
+        writer.Write(Beta);
+        writer.Write(Gamma);
+        writer.Write(Level);
+        writer.Write(Trend);
+        writer.Write(MeanAbsResidual);
+        writer.Write(Learned);
+        writer.Write(SeasonIndex);
+        StateFormat.WriteArray(writer, SeasonValues ?? []);
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote, with a season of at most <paramref name="maxSeason"/> values.</summary>
+    public static HoltWintersModel Read(BinaryReader reader, int maxSeason, bool rawScale, double scaleAlpha, string detector)
+    {
+        var model = new HoltWintersModel
+        {
+            Alpha = reader.ReadDouble(),
+            Beta = reader.ReadDouble(),
+            Gamma = reader.ReadDouble(),
+            Level = reader.ReadDouble(),
+            Trend = reader.ReadDouble(),
+            MeanAbsResidual = reader.ReadDouble(),
+            Learned = reader.ReadInt64(),
+            SeasonIndex = reader.ReadInt32(),
+            RawScale = rawScale,
+            ScaleAlpha = scaleAlpha,
+        };
+        model.SeasonValues = StateFormat.ReadArray(reader, maxSeason, detector);
+        if (model.SeasonValues.Length > 0 && (uint)model.SeasonIndex >= (uint)model.SeasonValues.Length)
+        {
+            throw new InvalidDataException($"{detector}: season index out of range.");
+        }
+
+        return model;
     }
 
     /// <summary>A missing point still takes its slot in the season (the step grid is regular).</summary>

@@ -130,15 +130,7 @@ internal sealed class HoltWintersSeries : ISerializableSeriesDetector
             StateFormat.WriteArray(writer, _buffer.AsSpan(0, _buffered));
         }
 
-        writer.Write(_model.Alpha);
-        writer.Write(_model.Beta);
-        writer.Write(_model.Gamma);
-        writer.Write(_model.Level);
-        writer.Write(_model.Trend);
-        writer.Write(_model.MeanAbsResidual);
-        writer.Write(_model.Learned);
-        writer.Write(_model.SeasonIndex);
-        StateFormat.WriteArray(writer, _model.SeasonValues ?? []);
+        _model.Write(writer);
         writer.Write(_shiftRun);
         writer.Write(_shiftExcess);
     }
@@ -162,25 +154,7 @@ internal sealed class HoltWintersSeries : ISerializableSeriesDetector
             _buffered = 0;
         }
 
-        _model = new HoltWintersModel
-        {
-            Alpha = reader.ReadDouble(),
-            Beta = reader.ReadDouble(),
-            Gamma = reader.ReadDouble(),
-            Level = reader.ReadDouble(),
-            Trend = reader.ReadDouble(),
-            MeanAbsResidual = reader.ReadDouble(),
-            Learned = reader.ReadInt64(),
-            SeasonIndex = reader.ReadInt32(),
-            RawScale = _options.RawScale,
-            ScaleAlpha = _options.ScaleAlpha,
-        };
-        _model.SeasonValues = StateFormat.ReadArray(reader, _options.FitPoints / 2, HoltWintersDetectorFactory.TypeName);
-        if (_model.SeasonValues.Length > 0 && (uint)_model.SeasonIndex >= (uint)_model.SeasonValues.Length)
-        {
-            throw new InvalidDataException("holt_winters: season index out of range.");
-        }
-
+        _model = HoltWintersModel.Read(reader, _options.FitPoints / 2, _options.RawScale, _options.ScaleAlpha, HoltWintersDetectorFactory.TypeName);
         _shiftRun = reader.ReadInt32();
         _shiftExcess = reader.ReadDouble();
     }

@@ -443,7 +443,7 @@ internal sealed class BinnedWindow
         return (_held & 1) == 1 ? d1 : 0.5 * (d1 + d2);
     }
 
-    // Scans the 2-byte bin ids 32 or 16 at a time and visits only the lanes that hit (bit scan of the mask), so a refresh
+    // Scans the 2-byte bin ids 16 at a time and visits only the lanes that hit (bit scan of the mask), so a refresh
     // touches the ring values of a few bins, not the whole window. from ≤ v ≤ to is one unsigned subtract and a min
     // (values below from wrap around to large numbers).
     private int GatherValues(int fromBin, int toBin)
@@ -452,27 +452,12 @@ internal sealed class BinnedWindow
         ref var first = ref MemoryMarshal.GetArrayDataReference(_binOf);
         var count = 0;
         var i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var offset = Vector512.Create((ushort)fromBin);
-            var width = Vector512.Create((ushort)(toBin - fromBin));
-            for (; i <= n - Vector512<ushort>.Count; i += Vector512<ushort>.Count)
-            {
-                var x = Vector512.LoadUnsafe(ref first, (nuint)i) - offset;
-                var hits = Vector512.Equals(Vector512.Min(x, width), x).ExtractMostSignificantBits();
-                for (; hits != 0; hits &= hits - 1)
-                {
-                    _scratch[count++] = _ring[i + BitOperations.TrailingZeroCount(hits)];
-                }
-            }
-        }
-
-        var offset256 = Vector256.Create((ushort)fromBin);
-        var width256 = Vector256.Create((ushort)(toBin - fromBin));
+        var offset = Vector256.Create((ushort)fromBin);
+        var width = Vector256.Create((ushort)(toBin - fromBin));
         for (; i <= n - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
         {
-            var x = Vector256.LoadUnsafe(ref first, (nuint)i) - offset256;
-            var hits = Vector256.Equals(Vector256.Min(x, width256), x).ExtractMostSignificantBits();
+            var x = Vector256.LoadUnsafe(ref first, (nuint)i) - offset;
+            var hits = Vector256.Equals(Vector256.Min(x, width), x).ExtractMostSignificantBits();
             for (; hits != 0; hits &= hits - 1)
             {
                 _scratch[count++] = _ring[i + BitOperations.TrailingZeroCount(hits)];
