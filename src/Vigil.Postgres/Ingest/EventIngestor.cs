@@ -21,9 +21,38 @@ public enum IngestMode
 /// </summary>
 public sealed class EventIngestor
 {
+    // The part both statements share, after their own `state`, `batch_types` and `late` (minutes below the watermark
+    // with their counts): register the batch's types, and mark dirty every minute that must be re-aggregated.
+    // $1 now, $2 allowed lateness, $3 backfill.
+    private const string RegisterTypesAndMarkDirty = """
+        types AS (
+            -- One statement that waits for or locks every type row of the batch in sorted order: concurrent
+            -- batches meet the same rows in the same order, so they queue instead of deadlocking.
+            INSERT INTO business_event_types (event_type, first_minute)
+            SELECT event_type, first_minute FROM batch_types ORDER BY event_type
+            ON CONFLICT (event_type) DO UPDATE SET first_minute = excluded.first_minute
+            WHERE excluded.first_minute < business_event_types.first_minute
+            RETURNING event_type, first_minute
+        ), widened AS (
+            -- A type that is new (or starts earlier) below the watermark needs its zero minutes too, not only the
+            -- minutes that have events: re-aggregate from its first minute (bounded by the lateness unless backfill).
+            SELECT g.minute
+            FROM types t CROSS JOIN state s
+            CROSS JOIN LATERAL generate_series(
+                CASE WHEN $3 THEN t.first_minute ELSE greatest(t.first_minute, date_bin('1 minute', s.watermark - $2, timestamptz '2000-01-01Z')) END,
+                s.watermark - interval '1 minute',
+                interval '1 minute') AS g(minute)
+            WHERE t.first_minute < s.watermark
+        ), dirty AS (
+            INSERT INTO aggregation_dirty_minutes (minute, marked_at)
+            SELECT minute, $1 FROM (SELECT minute FROM late WHERE reaggregate UNION SELECT minute FROM widened) d ORDER BY minute
+            ON CONFLICT (minute) DO NOTHING
+        )
+        """;
+
     // One statement: insert (skipping duplicate keys), register new event types, and mark minutes that are
     // already aggregated as dirty. RETURNING limits the late accounting to rows really inserted.
-    private const string InsertSql = """
+    private const string InsertSql = $"""
         WITH state AS (
             SELECT watermark FROM aggregation_state WHERE id = 1
         ), ins AS (
@@ -33,34 +62,12 @@ public sealed class EventIngestor
             RETURNING event_type, event_timestamp
         ), batch_types AS (
             SELECT event_type, date_bin('1 minute', min(event_timestamp), timestamptz '2000-01-01Z') AS first_minute FROM ins GROUP BY event_type
-        ), types AS (
-            -- One statement that waits for or locks every type row of the batch in sorted order: concurrent
-            -- batches meet the same rows in the same order, so they queue instead of deadlocking.
-            INSERT INTO business_event_types (event_type, first_minute)
-            SELECT event_type, first_minute FROM batch_types ORDER BY event_type
-            ON CONFLICT (event_type) DO UPDATE SET first_minute = excluded.first_minute
-            WHERE excluded.first_minute < business_event_types.first_minute
-            RETURNING event_type, first_minute
-        ), widened AS (
-            -- A type that is new (or starts earlier) below the watermark needs its zero minutes too, not only the
-            -- minutes that have events: re-aggregate from its first minute (bounded by the lateness unless backfill).
-            SELECT g.minute
-            FROM types t CROSS JOIN state s
-            CROSS JOIN LATERAL generate_series(
-                CASE WHEN $3 THEN t.first_minute ELSE greatest(t.first_minute, date_bin('1 minute', s.watermark - $2, timestamptz '2000-01-01Z')) END,
-                s.watermark - interval '1 minute',
-                interval '1 minute') AS g(minute)
-            WHERE t.first_minute < s.watermark
         ), late AS (
             SELECT m.minute, m.n, $3 OR m.minute >= s.watermark - $2 AS reaggregate
             FROM (SELECT date_bin('1 minute', event_timestamp, timestamptz '2000-01-01Z') AS minute, count(*) AS n FROM ins GROUP BY 1) m
             CROSS JOIN state s
             WHERE m.minute < s.watermark
-        ), dirty AS (
-            INSERT INTO aggregation_dirty_minutes (minute, marked_at)
-            SELECT minute, $1 FROM (SELECT minute FROM late WHERE reaggregate UNION SELECT minute FROM widened) d ORDER BY minute
-            ON CONFLICT (minute) DO NOTHING
-        )
+        ), {RegisterTypesAndMarkDirty}
         SELECT (SELECT count(*) FROM ins)::int,
                (SELECT coalesce(sum(n), 0) FROM late WHERE reaggregate)::int,
                (SELECT coalesce(sum(n), 0) FROM late WHERE NOT reaggregate)::int
@@ -68,39 +75,17 @@ public sealed class EventIngestor
 
     // Fast path for batches without keys (nothing to deduplicate): rows were COPYed straight into business_events,
     // and the batch's types and minutes, computed in memory, are registered here. Same transaction, same lock.
-    private const string RegisterSql = """
+    private const string RegisterSql = $"""
         WITH state AS (
             SELECT watermark FROM aggregation_state WHERE id = 1
         ), batch_types AS (
             SELECT * FROM unnest($4::text[], $5::timestamptz[]) AS b(event_type, first_minute)
-        ), types AS (
-            -- One statement that waits for or locks every type row of the batch in sorted order: concurrent
-            -- batches meet the same rows in the same order, so they queue instead of deadlocking.
-            INSERT INTO business_event_types (event_type, first_minute)
-            SELECT event_type, first_minute FROM batch_types ORDER BY event_type
-            ON CONFLICT (event_type) DO UPDATE SET first_minute = excluded.first_minute
-            WHERE excluded.first_minute < business_event_types.first_minute
-            RETURNING event_type, first_minute
-        ), widened AS (
-            -- A type that is new (or starts earlier) below the watermark needs its zero minutes too, not only the
-            -- minutes that have events: re-aggregate from its first minute (bounded by the lateness unless backfill).
-            SELECT g.minute
-            FROM types t CROSS JOIN state s
-            CROSS JOIN LATERAL generate_series(
-                CASE WHEN $3 THEN t.first_minute ELSE greatest(t.first_minute, date_bin('1 minute', s.watermark - $2, timestamptz '2000-01-01Z')) END,
-                s.watermark - interval '1 minute',
-                interval '1 minute') AS g(minute)
-            WHERE t.first_minute < s.watermark
         ), late AS (
             SELECT m.minute, m.n, $3 OR m.minute >= s.watermark - $2 AS reaggregate
             FROM unnest($6::timestamptz[], $7::int[]) AS m(minute, n)
             CROSS JOIN state s
             WHERE m.minute < s.watermark
-        ), dirty AS (
-            INSERT INTO aggregation_dirty_minutes (minute, marked_at)
-            SELECT minute, $1 FROM (SELECT minute FROM late WHERE reaggregate UNION SELECT minute FROM widened) d ORDER BY minute
-            ON CONFLICT (minute) DO NOTHING
-        )
+        ), {RegisterTypesAndMarkDirty}
         SELECT (SELECT coalesce(sum(n), 0) FROM late WHERE reaggregate)::int,
                (SELECT coalesce(sum(n), 0) FROM late WHERE NOT reaggregate)::int
         """;
