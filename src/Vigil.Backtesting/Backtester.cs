@@ -6,7 +6,14 @@ using Vigil.Core.Sources;
 namespace Vigil.Backtesting;
 
 /// <summary>One point that scored above 1.</summary>
-public sealed record BacktestAnomaly(DateTimeOffset Time, double Value, double Expected, double Lower, double Upper, double Score);
+/// <param name="Time">When.</param>
+/// <param name="Value">The value (the first feature of a multivariate job).</param>
+/// <param name="Expected">The detector's expectation.</param>
+/// <param name="Lower">Lower band edge.</param>
+/// <param name="Upper">Upper band edge.</param>
+/// <param name="Score">The anomaly score (above 1).</param>
+/// <param name="Features">Every feature of a multivariate job's row; null for a single query.</param>
+public sealed record BacktestAnomaly(DateTimeOffset Time, double Value, double Expected, double Lower, double Upper, double Score, IReadOnlyList<double>? Features = null);
 
 /// <summary>Accuracy against labelled windows: point precision, window recall, their F1, and the NAB standard score.</summary>
 /// <param name="Windows">Labelled windows of this series.</param>
@@ -62,7 +69,7 @@ public sealed class Backtester
     /// <paramref name="progress"/> receives the fraction of the range done. <paramref name="identityLabels"/> is the job's
     /// label allow-list: as live, only those labels identify a series.
     /// </summary>
-    public async Task<IReadOnlyList<SeriesBacktest>> RunAsync(
+    public Task<IReadOnlyList<SeriesBacktest>> RunAsync(
         IMetricSource source,
         string query,
         DateTimeOffset from,
@@ -75,6 +82,25 @@ public sealed class Backtester
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
+        return RunAsync((start, end, s, ct) => source.QueryRangeAsync(query, start, end, s, ct), from, to, step, chunk, labels, progress, identityLabels, cancellationToken);
+    }
+
+    /// <summary>
+    /// Backtests whatever <paramref name="fetch"/> returns for each chunk [start, end] at the step: one query's series, or
+    /// the feature rows of a multivariate job (a batch with several features per point), exactly as the live job reads them.
+    /// </summary>
+    public async Task<IReadOnlyList<SeriesBacktest>> RunAsync(
+        Func<DateTimeOffset, DateTimeOffset, TimeSpan, CancellationToken, Task<SeriesBatch>> fetch,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        TimeSpan step,
+        TimeSpan chunk,
+        IncidentWindows? labels = null,
+        IProgress<double>? progress = null,
+        IReadOnlySet<string>? identityLabels = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fetch);
         if (to < from || step <= TimeSpan.Zero || chunk < step)
         {
             throw new ArgumentException("Need from ≤ to, step > 0 and chunk ≥ step.");
@@ -87,7 +113,8 @@ public sealed class Backtester
             cancellationToken.ThrowIfCancellationRequested();
             // Chunks are [start, start + chunk − step]: range queries include both ends, so no timestamp is read twice.
             var end = start + chunk - step < to ? start + chunk - step : to;
-            var batch = await source.QueryRangeAsync(query, start, end, step, cancellationToken);
+            var batch = await fetch(start, end, step, cancellationToken);
+            var width = batch.FeatureCount;
             for (var s = 0; s < batch.SeriesCount; s++)
             {
                 var key = identityLabels is null ? batch.GetLabels(s) : batch.GetLabels(s).Keep(identityLabels);
@@ -101,7 +128,7 @@ public sealed class Backtester
                 var values = batch.GetValues(s);
                 for (var i = 0; i < timestamps.Length; i++)
                 {
-                    replay.Observe(timestamps[i], values[i]);
+                    replay.Observe(timestamps[i], values.Slice(i * width, width));
                 }
             }
 
@@ -123,7 +150,9 @@ public sealed class Backtester
 
         public string Name => name;
 
-        public void Observe(long timestampMs, double value)
+        public void Observe(long timestampMs, double value) => Observe(timestampMs, new ReadOnlySpan<double>(in value));
+
+        public void Observe(long timestampMs, ReadOnlySpan<double> features)
         {
             if (timestampMs <= _last)
             {
@@ -131,7 +160,8 @@ public sealed class Backtester
             }
 
             _last = timestampMs;
-            var verdict = detector.Observe(timestampMs, value);
+            var verdict = detector.Observe(timestampMs, features);
+            var value = features[0];
             switch (verdict.Kind)
             {
                 case VerdictKind.Scored: _scored++; break;
@@ -143,7 +173,8 @@ public sealed class Backtester
             _unitScores.Add(verdict.Kind == VerdictKind.Scored ? NabRunner.ToUnitScore(verdict.Score) : 0);
             if (verdict.IsAnomaly)
             {
-                _anomalies.Add(new BacktestAnomaly(DateTimeOffset.FromUnixTimeMilliseconds(timestampMs), value, verdict.Expected, verdict.Lower, verdict.Upper, verdict.Score));
+                _anomalies.Add(new BacktestAnomaly(
+                    DateTimeOffset.FromUnixTimeMilliseconds(timestampMs), value, verdict.Expected, verdict.Lower, verdict.Upper, verdict.Score, features.Length > 1 ? features.ToArray() : null));
             }
         }
 

@@ -53,6 +53,40 @@ public sealed class BacktesterTests
     }
 
     [Fact]
+    public async Task RunAsync_FeatureRows_ScoresEachRowOnceAndListsItsFeatures()
+    {
+        // Two features per row, read in uneven chunks: the detector sees each row's own features (ewma reads the first),
+        // and an anomaly lists the whole row.
+        var data = Series(1441, 500);
+        var fetched = 0;
+        Task<SeriesBatch> Fetch(DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken _)
+        {
+            var builder = new SeriesBatch.Builder(featureCount: 2);
+            builder.BeginSeries(Labels.From([new Label("node", "a")]));
+            for (var i = 0; i < data.Count; i++)
+            {
+                var t = data.TimestampsMs[i];
+                if (t >= from.ToUnixTimeMilliseconds() && t <= to.ToUnixTimeMilliseconds())
+                {
+                    builder.Add(t, [data.Values[i], 7]);
+                    fetched++;
+                }
+            }
+
+            return Task.FromResult(builder.Build());
+        }
+
+        var result = Assert.Single(await CreateSut().RunAsync(Fetch, Start, Start.AddMinutes(1440), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(37)));
+
+        Assert.Equal(1441, fetched);
+        Assert.Equal(1441, result.Points);
+        var anomaly = Assert.Single(result.Anomalies);
+        Assert.Equal(Start.AddMinutes(500), anomaly.Time);
+        Assert.Equal([200.0, 7.0], anomaly.Features);
+        Assert.Equal(200, anomaly.Value);
+    }
+
+    [Fact]
     public async Task RunAsync_ChunkedSource_MatchesOneShotCsvReplay()
     {
         var data = Series(1441, 500, 1000);

@@ -14,4 +14,7 @@ public static class SkipReasons
 
     /// <summary>A query returned several series for one entity: which one is the feature is ambiguous (counted per sample).</summary>
     public const string DuplicateSeries = "duplicate_series";
+
+    /// <summary>Every reason, for reports.</summary>
+    public static IReadOnlyList<string> All { get; } = [MissingComponent, NonFinite, MissingJoinLabel, DuplicateSeries];
 }

@@ -4,10 +4,15 @@ using Spectre.Console;
 using Vigil.Backtesting;
 using Vigil.Configuration;
 using Vigil.Core.Detection;
+using Vigil.Core.Features;
 using Vigil.Core.Sources;
+using Vigil.Exposition;
 using Vigil.Hosting;
+using Vigil.Models.Store;
+using Vigil.Pipeline;
 using Vigil.Prometheus;
 using Vigil.Replay;
+using Vigil.Telemetry;
 
 namespace Vigil.Cli;
 
@@ -110,18 +115,20 @@ internal static class BacktestCommand
             return Usage;
         }
 
-        if (job.Features is not null)
-        {
-            Console.Error.WriteLine($"--job: '{job.Name}' joins several queries (features); backtest replays single-query jobs");
-            return Usage;
-        }
-
         IDetector detector;
+        IJobInput input;
+        var skipped = new VigilMetrics(new MetricRegistry()).FeatureRowsSkipped;
         try
         {
+            // The live job's detector and input: a single query, or feature queries joined on labels (multivariate).
             detector = VigilDetectors.ForModelPath(options.ModelPath).Create(job.Detector);
+            input = VigilHost.CreateInput(
+                job,
+                source,
+                () => new ModelStore(new ModelStoreOptions { Directory = options.ModelPath ?? throw new InvalidOperationException($"job {job.Name}: lists no queries and no model_path is set to read them from") }),
+                skipped);
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or InvalidDataException)
         {
             // A missing or corrupt model: the message names the file and why.
             Console.Error.WriteLine(ex.Message);
@@ -136,7 +143,7 @@ internal static class BacktestCommand
             {
                 var task = context.AddTask($"replaying {job.Name} ({Duration.Format(job.EffectiveStep)} steps)", maxValue: 1.0);
                 return await backtester.RunAsync(
-                    source, job.Query, from, to, job.EffectiveStep, chunk, windows, new TaskProgress(task), job.Labels, cancellationToken);
+                    input.FetchAsync, from, to, job.EffectiveStep, chunk, windows, new TaskProgress(task), input.FeatureCount > 1 ? null : job.Labels, cancellationToken);
             });
         }
         catch (MetricSourceException ex)
@@ -151,6 +158,13 @@ internal static class BacktestCommand
         }
 
         AnsiConsole.MarkupLineInterpolated($"[bold]{results.Count}[/] series, {results.Sum(r => r.Anomalies.Count)} anomalies in total");
+        if (input is JoinedQueryInput joined)
+        {
+            // As live, rows with a missing or non-finite feature were not scored: say how many and why.
+            var reasons = SkipReasons.All.Select(r => (Reason: r, Count: skipped.WithLabels(job.Name, r).Value)).Where(r => r.Count > 0).ToList();
+            AnsiConsole.MarkupLineInterpolated($"feature rows skipped (never filled in): {(reasons.Count == 0 ? "none" : string.Join(", ", reasons.Select(r => $"{r.Reason} {r.Count}")))}");
+        }
+
         return Ok;
     }
 
@@ -212,15 +226,15 @@ internal static class BacktestCommand
     internal static void Print(SeriesBacktest result, string type, int limit)
     {
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]{result.Series}[/] ({type}): {result.Points} points over {result.Span.TotalDays:F1} days, {result.Scored} scored, {result.Warmup} warm-up, {result.Invalid} invalid; [bold]{result.Anomalies.Count}[/] anomalies, {result.AlertsPerDay:F2} per day");
+            $"[bold]{result.Series}[/] ({type}): {result.Points} points over {Duration.Format(TimeSpan.FromSeconds(Math.Round(result.Span.TotalSeconds)))}, {result.Scored} scored, {result.Warmup} warm-up, {result.Invalid} invalid; [bold]{result.Anomalies.Count}[/] anomalies, {result.AlertsPerDay:F2} per day");
         if (result.Anomalies.Count > 0 && limit > 0)
         {
-            var table = new Table().AddColumns("time (UTC)", "value", "expected", "band", "score");
+            var table = new Table().AddColumns("time (UTC)", result.Anomalies[0].Features is null ? "value" : "features", "expected", "band", "score");
             foreach (var a in result.Anomalies.Take(limit))
             {
                 table.AddRow(
                     a.Time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    Format(a.Value),
+                    a.Features is { } features ? Markup.Escape($"[{string.Join(", ", features.Select(Format))}]") : Format(a.Value),
                     Format(a.Expected),
                     Markup.Escape($"[{Format(a.Lower)}, {Format(a.Upper)}]"),
                     a.Score.ToString("F2", CultureInfo.InvariantCulture));

@@ -206,13 +206,20 @@ public static class VigilHost
         => job.Detector.Parameters.TryGetValue("model", out var model) ? model.Trim() : job.Name;
 
     private static IJobInput CreateInput(IServiceProvider sp, JobOptions job, Core.Sources.IMetricSource source)
+        => CreateInput(job, source, () => sp.GetRequiredService<ModelStoreProvider>().Store, sp.GetRequiredService<VigilMetrics>().FeatureRowsSkipped);
+
+    /// <summary>
+    /// What a job reads each cycle: its query, or its feature queries joined on the join labels. An isolation_forest job
+    /// without queries reads the ones its active model's file lists (<paramref name="models"/> is only asked then).
+    /// Shared by the service and <c>vigil backtest</c>, so a backtest reads exactly what the live job reads.
+    /// </summary>
+    internal static IJobInput CreateInput(JobOptions job, Core.Sources.IMetricSource source, Func<ModelStore> models, CounterFamily skipped)
     {
         var features = job.Features;
         var joinLabels = job.JoinLabels;
         if (features is null && job.Query.Length == 0)
         {
-            // An isolation_forest job without queries: the active model's file lists them.
-            var store = sp.GetRequiredService<ModelStoreProvider>().Store;
+            var store = models();
             var name = ModelName(job);
             var header = store.LoadActive(name).Header;
             if (header.Features.Any(f => f.Query.Length == 0) || header.JoinLabels.Count == 0)
@@ -226,7 +233,7 @@ public static class VigilHost
 
         return features is null
             ? new QueryInput(source, job.Query)
-            : new JoinedQueryInput(source, features, joinLabels, sp.GetRequiredService<VigilMetrics>().FeatureRowsSkipped, job.Name);
+            : new JoinedQueryInput(source, features, joinLabels, skipped, job.Name);
     }
 
     public static PrometheusClientOptions ToClientOptions(PrometheusSourceOptions source)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Vigil.Configuration;
 using Xunit.Abstractions;
 using Vigil.Hosting;
@@ -91,6 +92,22 @@ public sealed class MultivariateEndToEndTests(ITestOutputHelper output)
         Assert.True(MaxScore(text, includeBad: false) < bad, text);
         Assert.DoesNotContain(text.Split('\n'), line => line.StartsWith("vigil_errors_total{", StringComparison.Ordinal) && !line.EndsWith(" 0", StringComparison.Ordinal));
         await vigil.StopAsync();
+
+        // `vigil backtest` replays the same joined features through the same model, causally, from Prometheus: the
+        // drift is in the history now, so the drifted node has anomalies, listed with their feature vectors.
+        var now = DateTimeOffset.FromUnixTimeSeconds((long)await ScalarAsync(http, "time()"));
+        var backtest = await VigilProcess.RunAsync(env, "backtest", "--config", config, "--job", "e2e",
+            "--from", from.ToString("O", CultureInfo.InvariantCulture), "--to", now.ToString("O", CultureInfo.InvariantCulture), "--chunk", "00:00:20");
+        output.WriteLine(backtest.Stdout);
+        Assert.True(backtest.ExitCode == 0, backtest.Stdout + backtest.Stderr);
+        var report = Regex.Replace(backtest.Stdout, @"\s+", " "); // the console wraps long lines
+        var badSeries = Regex.Match(report, @"\{node=""bad""\} \(isolation_forest\): (\d+) points [^;]*; (\d+) anomalies");
+        Assert.True(badSeries.Success, report);
+        Assert.True(int.Parse(badSeries.Groups[1].Value, CultureInfo.InvariantCulture) >= 30, report);
+        Assert.True(int.Parse(badSeries.Groups[2].Value, CultureInfo.InvariantCulture) > 0, report);
+        Assert.Contains("│ features ", report, StringComparison.Ordinal);
+        Assert.Contains($"{CorrelatedFixtureTarget.Nodes} series", report, StringComparison.Ordinal);
+        Assert.Contains("feature rows skipped (never filled in):", report, StringComparison.Ordinal);
     }
 
     private static double MaxScore(string metrics, bool includeBad)
