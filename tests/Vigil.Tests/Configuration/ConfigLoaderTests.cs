@@ -261,17 +261,9 @@ public sealed class ConfigLoaderTests : IDisposable
     [Fact]
     public void Load_LifecycleShadowOff_DecidesWithoutShadow()
     {
-        var path = Write("""
-            model_path: /models
-            sources:
-              prometheus: { url: 'http://127.0.0.1:9090' }
-            jobs:
-              - name: checkout
-                join_labels: [instance]
-                features: [{ name: cpu, query: cpu }]
-                detector: { type: isolation_forest, model: checkout }
-                training: { fit_every: 6h }
-                shadow: off
+        var path = WriteForestJob("""
+            training: { fit_every: 6h }
+            shadow: off
             """);
 
         var job = Assert.Single(CreateSut().Load(path, Env()).Jobs);
@@ -284,20 +276,12 @@ public sealed class ConfigLoaderTests : IDisposable
     [Fact]
     public void Load_TrainingIncidents_BecomeLabelledWindowsForValidation()
     {
-        var path = Write("""
-            model_path: /models
-            sources:
-              prometheus: { url: 'http://127.0.0.1:9090' }
-            jobs:
-              - name: checkout
-                join_labels: [instance]
-                features: [{ name: cpu, query: cpu }]
-                detector: { type: isolation_forest, model: checkout }
-                training:
-                  fit_every: 6h
-                  incidents:
-                    - { from: "2026-03-01T10:00:00Z", to: "2026-03-01T11:30:00Z", labels: { instance: a } }
-                    - { from: "2026-03-02T00:00:00Z", to: "2026-03-02T00:10:00Z" }
+        var path = WriteForestJob("""
+            training:
+              fit_every: 6h
+              incidents:
+                - { from: "2026-03-01T10:00:00Z", to: "2026-03-01T11:30:00Z", labels: { instance: a } }
+                - { from: "2026-03-02T00:00:00Z", to: "2026-03-02T00:10:00Z" }
             """);
 
         var job = Assert.Single(CreateSut().Load(path, Env()).Jobs);
@@ -311,20 +295,12 @@ public sealed class ConfigLoaderTests : IDisposable
     [Fact]
     public void TryLoad_InvalidTrainingIncidents_ErrorsHavePaths()
     {
-        var path = Write("""
-            model_path: /models
-            sources:
-              prometheus: { url: 'http://127.0.0.1:9090' }
-            jobs:
-              - name: checkout
-                join_labels: [instance]
-                features: [{ name: cpu, query: cpu }]
-                detector: { type: isolation_forest, model: checkout }
-                training:
-                  incidents:
-                    - { from: yesterday, to: "2026-03-01T11:30:00Z" }
-                    - { from: "2026-03-02T00:10:00Z", to: "2026-03-02T00:00:00Z" }
-                    - { to: "2026-03-02T00:00:00Z", colour: red }
+        var path = WriteForestJob("""
+            training:
+              incidents:
+                - { from: yesterday, to: "2026-03-01T11:30:00Z" }
+                - { from: "2026-03-02T00:10:00Z", to: "2026-03-02T00:00:00Z" }
+                - { to: "2026-03-02T00:00:00Z", colour: red }
             """);
 
         var (_, errors) = CreateSut().TryLoad(path, Env());
@@ -404,6 +380,23 @@ public sealed class ConfigLoaderTests : IDisposable
 
     private static Dictionary<string, string?> Env(params (string Name, string Value)[] values)
         => values.ToDictionary(v => v.Name, v => (string?)v.Value, StringComparer.Ordinal);
+
+    /// <summary>A configuration with one isolation_forest job "checkout" (cpu joined on instance) and <paramref name="jobKeys"/> added to it.</summary>
+    private string WriteForestJob(string jobKeys)
+    {
+        var indented = string.Join('\n', jobKeys.Split('\n').Select(line => "    " + line));
+        return Write($$"""
+            model_path: /models
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+            jobs:
+              - name: checkout
+                join_labels: [instance]
+                features: [{ name: cpu, query: cpu }]
+                detector: { type: isolation_forest, model: checkout }
+            {{indented}}
+            """);
+    }
 
     private string Write(string yaml)
     {
