@@ -17,7 +17,7 @@ namespace Vigil.Core.Detectors.Robust;
 /// The median is exact: only its bin's few values are gathered (a vectorised scan of the 2-byte bin ids) and selected.
 /// The MAD and the tail quantiles only size the band, so they are read off the histogram, taking each bin's values as
 /// evenly spread over it: within two bin widths of the exact figure (the caller keeps a bin near σ̂/100, so within
-/// 2% of σ̂), for a fraction of the cost (an exact MAD was 75% of the time per point). They fall back to exact
+/// 2% of σ̂), for a fraction of the cost (the exact MAD was three quarters of a refresh). They fall back to exact
 /// selection where the histogram cannot bound them (a clamping edge bin), and the MAD is exact whenever more than
 /// half of the window shares the median's bin (flat and heavily quantised series: their MAD is then often exactly 0).
 /// The caller re-centres the bins (<see cref="Rebin"/>) when they get coarse or fine for the data.
