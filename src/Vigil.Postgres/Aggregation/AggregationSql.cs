@@ -7,17 +7,40 @@ namespace Vigil.Postgres.Aggregation;
 /// </summary>
 internal static class AggregationSql
 {
-    private const string Template = """
+    // The late-minute (dirty) parts, kept as pieces of the template so that the statement without them is the template
+    // with exactly these removed.
+    private const string DirtyCte = """
         WITH dirty AS (
             -- Late minutes (below the watermark) to recompute. Deleted here, in the same transaction that
             -- rewrites them: a crash before commit leaves them marked.
             DELETE FROM aggregation_dirty_minutes
             WHERE minute IN (SELECT minute FROM aggregation_dirty_minutes WHERE minute < $1 ORDER BY minute LIMIT $3)
             RETURNING minute
-        ), minutes AS (
-            SELECT g.m FROM generate_series($1::timestamptz, $2::timestamptz - interval '1 minute', interval '1 minute') AS g(m)
+        ), 
+        """;
+
+    private const string DirtyMinutes = """
+
             UNION ALL
             SELECT minute FROM dirty
+        """;
+
+    private const string DirtyCounts = """
+
+            UNION ALL
+            -- Late minutes: one index range scan per dirty minute.
+            SELECT e.event_type, d.minute, count(*){SUM_EXPR}
+            FROM dirty d
+            JOIN business_events e ON e.event_timestamp >= d.minute AND e.event_timestamp < d.minute + interval '1 minute'{SUM_JOIN}
+            WHERE $4::text[] IS NULL OR e.event_type = ANY($4::text[])
+            GROUP BY 1, 2
+        """;
+
+    private const string DirtyResult = "(SELECT count(*) FROM dirty)::int";
+
+    private const string Template = $$"""
+        {{DirtyCte}}minutes AS (
+            SELECT g.m FROM generate_series($1::timestamptz, $2::timestamptz - interval '1 minute', interval '1 minute') AS g(m){{DirtyMinutes}}
         ), types AS (
             SELECT event_type, first_minute FROM business_event_types
             WHERE $4::text[] IS NULL OR event_type = ANY($4::text[])
@@ -27,14 +50,7 @@ internal static class AggregationSql
             FROM business_events e{SUM_JOIN}
             WHERE e.event_timestamp >= $1 AND e.event_timestamp < $2
               AND ($4::text[] IS NULL OR e.event_type = ANY($4::text[]))
-            GROUP BY 1, 2
-            UNION ALL
-            -- Late minutes: one index range scan per dirty minute.
-            SELECT e.event_type, d.minute, count(*){SUM_EXPR}
-            FROM dirty d
-            JOIN business_events e ON e.event_timestamp >= d.minute AND e.event_timestamp < d.minute + interval '1 minute'{SUM_JOIN}
-            WHERE $4::text[] IS NULL OR e.event_type = ANY($4::text[])
-            GROUP BY 1, 2
+            GROUP BY 1, 2{{DirtyCounts}}
         ), grid AS (
             -- Every type x every minute since the type's first event: minutes without events become 0, not gaps.
             SELECT t.event_type, mm.m, coalesce(c.n, 0) AS n{SUM_GRID}
@@ -58,59 +74,30 @@ internal static class AggregationSql
         )
         SELECT (SELECT count(*) FROM upserted)::int,
                (SELECT coalesce(sum(n), 0) FROM counts)::bigint,
-               (SELECT count(*) FROM dirty)::int
+               {{DirtyResult}}
         """;
 
-    /// <summary>
-    /// The statement text. Without dirty minutes (the common case, known from the state read) the late-minute
-    /// branches are left out: the plan is simpler and the planner's row estimates stay small.
-    /// </summary>
-    public static string Build(bool withSums, bool withDirty = true) => RemoveDirty(withSums ? WithSums : WithoutSums, withDirty);
-
-    private static string RemoveDirty(string sql, bool withDirty)
-    {
-        if (withDirty)
-        {
-            return sql;
-        }
-
-        return sql
+    // Without dirty minutes (the common case, known from the state read) the late-minute branches are left out: the
+    // plan is simpler and the planner's row estimates stay small.
+    private static readonly string TemplateWithoutDirty = Template
             .Replace(DirtyCte, "WITH ", StringComparison.Ordinal)
             .Replace(DirtyMinutes, string.Empty, StringComparison.Ordinal)
-            .Replace(sql[sql.IndexOf(DirtyCountsStart, StringComparison.Ordinal)..sql.IndexOf(DirtyCountsEnd, StringComparison.Ordinal)], string.Empty, StringComparison.Ordinal)
+            .Replace(DirtyCounts, string.Empty, StringComparison.Ordinal)
             .Replace(DirtyResult, "0::int", StringComparison.Ordinal);
-    }
 
-    private const string DirtyCte = """
-        WITH dirty AS (
-            -- Late minutes (below the watermark) to recompute. Deleted here, in the same transaction that
-            -- rewrites them: a crash before commit leaves them marked.
-            DELETE FROM aggregation_dirty_minutes
-            WHERE minute IN (SELECT minute FROM aggregation_dirty_minutes WHERE minute < $1 ORDER BY minute LIMIT $3)
-            RETURNING minute
-        ), 
-        """;
+    private static readonly string[] Statements = [WithoutSums(TemplateWithoutDirty), WithoutSums(Template), WithSums(TemplateWithoutDirty), WithSums(Template)];
 
-    private const string DirtyMinutes = """
+    /// <summary>The statement text, with or without per-field sums and with or without the late-minute branches.</summary>
+    public static string Build(bool withSums, bool withDirty = true) => Statements[(withSums ? 2 : 0) + (withDirty ? 1 : 0)];
 
-            UNION ALL
-            SELECT minute FROM dirty
-        """;
-
-    private const string DirtyCountsStart = "    UNION ALL\n    -- Late minutes";
-
-    private const string DirtyCountsEnd = "), grid AS (";
-
-    private const string DirtyResult = "(SELECT count(*) FROM dirty)::int";
-
-    private static readonly string WithSums = Template
+    private static string WithSums(string template) => template
             .Replace("{SUM_CTE}", ", sum_fields AS (SELECT * FROM unnest($6::text[], $7::text[]) AS f(event_type, field))", StringComparison.Ordinal)
             .Replace("{SUM_EXPR}", ", sum(CASE WHEN jsonb_typeof(e.payload -> f.field) = 'number' THEN (e.payload ->> f.field)::float8 END) AS s", StringComparison.Ordinal)
             .Replace("{SUM_JOIN}", " LEFT JOIN sum_fields f ON f.event_type = e.event_type", StringComparison.Ordinal)
             .Replace("{SUM_GRID}", ", coalesce(c.s, 0) AS s", StringComparison.Ordinal)
             .Replace("{SUM_ROWS}", " UNION ALL SELECT g.event_type || ':sum:' || f.field, g.m, g.s, $5 FROM grid g JOIN sum_fields f ON f.event_type = g.event_type", StringComparison.Ordinal);
 
-    private static readonly string WithoutSums = Template
+    private static string WithoutSums(string template) => template
             .Replace("{SUM_CTE}", string.Empty, StringComparison.Ordinal)
             .Replace("{SUM_EXPR}", string.Empty, StringComparison.Ordinal)
             .Replace("{SUM_JOIN}", string.Empty, StringComparison.Ordinal)

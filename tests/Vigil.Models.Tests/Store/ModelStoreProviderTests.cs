@@ -22,9 +22,7 @@ public sealed class ModelStoreProviderTests
     public void Promote_SwapsRunningDetectorWithoutNewSeries()
     {
         using var dir = new TempDirectory();
-        var store = new ModelStore(new ModelStoreOptions { Directory = dir.Path });
-        store.WriteCandidate(TestModels.File(createdAt: TestModels.T0, seed: 1));
-        store.Promote("checkout");
+        var store = StoreWithActiveV1(dir);
         var provider = new ModelStoreProvider(store);
         var detector = new IsolationForestDetectorFactory(provider).Create(new Dictionary<string, string> { ["model"] = "checkout" });
         var series = detector.CreateSeries();
@@ -41,17 +39,12 @@ public sealed class ModelStoreProviderTests
     public void ReloadChanged_AfterPromotionByAnotherProcess_SwapsOnceAndKeepsRunningModelWhenFileBreaks()
     {
         using var dir = new TempDirectory();
-        var store = new ModelStore(new ModelStoreOptions { Directory = dir.Path });
-        store.WriteCandidate(TestModels.File(createdAt: TestModels.T0, seed: 1));
-        store.Promote("checkout");
+        var store = StoreWithActiveV1(dir);
         var provider = new ModelStoreProvider(store);
         var handle = provider.Get("checkout");
         var unchanged = provider.ReloadChanged();
 
-        var cli = new ModelStore(new ModelStoreOptions { Directory = dir.Path });
-        var v2 = TestModels.File(createdAt: TestModels.T0.AddDays(1), seed: 2);
-        cli.WriteCandidate(v2);
-        cli.Promote("checkout");
+        var v2 = PromoteV2ByAnotherProcess(dir);
         var changed = provider.ReloadChanged();
         var again = provider.ReloadChanged();
 
@@ -72,17 +65,11 @@ public sealed class ModelStoreProviderTests
     public void Reload_AfterPromotionByAnotherProcess_SwapsHandle()
     {
         using var dir = new TempDirectory();
-        var store = new ModelStore(new ModelStoreOptions { Directory = dir.Path });
-        store.WriteCandidate(TestModels.File(createdAt: TestModels.T0, seed: 1));
-        store.Promote("checkout");
+        var store = StoreWithActiveV1(dir);
         var provider = new ModelStoreProvider(store);
         var handle = provider.Get("checkout");
 
-        // The CLI promotes through its own store instance; the service only learns about it on Reload.
-        var cli = new ModelStore(new ModelStoreOptions { Directory = dir.Path });
-        var v2 = TestModels.File(createdAt: TestModels.T0.AddDays(1), seed: 2);
-        cli.WriteCandidate(v2);
-        cli.Promote("checkout");
+        var v2 = PromoteV2ByAnotherProcess(dir);
         provider.Reload("checkout");
 
         Assert.Equal(v2.Header.Version, handle.Current.Version);
@@ -92,10 +79,8 @@ public sealed class ModelStoreProviderTests
     public void Promote_CandidateWithOtherFeatures_RefusedWhileRunning()
     {
         using var dir = new TempDirectory();
-        var store = new ModelStore(new ModelStoreOptions { Directory = dir.Path });
-        var v1 = TestModels.File(createdAt: TestModels.T0, seed: 1);
-        store.WriteCandidate(v1);
-        store.Promote("checkout");
+        var store = StoreWithActiveV1(dir);
+        var v1 = store.LoadActive("checkout");
         var provider = new ModelStoreProvider(store);
         provider.Get("checkout");
         var other = TestModels.File(createdAt: TestModels.T0.AddDays(1), seed: 2);
@@ -115,10 +100,8 @@ public sealed class ModelStoreProviderTests
     public void Rollback_SwapsRunningHandleBack()
     {
         using var dir = new TempDirectory();
-        var store = new ModelStore(new ModelStoreOptions { Directory = dir.Path });
-        var v1 = TestModels.File(createdAt: TestModels.T0, seed: 1);
-        store.WriteCandidate(v1);
-        store.Promote("checkout");
+        var store = StoreWithActiveV1(dir);
+        var v1 = store.LoadActive("checkout");
         var provider = new ModelStoreProvider(store);
         var handle = provider.Get("checkout");
         store.WriteCandidate(TestModels.File(createdAt: TestModels.T0.AddDays(1), seed: 2));
@@ -127,5 +110,24 @@ public sealed class ModelStoreProviderTests
         provider.Rollback("checkout");
 
         Assert.Equal(v1.Header.Version, handle.Current.Version);
+    }
+
+    /// <summary>A store in <paramref name="dir"/> whose "checkout" has an active model (version 1).</summary>
+    private static ModelStore StoreWithActiveV1(TempDirectory dir)
+    {
+        var store = new ModelStore(new ModelStoreOptions { Directory = dir.Path });
+        store.WriteCandidate(TestModels.File(createdAt: TestModels.T0, seed: 1));
+        store.Promote("checkout");
+        return store;
+    }
+
+    /// <summary>The CLI promotes through its own store instance; a running provider only learns of it by reloading.</summary>
+    private static ModelFile PromoteV2ByAnotherProcess(TempDirectory dir)
+    {
+        var cli = new ModelStore(new ModelStoreOptions { Directory = dir.Path });
+        var v2 = TestModels.File(createdAt: TestModels.T0.AddDays(1), seed: 2);
+        cli.WriteCandidate(v2);
+        cli.Promote("checkout");
+        return v2;
     }
 }
