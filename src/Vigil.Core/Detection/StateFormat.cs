@@ -3,13 +3,18 @@ namespace Vigil.Core.Detection;
 /// <summary>Helpers shared by the state serialisers: version checks and array framing.</summary>
 internal static class StateFormat
 {
-    public static void CheckVersion(BinaryReader reader, byte expected, string detector)
+    public static void CheckVersion(BinaryReader reader, byte expected, string detector) => ReadVersion(reader, expected, expected, detector);
+
+    /// <summary>Reads the version byte, accepting <paramref name="oldest"/> … <paramref name="current"/> (older layouts a reader still understands).</summary>
+    public static byte ReadVersion(BinaryReader reader, byte oldest, byte current, string detector)
     {
         var version = reader.ReadByte();
-        if (version != expected)
+        if (version < oldest || version > current)
         {
-            throw new InvalidDataException($"{detector}: state version {version} is not supported (expected {expected}).");
+            throw new InvalidDataException($"{detector}: state version {version} is not supported (expected {current}).");
         }
+
+        return version;
     }
 
     public static void WriteArray(BinaryWriter writer, ReadOnlySpan<double> values)

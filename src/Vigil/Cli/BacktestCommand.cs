@@ -158,7 +158,7 @@ internal static class BacktestCommand
         }
 
         AnsiConsole.MarkupLineInterpolated($"[bold]{results.Count}[/] series, {results.Sum(r => r.Anomalies.Count)} anomalies in total");
-        if (input is JoinedQueryInput joined)
+        if (input is JoinedQueryInput)
         {
             // As live, rows with a missing or non-finite feature were not scored: say how many and why.
             var reasons = SkipReasons.All.Select(r => (Reason: r, Count: skipped.WithLabels(job.Name, r).Value)).Where(r => r.Count > 0).ToList();

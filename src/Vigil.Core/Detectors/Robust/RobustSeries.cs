@@ -134,12 +134,7 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
     public void ReadState(BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var version = reader.ReadByte();
-        if (version is not (2 or Version))
-        {
-            throw new InvalidDataException($"{RobustDetectorFactory.TypeName}: state version {version} is not supported (expected {Version}).");
-        }
-
+        var version = StateFormat.ReadVersion(reader, oldest: 2, Version, RobustDetectorFactory.TypeName);
         _window.Read(reader, RobustDetectorFactory.TypeName, withBinning: version == Version);
         var pending = reader.ReadInt32();
         if ((uint)pending >= (uint)_batch)
