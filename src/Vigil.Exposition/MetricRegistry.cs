@@ -87,6 +87,62 @@ public sealed class MetricRegistry
         }
     }
 
+    /// <summary>
+    /// Renders like <see cref="WriteTo"/>, handing the output to <paramref name="flush"/> whenever
+    /// <paramref name="flushEveryBytes"/> have been written since the last flush (between families, and between the
+    /// steps of an <see cref="ISteppedMetricCollector"/>), so the buffered output stays near that size. Stops early when
+    /// <paramref name="flush"/> returns false (the client went away). Does not flush the last bytes: the caller does.
+    /// </summary>
+    public async Task WriteToAsync(IBufferWriter<byte> output, Func<CancellationToken, ValueTask<bool>> flush, int flushEveryBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(flush);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(flushEveryBytes);
+        var counting = new CountingBufferWriter(output);
+        var writer = new ExpositionWriter(counting);
+        foreach (var family in Volatile.Read(ref _families))
+        {
+            family.Write(writer);
+            if (!await FlushIfFullAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        foreach (var collector in Volatile.Read(ref _collectors))
+        {
+            if (collector is ISteppedMetricCollector stepped)
+            {
+                foreach (var _ in stepped.CollectSteps(writer))
+                {
+                    if (!await FlushIfFullAsync().ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+            }
+            else
+            {
+                collector.Collect(writer);
+                if (!await FlushIfFullAsync().ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+        }
+
+        async ValueTask<bool> FlushIfFullAsync()
+        {
+            if (counting.Unflushed < flushEveryBytes)
+            {
+                return true;
+            }
+
+            counting.Unflushed = 0;
+            return await flush(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private static void Validate(string name, string help, string[] labelNames, MetricType type)
     {
         MetricNames.ThrowIfInvalidMetricName(name, nameof(name));
@@ -155,5 +211,21 @@ public sealed class MetricRegistry
             _usedNames.UnionWith(names);
             _families = [.. _families, family];
         }
+    }
+
+    /// <summary>Counts the bytes written through it since the last flush.</summary>
+    private sealed class CountingBufferWriter(IBufferWriter<byte> inner) : IBufferWriter<byte>
+    {
+        public long Unflushed { get; set; }
+
+        public void Advance(int count)
+        {
+            inner.Advance(count);
+            Unflushed += count;
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
     }
 }

@@ -1,3 +1,8 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using Vigil.Core.Series;
+
 namespace Vigil.Exposition.Tests;
 
 public sealed class MetricRegistryTests
@@ -252,6 +257,74 @@ public sealed class MetricRegistryTests
 
         stop.Cancel();
         await writer.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task WriteToAsync_LargeSteppedCollector_FlushesAsItGoesAndWritesWhatWriteToWrites()
+    {
+        var registry = new MetricRegistry();
+        registry.CreateCounter("a_events_total", "A.").Unlabelled.Inc(3);
+        registry.Register(new ManySeriesCollector(20_000, stepEvery: 500));
+        registry.Register(new FixedCollector("z_last"));
+        var buffer = new ArrayBufferWriter<byte>();
+        var flushedAt = new List<int>();
+        var largestUnflushed = 0;
+
+        await registry.WriteToAsync(
+            buffer,
+            _ =>
+            {
+                largestUnflushed = Math.Max(largestUnflushed, buffer.WrittenCount - (flushedAt.Count == 0 ? 0 : flushedAt[^1]));
+                flushedAt.Add(buffer.WrittenCount);
+                return ValueTask.FromResult(true);
+            },
+            flushEveryBytes: 16 * 1024,
+            CancellationToken.None);
+
+        Assert.Equal(TestRender.Render(registry), Encoding.UTF8.GetString(buffer.WrittenSpan));
+        Assert.True(buffer.WrittenCount > 500_000, $"{buffer.WrittenCount} bytes: too little output to need flushing");
+        Assert.True(flushedAt.Count > 20, $"{flushedAt.Count} flushes");
+        // At most the threshold plus one step (500 samples of ~40 bytes) is ever held back.
+        Assert.InRange(largestUnflushed, 16 * 1024, (16 * 1024) + (500 * 64));
+    }
+
+    [Fact]
+    public async Task WriteToAsync_ClientGone_StopsRendering()
+    {
+        var registry = new MetricRegistry();
+        registry.Register(new ManySeriesCollector(20_000, stepEvery: 500));
+        var buffer = new ArrayBufferWriter<byte>();
+        var flushes = 0;
+
+        await registry.WriteToAsync(buffer, _ => ValueTask.FromResult(++flushes < 3), flushEveryBytes: 16 * 1024, CancellationToken.None);
+
+        // Three flushes of at least the threshold and at most one step (500 samples) over it, then nothing more.
+        Assert.Equal(3, flushes);
+        Assert.InRange(buffer.WrittenCount, 3 * 16 * 1024, 3 * ((16 * 1024) + (500 * 64)));
+    }
+
+    /// <summary>One gauge with a sample per series, yielding every <paramref name="stepEvery"/> samples.</summary>
+    private sealed class ManySeriesCollector(int series, int stepEvery) : ISteppedMetricCollector
+    {
+        public void Collect(ExpositionWriter writer)
+        {
+            foreach (var _ in CollectSteps(writer))
+            {
+            }
+        }
+
+        public IEnumerable<int> CollectSteps(ExpositionWriter writer)
+        {
+            writer.WriteHeader("many_value", "Many.", MetricType.Gauge);
+            for (var i = 1; i <= series; i++)
+            {
+                writer.WriteSample("many_value", [new Label("series", i.ToString(CultureInfo.InvariantCulture))], i);
+                if (i % stepEvery == 0)
+                {
+                    yield return stepEvery;
+                }
+            }
+        }
     }
 
     private sealed class FixedCollector(string name) : IMetricCollector

@@ -4,8 +4,9 @@ namespace Vigil.Core.Detection;
 /// A detector's answer for one point. The score contract is shared by every detector so one alert rule
 /// (<c>vigil_anomaly_score &gt; 1</c>) works for all of them: 0 when the value equals <see cref="Expected"/>,
 /// 1 at the band edge (<see cref="Lower"/> or <see cref="Upper"/>), above 1 outside the band, growing with the margin.
+/// <see cref="Test"/> says which test put the point outside its band (<see cref="AnomalyTest.None"/> inside it).
 /// </summary>
-public readonly record struct Verdict(double Score, double Expected, double Lower, double Upper, VerdictKind Kind)
+public readonly record struct Verdict(double Score, double Expected, double Lower, double Upper, VerdictKind Kind, AnomalyTest Test = AnomalyTest.None)
 {
     public bool IsAnomaly => Kind == VerdictKind.Scored && Score > 1.0;
 

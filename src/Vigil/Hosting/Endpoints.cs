@@ -24,12 +24,16 @@ public static class Endpoints
         return app;
     }
 
+    private const int MetricsFlushBytes = 64 * 1024;
+
     private static async Task WriteMetricsAsync(HttpContext context)
     {
         var registry = context.RequestServices.GetRequiredService<MetricRegistry>();
         context.Response.ContentType = ExpositionWriter.ContentType;
-        // Rendered straight into the response pipe: 100k series never become one giant string.
-        registry.WriteTo(context.Response.BodyWriter);
-        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+        // Rendered straight into the response pipe and flushed every 64 KB: 100k series never become one giant string,
+        // nor one giant buffer (tens of MB per concurrent scrape) waiting for a single flush.
+        var body = context.Response.BodyWriter;
+        await registry.WriteToAsync(body, async ct => !(await body.FlushAsync(ct)).IsCompleted, MetricsFlushBytes, context.RequestAborted);
+        await body.FlushAsync(context.RequestAborted);
     }
 }

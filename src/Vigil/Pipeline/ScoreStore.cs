@@ -11,12 +11,16 @@ namespace Vigil.Pipeline;
 /// <c>job</c> = the Vigil job plus its original labels; the series' own <c>job</c> becomes <c>exported_job</c>
 /// and <c>__name__</c> becomes <c>metric_name</c> (names starting with __ are reserved in exposition).
 /// </summary>
-public sealed class ScoreStore : IMetricCollector
+public sealed class ScoreStore : ISteppedMetricCollector
 {
     public const string ScoreMetric = "vigil_anomaly_score";
     public const string ExpectedMetric = "vigil_expected_value";
     public const string LowerMetric = "vigil_expected_lower";
     public const string UpperMetric = "vigil_expected_upper";
+
+    // About 60 KB of output per step at typical label sizes (~120 bytes a sample): with the 64 KB flush threshold a
+    // scrape holds ~125 KB at most, instead of the whole response (47 MB for 100k series).
+    internal const int SamplesPerStep = 512;
 
     private static readonly (string Name, string Help)[] Families =
     [
@@ -82,7 +86,20 @@ public sealed class ScoreStore : IMetricCollector
 
     public void Collect(ExpositionWriter writer)
     {
+        foreach (var _ in CollectSteps(writer))
+        {
+        }
+    }
+
+    /// <summary>The four families, yielding every <see cref="SamplesPerStep"/> samples so the scrape can flush in between.</summary>
+    public IEnumerable<int> CollectSteps(ExpositionWriter writer)
+    {
         ArgumentNullException.ThrowIfNull(writer);
+        return Steps(writer);
+    }
+
+    private IEnumerable<int> Steps(ExpositionWriter writer)
+    {
         var entries = CurrentSnapshot();
 
         // Read each verdict once so the four families of a series agree with each other within one scrape.
@@ -95,6 +112,7 @@ public sealed class ScoreStore : IMetricCollector
                 scored[i] = entries[i].TryRead(out verdicts[i]) ? entries[i] : null;
             }
 
+            var written = 0;
             for (var family = 0; family < Families.Length; family++)
             {
                 var (name, help) = Families[family];
@@ -104,8 +122,18 @@ public sealed class ScoreStore : IMetricCollector
                     if (scored[i] is { } entry)
                     {
                         writer.WriteSample(name, entry.LabelBlock, Pick(verdicts[i], family));
+                        if (++written == SamplesPerStep)
+                        {
+                            yield return written;
+                            written = 0;
+                        }
                     }
                 }
+            }
+
+            if (written > 0)
+            {
+                yield return written;
             }
         }
         finally

@@ -36,6 +36,26 @@ public sealed class ScoreStoreTests
     }
 
     [Fact]
+    public void CollectSteps_ManySeries_YieldsEveryStepAndWritesEverySample()
+    {
+        var store = new ScoreStore();
+        for (var i = 0; i < 3000; i++)
+        {
+            store.GetOrAdd("cpu", Labels.From(new Label("node", $"n{i}"))).Update(new Verdict(0.5, 10, 8, 12, VerdictKind.Scored), 1000);
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var steps = store.CollectSteps(new ExpositionWriter(buffer)).ToList();
+        var text = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+
+        // 3000 series x 4 families: full steps, then the remainder in one last step.
+        var full = 12_000 / ScoreStore.SamplesPerStep;
+        Assert.Equal([.. Enumerable.Repeat(ScoreStore.SamplesPerStep, full), 12_000 - (full * ScoreStore.SamplesPerStep)], steps);
+        Assert.Equal(12_000, text.Split('\n').Count(line => line.StartsWith("vigil_", StringComparison.Ordinal)));
+        Assert.Equal(text, MetricsText.Render(Registry(store)));
+    }
+
+    [Fact]
     public void Remove_DropsTheSeriesFromTheNextRender()
     {
         var registry = new MetricRegistry();
@@ -49,5 +69,12 @@ public sealed class ScoreStoreTests
 
         Assert.DoesNotContain("gone", MetricsText.Render(registry), StringComparison.Ordinal);
         Assert.Equal(0, store.Count);
+    }
+
+    private static MetricRegistry Registry(ScoreStore store)
+    {
+        var registry = new MetricRegistry();
+        registry.Register(store);
+        return registry;
     }
 }

@@ -1,0 +1,21 @@
+namespace Vigil.Core.Detection;
+
+/// <summary>
+/// Which test put a point outside its band. Operators read it next to the score: a <see cref="Point"/> verdict is one
+/// value far from its expectation; a <see cref="Shift"/> verdict is accumulated evidence of a sustained move that is
+/// small per point (a 30 % drop in a noisy count). Both use the same score scale.
+/// </summary>
+public enum AnomalyTest : byte
+{
+    /// <summary>The point is inside its band (or was not scored).</summary>
+    None = 0,
+
+    /// <summary>The value alone lies beyond the point band.</summary>
+    Point = 1,
+
+    /// <summary>The value lies beyond the band of the accumulated-evidence (shift) test.</summary>
+    Shift = 2,
+
+    /// <summary>The value lies outside the configured valid range (<c>data_range</c>).</summary>
+    Range = 3,
+}
