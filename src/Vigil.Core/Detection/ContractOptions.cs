@@ -1,0 +1,47 @@
+namespace Vigil.Core.Detection;
+
+/// <summary>
+/// The parameters of the detection contract that every univariate detector shares (docs/detectors.md, "The score
+/// contract"): the shift test and how long an anomaly may last before it becomes the new normal. Read by each detector
+/// factory with <see cref="Read"/>, so the names and defaults are the same for every type.
+/// </summary>
+public sealed record ContractOptions
+{
+    public const string ShiftSlackKey = "shift_slack";
+    public const string ShiftThresholdKey = "shift_threshold";
+    public const string AdaptAfterKey = "adapt_after";
+
+    public static ContractOptions Default { get; } = new();
+
+    /// <summary>
+    /// CUSUM slack κ, in σ: residuals smaller than this never accumulate evidence, and the shift band is never narrower
+    /// than κ·σ. Default 0.5 (tuned to shifts of about 1σ per point: a 30 % drop of a count of 10 a minute).
+    /// </summary>
+    public double ShiftSlack { get; init; } = 0.5;
+
+    /// <summary>
+    /// CUSUM decision threshold h, in σ; 0 disables the shift test. Default 10: with κ = 0.5 the in-control run length on
+    /// Gaussian noise is about 10⁵ points a side (far under one false alarm per series-week at one-minute steps), and a
+    /// 1σ shift is caught after about 20 points.
+    /// </summary>
+    public double ShiftThreshold { get; init; } = 10;
+
+    /// <summary>
+    /// How long (in the series' own timestamps) an anomaly may last before the detector takes it as the new normal and
+    /// rebaselines from the points since it began. Default 3 hours.
+    /// </summary>
+    public TimeSpan AdaptAfter { get; init; } = TimeSpan.FromHours(3);
+
+    /// <summary>Reads the contract parameters from <paramref name="p"/> (before its <c>RejectUnknown</c>), falling back to <paramref name="defaults"/>.</summary>
+    public static ContractOptions Read(DetectorParameters p, ContractOptions? defaults = null)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var d = defaults ?? Default;
+        return new ContractOptions
+        {
+            ShiftSlack = p.ReadDouble(ShiftSlackKey, d.ShiftSlack, 0, 100),
+            ShiftThreshold = p.ReadDouble(ShiftThresholdKey, d.ShiftThreshold, 0, 1000),
+            AdaptAfter = p.ReadDuration(AdaptAfterKey, d.AdaptAfter, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365)),
+        };
+    }
+}
