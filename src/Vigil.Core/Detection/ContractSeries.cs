@@ -80,6 +80,18 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         var e = p.Expected;
         var (upHalf, upTest) = Edge(p.SigmaHigh, _shiftUp, p.NoveltyUpper - e);
         var (downHalf, downTest) = Edge(p.SigmaLow, _shiftDown, e - p.NoveltyLower);
+        if (p.ContextUpper - e > upHalf)
+        {
+            // Seasonal context: a value the series showed at this phase of its last season is normal, however far it
+            // is from the forecast. Known before the point arrives, so the band stays a prediction.
+            upHalf = p.ContextUpper - e;
+        }
+
+        if (e - p.ContextLower > downHalf)
+        {
+            downHalf = e - p.ContextLower;
+        }
+
         var upper = e + upHalf;
         var lower = e - downHalf;
         var score = ScoreMath.FromBand(x, e, lower, upper);

@@ -2,9 +2,10 @@ namespace Vigil.Core.Detection;
 
 /// <summary>
 /// What a baseline knows about the next point before it is seen: the expectation, the scale of normal deviations on
-/// each side (σ, possibly asymmetric), and optional novelty edges (±∞ when the baseline has none).
+/// each side (σ, possibly asymmetric), optional novelty edges (±∞ when the baseline has none), and an optional context
+/// interval: values the series showed at this phase of its season, which the band is widened to cover (NaN when none).
 /// </summary>
-internal readonly record struct Prediction(double Expected, double SigmaLow, double SigmaHigh, double NoveltyLower, double NoveltyUpper)
+internal readonly record struct Prediction(double Expected, double SigmaLow, double SigmaHigh, double NoveltyLower, double NoveltyUpper, double ContextLower = double.NaN, double ContextUpper = double.NaN)
 {
     public static Prediction Symmetric(double expected, double sigma) => new(expected, sigma, sigma, double.NegativeInfinity, double.PositiveInfinity);
 

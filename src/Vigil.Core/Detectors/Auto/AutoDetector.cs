@@ -21,7 +21,7 @@ public sealed class AutoDetector : IDetector
 
     public int FeatureCount => 1;
 
-    public int HistoryPoints => Math.Max(Options.MinPoints, Options.Novelty ? Options.NoveltyMinPoints : 0);
+    public int HistoryPoints => Math.Max(Math.Max(Options.MinPoints, Options.Novelty ? Options.NoveltyMinPoints : 0), Options.SeasonSlack >= 0 ? Options.FitPoints : 0);
 
     public ISeriesDetector CreateSeries() => new ContractSeries(new AutoBaseline(Options), Options.K, Options.Contract);
 }

@@ -33,6 +33,9 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             NoveltyTolerance = p.ReadDouble("novelty_tolerance", d.NoveltyTolerance, 0, 100),
             NoveltyMinPoints = p.ReadInt("novelty_min_points", d.NoveltyMinPoints, 0, 10_000_000),
             NoveltyMinSigma = p.ReadDouble("novelty_min_sigma", d.NoveltyMinSigma, 0, 100),
+            FitPoints = p.ReadInt("fit_points", d.FitPoints, 16, 2000),
+            SeasonSlack = p.ReadInt("season_slack", d.SeasonSlack, -1, 100),
+            SeasonK = p.ReadDouble("season_k", d.SeasonK, 0, 100),
             Contract = ContractOptions.Read(p),
         };
         p.RejectUnknown();

@@ -23,8 +23,8 @@ public sealed record AutoOptions
     /// <summary>Weight of the newest normal residual in the scale on each side. Default 0.02 (about 50 points of memory).</summary>
     public double ScaleAlpha { get; init; } = 0.02;
 
-    /// <summary>Point band half-width, in σ of that side. Default 6.</summary>
-    public double K { get; init; } = 6;
+    /// <summary>Point band half-width, in σ of that side. Default 5.</summary>
+    public double K { get; init; } = 5;
 
     /// <summary>Scale floor as a fraction of the range of normal values seen so far: quantised or flat series do not score every wiggle. Default 0.01.</summary>
     public double RangeFloor { get; init; } = 0.01;
@@ -32,14 +32,26 @@ public sealed record AutoOptions
     /// <summary>Whether the novelty edge (all-time extreme plus a tolerance) is one of the band's edges. Default true.</summary>
     public bool Novelty { get; init; } = true;
 
-    /// <summary>Fraction of the range by which a value must pass the all-time min/max of normal values to be novel. Default 0.05.</summary>
-    public double NoveltyTolerance { get; init; } = 0.05;
+    /// <summary>Fraction of the range by which a value must pass the all-time min/max of normal values to be novel. Default 0.1.</summary>
+    public double NoveltyTolerance { get; init; } = 0.1;
 
     /// <summary>Points learned before the novelty edge applies (the range must be known first). Default 300.</summary>
     public int NoveltyMinPoints { get; init; } = 300;
 
     /// <summary>The novelty edge is never closer to the expectation than this many σ: a trend passing its old extreme slowly does not alert. Default 2.</summary>
     public double NoveltyMinSigma { get; init; } = 2;
+
+    /// <summary>
+    /// Points buffered to detect a season by autocorrelation (as <c>holt_winters</c> does); seasons up to half of this are
+    /// found. Default 600 (two days at 5-minute steps). Stored as 4-byte floats, released after detection.
+    /// </summary>
+    public int FitPoints { get; init; } = 600;
+
+    /// <summary>Points either side of "one season ago" that the seasonal context looks at; −1 disables it. Default 2.</summary>
+    public int SeasonSlack { get; init; } = 2;
+
+    /// <summary>The seasonal context covers last season's values ± this many σ. Default 2.</summary>
+    public double SeasonK { get; init; } = 2;
 
     /// <summary>The shared contract parameters: shift test and <c>adapt_after</c> (see <see cref="ContractOptions"/>).</summary>
     public ContractOptions Contract { get; init; } = ContractOptions.Default;
