@@ -80,14 +80,18 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         var e = p.Expected;
         var (upHalf, upTest) = Edge(p.SigmaHigh, _shiftUp, p.NoveltyUpper - e);
         var (downHalf, downTest) = Edge(p.SigmaLow, _shiftDown, e - p.NoveltyLower);
-        if (p.ContextUpper - e > upHalf)
+        // Seasonal context: a value the series showed at this phase of its last season is normal, however far it is
+        // from the forecast (a daily batch job, a square wave). Known before the point arrives, so the band stays a
+        // prediction. It only counts where it reaches past the point band: inside it, noise in last season's values
+        // must not blunt the shift test.
+        var contextUp = p.ContextUpper - e > _k * p.SigmaHigh;
+        var contextDown = e - p.ContextLower > _k * p.SigmaLow;
+        if (contextUp && p.ContextUpper - e > upHalf)
         {
-            // Seasonal context: a value the series showed at this phase of its last season is normal, however far it
-            // is from the forecast. Known before the point arrives, so the band stays a prediction.
             upHalf = p.ContextUpper - e;
         }
 
-        if (e - p.ContextLower > downHalf)
+        if (contextDown && e - p.ContextLower > downHalf)
         {
             downHalf = e - p.ContextLower;
         }
@@ -99,11 +103,13 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         var test = !anomalous ? AnomalyTest.None : x > e ? upTest : downTest;
         var verdict = new Verdict(score, e, lower, upper, VerdictKind.Scored, test, 0.5 * (p.SigmaLow + p.SigmaHigh));
 
-        UpdateShift(x - e, x > e ? p.SigmaHigh : p.SigmaLow, anomalous);
+        // A value that the seasonal context explains adds no evidence of a shift.
+        var explained = !anomalous && ((contextUp && x > e + (_k * p.SigmaHigh)) || (contextDown && x < e - (_k * p.SigmaLow)));
+        UpdateShift(explained ? 0 : x - e, x > e ? p.SigmaHigh : p.SigmaLow, anomalous);
         _recent.Add(timestampMs, x, x - e, anomalous);
         if (anomalous)
         {
-            _baseline.Exclude(timestampMs, x);
+            _baseline.Exclude(timestampMs, x, test);
             if (!_inRun)
             {
                 _inRun = true;
@@ -119,7 +125,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         }
         else
         {
-            _baseline.Learn(timestampMs, x);
+            // Trust falls as evidence of a shift accumulates, so the baseline does not learn a small shift away.
+            // Zero once the evidence reaches half the threshold: past that, a shift is more likely than noise.
+            var weight = _h > 0 ? Math.Max(0, 1 - (2 * Math.Max(_shiftUp, _shiftDown) / _h)) : 1;
+            _baseline.Learn(timestampMs, x, weight);
             if (_inRun && ++_quiet >= QuietPoints)
             {
                 _inRun = false;

@@ -28,14 +28,19 @@ internal interface IBaseline
     /// </summary>
     bool TryPredict(long timestampMs, out Prediction prediction);
 
-    /// <summary>Learns a point judged normal (or any point during warm-up).</summary>
-    void Learn(long timestampMs, double value);
+    /// <summary>
+    /// Learns a point judged normal (or any point during warm-up). <paramref name="weight"/> in [0, 1] is how much to
+    /// trust it: it falls as the shift test accumulates evidence, so a baseline that honours it does not chase a small
+    /// sustained shift before the test can flag it (baselines with a window, not a weight, learn it fully).
+    /// </summary>
+    void Learn(long timestampMs, double value, double weight = 1);
 
     /// <summary>
     /// A point judged anomalous, or a missing one (<paramref name="value"/> NaN): not learned, but position-keeping
     /// state (a season index) moves on so the baseline stays aligned with the step grid.
     /// </summary>
-    void Exclude(long timestampMs, double value);
+    /// <paramref name="test"/> says which edge the point crossed (<see cref="AnomalyTest.None"/> for a missing point).
+    void Exclude(long timestampMs, double value, AnomalyTest test = AnomalyTest.None);
 
     /// <summary>
     /// Replaces the level (and, where the baseline can, the scale) with what <paramref name="values"/> show: the series

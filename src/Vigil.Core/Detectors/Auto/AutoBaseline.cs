@@ -34,6 +34,7 @@ internal sealed class AutoBaseline : IBaseline
     private double _down;
     private double _tail;
     private int _excludedRun;
+    private int _anomalousRun;
     private double _min = double.PositiveInfinity;
     private double _max = double.NegativeInfinity;
 
@@ -82,8 +83,9 @@ internal sealed class AutoBaseline : IBaseline
         }
 
         double contextLow = double.NaN, contextHigh = double.NaN;
-        if (_season > 0)
+        if (_season > 0 && _anomalousRun < _season - _o.SeasonSlack)
         {
+            // Only seasons that ended before the current anomalous run began: an incident never excuses itself.
             // Last season's values at this phase ± slack points.
             var lo = double.PositiveInfinity;
             var hi = double.NegativeInfinity;
@@ -108,7 +110,7 @@ internal sealed class AutoBaseline : IBaseline
         return _count >= _o.MinPoints;
     }
 
-    public void Learn(long timestampMs, double value)
+    public void Learn(long timestampMs, double value, double weight = 1)
     {
         _count++;
         _min = Math.Min(_min, value);
@@ -121,31 +123,38 @@ internal sealed class AutoBaseline : IBaseline
         }
 
         _excludedRun = 0;
+        _anomalousRun = 0;
         var forecast = Forecast;
         var error = value - forecast;
-        _level = forecast + (_o.LevelAlpha * error);
-        _trend = (_o.TrendDamping * _trend) + (_o.LevelAlpha * _o.TrendBeta * error);
+        var alpha = _o.LevelAlpha * weight;
+        _level = forecast + (alpha * error);
+        _trend = (_o.TrendDamping * _trend) + (alpha * _o.TrendBeta * error);
 
         // Weighted like a running mean at first, so the first residuals set the scale instead of a zero start.
-        var w = Math.Max(_o.ScaleAlpha, 1.0 / (_count - 1));
+        var w = weight * Math.Max(_o.ScaleAlpha, 1.0 / (_count - 1));
         _up += w * (Math.Max(error, 0) - _up);
         _down += w * (Math.Max(-error, 0) - _down);
 
         // Stochastic-approximation quantile (Robbins–Monro): up by p·step on an exceedance, down by (1 − p)·step
         // otherwise, so it settles where 1 % of normal errors exceed it. The step is the mean |error|: scale-free.
         var step = 0.5 * (_up + _down);
-        _tail += Math.Abs(error) > _tail ? TailP * step : -(1 - TailP) * step;
+        _tail += weight * (Math.Abs(error) > _tail ? TailP * step : -(1 - TailP) * step);
         _tail = Math.Max(_tail, 0);
     }
 
-    public void Exclude(long timestampMs, double value)
+    public void Exclude(long timestampMs, double value, AnomalyTest test = AnomalyTest.None)
     {
         Remember(double.IsFinite(value) ? value : Forecast);
-        if (_count > 0 && double.IsFinite(value) && _excludedRun < SpikeRun)
+        if (double.IsFinite(value))
         {
-            // The first points of an anomalous run count as tail exceedances: a series that spikes routinely (a load
-            // balancer's periodic bursts) widens its tail until its spikes are 1 % events, while a sustained incident
-            // (longer than SpikeRun points) teaches the tail nothing more.
+            _anomalousRun = Math.Min(_anomalousRun + 1, int.MaxValue - 1);
+        }
+
+        if (_count > 0 && test == AnomalyTest.Point && _excludedRun < SpikeRun)
+        {
+            // The first points of a run of point anomalies count as tail exceedances: a series that spikes routinely
+            // (a load balancer's periodic bursts) widens its tail until its spikes are 1 % events, while a sustained
+            // incident (longer than SpikeRun points) or a shift teaches the tail nothing.
             _excludedRun++;
             _tail += TailP * 0.5 * (_up + _down);
         }
@@ -153,8 +162,9 @@ internal sealed class AutoBaseline : IBaseline
         if (_count > 0)
         {
             // Time moves on for the trend and the season; the anomaly itself teaches the level and scale nothing.
-            _level = Forecast;
-            _trend *= _o.TrendDamping;
+            // The trend is carried on undamped: through an hour-long incident on a daily curve, the expectation keeps
+            // following the curve's slope as it was before the incident.
+            _level += _trend;
         }
     }
 
@@ -204,6 +214,8 @@ internal sealed class AutoBaseline : IBaseline
         // span is normal from now on.
         _level += shift;
         _trend = 0;
+        _anomalousRun = 0;
+        _excludedRun = 0;
         double up = 0, down = 0;
         var n = 0;
         for (var i = 0; i < values.Length; i++)
@@ -237,6 +249,7 @@ internal sealed class AutoBaseline : IBaseline
         writer.Write(_down);
         writer.Write(_tail);
         writer.Write(_excludedRun);
+        writer.Write(_anomalousRun);
         writer.Write(_min);
         writer.Write(_max);
         writer.Write(_fit is not null);
@@ -267,6 +280,7 @@ internal sealed class AutoBaseline : IBaseline
         _down = reader.ReadDouble();
         _tail = reader.ReadDouble();
         _excludedRun = reader.ReadInt32();
+        _anomalousRun = reader.ReadInt32();
         _min = reader.ReadDouble();
         _max = reader.ReadDouble();
         if (_count < 0)

@@ -11,8 +11,11 @@ public sealed record AutoOptions
     /// <summary>Points learned before the first verdict; earlier points are <see cref="VerdictKind.Warmup"/>. Default 48.</summary>
     public int MinPoints { get; init; } = 48;
 
-    /// <summary>Weight of the newest normal point's error in the level (Holt's α). Default 0.1.</summary>
-    public double LevelAlpha { get; init; } = 0.1;
+    /// <summary>
+    /// Weight of the newest normal point's error in the level (Holt's α). Default 0.2: the level follows a daily curve
+    /// closely; the shift test's weight (learning slows as evidence accumulates) keeps it from learning a small shift away.
+    /// </summary>
+    public double LevelAlpha { get; init; } = 0.2;
 
     /// <summary>Share of the level correction that goes into the trend (Holt's β in error-correction form). Default 0.05.</summary>
     public double TrendBeta { get; init; } = 0.05;

@@ -29,7 +29,7 @@ internal sealed class EwmaBaseline : IBaseline
         return _count >= _minPoints;
     }
 
-    public void Learn(long timestampMs, double value)
+    public void Learn(long timestampMs, double value, double weight = 1)
     {
         _count++;
         _range.Add(value);
@@ -41,7 +41,7 @@ internal sealed class EwmaBaseline : IBaseline
         _variance = (1 - alpha) * (_variance + (diff * increment));
     }
 
-    public void Exclude(long timestampMs, double value)
+    public void Exclude(long timestampMs, double value, AnomalyTest test = AnomalyTest.None)
     {
     }
 

@@ -44,7 +44,7 @@ internal sealed class HoltWintersBaseline : IBaseline
         return true;
     }
 
-    public void Learn(long timestampMs, double value)
+    public void Learn(long timestampMs, double value, double weight = 1)
     {
         if (_seen == 0)
         {
@@ -58,7 +58,7 @@ internal sealed class HoltWintersBaseline : IBaseline
         Buffer(value);
     }
 
-    public void Exclude(long timestampMs, double value)
+    public void Exclude(long timestampMs, double value, AnomalyTest test = AnomalyTest.None)
     {
         if (_seen == 0)
         {

@@ -76,7 +76,7 @@ internal sealed class RobustBaseline : IBaseline
         return true;
     }
 
-    public void Learn(long timestampMs, double value)
+    public void Learn(long timestampMs, double value, double weight = 1)
     {
         var wasFull = _window.Count == _window.Capacity;
         _window.Add(value);
@@ -88,7 +88,7 @@ internal sealed class RobustBaseline : IBaseline
         }
     }
 
-    public void Exclude(long timestampMs, double value)
+    public void Exclude(long timestampMs, double value, AnomalyTest test = AnomalyTest.None)
     {
     }
 

@@ -43,9 +43,9 @@ internal sealed class RollingSigmaBaseline : IBaseline
         return _count >= _minPoints;
     }
 
-    public void Learn(long timestampMs, double value) => Learn(value);
+    public void Learn(long timestampMs, double value, double weight = 1) => Learn(value);
 
-    public void Exclude(long timestampMs, double value)
+    public void Exclude(long timestampMs, double value, AnomalyTest test = AnomalyTest.None)
     {
     }
 

@@ -70,7 +70,7 @@ internal sealed class SeasonalBaseline : IBaseline
         return true;
     }
 
-    public void Learn(long timestampMs, double value)
+    public void Learn(long timestampMs, double value, double weight = 1)
     {
         ref var bucket = ref _buckets[BucketOf(timestampMs)];
         var count = bucket.Count + 1;
@@ -84,7 +84,7 @@ internal sealed class SeasonalBaseline : IBaseline
         bucket.Variance = (1 - alpha) * (bucket.Variance + (diff * increment));
     }
 
-    public void Exclude(long timestampMs, double value)
+    public void Exclude(long timestampMs, double value, AnomalyTest test = AnomalyTest.None)
     {
     }
 
