@@ -14,6 +14,13 @@ public sealed record ContractOptions
     public static ContractOptions Default { get; } = new();
 
     /// <summary>
+    /// The default of the single-model detectors (all but <c>auto</c>): the shift test is off (h = 0) unless configured,
+    /// because their expectation lags a trend or daily curve by design (a window mean, a slow EWMA), and a CUSUM on that
+    /// lag fired dozens of times an hour on the demo's request curve. <c>shift_threshold</c> turns it on.
+    /// </summary>
+    public static ContractOptions WithoutShift { get; } = new() { ShiftThreshold = 0 };
+
+    /// <summary>
     /// CUSUM slack κ, in σ: residuals smaller than this never accumulate evidence, and the shift band is never narrower
     /// than κ·σ. Default 1: shifts of about 2σ per point are caught within about 10 points (a 30 % drop of a count of 50
     /// a minute). Smaller slacks catch smaller shifts but fire on the slightly autocorrelated residuals a forecast

@@ -28,7 +28,7 @@ public sealed class HoltWintersDetectorFactory : IDetectorFactory
         var scaleAlpha = p.ReadDouble("scale_alpha", 0.003, 1e-5, 1);
         var maxAlpha = p.ReadDouble("max_alpha", 0.02, 0.02, 1);
         var clipK = p.ReadDouble("clip_k", 16, 0.5, 1000);
-        var contract = ContractOptions.Read(p);
+        var contract = ContractOptions.Read(p, ContractOptions.WithoutShift);
         p.RejectUnknown();
         if (season > fitPoints / 2)
         {

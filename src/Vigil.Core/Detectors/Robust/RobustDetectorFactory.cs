@@ -29,7 +29,7 @@ public sealed class RobustDetectorFactory : IDetectorFactory
             p.Errors.Add("tail_quantile: must be one of 0, 0.01, 0.02, 0.05, 0.1, 0.25");
         }
 
-        var contract = ContractOptions.Read(p);
+        var contract = ContractOptions.Read(p, ContractOptions.WithoutShift);
         p.RejectUnknown();
         if (minPoints > window)
         {

@@ -32,6 +32,6 @@ public sealed record RobustOptions
 
     public double RangeFloor { get; init; } = 0.01;
 
-    /// <summary>The shared contract parameters: shift test and <c>adapt_after</c> (see <see cref="ContractOptions"/>).</summary>
-    public ContractOptions Contract { get; init; } = ContractOptions.Default;
+    /// <summary>The shared contract parameters: shift test and <c>adapt_after</c> (see <see cref="ContractOptions"/>); the shift test is off unless configured.</summary>
+    public ContractOptions Contract { get; init; } = ContractOptions.WithoutShift;
 }

@@ -17,6 +17,6 @@ public sealed record RollingSigmaOptions
     /// <summary>Points of history before the first verdict. Default: half the window.</summary>
     public int MinPoints { get; init; } = DefaultWindow / 2;
 
-    /// <summary>The shared contract parameters: shift test and <c>adapt_after</c> (see <see cref="ContractOptions"/>).</summary>
-    public ContractOptions Contract { get; init; } = ContractOptions.Default;
+    /// <summary>The shared contract parameters: shift test and <c>adapt_after</c> (see <see cref="ContractOptions"/>); the shift test is off unless configured.</summary>
+    public ContractOptions Contract { get; init; } = ContractOptions.WithoutShift;
 }

@@ -25,7 +25,7 @@ public sealed class SeasonalDetectorFactory : IDetectorFactory
         var zoneText = p.ReadString("time_zone", "UTC");
         var profileText = p.ReadString("profile", "hour_of_day");
         var rangeFloor = p.ReadDouble("range_floor", 0.02, 0, 1);
-        var contract = ContractOptions.Read(p);
+        var contract = ContractOptions.Read(p, ContractOptions.WithoutShift);
         p.RejectUnknown();
 
         var zone = TimeZoneInfo.Utc;

@@ -41,6 +41,6 @@ public sealed record SeasonalOptions
     /// <summary>Scale floor as a fraction of the range seen so far (see RangeTracker): quantised or flat series do not score every wiggle. Default 0.02.</summary>
     public double RangeFloor { get; init; } = 0.02;
 
-    /// <summary>The shared contract parameters: shift test and <c>adapt_after</c> (see <see cref="ContractOptions"/>).</summary>
-    public ContractOptions Contract { get; init; } = ContractOptions.Default;
+    /// <summary>The shared contract parameters: shift test and <c>adapt_after</c> (see <see cref="ContractOptions"/>); the shift test is off unless configured.</summary>
+    public ContractOptions Contract { get; init; } = ContractOptions.WithoutShift;
 }
