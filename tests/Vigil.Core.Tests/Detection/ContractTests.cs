@@ -207,6 +207,23 @@ public sealed class ContractTests
         Assert.Contains("predates the detection contract", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(300)]
+    [InlineData(1500)]
+    public void WriteState_Auto_StaysUnderEightKilobytes(int points)
+    {
+        // Issue 10: ≤ 8 KB of state per series, in warm-up (season detection buffer) and after a daily season is found.
+        var series = (ISerializableSeriesDetector)Synthetic.Create("auto").CreateSeries();
+        Synthetic.Run(series, Synthetic.Daily(points, 100, 10, 1, seed: 9));
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            series.WriteState(writer);
+        }
+
+        Assert.InRange(buffer.Length, 1, 8192);
+    }
+
     private static double Poisson(Random random, double lambda)
     {
         // Knuth's method: fine for the small means of these tests.
