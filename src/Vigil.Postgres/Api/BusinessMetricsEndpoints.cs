@@ -156,7 +156,9 @@ public static class BusinessMetricsEndpoints
             sizeFeature.MaxRequestBodySize = null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(http.Request.ContentLength ?? 64 * 1024, limit + 1));
+        // At least 1: an empty body (Content-Length: 0) must reach the parser and its "body is empty" 400, and
+        // ArrayBufferWriter refuses a capacity of 0.
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(http.Request.ContentLength ?? 64 * 1024, 1, limit + 1));
         var stream = http.Request.Body;
         while (true)
         {

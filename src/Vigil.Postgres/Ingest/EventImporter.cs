@@ -164,12 +164,13 @@ public sealed class EventImporter
             RawEvent? raw = null;
             try
             {
-                using var document = JsonDocument.Parse(text);
+                using var document = JsonDocument.Parse(text, JsonDiagnostics.DocumentOptions);
                 raw = EventParser.ReadEvent(document.RootElement, line, errors);
             }
-            catch (JsonException ex)
+            catch (JsonException)
             {
-                errors.Add(new EventError(line, "$", $"invalid JSON: {ex.Message}"));
+                var (_, offset, reason) = JsonDiagnostics.Locate(Encoding.UTF8.GetBytes(text), array: false);
+                errors.Add(new EventError(line, "$", FormattableString.Invariant($"invalid JSON at byte {offset} of the line: {reason}")));
             }
 
             yield return (line, raw);
