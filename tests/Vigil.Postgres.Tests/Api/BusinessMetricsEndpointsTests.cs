@@ -197,6 +197,20 @@ public sealed class BusinessMetricsEndpointsTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task PostEvents_EventKeyConflict_ResponseMatchesGolden()
+    {
+        await using var db = await TestDb.CreateAsync(server, Configure);
+        await using var app = await StartAsync(db);
+        var client = app.GetTestClient();
+        using var first = await client.PostAsync("/api/v1/events", Ndjson("""{"event_type":"order","timestamp":"2026-01-10T11:00:01Z","payload":{"amount":5},"idempotency_key":"o-1"}"""));
+
+        using var response = await client.PostAsync("/api/v1/events", Ndjson("""{"event_type":"order","timestamp":"2026-01-10T11:00:01Z","payload":{"amount":6},"idempotency_key":"o-1"}"""));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        AssertGolden("post-events-422.json", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task PostEvents_EventKeyResentWithSameContent_200CountedAsDuplicate()
     {
         await using var db = await TestDb.CreateAsync(server, Configure);
