@@ -1,0 +1,56 @@
+using System.Text;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using Vigil.Postgres.Ingest;
+
+namespace Vigil.Benchmarks;
+
+/// <summary>
+/// Parse of a POST /api/v1/events body: 10 000 NDJSON events with a small payload and a key. Reported per event
+/// (OperationsPerInvoke). The baseline parses the same lines with duplicate properties allowed and reads nothing,
+/// so the difference is the price of rejecting repeated properties plus reading the fields.
+/// Run: dotnet run -c Release --project bench/Vigil.Benchmarks -- --filter '*EventParserBenchmarks*' --job short
+/// </summary>
+[MemoryDiagnoser]
+public class EventParserBenchmarks
+{
+    private const int Events = 10_000;
+    private static readonly JsonDocumentOptions DuplicatesAllowed = new() { MaxDepth = 64 };
+
+    private byte[] _body = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < Events; i++)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $$"""{"event_type":"type_{{i % 8}}","timestamp":"2026-01-10T11:00:{{i % 60:00}}Z","payload":{"amount":{{i}},"currency":"EUR","plan":"free"},"idempotency_key":"k-{{i}}"}""").Append('\n');
+        }
+
+        _body = Encoding.UTF8.GetBytes(text.ToString());
+    }
+
+    [Benchmark(OperationsPerInvoke = Events, Baseline = true)]
+    public int JsonDocumentPerLineDuplicatesAllowed()
+    {
+        var count = 0;
+        ReadOnlyMemory<byte> rest = _body;
+        while (!rest.IsEmpty)
+        {
+            var newline = rest.Span.IndexOf((byte)'\n');
+            using var document = JsonDocument.Parse(rest[..newline], DuplicatesAllowed);
+            count += document.RootElement.GetPropertyCount();
+            rest = rest[(newline + 1)..];
+        }
+
+        return count;
+    }
+
+    [Benchmark(OperationsPerInvoke = Events)]
+    public int EventParserNdjson()
+    {
+        var errors = new List<EventError>();
+        return EventParser.Parse(_body, errors).Count + errors.Count;
+    }
+}
