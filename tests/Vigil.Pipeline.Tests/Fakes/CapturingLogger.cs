@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Vigil.Tests.Fakes;
+namespace Vigil.Pipeline.Tests.Fakes;
 
 internal sealed class CapturingLogger : ILogger
 {

@@ -1,8 +1,12 @@
 using Vigil.Core.Series;
 using Vigil.Core.Sources;
-using Vigil.Pipeline;
+using Vigil.Pipeline.Jobs;
+using Vigil.Pipeline.Lifecycle;
+using Vigil.Pipeline.Scores;
+using Vigil.Pipeline.Telemetry;
+using Vigil.Pipeline.Replay;
 
-namespace Vigil.Tests.Fakes;
+namespace Vigil.Pipeline.Tests.Fakes;
 
 /// <summary>
 /// Serves series defined as functions of time at whatever range is asked, records every request, and fails on demand.

@@ -1,7 +1,7 @@
 using Vigil.Core.Series;
 using Vigil.Core.Sources;
 
-namespace Vigil.Tests.Fakes;
+namespace Vigil.Pipeline.Tests.Fakes;
 
 /// <summary>Per query, series defined as functions of time, sampled at whatever range is asked.</summary>
 internal sealed class FakeMetricSource : IMetricSource

@@ -1,4 +1,4 @@
-namespace Vigil.Tests.Fakes;
+namespace Vigil.Pipeline.Tests.Fakes;
 
 /// <summary>A clock that moves only when the test says so.</summary>
 internal sealed class ManualClock(DateTimeOffset start) : TimeProvider

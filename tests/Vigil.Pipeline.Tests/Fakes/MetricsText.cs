@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Vigil.Exposition;
 
-namespace Vigil.Tests.Fakes;
+namespace Vigil.Pipeline.Tests.Fakes;
 
 internal static class MetricsText
 {

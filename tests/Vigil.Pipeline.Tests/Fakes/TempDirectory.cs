@@ -1,4 +1,4 @@
-namespace Vigil.Tests.Support;
+namespace Vigil.Pipeline.Tests.Fakes;
 
 internal sealed class TempDirectory : IDisposable
 {

@@ -1,13 +1,15 @@
-using Vigil.Configuration;
 using Vigil.Core.Detection;
 using Vigil.Core.Detectors.RollingSigma;
 using Vigil.Core.Series;
 using Vigil.Exposition;
-using Vigil.Pipeline;
-using Vigil.Telemetry;
-using Vigil.Tests.Fakes;
+using Vigil.Pipeline.Jobs;
+using Vigil.Pipeline.Lifecycle;
+using Vigil.Pipeline.Scores;
+using Vigil.Pipeline.Telemetry;
+using Vigil.Pipeline.Replay;
+using Vigil.Pipeline.Tests.Fakes;
 
-namespace Vigil.Tests.Pipeline;
+namespace Vigil.Pipeline.Tests.Jobs;
 
 public sealed class JobRunnerTests
 {
@@ -231,7 +233,7 @@ public sealed class JobRunnerTests
     [Fact]
     public void AlignDown_TruncatesToTheStep()
     {
-        var aligned = JobRunner.AlignDown(Start + TimeSpan.FromSeconds(95), TimeSpan.FromMinutes(1));
+        var aligned = RangeCursor.AlignDown(Start + TimeSpan.FromSeconds(95), TimeSpan.FromMinutes(1));
 
         Assert.Equal(Start + TimeSpan.FromMinutes(1), aligned);
     }

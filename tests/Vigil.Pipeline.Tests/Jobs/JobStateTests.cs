@@ -1,14 +1,15 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Vigil.Configuration;
 using Vigil.Core.Detection;
 using Vigil.Core.Series;
 using Vigil.Exposition;
-using Vigil.Pipeline;
-using Vigil.Telemetry;
-using Vigil.Tests.Fakes;
-using Vigil.Tests.Support;
+using Vigil.Pipeline.Jobs;
+using Vigil.Pipeline.Lifecycle;
+using Vigil.Pipeline.Scores;
+using Vigil.Pipeline.Telemetry;
+using Vigil.Pipeline.Replay;
+using Vigil.Pipeline.Tests.Fakes;
 
-namespace Vigil.Tests.Pipeline;
+namespace Vigil.Pipeline.Tests.Jobs;
 
 public sealed class JobStateTests : IDisposable
 {
@@ -66,7 +67,7 @@ public sealed class JobStateTests : IDisposable
     public async Task Store_SaveThenRestore_RoundTripsThroughAFile()
     {
         var metrics = new VigilMetrics(new MetricRegistry());
-        var store = new JobStateStore(new ServerOptions { StateDirectory = _temp.Path }, metrics, NullLogger<JobStateStore>.Instance);
+        var store = new JobStateStore(new StateSnapshotOptions { Directory = _temp.Path, Interval = TimeSpan.FromMinutes(5) }, metrics, NullLogger<JobStateStore>.Instance);
         var (original, _, clock, _) = CreateSut();
         await original.RunCycleAsync(CancellationToken.None);
 
@@ -85,7 +86,7 @@ public sealed class JobStateTests : IDisposable
     public void Store_CorruptFile_IsCountedAndIgnored()
     {
         var metrics = new VigilMetrics(new MetricRegistry());
-        var store = new JobStateStore(new ServerOptions { StateDirectory = _temp.Path }, metrics, NullLogger<JobStateStore>.Instance);
+        var store = new JobStateStore(new StateSnapshotOptions { Directory = _temp.Path, Interval = TimeSpan.FromMinutes(5) }, metrics, NullLogger<JobStateStore>.Instance);
         File.WriteAllBytes(Path.Combine(_temp.Path, "cpu.state"), [1, 2, 3, 4, 5]);
         var (runner, _, _, _) = CreateSut();
 

@@ -1,14 +1,16 @@
-using Vigil.Configuration;
 using Vigil.Core.Detectors.IsolationForest;
 using Vigil.Core.Features;
 using Vigil.Core.Series;
 using Vigil.Exposition;
 using Vigil.Models.Training;
-using Vigil.Pipeline;
-using Vigil.Telemetry;
-using Vigil.Tests.Fakes;
+using Vigil.Pipeline.Jobs;
+using Vigil.Pipeline.Lifecycle;
+using Vigil.Pipeline.Scores;
+using Vigil.Pipeline.Telemetry;
+using Vigil.Pipeline.Replay;
+using Vigil.Pipeline.Tests.Fakes;
 
-namespace Vigil.Tests.Pipeline;
+namespace Vigil.Pipeline.Tests.Jobs;
 
 public sealed class JoinedQueryInputTests
 {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Vigil.Configuration;
 using Vigil.Core.Detectors.IsolationForest;
 using Vigil.Core.Features;
 using Vigil.Exposition;
@@ -9,12 +8,14 @@ using Vigil.Models.Shadow;
 using Vigil.Models.Store;
 using Vigil.Models.Training;
 using Vigil.Models.Validation;
-using Vigil.Pipeline;
-using Vigil.Telemetry;
-using Vigil.Tests.Fakes;
-using Vigil.Tests.Support;
+using Vigil.Pipeline.Jobs;
+using Vigil.Pipeline.Lifecycle;
+using Vigil.Pipeline.Scores;
+using Vigil.Pipeline.Telemetry;
+using Vigil.Pipeline.Replay;
+using Vigil.Pipeline.Tests.Fakes;
 
-namespace Vigil.Tests.Pipeline;
+namespace Vigil.Pipeline.Tests.Lifecycle;
 
 /// <summary>The service side of the model lifecycle: ticking, metrics, shadow scoring exported beside the active model.</summary>
 public sealed class ModelLifecyclesTests : IDisposable
@@ -130,7 +131,7 @@ public sealed class ModelLifecyclesTests : IDisposable
         var job = new JobOptions { Name = "svc", Query = "cpu=cpu_query; latency=latency_query", Features = Features, JoinLabels = ["instance"], Interval = Step };
         var input = new JoinedQueryInput(_source, Features, ["instance"], _metrics.FeatureRowsSkipped, "svc");
         var detector = new IsolationForestDetector(_provider.Get("svc"));
-        return new JobRunner(job, input, detector, _scores, _metrics, _clock, _clock, TimeSpan.FromDays(1), new CapturingLogger(), new ShadowScoring("svc", _scores, () => lifecycle.Shadow));
+        return new JobRunner(job, input, detector, _scores, _metrics, _clock, _clock, TimeSpan.FromDays(1), new CapturingLogger(), new ShadowScoring("svc", () => lifecycle.Shadow));
     }
 
     private string WriteActive(DateTimeOffset createdAt)

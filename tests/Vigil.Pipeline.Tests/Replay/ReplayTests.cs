@@ -1,10 +1,10 @@
 using Vigil.Core.Detection;
 using Vigil.Core.Detectors.RollingSigma;
 using Vigil.Core.Sources;
-using Vigil.Replay;
-using Vigil.Tests.Fakes;
+using Vigil.Pipeline.Replay;
+using Vigil.Pipeline.Tests.Fakes;
 
-namespace Vigil.Tests.Replay;
+namespace Vigil.Pipeline.Tests.Replay;
 
 public sealed class ReplayTests
 {

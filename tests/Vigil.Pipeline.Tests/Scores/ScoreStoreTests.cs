@@ -1,10 +1,14 @@
 using Vigil.Core.Detection;
 using Vigil.Core.Series;
 using Vigil.Exposition;
-using Vigil.Pipeline;
-using Vigil.Tests.Fakes;
+using Vigil.Pipeline.Jobs;
+using Vigil.Pipeline.Lifecycle;
+using Vigil.Pipeline.Scores;
+using Vigil.Pipeline.Telemetry;
+using Vigil.Pipeline.Replay;
+using Vigil.Pipeline.Tests.Fakes;
 
-namespace Vigil.Tests.Pipeline;
+namespace Vigil.Pipeline.Tests.Scores;
 
 public sealed class ScoreStoreTests
 {

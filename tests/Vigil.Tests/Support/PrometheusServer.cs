@@ -1,3 +1,5 @@
+using Vigil.Pipeline.Tests.Fakes;
+
 namespace Vigil.Tests.Support;
 
 /// <summary>
