@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Vigil.Core.Detection;
 using Vigil.Core.Detectors.RollingSigma;
 using Vigil.Core.Series;
@@ -18,7 +19,7 @@ public sealed class JobRunnerTests
     private static readonly Labels NodeA = Labels.From(new Label("instance", "a"), new Label("job", "node"));
     private static readonly Labels NodeB = Labels.From(new Label("instance", "b"), new Label("job", "node"));
 
-    private readonly ManualClock _clock = new(Start);
+    private readonly FakeTimeProvider _clock = new(Start);
     private readonly FakeInput _input = new();
     private readonly MetricRegistry _registry = new();
     private readonly ScoreStore _store = new();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vigil.Core.Detection;
 using Vigil.Core.Series;
@@ -96,9 +97,9 @@ public sealed class JobStateTests : IDisposable
         Assert.Equal(0, runner.SeriesCount);
     }
 
-    private static (JobRunner Runner, FakeInput Input, ManualClock Clock, ScoreStore Store) CreateSut(DateTimeOffset? now = null, string window = "20")
+    private static (JobRunner Runner, FakeInput Input, FakeTimeProvider Clock, ScoreStore Store) CreateSut(DateTimeOffset? now = null, string window = "20")
     {
-        var clock = new ManualClock(now ?? Start);
+        var clock = new FakeTimeProvider(now ?? Start);
         var input = new FakeInput();
         input.Set(Node, t => 50 + (5 * Math.Sin(t.ToUnixTimeSeconds() / 300.0)) + ((t.ToUnixTimeSeconds() / 60 % 7) * 0.3));
         var store = new ScoreStore();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Vigil.Core.Detectors.IsolationForest;
 using Vigil.Core.Features;
 using Vigil.Core.Series;
@@ -65,7 +66,7 @@ public sealed class JoinedQueryInputTests
         _source.Set("latency_query", "bad", t => 0.7);
         var input = CreateSut();
         var detector = new IsolationForestDetector(new ModelHandle("svc", CorrelatedModel()));
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         var job = new JobOptions { Name = "svc", Query = "cpu=cpu_query; latency=latency_query", Features = Features, JoinLabels = ["instance"], Interval = Step };
         var runner = new JobRunner(job, input, detector, _store, _metrics, clock, clock, TimeSpan.FromMinutes(10), new CapturingLogger());
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vigil.Core.Detectors.IsolationForest;
 using Vigil.Core.Features;
@@ -25,7 +26,7 @@ public sealed class ModelLifecyclesTests : IDisposable
     private static readonly FeatureQuery[] Features = [new("cpu", "cpu_query"), new("latency", "latency_query")];
 
     private readonly TempDirectory _temp = new();
-    private readonly ManualClock _clock = new(Start);
+    private readonly FakeTimeProvider _clock = new(Start);
     private readonly MetricRegistry _registry = new();
     private readonly ScoreStore _scores = new();
     private readonly VigilMetrics _metrics;
