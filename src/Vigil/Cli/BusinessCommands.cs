@@ -122,7 +122,7 @@ internal static class BusinessCommands
         var services = new ServiceCollection();
         services.AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(DebugOrWarning(options.Logging.Level)));
         services.AddSingleton(TimeProvider.System);
-        services.AddVigilBusinessMetrics(business);
+        services.AddBusinessMetricsDatabase(business);
         exit = CliEnvironment.Ok;
         return services.BuildServiceProvider();
     }
