@@ -13,7 +13,7 @@ internal sealed record CommandError(int ExitCode, string Message);
 /// <see cref="CliEnvironment.Failure"/> (1) for runtime failures (database unreachable, authentication refused, a
 /// conflicting event). The stack trace goes to the log at debug level only (<c>logging.level: debug</c>).
 /// </summary>
-internal static partial class BusinessCommandErrors
+internal static class BusinessCommandErrors
 {
     /// <param name="exception">What the command threw.</param>
     /// <param name="inputPath">The file the command reads, if any.</param>
@@ -47,12 +47,9 @@ internal static partial class BusinessCommandErrors
         ArgumentNullException.ThrowIfNull(logger);
         var error = Describe(exception, inputPath, connectionString);
         stderr.WriteLine(error.Message);
-        CommandFailed(logger, error.Message, exception);
+        LogMessages.CommandFailed(logger, error.Message, exception);
         return error.ExitCode;
     }
-
-    [LoggerMessage(1900, LogLevel.Debug, "{Message}")]
-    private static partial void CommandFailed(ILogger logger, string message, Exception exception);
 
     private static CommandError Usage(string message) => new(CliEnvironment.InvalidConfig, "error: " + message);
 
