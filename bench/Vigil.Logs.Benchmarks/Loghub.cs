@@ -44,6 +44,7 @@ internal static class Loghub
                 "threshold" => options with { SimilarityThreshold = double.Parse(value, CultureInfo.InvariantCulture) },
                 "kv" => options with { GeneraliseKeyValues = bool.Parse(value) },
                 "first" => options with { SplitByFirstToken = bool.Parse(value) },
+                "freeze" => options with { FreezeAfterLines = int.Parse(value, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException("unknown option " + name),
             };
         }

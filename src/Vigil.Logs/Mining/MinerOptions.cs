@@ -40,6 +40,14 @@ public sealed record MinerOptions
     /// </summary>
     public bool SplitByFirstToken { get; init; } = true;
 
+    /// <summary>
+    /// A template that has matched this many lines is no longer generalised: a line that differs from it in a constant
+    /// word starts a new template (a word that stayed the same for that long is part of the message).
+    /// </summary>
+    public int FreezeAfterLines { get; init; } = DefaultFreezeAfterLines;
+
+    public const int DefaultFreezeAfterLines = 16;
+
     /// <summary>Exact masked lines remembered for the fast path (a hash look-up instead of a similarity search).</summary>
     public int MaxCachedLines { get; init; } = 1 << 16;
 
@@ -56,6 +64,7 @@ public sealed record MinerOptions
         Positive(errors, "max_line_length", MaxLineLength);
         Positive(errors, "max_tokens", MaxTokens);
         Positive(errors, "max_cached_lines", MaxCachedLines);
+        Positive(errors, "freeze_after_lines", FreezeAfterLines);
         if (MaxEvictedRemembered < 0)
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"max_evicted_remembered: must be >= 0, got {MaxEvictedRemembered}"));

@@ -115,7 +115,14 @@ public sealed class TemplateMiner
         var bestSimilarity = -1.0;
         foreach (var candidate in bucket)
         {
-            var similarity = Similarity(candidate.Tokens, tokens);
+            var similarity = Similarity(candidate.Tokens, tokens, out var changes);
+            if (changes && candidate.Count >= _options.FreezeAfterLines)
+            {
+                // A position that held the same word for many lines is a constant: a line with another word there is
+                // another message, not a new value of a variable.
+                continue;
+            }
+
             if (similarity > bestSimilarity || (similarity == bestSimilarity && best!.Slot < 0 && candidate.Slot >= 0))
             {
                 best = candidate;
@@ -162,8 +169,9 @@ public sealed class TemplateMiner
     }
 
     /// <summary>Share of positions holding the same token (a variable only matches a variable).</summary>
-    private double Similarity(string[] template, int tokens)
+    private double Similarity(string[] template, int tokens, out bool changes)
     {
+        changes = false;
         if (tokens == 0)
         {
             return 1.0;
@@ -175,6 +183,10 @@ public sealed class TemplateMiner
             if (TokenSpan(i).SequenceEqual(template[i]))
             {
                 same++;
+            }
+            else if (template[i] != LogTemplate.Wildcard)
+            {
+                changes = true;
             }
         }
 
@@ -257,6 +269,7 @@ public sealed class TemplateMiner
         var length = 0;
         var count = 0;
         var previousWildcard = false;
+        var previousKind = MaskKind.None;
         var i = 0;
         while (true)
         {
@@ -290,6 +303,19 @@ public sealed class TemplateMiner
 
             var (coreStart, coreLength) = TokenClassifier.Core(token);
             var kind = TokenClassifier.Classify(token.Slice(coreStart, coreLength), _options.GeneraliseKeyValues, out var valueStart);
+            if (previousKind == MaskKind.Number && previousWildcard && coreStart == 0 && TokenClassifier.IsUnit(token[..coreLength]))
+            {
+                // "5.2 KB," is one value: the unit joins the number's variable and only its punctuation stays.
+                var suffix = token[coreLength..];
+                suffix.CopyTo(buffer.AsSpan(length));
+                length += suffix.Length;
+                _tokenLength[count - 1] += suffix.Length;
+                previousWildcard = suffix.IsEmpty;
+                previousKind = MaskKind.None;
+                continue;
+            }
+
+            previousKind = kind;
             if (kind == MaskKind.None)
             {
                 length = Separator(buffer, length, count);
@@ -366,6 +392,7 @@ public sealed class TemplateMiner
 
         // Original tokens with their masked forms, as Mask produced them (before collapsing).
         var originals = new List<(int Start, int End, string Masked, bool Full)>();
+        var previousKind = MaskKind.None;
         var i = 0;
         while (true)
         {
@@ -388,6 +415,16 @@ public sealed class TemplateMiner
             var token = message[start..i];
             var (coreStart, coreLength) = TokenClassifier.Core(token);
             var kind = TokenClassifier.Classify(token.Slice(coreStart, coreLength), _options.GeneraliseKeyValues, out var valueStart);
+            if (previousKind == MaskKind.Number && originals.Count > 0 && originals[^1].Full && coreStart == 0 && TokenClassifier.IsUnit(token[..coreLength]))
+            {
+                var number = originals[^1];
+                var suffix = token[coreLength..];
+                originals[^1] = (number.Start, i, suffix.IsEmpty ? LogTemplate.Wildcard : LogTemplate.Wildcard + suffix.ToString(), suffix.IsEmpty);
+                previousKind = MaskKind.None;
+                continue;
+            }
+
+            previousKind = kind;
             var full = kind != MaskKind.None && coreStart == 0 && coreLength == token.Length && valueStart == 0;
             var masked = kind == MaskKind.None || full
                 ? (full ? LogTemplate.Wildcard : token.ToString())

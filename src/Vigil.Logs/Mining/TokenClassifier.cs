@@ -96,7 +96,32 @@ internal static class TokenClassifier
             end--;
         }
 
+        // A closing bracket that closes one opened inside the core belongs to it: "LOCAL(0)," has core "LOCAL(0)".
+        while (end < token.Length && token[end] is ')' or ']' or '}' && Opens(token[start..end], token[end]))
+        {
+            end++;
+        }
+
         return (start, end - start);
+    }
+
+    private static bool Opens(ReadOnlySpan<char> core, char closing)
+    {
+        var opening = closing switch { ')' => '(', ']' => '[', _ => '{' };
+        var depth = 0;
+        foreach (var c in core)
+        {
+            if (c == opening)
+            {
+                depth++;
+            }
+            else if (c == closing)
+            {
+                depth--;
+            }
+        }
+
+        return depth > 0;
     }
 
     /// <summary>
@@ -219,6 +244,11 @@ internal static class TokenClassifier
 
         return IsPodName(v) ? MaskKind.PodHash : MaskKind.DigitWord;
     }
+
+    /// <summary>A size or time unit that follows a number as its own token ("5.2 KB", "30 ms").</summary>
+    public static bool IsUnit(ReadOnlySpan<char> t) =>
+        t is "B" or "KB" or "kB" or "MB" or "GB" or "TB" or "PB" or "KiB" or "MiB" or "GiB" or "TiB"
+            or "ns" or "us" or "µs" or "ms" or "s" or "sec" or "secs" or "min" or "mins";
 
     private static bool IsKey(ReadOnlySpan<char> key)
     {
