@@ -8,7 +8,7 @@ namespace Vigil.Logs.Mining;
 /// </summary>
 public sealed record MinerOptions
 {
-    public const double DefaultSimilarityThreshold = 0.5;
+    public const double DefaultSimilarityThreshold = 0.9;
     public const int DefaultMaxTemplates = 10_000;
     public const int DefaultMaxLineLength = 64 * 1024;
     public const int DefaultMaxTokens = 256;
