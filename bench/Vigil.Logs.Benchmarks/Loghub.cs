@@ -8,17 +8,7 @@ namespace Vigil.Logs.Benchmarks;
 /// <summary>The eight Loghub-2k data sets of ../shared/bench/loghub and their header layouts (loghub_formats.py).</summary>
 internal static class Loghub
 {
-    public static readonly IReadOnlyDictionary<string, string> Formats = new Dictionary<string, string>
-    {
-        ["HDFS"] = "<Date> <Time> <Pid> <Level> <Component>: <Content>",
-        ["Hadoop"] = @"<Date> <Time> <Level> \[<Process>\] <Component>: <Content>",
-        ["Spark"] = "<Date> <Time> <Level> <Component>: <Content>",
-        ["Zookeeper"] = @"<Date> <Time> - <Level>  \[<Node>:<Component>@<Id>\] - <Content>",
-        ["BGL"] = "<Label> <Timestamp> <Date> <Node> <Time> <NodeRepeat> <Type> <Component> <Level> <Content>",
-        ["HPC"] = "<LogId> <Node> <Component> <State> <Time> <Flag> <Content>",
-        ["Thunderbird"] = @"<Label> <Timestamp> <Date> <User> <Month> <Day> <Time> <Location> <Component>(\[<PID>\])?: <Content>",
-        ["Windows"] = "<Date> <Time>, <Level>                  <Component>    <Content>",
-    };
+    public static IReadOnlyDictionary<string, string> Formats => LoghubFormats.All;
 
     public static string DataDirectory { get; set; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/bench/loghub/data"));
 
@@ -50,7 +40,7 @@ internal static class Loghub
         }
 
         Directory.CreateDirectory(output);
-        foreach (var dataset in Formats.Keys)
+        foreach (var dataset in LoghubFormats.DataSets)
         {
             var format = new PatternHeaderFormat(Formats[dataset]);
             var lines = File.ReadAllLines(LogPath(dataset));
