@@ -42,9 +42,8 @@ internal static class Loghub
         Directory.CreateDirectory(output);
         foreach (var dataset in LoghubFormats.DataSets)
         {
-            var format = new PatternHeaderFormat(Formats[dataset]);
-            var lines = File.ReadAllLines(LogPath(dataset));
-            var mined = MinedFile.Mine(LogPath(dataset), lines, l => format.TryGetMessage(l, out var m) ? m : null, options);
+            var header = new HeaderParser(new PatternHeaderFormat(Formats[dataset]));
+            var mined = MinedFile.Mine(LogPath(dataset), File.ReadAllLines(LogPath(dataset)), header, options);
             using var writer = new StreamWriter(Path.Combine(output, dataset + ".csv"));
             mined.WritePredictions(writer);
         }

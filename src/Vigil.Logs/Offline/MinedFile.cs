@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Vigil.Logs.Headers;
 using Vigil.Logs.Mining;
 
 namespace Vigil.Logs.Offline;
@@ -11,9 +12,9 @@ namespace Vigil.Logs.Offline;
 /// </summary>
 public sealed class MinedFile
 {
-    private readonly LogTemplate?[] _lineTemplates;
+    private readonly LogTemplate[] _lineTemplates;
 
-    private MinedFile(string path, TemplateMiner miner, LogTemplate?[] lineTemplates, int unparsedHeaders)
+    private MinedFile(string path, TemplateMiner miner, LogTemplate[] lineTemplates, int unparsedHeaders)
     {
         Path = path;
         Miner = miner;
@@ -25,47 +26,55 @@ public sealed class MinedFile
 
     public TemplateMiner Miner { get; }
 
-    public int Lines => _lineTemplates.Length;
+    /// <summary>Lines mined.</summary>
+    public long Lines => Miner.Stats.Lines;
 
     /// <summary>Lines whose header did not match the given format (mined whole).</summary>
     public int UnparsedHeaders { get; }
 
-    /// <summary>Mines the lines of a file; <paramref name="progress"/> gets the count of lines done now and then.</summary>
-    public static MinedFile Mine(string path, IReadOnlyList<string> lines, Func<string, ReadOnlyMemory<char>?> message, MinerOptions options, Action<int>? progress = null)
+    /// <summary>
+    /// Mines lines in order; <paramref name="progress"/> is called every 65,536 lines with the count done. With
+    /// <paramref name="keepLines"/> false only the templates are kept (a file of any size), and no predictions can be written.
+    /// </summary>
+    public static MinedFile Mine(string path, IEnumerable<string> lines, HeaderParser header, MinerOptions options, bool keepLines = true, Action<long>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(lines);
-        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(header);
         var miner = new TemplateMiner(options);
-        var templates = new LogTemplate?[lines.Count];
-        var unparsed = 0;
-        for (var i = 0; i < lines.Count; i++)
+        var templates = new List<LogTemplate>();
+        long count = 0;
+        foreach (var line in lines)
         {
-            var content = message(lines[i]);
-            if (content is null)
+            var template = miner.Add(header.Message(line)).Template;
+            if (keepLines)
             {
-                unparsed++;
+                templates.Add(template);
             }
 
-            templates[i] = miner.Add((content ?? lines[i].AsMemory()).Span).Template;
-            if (progress is not null && (i & 0xFFFF) == 0xFFFF)
+            if ((++count & 0xFFFF) == 0)
             {
-                progress(i + 1);
+                progress?.Invoke(count);
             }
         }
 
-        progress?.Invoke(lines.Count);
-        return new MinedFile(path, miner, templates, unparsed);
+        progress?.Invoke(count);
+        return new MinedFile(path, miner, [.. templates], (int)header.Unparsed);
     }
 
     /// <summary>Writes <c>LineId,EventId,EventTemplate</c>, the layout the Loghub scorer reads (LineId from 1).</summary>
     public void WritePredictions(TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        if (_lineTemplates.Length != Lines)
+        {
+            throw new InvalidOperationException("The file was mined without keeping per-line templates.");
+        }
+
         writer.Write("LineId,EventId,EventTemplate\n");
         var line = new StringBuilder();
         for (var i = 0; i < _lineTemplates.Length; i++)
         {
-            var template = _lineTemplates[i]!;
+            var template = _lineTemplates[i];
             line.Clear();
             line.Append(CultureInfo.InvariantCulture, $"{i + 1},T{template.Id},");
             AppendCsvField(line, template.Text);
@@ -73,9 +82,8 @@ public sealed class MinedFile
         }
     }
 
-    /// <summary>Templates with the number of lines of this file in each, largest first.</summary>
-    public IReadOnlyList<(LogTemplate Template, int Lines)> TemplatesByCount() =>
-        _lineTemplates.GroupBy(t => t!).Select(g => (g.Key!, g.Count())).OrderByDescending(p => p.Item2).ThenBy(p => p.Item1.Id).ToList();
+    /// <summary>Live templates, largest count first.</summary>
+    public IReadOnlyList<LogTemplate> TemplatesByCount() => [.. Miner.Templates.OrderByDescending(t => t.Count).ThenBy(t => t.Id)];
 
     internal static void AppendCsvField(StringBuilder builder, string value)
     {

@@ -35,8 +35,8 @@ public sealed class LoghubAccuracyTests
     {
         var directory = Path.Combine(LoghubData.Root, dataSet);
         var lines = File.ReadAllLines(Path.Combine(directory, dataSet + "_2k.log"));
-        var header = new PatternHeaderFormat(LoghubFormats.All[dataSet]);
-        var mined = MinedFile.Mine(dataSet, lines, l => header.TryGetMessage(l, out var m) ? m : null, new MinerOptions());
+        var header = new HeaderParser(new PatternHeaderFormat(LoghubFormats.All[dataSet]));
+        var mined = MinedFile.Mine(dataSet, lines, header, new MinerOptions());
         Assert.Equal(0, mined.UnparsedHeaders);
         var predicted = new string[lines.Length];
         var writer = new StringWriter();
