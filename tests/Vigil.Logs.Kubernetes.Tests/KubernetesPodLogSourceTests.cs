@@ -4,9 +4,10 @@ using System.Net.Sockets;
 using System.Text;
 using System.Web;
 using k8s;
+using Vigil.Logs.Kubernetes;
 using Vigil.Logs.Sources.Kubernetes;
 
-namespace Vigil.Logs.Tests.Sources.Kubernetes;
+namespace Vigil.Logs.Kubernetes.Tests;
 
 /// <summary>
 /// KubernetesClient against a loopback fake API server that answers with recorded pod lists and logs
@@ -20,7 +21,7 @@ public sealed class KubernetesPodLogSourceTests : IDisposable
 
     public void Dispose() => _server.Dispose();
 
-    private static string Recorded(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sources", "Kubernetes", "recorded", name));
+    private static string Recorded(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "recorded", name));
 
     private KubernetesPodLogSource CreateSut(IReadOnlyDictionary<string, ContainerCheckpoint>? checkpoint = null) =>
         new(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _server.Url }),

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using k8s;
 using k8s.Autorest;
+using Vigil.Logs.Sources.Kubernetes;
 
-namespace Vigil.Logs.Sources.Kubernetes;
+namespace Vigil.Logs.Kubernetes;
 
 /// <summary>One log line of one container.</summary>
 public sealed record PodLogLine(string Pod, string Container, long TimestampNs, string Line);
@@ -121,7 +122,7 @@ public sealed class KubernetesPodLogSource
             }
 
             var message = line[(space + 1)..];
-            var hash = Files.FileTailer.Fnv1a(Encoding.UTF8.GetBytes(message));
+            var hash = Vigil.Logs.Sources.Files.FileTailer.Fnv1a(Encoding.UTF8.GetBytes(message));
             if (ns < timestamp || (ns == timestamp && !seen.Add(hash)))
             {
                 continue;
