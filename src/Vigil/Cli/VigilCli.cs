@@ -17,6 +17,7 @@ public static class VigilCli
             BusinessCommands.CreateEvents(),
             TrainCommand.Create(),
             ModelsCommand.Create(),
+            LogsCommand.Create(),
         };
         return root;
     }
