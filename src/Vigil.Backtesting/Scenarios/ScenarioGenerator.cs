@@ -55,9 +55,10 @@ public static class ScenarioGenerator
         var count = options.Days * PointsPerDay;
         var parameters = ScenarioRandom.For(options.Seed, kind, index);
         var model = SeriesModel.Create(kind, options.Start, count, parameters);
+        // Drawn before the schedule, so a series generated without incidents has the same noise.
+        var seriesSeed = parameters.NextUInt64();
         var incidents = options.InjectIncidents ? Schedule(model, count, options.Start, parameters) : [];
 
-        var seriesSeed = parameters.NextUInt64();
         var timestamps = new long[count];
         var values = new double[count];
         var startMs = options.Start.ToUnixTimeMilliseconds();
