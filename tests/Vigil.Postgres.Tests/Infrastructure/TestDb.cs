@@ -18,7 +18,7 @@ public sealed class TestDb : IAsyncDisposable
         ConnectionString = connectionString;
         DataSource = NpgsqlDataSource.Create(connectionString);
         Options = options;
-        Time = new ManualTimeProvider(now);
+        Time = new FakeTimeProvider(now);
     }
 
     public string ConnectionString { get; }
@@ -27,7 +27,7 @@ public sealed class TestDb : IAsyncDisposable
 
     public BusinessMetricsOptions Options { get; }
 
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
     public BusinessMetricsTelemetry Telemetry { get; } = new();
 

@@ -26,12 +26,12 @@ public sealed class MultivariateEndToEndTests(ITestOutputHelper output)
         using var temp = new TempDirectory();
         int targetPort = ServerProcess.FreePort(), vigilPort = ServerProcess.FreePort();
         await using var target = await CorrelatedFixtureTarget.StartAsync(targetPort);
-        await using var server = await PrometheusServer.StartAsync(temp, $"""
+        await using var server = await PrometheusServer.StartAsync($"""
             - job_name: fixture
               static_configs:
                 - targets: ['127.0.0.1:{targetPort}']
             """, Patience);
-        var (prometheus, http) = (server.Process, server.Api);
+        var (prometheus, http) = (server, server.Api);
         var models = temp.File("models");
         var config = temp.File("vigil.yaml");
         await File.WriteAllTextAsync(config, $"""

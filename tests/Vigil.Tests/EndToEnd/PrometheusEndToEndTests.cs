@@ -25,7 +25,7 @@ public sealed class PrometheusEndToEndTests
         using var temp = new TempDirectory();
         int targetPort = ServerProcess.FreePort(), vigilPort = ServerProcess.FreePort();
         await using var target = await FixtureTarget.StartAsync(targetPort);
-        await using var server = await PrometheusServer.StartAsync(temp, $"""
+        await using var server = await PrometheusServer.StartAsync($"""
             - job_name: fixture
               static_configs:
                 - targets: ['127.0.0.1:{targetPort}']
@@ -34,7 +34,7 @@ public sealed class PrometheusEndToEndTests
               static_configs:
                 - targets: ['127.0.0.1:{vigilPort}']
             """, Patience, DeployFilesTests.RulesFile);
-        var (prometheus, http) = (server.Process, server.Api);
+        var (prometheus, http) = (server, server.Api);
 
         var options = new VigilOptions
         {

@@ -2,7 +2,7 @@ using Vigil.Core.Detection;
 using Vigil.Core.Detectors.RollingSigma;
 using Vigil.Core.Sources;
 using Vigil.Replay;
-using Vigil.Tests.Fakes;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Vigil.Tests.Replay;
 
@@ -75,7 +75,7 @@ public sealed class ReplayTests
     [Fact]
     public void AcceleratedClock_RunsSpeedTimesFaster()
     {
-        var real = new ManualClock(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var real = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var sut = new AcceleratedTimeProvider(real, ReplayDataset.ClockStart, 60);
 
         real.Advance(TimeSpan.FromSeconds(2));

@@ -3,13 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Vigil.Tests.Support;
+namespace Vigil.Testing.Servers;
 
 /// <summary>
-/// A real server started for a test (Prometheus, promtool runs), bound to loopback, stopped by PID.
+/// A child process started for a test (a server, or a one-shot tool such as promtool), with its output captured.
 /// A missing binary fails the test with the install hint: CI installs it through scripts/test.sh.
 /// </summary>
-internal sealed class ServerProcess : IAsyncDisposable
+public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -23,6 +23,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the process wrote to stdout and stderr so far, for failure messages.</summary>
     public string Output
     {
         get
@@ -34,9 +39,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static ServerProcess Start(string binary, params string[] arguments)
+    public static ServerProcess Start(string binary, params string[] arguments) => Start(binary, (IEnumerable<string>)arguments);
+
+    public static ServerProcess Start(string binary, IEnumerable<string> arguments)
     {
-        RequireBinary(binary);
         var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
@@ -50,10 +56,13 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         if (!File.Exists(binary))
         {
-            throw new InvalidOperationException($"{binary} is not installed: run scripts/test.sh (it installs the Debian packages the integration tests need).");
+            throw new InvalidOperationException(
+                $"{binary} is not installed: run scripts/test.sh (it installs the Debian packages the integration tests need). "
+                + "These tests run against real servers and fail rather than skip.");
         }
     }
 
+    /// <summary>A loopback port nothing listens on right now (bind to port 0, read it back, release it).</summary>
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -61,6 +70,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Runs a tool to completion with <paramref name="stdin"/> as its input; returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string binary, string stdin, params string[] arguments)
     {
         RequireBinary(binary);
@@ -73,16 +83,17 @@ internal sealed class ServerProcess : IAsyncDisposable
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(stdin);
+        await process.StandardInput.WriteAsync(stdin).ConfigureAwait(false);
         process.StandardInput.Close();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        return (process.ExitCode, await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false));
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds; fails with the server's output after the deadline.</summary>
+    /// <summary>Polls until <paramref name="condition"/> holds; fails with the process's output after the deadline or if it exits.</summary>
     public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
+        ArgumentNullException.ThrowIfNull(condition);
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)
         {
@@ -93,20 +104,35 @@ internal sealed class ServerProcess : IAsyncDisposable
 
             try
             {
-                if (await condition())
+                if (await condition().ConfigureAwait(false))
                 {
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or SocketException or IOException or TimeoutException)
             {
-                // not up yet
+                // Not up yet.
             }
 
-            await Task.Delay(200);
+            await Task.Delay(100).ConfigureAwait(false);
         }
 
         throw new TimeoutException($"Timed out after {timeout} waiting for {what}. Server output:\n{Output}");
+    }
+
+    /// <summary>Waits for the process to exit (after a signal sent by PID); kills it if it outlives <paramref name="grace"/>.</summary>
+    public async Task WaitForExitAsync(TimeSpan grace)
+    {
+        using var timeout = new CancellationTokenSource(grace);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -114,7 +140,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await _process.WaitForExitAsync().ConfigureAwait(false);
         }
 
         _process.Dispose();
