@@ -101,7 +101,7 @@ internal static class BusinessCommands
         var services = new ServiceCollection();
         services.AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton(TimeProvider.System);
-        services.AddVigilBusinessMetrics(business);
+        services.AddBusinessMetricsDatabase(business);
         exit = CliEnvironment.Ok;
         return services.BuildServiceProvider();
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Vigil.Pipeline.Tests.Fakes;
 using Vigil.Tests.Support;
 
 namespace Vigil.Tests.Cli;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigil.Pipeline.Tests.Fakes;
 using Vigil.Tests.Support;
 
 namespace Vigil.Tests.Cli;

@@ -1,3 +1,4 @@
+using Vigil.Pipeline.Jobs;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -5,7 +6,7 @@ using System.Text.RegularExpressions;
 using Vigil.Configuration;
 using Xunit.Abstractions;
 using Vigil.Hosting;
-using Vigil.Tests.Fakes;
+using Vigil.Pipeline.Tests.Fakes;
 using Vigil.Tests.Support;
 
 namespace Vigil.Tests.EndToEnd;

@@ -1,3 +1,4 @@
+using Vigil.Pipeline.Jobs;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -6,6 +7,7 @@ using Vigil.Configuration;
 using Vigil.Core.Detection;
 using Vigil.Hosting;
 using Vigil.Tests.Hosting;
+using Vigil.Pipeline.Tests.Fakes;
 using Vigil.Tests.Support;
 
 namespace Vigil.Tests.EndToEnd;
