@@ -12,7 +12,7 @@ public static class ScenarioCsv
 
     /// <summary>
     /// Per point: the verdict and the point's label (history, clean, an incident kind, ramp_tail, recovery, adapting).
-    /// <c>status</c> is warmup, invalid, normal, anomaly or onset (the first anomalous point of an episode).
+    /// <c>status</c> is warmup, invalid, ok, anomaly or onset (as in <c>vigil detect --out</c>, plus onset) (the first anomalous point of an episode).
     /// </summary>
     public static void WriteSeries(ScenarioSeriesRun run, TextWriter writer)
     {
@@ -27,7 +27,7 @@ public static class ScenarioCsv
             {
                 VerdictKind.Warmup => "warmup",
                 VerdictKind.Invalid => "invalid",
-                _ => run.Onsets[i] ? "onset" : v.IsAnomaly ? "anomaly" : "normal",
+                _ => run.Onsets[i] ? "onset" : v.IsAnomaly ? "anomaly" : "ok",
             };
             writer.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
