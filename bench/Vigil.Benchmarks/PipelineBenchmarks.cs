@@ -6,7 +6,7 @@ using Vigil.Core.Detection;
 using Vigil.Core.Detectors.RollingSigma;
 using Vigil.Core.Series;
 using Vigil.Exposition;
-using Vigil.Pipeline;
+using Vigil.Pipeline.Scores;
 using Vigil.Prometheus;
 
 namespace Vigil.Benchmarks;

@@ -13,4 +13,10 @@ internal static class BusinessMetricsConstants
     /// its late minutes dirty. Without it an event committed just after the snapshot could be lost.
     /// </summary>
     public const long AggregationLockKey = 0x5649_4749_4C00_0003;
+
+    /// <summary>
+    /// Grace a running aggregation gets on shutdown when the business metrics run without the service's scheduler
+    /// (a worker, a test); `vigil run` registers its scheduler first, with <c>server.shutdown_grace</c>.
+    /// </summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
 }

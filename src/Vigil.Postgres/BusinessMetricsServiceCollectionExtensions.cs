@@ -4,6 +4,9 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Vigil.Core.Detection;
 using Vigil.Exposition;
+using Vigil.Pipeline;
+using Vigil.Pipeline.Scheduling;
+using Vigil.Pipeline.Verdicts;
 using Vigil.Postgres.Aggregation;
 using Vigil.Postgres.Api;
 using Vigil.Postgres.Detection;
@@ -30,7 +33,8 @@ public static class BusinessMetricsServiceCollectionExtensions
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         // Bound to the host's registry when it has one, so the self-health families appear on its /metrics.
-        services.TryAddSingleton(sp => new BusinessMetricsTelemetry(sp.GetService<MetricRegistry>()));
+        services.AddVerdictSeam();
+        services.TryAddSingleton(sp => new BusinessMetricsTelemetry(sp.GetService<MetricRegistry>(), sp.GetRequiredService<VerdictPublisher>(), options.Detector.Type));
         services.TryAddSingleton(sp => new EventValidation(options.Ingest, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<EventIngestor>();
         services.TryAddSingleton<EventImporter>();
@@ -55,7 +59,9 @@ public static class BusinessMetricsServiceCollectionExtensions
 
         if (options.Aggregation.Enabled)
         {
-            services.AddHostedService<AggregationService>();
+            // The pipeline's scheduler runs it (the first registration's grace wins; the service registers its own first).
+            services.AddWorkScheduler(new SchedulerOptions { ShutdownGrace = BusinessMetricsConstants.ShutdownGrace });
+            services.AddScheduledWork<AggregationWork>();
         }
 
         return services;

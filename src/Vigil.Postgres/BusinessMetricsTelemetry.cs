@@ -3,17 +3,22 @@ using Npgsql;
 using Vigil.Core.Detection;
 using Vigil.Core.Series;
 using Vigil.Exposition;
+using Vigil.Pipeline.Verdicts;
 
 namespace Vigil.Postgres;
 
 /// <summary>
 /// Self-health of the pipeline as families of the host's <see cref="MetricRegistry"/> (a private registry when
 /// none is given, e.g. in tests and the CLI), plus the latest value of every business metric, rendered by a
-/// collector as <c>vigil_business_metric_value{metric=…}</c>.
+/// collector as <c>vigil_business_metric_value{metric=…}</c>. Scored minutes go out on the verdict seam as source
+/// <c>business_metrics</c>, series <c>{metric=…}</c>, so they reach /metrics, history and episodes like every other score.
 /// </summary>
 public sealed class BusinessMetricsTelemetry
 {
     public const string ValueMetric = "vigil_business_metric_value";
+
+    /// <summary>The source (exported <c>job</c> label) of business-metric verdicts.</summary>
+    public const string Source = "business_metrics";
 
     /// <summary>Seconds; one aggregation transaction is ~1 ms in steady state and up to seconds in catch-up.</summary>
     private static readonly double[] DurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -26,9 +31,19 @@ public sealed class BusinessMetricsTelemetry
     private readonly Gauge _leader;
     private readonly CounterFamily _dbErrors;
     private readonly ConcurrentDictionary<string, MetricReading> _latest = new(StringComparer.Ordinal);
+    private readonly IVerdictSink? _verdicts;
+    private readonly string _detector;
+    private readonly ConcurrentDictionary<string, ScoredSeries> _series = new(StringComparer.Ordinal);
+    private readonly Lock _publishGate = new();
+    private readonly VerdictBatch _batch = new(Source, 1);
 
-    public BusinessMetricsTelemetry(MetricRegistry? registry = null)
+    /// <param name="registry">The host's registry; null: a private one (tests, the CLI).</param>
+    /// <param name="verdicts">Where scored minutes are published (the pipeline's publisher); null: nowhere.</param>
+    /// <param name="detector">The detector type scoring the metrics, carried on each published series.</param>
+    public BusinessMetricsTelemetry(MetricRegistry? registry = null, IVerdictSink? verdicts = null, string detector = "rolling_sigma")
     {
+        _verdicts = verdicts;
+        _detector = detector;
         Registry = registry ?? new MetricRegistry();
         _ingested = Registry.CreateCounter("vigil_business_events_ingested_total", "Business events stored (duplicates by idempotency key excluded).").Unlabelled;
         _aggregated = Registry.CreateCounter("vigil_business_events_aggregated_total", "Business events counted into per-minute metrics (re-aggregated minutes count again).").Unlabelled;
@@ -41,12 +56,6 @@ public sealed class BusinessMetricsTelemetry
     }
 
     public MetricRegistry Registry { get; }
-
-    /// <summary>
-    /// Called with each metric's latest scored minute. The host connects it to its score store so business metrics
-    /// appear as <c>vigil_anomaly_score{job="business_metrics",metric=…}</c> next to every other scored series.
-    /// </summary>
-    public Action<string, Verdict, DateTimeOffset>? ScoreSink { get; set; }
 
     public long EventsIngestedTotal => (long)_ingested.Value;
 
@@ -81,7 +90,21 @@ public sealed class BusinessMetricsTelemetry
     {
         ArgumentNullException.ThrowIfNull(metric);
         _latest[metric] = reading;
-        ScoreSink?.Invoke(metric, reading.Verdict, reading.Minute);
+        if (_verdicts is null)
+        {
+            return;
+        }
+
+        // One metric's latest minute per call: the batch is reused under a lock (scoring runs on the leader's loop,
+        // but the CLI and tests may call from elsewhere).
+        var series = _series.GetOrAdd(metric, m => new ScoredSeries(Source, Labels.From(new Label("metric", m)), _detector));
+        lock (_publishGate)
+        {
+            _batch.Clear();
+            _batch.Add(new ScoredPoint(series, reading.Minute.ToUnixTimeMilliseconds(), reading.Value, reading.Verdict));
+            _verdicts.Publish(_batch);
+            _batch.Clear();
+        }
     }
 
     public void DatabaseError(Exception exception, string operation)

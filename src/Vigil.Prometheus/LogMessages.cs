@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Vigil.Prometheus;
 
-/// <summary>Every log event of this assembly, with stable ids (1xxx = Prometheus source). Never log credentials.</summary>
+/// <summary>Every log event of this assembly, with stable ids 1000–1099 (the ranges of all assemblies: docs/architecture.md). Never log credentials.</summary>
 internal static partial class LogMessages
 {
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug,

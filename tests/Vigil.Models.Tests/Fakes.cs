@@ -3,19 +3,6 @@ using Vigil.Core.Sources;
 
 namespace Vigil.Models.Tests;
 
-internal sealed class FakeTimeProvider(DateTimeOffset now) : TimeProvider
-{
-    private DateTimeOffset _now = now;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public override long GetTimestamp() => _now.UtcTicks;
-
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-    public void Advance(TimeSpan by) => _now += by;
-}
-
 /// <summary>
 /// Three correlated metrics (cpu, latency, queue) for instances a, b, c on a 1-minute grid. Inside
 /// <see cref="IncidentFrom"/>..<see cref="IncidentTo"/> instance c drifts against the usual correlation by about two

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Vigil.Core.Detection;
 using Vigil.Exposition;
+using Vigil.Pipeline.Verdicts;
 using Vigil.Postgres.Tests.Infrastructure;
 
 namespace Vigil.Postgres.Tests;
@@ -16,9 +17,8 @@ public sealed class BusinessMetricsTelemetryTests(PostgresServer server)
     [Fact]
     public async Task Registry_AfterAggregationAndScoring_ExposesSelfHealthAndLatestValues()
     {
-        await using var db = await TestDb.CreateAsync(server, now: T0.AddMinutes(3).AddSeconds(30));
         var sunk = new List<(string Metric, Verdict Verdict, DateTimeOffset Minute)>();
-        db.Telemetry.ScoreSink = (metric, verdict, minute) => sunk.Add((metric, verdict, minute));
+        await using var db = await TestDb.CreateAsync(server, now: T0.AddMinutes(3).AddSeconds(30), verdicts: new CapturingSink(sunk));
         await db.Ingestor().IngestAsync([TestDb.Event("signup", T0), TestDb.Event("signup", T0.AddMinutes(2)), TestDb.Event("signup", T0.AddMinutes(2))]);
         await db.Aggregator().CatchUpAsync();
         await db.Scorer().CatchUpAsync();
@@ -82,6 +82,18 @@ public sealed class BusinessMetricsTelemetryTests(PostgresServer server)
 
         Assert.Same(registry, telemetry.Registry);
         Assert.Contains("# TYPE vigil_business_leader gauge", Render(registry), StringComparison.Ordinal);
+    }
+
+    /// <summary>What reaches the verdict seam, as (metric, verdict, minute).</summary>
+    private sealed class CapturingSink(List<(string Metric, Verdict Verdict, DateTimeOffset Minute)> sunk) : IVerdictSink
+    {
+        public void Publish(VerdictBatch batch)
+        {
+            foreach (var point in batch.Points)
+            {
+                sunk.Add((point.Series.Labels.Get("metric")!, point.Verdict, DateTimeOffset.FromUnixTimeMilliseconds(point.TimestampMs)));
+            }
+        }
     }
 
     private static string Render(MetricRegistry registry)

@@ -225,7 +225,7 @@ public sealed class PrometheusClientTests : IDisposable
         await using var server = await FakePrometheusServer.StartAsync(
             new CannedResponse(429, "slow down", "text/plain", new Dictionary<string, string> { ["Retry-After"] = "3" }),
             CannedResponse.Golden("matrix.json"));
-        var clock = new RecordingTimeProvider();
+        var clock = new DelayRecordingTimeProvider();
         var (client, _) = CreateSut(Options(server.BaseUrl, o => o.Timeout = TimeSpan.FromMinutes(5)), clock);
 
         var batch = await client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None);
@@ -295,7 +295,7 @@ public sealed class PrometheusClientTests : IDisposable
     public async Task QueryRangeAsync_RetriesExhausted_BacksOffExponentiallyOnTheInjectedClock()
     {
         await using var server = await FakePrometheusServer.StartAsync(new CannedResponse(500, "boom", "text/plain"));
-        var clock = new RecordingTimeProvider();
+        var clock = new DelayRecordingTimeProvider();
         var (client, _) = CreateSut(
             Options(server.BaseUrl, o =>
             {
@@ -550,7 +550,7 @@ public sealed class PrometheusClientTests : IDisposable
 
     private static PrometheusClientOptions Options(Uri baseUrl, Action<PrometheusClientOptions>? configure = null)
     {
-        // 1 ms back-off keeps retry tests fast on the real clock; tests about the delays use RecordingTimeProvider.
+        // 1 ms back-off keeps retry tests fast on the real clock; tests about the delays use DelayRecordingTimeProvider.
         var options = new PrometheusClientOptions
         {
             BaseUrl = baseUrl,

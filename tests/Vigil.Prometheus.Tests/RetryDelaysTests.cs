@@ -33,7 +33,7 @@ public sealed class RetryDelaysTests
     [Fact]
     public void FromHeader_DeltaAndDate_AreClampedToTheCap()
     {
-        var clock = new RecordingTimeProvider();
+        var clock = new DelayRecordingTimeProvider();
 
         Assert.Equal(TimeSpan.FromSeconds(5), RetryDelays.FromHeader(new RetryConditionHeaderValue(TimeSpan.FromSeconds(5)), clock));
         Assert.Equal(TimeSpan.FromSeconds(30), RetryDelays.FromHeader(new RetryConditionHeaderValue(TimeSpan.FromHours(1)), clock));

@@ -1,9 +1,11 @@
+using Vigil.Prometheus;
+
 namespace Vigil.Models.Training;
 
 public sealed record TrainerOptions
 {
-    /// <summary>Prometheus refuses range queries returning more than 11,000 points per series.</summary>
-    public const int PrometheusMaxPointsPerSeries = 11_000;
+    /// <summary>Prometheus refuses range queries returning more than 11,000 points per series (<see cref="PrometheusLimits"/>).</summary>
+    public const int PrometheusMaxPointsPerSeries = PrometheusLimits.MaxPointsPerSeries;
 
     /// <summary>Points per series per range query; the window is split into chunks of at most this many steps. Default 11,000.</summary>
     public int MaxPointsPerSeries { get; init; } = PrometheusMaxPointsPerSeries;

@@ -10,9 +10,10 @@ using Vigil.Exposition;
 using Vigil.Hosting;
 using Vigil.Models.Store;
 using Vigil.Pipeline;
+using Vigil.Pipeline.Jobs;
 using Vigil.Prometheus;
-using Vigil.Replay;
-using Vigil.Telemetry;
+using Vigil.Pipeline.Replay;
+using Vigil.Pipeline.Telemetry;
 
 namespace Vigil.Cli;
 
@@ -122,7 +123,7 @@ internal static class BacktestCommand
         {
             // The live job's detector and input: a single query, or feature queries joined on labels (multivariate).
             detector = VigilDetectors.ForModelPath(options.ModelPath).Create(job.Detector);
-            input = VigilHost.CreateInput(
+            input = JobInputs.Create(
                 job,
                 source,
                 () => new ModelStore(new ModelStoreOptions { Directory = options.ModelPath ?? throw new InvalidOperationException($"job {job.Name}: lists no queries and no model_path is set to read them from") }),
@@ -175,8 +176,7 @@ internal static class BacktestCommand
         error = null;
         if (job.Source == JobSource.Replay)
         {
-            services.AddSingleton(new ReplayDataset(options.Replay.Seed));
-            services.AddSingleton<ReplaySource>();
+            services.AddReplaySource(options.Replay);
             var provider = services.BuildServiceProvider();
             source = provider.GetRequiredService<ReplaySource>();
             return provider;
@@ -189,7 +189,7 @@ internal static class BacktestCommand
             return services.BuildServiceProvider();
         }
 
-        services.AddPrometheusClient(VigilHost.ToClientOptions(options.Prometheus));
+        services.AddPrometheusSource(options.Prometheus);
         var built = services.BuildServiceProvider();
         source = built.GetRequiredService<PrometheusClient>();
         return built;
@@ -220,6 +220,12 @@ internal static class BacktestCommand
         }
 
         Print(new Backtester(detector).Run(data, windows), type, limit);
+        if (data.Skipped.Count > 0)
+        {
+            // Out-of-order, duplicate and unparseable rows are dropped as Prometheus drops such samples; say which.
+            AnsiConsole.MarkupLineInterpolated($"[yellow]{SkippedRow.Summarise(data.Skipped)}[/]");
+        }
+
         return Ok;
     }
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Vigil.Configuration;
-using Vigil.Hosting;
+using Vigil.Pipeline.Jobs;
 
 namespace Vigil.Cli;
 

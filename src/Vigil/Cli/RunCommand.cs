@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vigil.Configuration;
 using Vigil.Hosting;
+using Vigil.Pipeline.Jobs;
 
 namespace Vigil.Cli;
 
@@ -33,7 +34,7 @@ internal static class RunCommand
             {
                 await app.StartAsync(cancellationToken);
             }
-            catch (ConfigException ex)
+            catch (Exception ex) when (ex is ConfigException or JobStartException)
             {
                 // A job that cannot start (e.g. its model file is missing or corrupt): fail fast, say which file and why.
                 await Console.Error.WriteLineAsync(ex.Message);

@@ -6,11 +6,11 @@ using Vigil.Core.Detectors.IsolationForest;
 using Vigil.Core.Features;
 using Vigil.Core.Sources;
 using Vigil.Hosting;
+using Vigil.Pipeline.Jobs;
 using Vigil.Models.Files;
 using Vigil.Models.Store;
 using Vigil.Models.Training;
 using Vigil.Models.Validation;
-using Vigil.Prometheus;
 
 namespace Vigil.Cli;
 
@@ -108,12 +108,12 @@ internal static class TrainCommand
             return CliEnvironment.InvalidConfig;
         }
 
-        var clientOptions = options?.Prometheus is { } configured ? VigilHost.ToClientOptions(configured) : new PrometheusClientOptions();
-        clientOptions.BaseUrl = prometheusUrl!;
-        var services = new ServiceCollection().AddLogging().AddPrometheusClient(clientOptions);
+        // The service's own registrations: the same client (TLS, auth, retries) and the same model store.
+        var prometheus = options?.Prometheus is { } configured ? configured with { Url = prometheusUrl! } : new PrometheusSourceOptions { Url = prometheusUrl! };
+        var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddPrometheusSource(prometheus).AddModelStorage(modelPath);
         await using var provider = services.BuildServiceProvider();
-        var store = new ModelStore(new ModelStoreOptions { Directory = modelPath! });
-        var trainer = new Trainer(provider.GetRequiredService<IMetricSource>(), store, TimeProvider.System, new TrainerOptions());
+        var store = provider.GetRequiredService<ModelStore>();
+        var trainer = new Trainer(provider.GetRequiredService<IMetricSource>(), store, provider.GetRequiredService<TimeProvider>(), new TrainerOptions());
 
         TrainingResult result;
         try
@@ -141,7 +141,8 @@ internal static class TrainCommand
             return CliEnvironment.Ok;
         }
 
-        var decision = new PromotionPolicy(new PromotionPolicyOptions()).Decide(result.Validation);
+        // The job's configured promotion thresholds, as the service's lifecycle applies them; defaults without a job.
+        var decision = new PromotionPolicy(PromotionPolicyFor(jobOptions)).Decide(result.Validation);
         await Console.Out.WriteLineAsync(decision.ToString());
         if (decision.Promote)
         {
@@ -150,6 +151,8 @@ internal static class TrainCommand
 
         return CliEnvironment.Ok;
     }
+
+    internal static PromotionPolicyOptions PromotionPolicyFor(JobOptions? job) => job?.Lifecycle?.Promotion ?? new PromotionPolicyOptions();
 
     private static TrainingSpec? BuildSpec(Request request, JobOptions? job, List<string> errors)
     {

@@ -8,7 +8,8 @@ using Vigil.Models.Lifecycle;
 using Vigil.Models.Shadow;
 using Vigil.Models.Training;
 using Vigil.Models.Validation;
-using Vigil.Replay;
+using Vigil.Pipeline.Jobs;
+using Vigil.Pipeline.Replay;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

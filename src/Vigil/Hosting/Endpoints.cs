@@ -1,6 +1,6 @@
 using Vigil.Configuration;
 using Vigil.Exposition;
-using Vigil.Pipeline;
+using Vigil.Pipeline.Jobs;
 
 namespace Vigil.Hosting;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Vigil.Core.Detection;
+using Vigil.Pipeline.Verdicts;
 using Vigil.Postgres.Aggregation;
 using Vigil.Postgres.Detection;
 using Vigil.Postgres.Ingest;
@@ -13,12 +14,13 @@ public sealed class TestDb : IAsyncDisposable
 {
     public static readonly DateTimeOffset DefaultNow = new(2026, 1, 10, 12, 0, 0, TimeSpan.Zero);
 
-    private TestDb(string connectionString, BusinessMetricsOptions options, DateTimeOffset now)
+    private TestDb(string connectionString, BusinessMetricsOptions options, DateTimeOffset now, IVerdictSink? verdicts)
     {
+        Telemetry = new BusinessMetricsTelemetry(verdicts: verdicts);
         ConnectionString = connectionString;
         DataSource = NpgsqlDataSource.Create(connectionString);
         Options = options;
-        Time = new ManualTimeProvider(now);
+        Time = new FakeTimeProvider(now);
     }
 
     public string ConnectionString { get; }
@@ -27,17 +29,18 @@ public sealed class TestDb : IAsyncDisposable
 
     public BusinessMetricsOptions Options { get; }
 
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
-    public BusinessMetricsTelemetry Telemetry { get; } = new();
+    public BusinessMetricsTelemetry Telemetry { get; }
 
-    public static async Task<TestDb> CreateAsync(PostgresServer server, Action<BusinessMetricsOptions>? configure = null, DateTimeOffset? now = null)
+    /// <param name="verdicts">Receives the scored minutes the telemetry publishes on the verdict seam.</param>
+    public static async Task<TestDb> CreateAsync(PostgresServer server, Action<BusinessMetricsOptions>? configure = null, DateTimeOffset? now = null, IVerdictSink? verdicts = null)
     {
         var options = new BusinessMetricsOptions();
         options.Aggregation.SettleDelay = TimeSpan.Zero;
         configure?.Invoke(options);
         Assert.Empty(options.Validate());
-        var db = new TestDb(await server.CreateDatabaseAsync(), options, now ?? DefaultNow);
+        var db = new TestDb(await server.CreateDatabaseAsync(), options, now ?? DefaultNow, verdicts);
         await db.Migrator().MigrateAsync();
         return db;
     }

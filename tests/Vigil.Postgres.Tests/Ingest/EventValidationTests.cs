@@ -7,7 +7,7 @@ public sealed class EventValidationTests
 {
     private static readonly DateTimeOffset Now = TestDb.DefaultNow;
 
-    private static EventValidation CreateSut(IngestOptions? options = null) => new(options ?? new IngestOptions(), new ManualTimeProvider(Now));
+    private static EventValidation CreateSut(IngestOptions? options = null) => new(options ?? new IngestOptions(), new FakeTimeProvider(Now));
 
     [Theory]
     [InlineData(null, "required")]

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Builder;
 using Vigil.Configuration;
 using Vigil.Hosting;
 using Vigil.Postgres;
-using Vigil.Postgres.Tests.Infrastructure;
 using Vigil.Tests.Support;
 
 namespace Vigil.Tests.Business;

@@ -2,6 +2,7 @@ using Vigil.Core.Detectors.IsolationForest;
 using Vigil.Core.Features;
 using Vigil.Models.Files;
 using Vigil.Models.Store;
+using Vigil.Pipeline.Tests.Fakes;
 using Vigil.Tests.Support;
 
 namespace Vigil.Tests.Cli;

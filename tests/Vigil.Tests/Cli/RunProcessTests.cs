@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Vigil.Pipeline.Tests.Fakes;
 using Vigil.Tests.Support;
 
 namespace Vigil.Tests.Cli;

@@ -1,8 +1,10 @@
+using Vigil.Pipeline.Jobs;
 using Vigil.Configuration;
 using Vigil.Core.Detection;
 using Vigil.Core.Features;
 using Vigil.Hosting;
 using Vigil.Models.Training;
+using Vigil.Pipeline.Tests.Fakes;
 using Vigil.Tests.Support;
 
 namespace Vigil.Tests.Configuration;

@@ -1,3 +1,4 @@
+using Vigil.Pipeline.Jobs;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -5,7 +6,7 @@ using System.Text.RegularExpressions;
 using Vigil.Configuration;
 using Xunit.Abstractions;
 using Vigil.Hosting;
-using Vigil.Tests.Fakes;
+using Vigil.Pipeline.Tests.Fakes;
 using Vigil.Tests.Support;
 
 namespace Vigil.Tests.EndToEnd;
@@ -26,12 +27,12 @@ public sealed class MultivariateEndToEndTests(ITestOutputHelper output)
         using var temp = new TempDirectory();
         int targetPort = ServerProcess.FreePort(), vigilPort = ServerProcess.FreePort();
         await using var target = await CorrelatedFixtureTarget.StartAsync(targetPort);
-        await using var server = await PrometheusServer.StartAsync(temp, $"""
+        await using var server = await PrometheusServer.StartAsync($"""
             - job_name: fixture
               static_configs:
                 - targets: ['127.0.0.1:{targetPort}']
             """, Patience);
-        var (prometheus, http) = (server.Process, server.Api);
+        var (prometheus, http) = (server, server.Api);
         var models = temp.File("models");
         var config = temp.File("vigil.yaml");
         await File.WriteAllTextAsync(config, $"""

@@ -1,3 +1,4 @@
+using Vigil.Pipeline.Jobs;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -6,6 +7,7 @@ using Vigil.Configuration;
 using Vigil.Core.Detection;
 using Vigil.Hosting;
 using Vigil.Tests.Hosting;
+using Vigil.Pipeline.Tests.Fakes;
 using Vigil.Tests.Support;
 
 namespace Vigil.Tests.EndToEnd;
@@ -25,7 +27,7 @@ public sealed class PrometheusEndToEndTests
         using var temp = new TempDirectory();
         int targetPort = ServerProcess.FreePort(), vigilPort = ServerProcess.FreePort();
         await using var target = await FixtureTarget.StartAsync(targetPort);
-        await using var server = await PrometheusServer.StartAsync(temp, $"""
+        await using var server = await PrometheusServer.StartAsync($"""
             - job_name: fixture
               static_configs:
                 - targets: ['127.0.0.1:{targetPort}']
@@ -34,7 +36,7 @@ public sealed class PrometheusEndToEndTests
               static_configs:
                 - targets: ['127.0.0.1:{vigilPort}']
             """, Patience, DeployFilesTests.RulesFile);
-        var (prometheus, http) = (server.Process, server.Api);
+        var (prometheus, http) = (server, server.Api);
 
         var options = new VigilOptions
         {

@@ -1,3 +1,4 @@
+using Vigil.Pipeline.Jobs;
 using Vigil.Configuration;
 using Vigil.Core.Detection;
 using Vigil.Hosting;

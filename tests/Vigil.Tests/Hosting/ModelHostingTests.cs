@@ -1,3 +1,4 @@
+using Vigil.Pipeline.Jobs;
 using System.Diagnostics;
 using Vigil.Configuration;
 using Vigil.Core.Detectors.IsolationForest;
@@ -5,6 +6,7 @@ using Vigil.Core.Features;
 using Vigil.Hosting;
 using Vigil.Models.Files;
 using Vigil.Models.Store;
+using Vigil.Pipeline.Tests.Fakes;
 using Vigil.Tests.Support;
 
 namespace Vigil.Tests.Hosting;

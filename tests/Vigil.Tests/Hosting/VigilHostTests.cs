@@ -1,21 +1,28 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.Core.Detection;
+using Vigil.Pipeline.Verdicts;
 using Vigil.Configuration;
 using Vigil.Hosting;
-using Vigil.Replay;
+using Vigil.Pipeline.Replay;
 using Vigil.Tests.Support;
 
 namespace Vigil.Tests.Hosting;
 
-/// <summary>The real host on a loopback port, running the embedded replay at high speed.</summary>
+/// <summary>
+/// The real host on a loopback port, running the embedded replay at high speed. Tests wait on a signal from the
+/// verdict seam (every replay job has published a score), never by polling the clock.
+/// </summary>
 public sealed class VigilHostTests
 {
     [Fact]
     public async Task Metrics_LiveOutput_PassesPromtoolCheck()
     {
-        await using var host = await StartAsync();
+        var (host, scored) = await StartAsync();
+        await using var _ = host;
         using var http = new HttpClient { BaseAddress = new Uri(host.Urls.First()) };
-        var text = await WaitForScoresAsync(http);
+        var text = await WaitForScoresAsync(http, scored);
 
         var (exit, output) = await ServerProcess.RunAsync("/usr/bin/promtool", text, "check", "metrics");
 
@@ -30,9 +37,10 @@ public sealed class VigilHostTests
     [Fact]
     public async Task HealthAndReadiness_AfterFirstCycle_AreOk()
     {
-        await using var host = await StartAsync();
+        var (host, scored) = await StartAsync();
+        await using var _ = host;
         using var http = new HttpClient { BaseAddress = new Uri(host.Urls.First()) };
-        await WaitForScoresAsync(http);
+        await WaitForScoresAsync(http, scored);
 
         var health = await http.GetAsync("/healthz");
         var ready = await http.GetAsync("/readyz");
@@ -45,9 +53,9 @@ public sealed class VigilHostTests
     [Fact]
     public async Task Stop_WhileRunning_FinishesWithinTheGracePeriod()
     {
-        var host = await StartAsync();
+        var (host, scored) = await StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(host.Urls.First()) };
-        await WaitForScoresAsync(http);
+        await WaitForScoresAsync(http, scored);
 
         var watch = Stopwatch.StartNew();
         await host.StopAsync();
@@ -58,7 +66,7 @@ public sealed class VigilHostTests
 
     private const string ExpositionContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    private static async Task<WebApplication> StartAsync()
+    private static async Task<(WebApplication Host, Task AllJobsScored)> StartAsync()
     {
         var options = new VigilOptions
         {
@@ -68,24 +76,45 @@ public sealed class VigilHostTests
             Logging = new LoggingOptions { Level = "Warning" },
         };
         var host = VigilHost.Build(options);
+        var signal = new AllSourcesScored([.. options.Jobs.Select(j => j.Name)]);
+        host.Services.GetRequiredService<VerdictPublisher>().Subscribe(signal);
         await host.StartAsync();
-        return host;
+        return (host, signal.Completed);
     }
 
-    private static async Task<string> WaitForScoresAsync(HttpClient http)
+    private static async Task<string> WaitForScoresAsync(HttpClient http, Task allJobsScored)
     {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var text = await http.GetStringAsync("/metrics");
-            // Every replay job has published (jobs start independently; the first to finish must not end the wait).
-            var allJobs = ReplayDefaults.Jobs(null).All(j => text.Contains($"vigil_anomaly_score{{job=\"{j.Name}\"", StringComparison.Ordinal));
-            if (allJobs || deadline.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                return text;
-            }
+        // Every replay job has published (jobs start independently; the first to finish must not end the wait). The
+        // timeout only bounds a broken build; the score store is a registered sink, so it has them before this signal.
+        await allJobsScored.WaitAsync(TimeSpan.FromSeconds(60));
+        return await http.GetStringAsync("/metrics");
+    }
 
-            await Task.Delay(100);
+    /// <summary>Completes once every named source has published a scored point.</summary>
+    private sealed class AllSourcesScored(IReadOnlyCollection<string> sources) : IVerdictSink
+    {
+        private readonly HashSet<string> _waiting = [.. sources];
+        private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Completed => _completed.Task;
+
+        public void Publish(VerdictBatch batch)
+        {
+            foreach (var point in batch.Points)
+            {
+                if (point.Verdict.Kind == VerdictKind.Scored)
+                {
+                    lock (_waiting)
+                    {
+                        if (_waiting.Remove(batch.Source) && _waiting.Count == 0)
+                        {
+                            _completed.TrySetResult();
+                        }
+                    }
+
+                    return;
+                }
+            }
         }
     }
 }

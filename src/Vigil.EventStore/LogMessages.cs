@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace Vigil.EventStore;
+
+/// <summary>Every log message of this assembly, with stable event ids (7000–7099).</summary>
+internal static partial class LogMessages
+{
+    [LoggerMessage(7000, LogLevel.Information, "Applied migration {Version} ({Name}) to the {Store}")]
+    public static partial void MigrationApplied(ILogger logger, string store, int version, string name);
+
+    [LoggerMessage(7001, LogLevel.Information, "Event store ready: {Store}, schema version {Version}")]
+    public static partial void Ready(ILogger logger, string store, int version);
+}

@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using Vigil.Core.Detection;
+using Vigil.Core.Series;
+using Vigil.Pipeline.Verdicts;
+
+namespace Vigil.Pipeline.History;
+
+/// <summary>
+/// A verdict sink keeping each series' recent points in a bounded ring buffer (see <see cref="RecentHistoryOptions"/>
+/// for the memory it costs). Invalid points are not kept; a removed series' history goes with it. Written by the
+/// sources' loops and read by queries concurrently: each buffer has its own lock, held for a copy only.
+/// </summary>
+public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, IRecentHistory
+{
+    private const int InitialCapacity = 64;
+
+    private readonly ConcurrentDictionary<(string Source, Labels Labels), SeriesBuffer> _byKey = new();
+    private readonly ConcurrentDictionary<ScoredSeries, SeriesBuffer> _bySeries = new();
+    private readonly long _retentionMs = (long)options.Retention.TotalMilliseconds;
+    private readonly int _cap = options.MaxPointsPerSeries;
+
+    public bool Enabled => _retentionMs > 0;
+
+    public int SeriesCount => _byKey.Count;
+
+    public void Publish(VerdictBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (!Enabled)
+        {
+            return;
+        }
+
+        ScoredSeries? current = null;
+        SeriesBuffer? buffer = null;
+        foreach (ref readonly var point in batch.Points)
+        {
+            if (point.Verdict.Kind == VerdictKind.Invalid)
+            {
+                continue;
+            }
+
+            if (!ReferenceEquals(point.Series, current))
+            {
+                current = point.Series;
+                buffer = _bySeries.GetOrAdd(current, s => _byKey.GetOrAdd((s.Source, s.Labels), _ => new SeriesBuffer(Math.Min(InitialCapacity, _cap))));
+            }
+
+            var v = point.Verdict;
+            buffer!.Append(new HistoryPoint(point.TimestampMs, (float)point.Value, (float)v.Score, (float)v.Expected, (float)v.Lower, (float)v.Upper, v.Kind), _retentionMs, _cap);
+        }
+
+        foreach (var series in batch.Removed)
+        {
+            _bySeries.TryRemove(series, out _);
+            _byKey.TryRemove((series.Source, series.Labels), out _);
+        }
+    }
+
+    public IReadOnlyList<HistoryPoint> Query(string source, Labels labels, long fromMs, long toMs)
+        => _byKey.TryGetValue((source, labels), out var buffer) ? buffer.Copy(fromMs, toMs) : [];
+
+    public IReadOnlyList<Labels> Series(string source)
+        => [.. _byKey.Keys.Where(k => string.Equals(k.Source, source, StringComparison.Ordinal)).Select(k => k.Labels)];
+
+    /// <summary>A ring buffer that grows by doubling up to the cap, then overwrites its oldest point.</summary>
+    private sealed class SeriesBuffer(int initialCapacity)
+    {
+        private readonly Lock _gate = new();
+        private HistoryPoint[] _points = new HistoryPoint[initialCapacity];
+        private int _head; // index of the oldest point
+        private int _count;
+
+        public void Append(in HistoryPoint point, long retentionMs, int cap)
+        {
+            lock (_gate)
+            {
+                // Drop what fell out of the retention window, measured from the newest point (data time, not wall time:
+                // a replay or a catch-up keeps the same span of data).
+                var oldest = point.TimestampMs - retentionMs;
+                while (_count > 0 && _points[_head].TimestampMs < oldest)
+                {
+                    _head = (_head + 1) % _points.Length;
+                    _count--;
+                }
+
+                if (_count == _points.Length)
+                {
+                    if (_points.Length < cap)
+                    {
+                        Grow(Math.Min(cap, _points.Length * 2));
+                    }
+                    else
+                    {
+                        _head = (_head + 1) % _points.Length;
+                        _count--;
+                    }
+                }
+
+                _points[(_head + _count) % _points.Length] = point;
+                _count++;
+            }
+        }
+
+        public List<HistoryPoint> Copy(long fromMs, long toMs)
+        {
+            lock (_gate)
+            {
+                var result = new List<HistoryPoint>();
+                for (var i = 0; i < _count; i++)
+                {
+                    var p = _points[(_head + i) % _points.Length];
+                    if (p.TimestampMs >= fromMs && p.TimestampMs <= toMs)
+                    {
+                        result.Add(p);
+                    }
+                }
+
+                return result;
+            }
+        }
+
+        private void Grow(int capacity)
+        {
+            var grown = new HistoryPoint[capacity];
+            for (var i = 0; i < _count; i++)
+            {
+                grown[i] = _points[(_head + i) % _points.Length];
+            }
+
+            _points = grown;
+            _head = 0;
+        }
+    }
+}

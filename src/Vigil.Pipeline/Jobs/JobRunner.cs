@@ -1,0 +1,325 @@
+using Vigil.Core.Detection;
+using Vigil.Core.Series;
+using Vigil.Core.Sources;
+using Vigil.Exposition;
+using Vigil.Pipeline.Lifecycle;
+using Vigil.Pipeline.Telemetry;
+using Vigil.Pipeline.Verdicts;
+
+namespace Vigil.Pipeline.Jobs;
+
+/// <summary>
+/// One job's detection cycle: fetch the points newer than the last one seen, score them in timestamp order with their
+/// own timestamps, publish the cycle's verdicts as one batch on the verdict seam.
+/// <para>
+/// No blind warm-up and no missed points: the <see cref="RangeCursor"/> plans each range (the first reaches back over
+/// the detector's history window; later ones start after the last completed range, so a late or skipped cycle catches
+/// up and a failed one is retried), the <see cref="SeriesTable"/> warms series that appear later and drops stale ones,
+/// and each series' last scored timestamp keeps any point from being scored twice. State is saved and restored in the
+/// <see cref="JobStateCodec"/> format.
+/// </para>
+/// Not thread-safe: the scheduler never overlaps cycles of one job.
+/// </summary>
+public sealed class JobRunner
+{
+    private readonly JobOptions _job;
+    private readonly IJobInput _input;
+    private readonly IDetector _detector;
+    private readonly IVerdictSink _verdicts;
+    private readonly VigilMetrics _metrics;
+    private readonly TimeProvider _wallClock;
+    private readonly TimeSpan _staleness;
+    private readonly ILogger _logger;
+    private readonly ShadowScoring? _shadow;
+    private readonly RangeCursor _cursor;
+    private readonly SeriesTable _series;
+    private readonly VerdictBatch _batch;
+    private readonly Counter _predictions;
+    private readonly Counter _anomalies;
+    private readonly Counter _invalid;
+    private readonly Counter _successes;
+    private readonly Counter _failures;
+    private readonly Gauge _seriesGauge;
+    private readonly Gauge _lastSuccess;
+    private readonly Histogram _duration;
+    private long _cycleId;
+    private long _completedCycles;
+    private int _inProgress;
+
+    public JobRunner(
+        JobOptions job,
+        IJobInput input,
+        IDetector detector,
+        IVerdictSink verdicts,
+        VigilMetrics metrics,
+        TimeProvider dataClock,
+        TimeProvider wallClock,
+        TimeSpan staleness,
+        ILogger logger,
+        ShadowScoring? shadow = null)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(detector);
+        ArgumentNullException.ThrowIfNull(verdicts);
+        ArgumentNullException.ThrowIfNull(metrics);
+        if (input.FeatureCount != detector.FeatureCount)
+        {
+            throw new ArgumentException($"Job {job.Name}: its input gives {input.FeatureCount} values per point but detector {detector.Type} expects {detector.FeatureCount}.", nameof(detector));
+        }
+
+        _job = job;
+        _input = input;
+        _detector = detector;
+        _verdicts = verdicts;
+        _metrics = metrics;
+        DataClock = dataClock;
+        _wallClock = wallClock;
+        _staleness = staleness;
+        _logger = logger;
+        _shadow = shadow;
+        _cursor = new RangeCursor(job.EffectiveStep, job.Delay, detector.HistoryPoints);
+        // A job with a model lifecycle exports model="active" on its own series, beside model="candidate" while shadowing.
+        _series = new SeriesTable(detector, job.Labels, id => shadow is null
+            ? new ScoredSeries(job.Name, id, detector.Type)
+            : new ScoredSeries(job.Name, ShadowScoring.ActiveLabels(id), detector.Type, ModelRole.Active));
+        _batch = new VerdictBatch(job.Name);
+        _predictions = metrics.Predictions.WithLabels(job.Name);
+        _anomalies = metrics.Anomalies.WithLabels(job.Name);
+        _invalid = metrics.InvalidSamples.WithLabels(job.Name);
+        _successes = metrics.Cycles.WithLabels(job.Name, "success");
+        _failures = metrics.Cycles.WithLabels(job.Name, "failure");
+        _seriesGauge = metrics.Series.WithLabels(job.Name);
+        _lastSuccess = metrics.LastSuccess.WithLabels(job.Name);
+        _duration = metrics.CycleDuration.WithLabels(job.Name);
+    }
+
+    public JobOptions Options => _job;
+
+    public string Name => _job.Name;
+
+    public IDetector Detector => _detector;
+
+    /// <summary>The clock the job's data lives in: the real one, or the replay's accelerated one.</summary>
+    public TimeProvider DataClock { get; }
+
+    public long CompletedCycles => Interlocked.Read(ref _completedCycles);
+
+    public bool InProgress => Volatile.Read(ref _inProgress) != 0;
+
+    public int SeriesCount => _series.Count;
+
+    public async Task<JobCycleResult> RunCycleAsync(CancellationToken cancellationToken)
+    {
+        var started = _wallClock.GetTimestamp();
+        Volatile.Write(ref _inProgress, 1);
+        using var scope = _logger.BeginScope(new CycleScope(_job.Name, ++_cycleId));
+        _batch.Clear();
+        try
+        {
+            var result = await RunCoreAsync(cancellationToken);
+            _successes.Inc();
+            _lastSuccess.Set(_wallClock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
+            _logger.CycleDone(_job.Name, result.Points, _series.Count, result.Anomalies, _wallClock.GetElapsedTime(started).TotalMilliseconds);
+            return result;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (MetricSourceException ex)
+        {
+            _metrics.CountError(ex.ErrorType);
+            _failures.Inc();
+            _logger.QueryFailed(ex, _job.Name, ex.ErrorType);
+            return JobCycleResult.Failed(ex.ErrorType);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A bug in one job must not stop the others; it is counted and logged, and the next cycle retries.
+            _metrics.CountError(ErrorTypes.DataProcessing);
+            _failures.Inc();
+            _logger.CycleCrashed(ex, _job.Name);
+            return JobCycleResult.Failed(ErrorTypes.DataProcessing);
+        }
+        finally
+        {
+            _batch.Clear();
+            _duration.Observe(_wallClock.GetElapsedTime(started).TotalSeconds);
+            Interlocked.Increment(ref _completedCycles);
+            Volatile.Write(ref _inProgress, 0);
+        }
+    }
+
+    /// <summary>
+    /// Identifies what the saved state means: detector type and parameters, query and step. A snapshot taken
+    /// under another fingerprint is discarded rather than restored into detectors it does not fit.
+    /// </summary>
+    public string StateFingerprint => $"{DetectorSnapshot.Fingerprint(_job.Detector)}|query={_job.Query}|step={_job.EffectiveStep.Ticks}";
+
+    /// <summary>Writes the last completed range and every series' detector state. Call between cycles only.</summary>
+    public int SaveState(Stream stream) => JobStateCodec.Write(stream, _cursor.LastEnd, StateFingerprint, _series.Detectors);
+
+    /// <summary>
+    /// Restores a snapshot written by <see cref="SaveState"/> before the first cycle. The job then asks only for the
+    /// points after the snapshot (catching up on the downtime) instead of warming up from scratch.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Not a job state file, or truncated.</exception>
+    public (int Restored, int Skipped) RestoreState(Stream stream)
+    {
+        if (JobStateCodec.ReadHeader(stream) is not { } lastEnd)
+        {
+            return (0, 0);
+        }
+
+        var restored = new Dictionary<Labels, ISeriesDetector>();
+        var counts = JobStateCodec.ReadSeries(stream, StateFingerprint, _detector.CreateSeries, (labels, detector) => restored[labels] = detector);
+        if (counts.Restored > 0)
+        {
+            _series.Restore(restored, lastEnd.ToUnixTimeMilliseconds(), DataClock.GetUtcNow());
+            _cursor.Restore(lastEnd);
+            _seriesGauge.Set(_series.Count);
+        }
+
+        return counts;
+    }
+
+    private async Task<JobCycleResult> RunCoreAsync(CancellationToken cancellationToken)
+    {
+        var now = DataClock.GetUtcNow();
+        if (_cursor.Next(now) is not { } range)
+        {
+            DropStale(now);
+            _verdicts.Publish(_batch);
+            return JobCycleResult.Empty;
+        }
+
+        if (range.Behind > 0)
+        {
+            _logger.CatchUpCapped(_job.Name, range.Behind, RangeCursor.MaxPoints);
+        }
+
+        var step = _job.EffectiveStep;
+        var batch = await _input.FetchAsync(range.Start, range.End, step, cancellationToken);
+        var states = _series.Resolve(batch, now, range.IsFirst, DuplicateSeries, out var fresh);
+        if (fresh is not null)
+        {
+            await WarmAsync(fresh, range.Start, step, cancellationToken);
+        }
+
+        var result = Score(batch, states, range.IsFirst ? range.End.ToUnixTimeMilliseconds() : long.MinValue);
+        _cursor.Complete(range.End);
+        DropStale(now);
+        _seriesGauge.Set(_series.Count);
+        _verdicts.Publish(_batch);
+        return result;
+    }
+
+    private void DuplicateSeries(Labels id)
+    {
+        _metrics.CountError(ErrorTypes.DataProcessing);
+        _logger.DuplicateSeries(_job.Name, id.ToString());
+    }
+
+    /// <summary>Feeds new series the history before <paramref name="start"/>, so they are scored from their first live point.</summary>
+    private async Task WarmAsync(Dictionary<Labels, SeriesState> fresh, DateTimeOffset start, TimeSpan step, CancellationToken cancellationToken)
+    {
+        SeriesBatch history;
+        try
+        {
+            var (from, to) = _cursor.WarmupRange(start);
+            history = await _input.FetchAsync(from, to, step, cancellationToken);
+        }
+        catch (MetricSourceException ex)
+        {
+            _metrics.CountError(ex.ErrorType);
+            _logger.WarmupFailed(ex, _job.Name, fresh.Count);
+            return;
+        }
+
+        var fed = _series.Warm(history, fresh);
+        _logger.Warmed(_job.Name, history.SeriesCount, fed);
+    }
+
+    // warmBeforeMs: points strictly before it are warm-up: learned, neither published nor counted.
+    private JobCycleResult Score(SeriesBatch batch, List<(int Index, SeriesState State)> states, long warmBeforeMs)
+    {
+        _shadow?.BeginCycle(_batch);
+        var width = batch.FeatureCount;
+        int points = 0, anomalies = 0, invalid = 0;
+        foreach (var (index, state) in states)
+        {
+            var timestamps = batch.GetTimestamps(index);
+            var values = batch.GetValues(index);
+            for (var j = 0; j < timestamps.Length; j++)
+            {
+                var t = timestamps[j];
+                if (t <= state.LastTimestampMs)
+                {
+                    continue; // already scored: a point is never scored twice
+                }
+
+                var features = values.Slice(j * width, width);
+                Verdict verdict;
+                try
+                {
+                    verdict = state.Detector.Observe(t, features);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    _metrics.CountError(ErrorTypes.ModelPredict);
+                    _logger.DetectorFailed(ex, _job.Name, state.Series.Labels.ToString());
+                    break;
+                }
+
+                state.LastTimestampMs = t;
+                if (t < warmBeforeMs)
+                {
+                    continue;
+                }
+
+                _batch.Add(new ScoredPoint(state.Series, t, features[0], verdict));
+                if (verdict.Kind == VerdictKind.Invalid)
+                {
+                    invalid++;
+                    continue;
+                }
+
+                points++;
+                if (verdict.Kind != VerdictKind.Scored)
+                {
+                    continue;
+                }
+
+                _shadow?.Observe(state.Id, t, features, _batch);
+                if (verdict.IsAnomaly)
+                {
+                    anomalies++;
+                    _logger.Anomaly(_job.Name, state.Series.Labels.ToString(), features[0], verdict.Expected, verdict.Lower, verdict.Upper, verdict.Score);
+                }
+            }
+        }
+
+        _predictions.Inc(points);
+        _anomalies.Inc(anomalies);
+        _invalid.Inc(invalid);
+        return new JobCycleResult(true, points, anomalies, invalid, null);
+    }
+
+    private void DropStale(DateTimeOffset now)
+    {
+        if (_series.DropStale(now - _staleness) is not { } stale)
+        {
+            return;
+        }
+
+        foreach (var state in stale)
+        {
+            _batch.AddRemoved(state.Series);
+            _shadow?.Remove(state.Id, _batch);
+        }
+
+        _seriesGauge.Set(_series.Count);
+        _logger.DroppedStale(_job.Name, stale.Count, _staleness);
+    }
+}

@@ -1,0 +1,139 @@
+using Vigil.Core.Detection;
+using Vigil.Core.Series;
+using Vigil.Pipeline.Verdicts;
+
+namespace Vigil.Pipeline.Jobs;
+
+/// <summary>One series of a job: its detector state, identity on the seam, last scored point and when it was last returned.</summary>
+internal sealed class SeriesState(Labels id, ISeriesDetector detector, ScoredSeries series)
+{
+    /// <summary>The series' identity in the job (its labels after the allow-list, before any export label).</summary>
+    public Labels Id { get; } = id;
+
+    public ISeriesDetector Detector { get; } = detector;
+
+    public ScoredSeries Series { get; } = series;
+
+    public long LastTimestampMs { get; set; } = long.MinValue;
+
+    public DateTimeOffset LastSeen { get; set; }
+}
+
+/// <summary>
+/// The series a job tracks: identifies each returned series (label allow-list), creates state for new ones, warms
+/// them from history, and drops the ones not returned for the staleness period. Not thread-safe (one job's loop).
+/// </summary>
+internal sealed class SeriesTable
+{
+    private readonly IDetector _detector;
+    private readonly IReadOnlySet<string>? _allowList;
+    private readonly Func<Labels, ScoredSeries> _identify;
+    private readonly Dictionary<Labels, SeriesState> _series = [];
+
+    /// <param name="detector">Creates each new series' detector.</param>
+    /// <param name="allowList">Labels that identify a series; null keeps all of them.</param>
+    /// <param name="identify">The series' identity on the verdict seam, from its id.</param>
+    public SeriesTable(IDetector detector, IReadOnlySet<string>? allowList, Func<Labels, ScoredSeries> identify)
+    {
+        _detector = detector;
+        _allowList = allowList;
+        _identify = identify;
+    }
+
+    public int Count => _series.Count;
+
+    public IEnumerable<KeyValuePair<Labels, ISeriesDetector>> Detectors => _series.Select(s => KeyValuePair.Create(s.Key, s.Value.Detector));
+
+    public Labels Identify(Labels returned) => _allowList is null ? returned : returned.Keep(_allowList);
+
+    /// <summary>
+    /// The state of every series in <paramref name="batch"/>, by batch index, marked seen at <paramref name="now"/>.
+    /// Series seen for the first time after the job's first cycle are also returned in <paramref name="fresh"/>, to be
+    /// warmed; a series whose id repeats (the allow-list made two collide) is reported to <paramref name="duplicate"/> and skipped.
+    /// </summary>
+    public List<(int Index, SeriesState State)> Resolve(SeriesBatch batch, DateTimeOffset now, bool first, Action<Labels> duplicate, out Dictionary<Labels, SeriesState>? fresh)
+    {
+        var states = new List<(int, SeriesState)>(batch.SeriesCount);
+        var seen = new HashSet<Labels>();
+        fresh = null;
+        for (var i = 0; i < batch.SeriesCount; i++)
+        {
+            var id = Identify(batch.GetLabels(i));
+            if (!seen.Add(id))
+            {
+                duplicate(id);
+                continue;
+            }
+
+            if (!_series.TryGetValue(id, out var state))
+            {
+                state = new SeriesState(id, _detector.CreateSeries(), _identify(id));
+                _series.Add(id, state);
+                if (!first)
+                {
+                    (fresh ??= []).Add(id, state);
+                }
+            }
+
+            state.LastSeen = now;
+            states.Add((i, state));
+        }
+
+        return states;
+    }
+
+    /// <summary>Feeds the fresh series their history (learned, never scored); returns the points fed.</summary>
+    public int Warm(SeriesBatch history, Dictionary<Labels, SeriesState> fresh)
+    {
+        var fed = 0;
+        var width = history.FeatureCount;
+        for (var i = 0; i < history.SeriesCount; i++)
+        {
+            if (!fresh.Remove(Identify(history.GetLabels(i)), out var state))
+            {
+                continue;
+            }
+
+            var timestamps = history.GetTimestamps(i);
+            var values = history.GetValues(i);
+            for (var j = 0; j < timestamps.Length; j++)
+            {
+                state.Detector.Observe(timestamps[j], values.Slice(j * width, width));
+                state.LastTimestampMs = timestamps[j];
+                fed++;
+            }
+        }
+
+        return fed;
+    }
+
+    /// <summary>Removes the series last seen before <paramref name="cutoff"/> and returns them (null when none).</summary>
+    public List<SeriesState>? DropStale(DateTimeOffset cutoff)
+    {
+        List<SeriesState>? stale = null;
+        foreach (var state in _series.Values)
+        {
+            if (state.LastSeen < cutoff)
+            {
+                (stale ??= []).Add(state);
+            }
+        }
+
+        foreach (var state in stale ?? [])
+        {
+            _series.Remove(state.Id);
+        }
+
+        return stale;
+    }
+
+    /// <summary>Replaces every series with restored ones, each as if last scored at <paramref name="lastScoredMs"/> and seen at <paramref name="now"/>.</summary>
+    public void Restore(IReadOnlyDictionary<Labels, ISeriesDetector> detectors, long lastScoredMs, DateTimeOffset now)
+    {
+        _series.Clear();
+        foreach (var (id, detector) in detectors)
+        {
+            _series[id] = new SeriesState(id, detector, _identify(id)) { LastTimestampMs = lastScoredMs, LastSeen = now };
+        }
+    }
+}

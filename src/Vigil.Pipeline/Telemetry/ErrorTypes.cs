@@ -1,0 +1,45 @@
+namespace Vigil.Pipeline.Telemetry;
+
+/// <summary>
+/// The one catalogue of the <c>error_type</c> values of <c>vigil_errors_total</c>. The metric's help text lists
+/// <see cref="All"/>, docs/metrics.md documents each, and a test checks that every value another assembly raises
+/// (Prometheus and replay source exceptions) is one of these.
+/// </summary>
+public static class ErrorTypes
+{
+    /// <summary>The query failed: connection, HTTP status, timeout, or a Prometheus <c>status: error</c>.</summary>
+    public const string PrometheusQuery = "prometheus_query";
+
+    /// <summary>The response could not be understood: malformed JSON, unexpected result type, over the size limit.</summary>
+    public const string PrometheusResponse = "prometheus_response";
+
+    /// <summary>A query the embedded replay source cannot run, or a range over its limit.</summary>
+    public const string ReplayQuery = "replay_query";
+
+    /// <summary>Any other metric source failure that did not name its type.</summary>
+    public const string SourceError = "source_error";
+
+    /// <summary>Data that cannot be scored as returned (duplicate series after the label allow-list), or an unexpected failure inside a cycle.</summary>
+    public const string DataProcessing = "data_processing";
+
+    /// <summary>A detector threw while scoring a point.</summary>
+    public const string ModelPredict = "model_predict";
+
+    /// <summary>A model lifecycle tick failed unexpectedly (expected training failures count in vigil_model_training_failures_total).</summary>
+    public const string ModelTraining = "model_training";
+
+    /// <summary>A changed model file does not load; the running model stays.</summary>
+    public const string ModelLoad = "model_load";
+
+    /// <summary>A job's detector state could not be written or read back.</summary>
+    public const string StateSnapshot = "state_snapshot";
+
+    /// <summary>A verdict sink threw while receiving a batch; the other sinks still received it.</summary>
+    public const string VerdictSink = "verdict_sink";
+
+    /// <summary>Every value, in documentation order.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink,
+    ];
+}

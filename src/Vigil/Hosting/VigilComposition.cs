@@ -1,0 +1,87 @@
+using Npgsql;
+using Vigil.Configuration;
+using Vigil.Models;
+using Vigil.Models.Store;
+using Vigil.Pipeline;
+using Vigil.Pipeline.Scheduling;
+using Vigil.Postgres;
+using Vigil.Prometheus;
+
+namespace Vigil.Hosting;
+
+/// <summary>
+/// The composition: the configuration mapped onto each assembly's registration. `vigil run` calls <see cref="AddVigil"/>;
+/// the commands call the same per-feature methods (<see cref="AddPrometheusSource"/>, <see cref="AddModelStorage"/>,
+/// <see cref="AddBusinessMetricsDatabase"/>, <c>AddReplaySource</c>), so a command builds a service exactly as the service does.
+/// </summary>
+public static class VigilComposition
+{
+    /// <summary>Everything `vigil run` serves, in the order it must start.</summary>
+    public static IServiceCollection AddVigil(this IServiceCollection services, VigilOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(options);
+        services.AddSingleton(timeProvider);
+        // First, so the configured grace is the scheduler's even when business metrics also ask for one.
+        services.AddWorkScheduler(new SchedulerOptions { ShutdownGrace = options.Server.ShutdownGrace });
+        services.AddModelStorage(options.ModelPath, reload: true);
+        services.AddPrometheusSource(options.Prometheus);
+        services.AddVigilPipeline(new PipelineOptions
+        {
+            Jobs = options.Jobs,
+            SeriesStaleness = options.Server.SeriesStaleness,
+            ShutdownGrace = options.Server.ShutdownGrace,
+            State = new Pipeline.Jobs.StateSnapshotOptions { Directory = options.Server.StateDirectory, Interval = options.Server.SnapshotInterval },
+            Replay = options.Replay,
+        });
+        if (options.Business is { } business)
+        {
+            services.AddBusinessMetricsDatabase(business);
+        }
+
+        return services;
+    }
+
+    /// <summary>The Prometheus client of the <c>prometheus</c> section (TLS and auth included); nothing when there is none.</summary>
+    public static IServiceCollection AddPrometheusSource(this IServiceCollection services, PrometheusSourceOptions? prometheus)
+        => prometheus is null ? services : services.AddPrometheusClient(ToClientOptions(prometheus));
+
+    /// <summary>The model store at <c>model_path</c> (nothing when unset); with <paramref name="reload"/>, promotions made outside the process are picked up.</summary>
+    public static IServiceCollection AddModelStorage(this IServiceCollection services, string? modelPath, bool reload = false)
+    {
+        if (modelPath is null)
+        {
+            return services;
+        }
+
+        services.AddModelStore(new ModelStoreOptions { Directory = modelPath });
+        return reload ? services.AddModelReload() : services;
+    }
+
+    /// <summary>The business-metrics pipeline on PostgreSQL (<c>business</c> section).</summary>
+    public static IServiceCollection AddBusinessMetricsDatabase(this IServiceCollection services, BusinessOptions business)
+    {
+        ArgumentNullException.ThrowIfNull(business);
+        services.AddSingleton(_ => NpgsqlDataSource.Create(business.ConnectionString));
+        services.AddBusinessMetrics(business.Pipeline);
+        return services;
+    }
+
+    public static PrometheusClientOptions ToClientOptions(PrometheusSourceOptions source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return new PrometheusClientOptions
+        {
+            BaseUrl = source.Url,
+            Timeout = source.Timeout,
+            MaxRetries = source.MaxRetries,
+            RetryBaseDelay = source.RetryBaseDelay,
+            BearerToken = source.BearerToken,
+            BearerTokenFile = source.BearerTokenFile,
+            Username = source.Username,
+            Password = source.Password,
+            CaFile = source.CaFile,
+            InsecureSkipVerify = source.InsecureSkipVerify,
+        };
+    }
+}

@@ -1,0 +1,50 @@
+using Vigil.Core.Series;
+using Vigil.Core.Sources;
+using Vigil.Pipeline.Jobs;
+using Vigil.Pipeline.Lifecycle;
+using Vigil.Pipeline.Scores;
+using Vigil.Pipeline.Telemetry;
+using Vigil.Pipeline.Replay;
+
+namespace Vigil.Pipeline.Tests.Fakes;
+
+/// <summary>
+/// Serves series defined as functions of time at whatever range is asked, records every request, and fails on demand.
+/// </summary>
+internal sealed class FakeInput : IJobInput
+{
+    private readonly Dictionary<Labels, Func<DateTimeOffset, double>> _series = [];
+
+    public List<(DateTimeOffset Start, DateTimeOffset End, TimeSpan Step)> Requests { get; } = [];
+
+    public Queue<Exception> Failures { get; } = new();
+
+    public int FeatureCount => 1;
+
+    public void Set(Labels labels, Func<DateTimeOffset, double> value) => _series[labels] = value;
+
+    public void Remove(Labels labels) => _series.Remove(labels);
+
+    public Task<SeriesBatch> FetchAsync(DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken)
+    {
+        Requests.Add((start, end, step));
+        if (Failures.TryDequeue(out var failure))
+        {
+            return Task.FromException<SeriesBatch>(failure);
+        }
+
+        var builder = new SeriesBatch.Builder();
+        foreach (var (labels, value) in _series)
+        {
+            builder.BeginSeries(labels);
+            for (var t = start; t <= end; t += step)
+            {
+                builder.Add(t.ToUnixTimeMilliseconds(), value(t));
+            }
+        }
+
+        return Task.FromResult(builder.Build());
+    }
+
+    public static MetricSourceException QueryError() => new("prometheus_query", "connection refused") { IsTransient = true };
+}

@@ -1,0 +1,272 @@
+using Microsoft.Extensions.Time.Testing;
+using Vigil.Core.Detection;
+using Vigil.Core.Detectors.RollingSigma;
+using Vigil.Core.Series;
+using Vigil.Exposition;
+using Vigil.Pipeline.Jobs;
+using Vigil.Pipeline.Lifecycle;
+using Vigil.Pipeline.Scores;
+using Vigil.Pipeline.Telemetry;
+using Vigil.Pipeline.Replay;
+using Vigil.Pipeline.Tests.Fakes;
+
+namespace Vigil.Pipeline.Tests.Jobs;
+
+public sealed class JobRunnerTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Step = TimeSpan.FromMinutes(1);
+    private static readonly Labels NodeA = Labels.From(new Label("instance", "a"), new Label("job", "node"));
+    private static readonly Labels NodeB = Labels.From(new Label("instance", "b"), new Label("job", "node"));
+
+    private readonly FakeTimeProvider _clock = new(Start);
+    private readonly FakeInput _input = new();
+    private readonly MetricRegistry _registry = new();
+    private readonly ScoreStore _store = new();
+    private readonly CapturingLogger _logger = new();
+    private readonly VigilMetrics _metrics;
+
+    public JobRunnerTests()
+    {
+        _metrics = new VigilMetrics(_registry);
+        _registry.Register(_store);
+    }
+
+    [Fact]
+    public async Task RunCycle_FirstCycle_WarmsFromHistoryAndPublishesLatestPoint()
+    {
+        _input.Set(NodeA, Wiggle(10));
+        var sut = CreateSut(window: 20);
+
+        var result = await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.True(result.Success);
+        var request = Assert.Single(_input.Requests);
+        Assert.Equal(Start - (Step * 20), request.Start);
+        Assert.Equal(Start, request.End);
+        Assert.Equal(1, result.Points); // history is warm-up: only the newest point is a prediction
+        var text = MetricsText.Render(_registry);
+        Assert.Equal(1, MetricsText.Value(text, "vigil_predictions_total{job=\"cpu\"}"));
+        var score = MetricsText.Value(text, "vigil_anomaly_score{exported_job=\"node\",instance=\"a\",job=\"cpu\"}");
+        Assert.NotNull(score);
+        Assert.InRange(score!.Value, 0, 1);
+        Assert.NotNull(MetricsText.Value(text, "vigil_last_successful_run_timestamp_seconds{job=\"cpu\"}"));
+    }
+
+    [Fact]
+    public async Task RunCycle_LaterCycles_AskOnlyForNewPointsAndNeverScoreOneTwice()
+    {
+        _input.Set(NodeA, Wiggle(10));
+        var sut = CreateSut(window: 20);
+        await sut.RunCycleAsync(CancellationToken.None);
+
+        _clock.Advance(Step * 3); // a late cycle: three steps have passed
+        var result = await sut.RunCycleAsync(CancellationToken.None);
+        _clock.Advance(TimeSpan.FromSeconds(20)); // too early for a new step
+        var empty = await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal((Start + Step, Start + (Step * 3)), (_input.Requests[1].Start, _input.Requests[1].End));
+        Assert.Equal(3, result.Points);
+        Assert.Equal(0, empty.Points);
+        Assert.Equal(2, _input.Requests.Count);
+        Assert.Equal(4, _metrics.Predictions.WithLabels("cpu").Value);
+    }
+
+    [Fact]
+    public async Task RunCycle_QueryFails_CountsPrometheusQueryErrorAndRetriesSameRangeNextCycle()
+    {
+        _input.Set(NodeA, Wiggle(10));
+        var sut = CreateSut(window: 20);
+        await sut.RunCycleAsync(CancellationToken.None);
+        _clock.Advance(Step);
+        _input.Failures.Enqueue(FakeInput.QueryError());
+
+        var failed = await sut.RunCycleAsync(CancellationToken.None);
+        _clock.Advance(Step);
+        var retried = await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.False(failed.Success);
+        Assert.Equal(ErrorTypes.PrometheusQuery, failed.ErrorType);
+        Assert.Equal(1, _metrics.Errors.WithLabels("prometheus_query").Value);
+        Assert.Equal(1, _metrics.Cycles.WithLabels("cpu", "failure").Value);
+        Assert.Equal(Start + Step, _input.Requests[2].Start); // the failed range is asked again: nothing lost
+        Assert.Equal(2, retried.Points);
+    }
+
+    [Fact]
+    public async Task RunCycle_QueryFails_DetectorIsNotCalled()
+    {
+        var detector = new CountingDetector();
+        _input.Set(NodeA, Wiggle(10));
+        _input.Failures.Enqueue(FakeInput.QueryError());
+        var sut = CreateSut(detector: detector);
+
+        await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal(0, detector.Calls);
+        Assert.Equal(0, _store.Count);
+    }
+
+    [Fact]
+    public async Task RunCycle_EmptyResult_SucceedsWithNothingPublished()
+    {
+        var sut = CreateSut();
+
+        var result = await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.True(result.Success);
+        Assert.Equal(0, result.Points);
+        Assert.Equal(0, _store.Count);
+        Assert.Equal(1, _metrics.Cycles.WithLabels("cpu", "success").Value);
+    }
+
+    [Fact]
+    public async Task RunCycle_PartialBadData_NaNAndInfAreCountedNotScoredAndOtherSeriesScore()
+    {
+        _input.Set(NodeA, Wiggle(10));
+        _input.Set(NodeB, t => t >= Start ? double.NaN : 5);
+        var sut = CreateSut(window: 20);
+        await sut.RunCycleAsync(CancellationToken.None);
+        _input.Set(NodeB, t => t > Start + Step ? double.PositiveInfinity : double.NaN);
+        _clock.Advance(Step * 2);
+
+        var result = await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal(3, _metrics.InvalidSamples.WithLabels("cpu").Value);
+        Assert.Equal(2, result.Points); // node a only
+        var text = MetricsText.Render(_registry);
+        Assert.Null(MetricsText.Value(text, "vigil_anomaly_score{exported_job=\"node\",instance=\"b\",job=\"cpu\"}"));
+        Assert.NotNull(MetricsText.Value(text, "vigil_anomaly_score{exported_job=\"node\",instance=\"a\",job=\"cpu\"}"));
+    }
+
+    [Fact]
+    public async Task RunCycle_SpikeAfterStableHistory_ScoresAboveOneAndCountsAnomaly()
+    {
+        _input.Set(NodeA, t => t >= Start + Step ? 1000 : Wiggle(10)(t));
+        var sut = CreateSut(window: 30);
+        var normal = await sut.RunCycleAsync(CancellationToken.None);
+        _clock.Advance(Step);
+
+        var spike = await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal(0, normal.Anomalies);
+        Assert.Equal(1, spike.Anomalies);
+        var text = MetricsText.Render(_registry);
+        Assert.True(MetricsText.Value(text, "vigil_anomaly_score{exported_job=\"node\",instance=\"a\",job=\"cpu\"}") > 1);
+        Assert.Equal(1, _metrics.Anomalies.WithLabels("cpu").Value);
+    }
+
+    [Fact]
+    public async Task RunCycle_NewSeriesMidRun_IsWarmedFromHistoryBeforeScoring()
+    {
+        _input.Set(NodeA, Wiggle(10));
+        var sut = CreateSut(window: 20);
+        await sut.RunCycleAsync(CancellationToken.None);
+        _input.Set(NodeB, Wiggle(50));
+        _clock.Advance(Step);
+
+        await sut.RunCycleAsync(CancellationToken.None);
+
+        var history = _input.Requests[2];
+        Assert.Equal((Start - (Step * 19), Start), (history.Start, history.End));
+        var text = MetricsText.Render(_registry);
+        Assert.NotNull(MetricsText.Value(text, "vigil_anomaly_score{exported_job=\"node\",instance=\"b\",job=\"cpu\"}"));
+    }
+
+    [Fact]
+    public async Task RunCycle_SeriesDisappears_DroppedAfterStaleness()
+    {
+        _input.Set(NodeA, Wiggle(10));
+        _input.Set(NodeB, Wiggle(20));
+        var sut = CreateSut(window: 20, staleness: TimeSpan.FromMinutes(5));
+        await sut.RunCycleAsync(CancellationToken.None);
+        _input.Remove(NodeB);
+
+        _clock.Advance(Step * 3);
+        await sut.RunCycleAsync(CancellationToken.None);
+        var stillThere = _store.Count;
+        _clock.Advance(Step * 3);
+        await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal(2, stillThere);
+        Assert.Equal(1, _store.Count);
+        Assert.Equal(1, sut.SeriesCount);
+        Assert.DoesNotContain("instance=\"b\"", MetricsText.Render(_registry), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunCycle_AllowListMakesSeriesCollide_CountsDataProcessingAndKeepsOne()
+    {
+        _input.Set(Labels.From(new Label("instance", "a"), new Label("cpu", "0")), Wiggle(10));
+        _input.Set(Labels.From(new Label("instance", "a"), new Label("cpu", "1")), Wiggle(10));
+        var sut = CreateSut(labels: new HashSet<string> { "instance" });
+
+        await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal(1, _metrics.Errors.WithLabels("data_processing").Value);
+        Assert.Equal(1, _store.Count);
+    }
+
+    [Fact]
+    public async Task RunCycle_DetectorThrows_CountsModelPredictAndKeepsRunning()
+    {
+        _input.Set(NodeA, Wiggle(10));
+        var sut = CreateSut(detector: new CountingDetector { Throw = true });
+
+        var result = await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.True(result.Success);
+        Assert.Equal(1, _metrics.Errors.WithLabels("model_predict").Value);
+    }
+
+    [Fact]
+    public async Task RunCycle_Cancelled_PropagatesCancellation()
+    {
+        _input.Set(NodeA, Wiggle(10));
+        _input.Failures.Enqueue(new OperationCanceledException());
+        var sut = CreateSut();
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sut.RunCycleAsync(cts.Token));
+    }
+
+    [Fact]
+    public void AlignDown_TruncatesToTheStep()
+    {
+        var aligned = RangeCursor.AlignDown(Start + TimeSpan.FromSeconds(95), TimeSpan.FromMinutes(1));
+
+        Assert.Equal(Start + TimeSpan.FromMinutes(1), aligned);
+    }
+
+    private static Func<DateTimeOffset, double> Wiggle(double level)
+        => t => level + Math.Sin(t.ToUnixTimeSeconds() / 60.0);
+
+    private JobRunner CreateSut(int window = 20, IDetector? detector = null, TimeSpan? staleness = null, IReadOnlySet<string>? labels = null)
+    {
+        var job = new JobOptions { Name = "cpu", Query = "up", Interval = Step, Labels = labels };
+        detector ??= new RollingSigmaDetector(new RollingSigmaOptions { Window = window, MinPoints = window / 2 });
+        return new JobRunner(job, _input, detector, _store, _metrics, _clock, _clock, staleness ?? TimeSpan.FromMinutes(10), _logger);
+    }
+
+    private sealed class CountingDetector : IDetector, ISeriesDetector
+    {
+        public int Calls { get; private set; }
+
+        public bool Throw { get; init; }
+
+        public string Type => "counting";
+
+        public int FeatureCount => 1;
+
+        public int HistoryPoints => 5;
+
+        public ISeriesDetector CreateSeries() => this;
+
+        public Verdict Observe(long timestampMs, ReadOnlySpan<double> features)
+        {
+            Calls++;
+            return Throw ? throw new InvalidOperationException("model broke") : new Verdict(0.5, features[0], features[0] - 1, features[0] + 1, VerdictKind.Scored);
+        }
+    }
+}
