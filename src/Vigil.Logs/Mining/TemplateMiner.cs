@@ -271,24 +271,8 @@ public sealed class TemplateMiner
         var previousWildcard = false;
         var previousKind = MaskKind.None;
         var i = 0;
-        while (true)
+        while (NextToken(message, ref i, out var start))
         {
-            while (i < message.Length && IsSeparator(message[i]))
-            {
-                i++;
-            }
-
-            if (i >= message.Length)
-            {
-                break;
-            }
-
-            var start = i;
-            while (i < message.Length && !IsSeparator(message[i]))
-            {
-                i++;
-            }
-
             var token = message[start..i];
             if (count == _options.MaxTokens)
             {
@@ -374,6 +358,28 @@ public sealed class TemplateMiner
         return length;
     }
 
+    /// <summary>Advances <paramref name="i"/> past the next token (separators skipped); false at the end of the message.</summary>
+    private static bool NextToken(ReadOnlySpan<char> message, ref int i, out int start)
+    {
+        while (i < message.Length && IsSeparator(message[i]))
+        {
+            i++;
+        }
+
+        start = i;
+        if (i >= message.Length)
+        {
+            return false;
+        }
+
+        while (i < message.Length && !IsSeparator(message[i]))
+        {
+            i++;
+        }
+
+        return true;
+    }
+
     internal static bool IsSeparator(char c) =>
         c <= ' ' ? c is ' ' or '\t' or '\r' or '\n' or '\v' or '\f' : c >= '\u0085' && char.IsWhiteSpace(c);
 
@@ -394,24 +400,8 @@ public sealed class TemplateMiner
         var originals = new List<(int Start, int End, string Masked, bool Full)>();
         var previousKind = MaskKind.None;
         var i = 0;
-        while (true)
+        while (NextToken(message, ref i, out var start))
         {
-            while (i < message.Length && IsSeparator(message[i]))
-            {
-                i++;
-            }
-
-            if (i >= message.Length)
-            {
-                break;
-            }
-
-            var start = i;
-            while (i < message.Length && !IsSeparator(message[i]))
-            {
-                i++;
-            }
-
             var token = message[start..i];
             var (coreStart, coreLength) = TokenClassifier.Core(token);
             var kind = TokenClassifier.Classify(token.Slice(coreStart, coreLength), _options.GeneraliseKeyValues, out var valueStart);
