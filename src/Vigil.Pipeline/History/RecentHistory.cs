@@ -43,7 +43,11 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
             if (!ReferenceEquals(point.Series, current))
             {
                 current = point.Series;
-                buffer = _bySeries.GetOrAdd(current, s => _byKey.GetOrAdd((s.Source, s.Labels), _ => new SeriesBuffer(Math.Min(InitialCapacity, _cap))));
+                // Known series take the lookup only: the GetOrAdd lambdas capture this and would allocate per series per batch.
+                if (!_bySeries.TryGetValue(current, out buffer))
+                {
+                    buffer = _bySeries.GetOrAdd(current, s => _byKey.GetOrAdd((s.Source, s.Labels), _ => new SeriesBuffer(Math.Min(InitialCapacity, _cap))));
+                }
             }
 
             var v = point.Verdict;
