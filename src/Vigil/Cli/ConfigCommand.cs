@@ -13,7 +13,7 @@ internal static class ConfigCommand
         var file = new Argument<FileInfo>("file") { Description = "The YAML configuration to validate." };
         var offline = new Option<bool>("--offline")
         {
-            Description = "Skip the checks that need the network (database reachability); model files are still checked.",
+            Description = "Skip the checks that need the network (queries sent to Prometheus, database reachability); model files are still checked.",
         };
         var check = new Command(
             "check",
@@ -32,18 +32,43 @@ internal static class ConfigCommand
                 return CliEnvironment.InvalidConfig;
             }
 
-            // The same start-up validation as `run`: building the jobs loads their model files and checks their features.
-            if (await StartUpErrorAsync(options) is { } startUpError)
+            // The same start-up validation as `run`: building the jobs loads their model files and checks their features;
+            // online, each query is sent to Prometheus once and the database is opened.
+            await using (var app = VigilHost.Build(options))
             {
-                await PrintErrorsAsync(path, [startUpError]);
-                return CliEnvironment.InvalidConfig;
-            }
+                if (StartupChecks.CreateJobs(app.Services) is { } startUpError)
+                {
+                    await PrintErrorsAsync(path, [startUpError]);
+                    return CliEnvironment.InvalidConfig;
+                }
 
-            if (!parse.GetValue(offline) && options.Business is not null && await DatabaseErrorAsync(options.Business, cancellationToken) is { } databaseError)
-            {
-                // Not a configuration error (the database may just be down): the runtime-failure exit code, as `run` would end.
-                await PrintErrorsAsync(path, [databaseError]);
-                return CliEnvironment.Failure;
+                if (!parse.GetValue(offline))
+                {
+                    var (rejected, unreachable) = await StartupChecks.CheckQueriesAsync(options, app.Services, cancellationToken);
+                    if (rejected.Count > 0)
+                    {
+                        await PrintErrorsAsync(path, rejected);
+                        return CliEnvironment.InvalidConfig;
+                    }
+
+                    // Not configuration errors (the server may just be down): the runtime-failure exit code.
+                    var down = new List<string>();
+                    if (unreachable is not null)
+                    {
+                        down.Add(unreachable + " (--offline skips this check)");
+                    }
+
+                    if (options.Business is not null && await DatabaseErrorAsync(options.Business, cancellationToken) is { } databaseError)
+                    {
+                        down.Add(databaseError);
+                    }
+
+                    if (down.Count > 0)
+                    {
+                        await PrintErrorsAsync(path, down);
+                        return CliEnvironment.Failure;
+                    }
+                }
             }
 
             Console.WriteLine($"{path}: OK");
@@ -69,21 +94,6 @@ internal static class ConfigCommand
         foreach (var error in errors)
         {
             await Console.Error.WriteLineAsync($"  {error}");
-        }
-    }
-
-    /// <summary>Builds the service (without starting it) and creates its jobs, as `run` does before its first cycle.</summary>
-    private static async Task<string?> StartUpErrorAsync(VigilOptions options)
-    {
-        await using var app = VigilHost.Build(options);
-        try
-        {
-            _ = app.Services.GetRequiredService<IReadOnlyList<DetectionJob>>();
-            return null;
-        }
-        catch (Exception ex) when (ex is ConfigException or JobStartException)
-        {
-            return ex.Message;
         }
     }
 

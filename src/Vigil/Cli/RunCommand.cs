@@ -40,6 +40,27 @@ internal static class RunCommand
 
             await using var app = VigilHost.Build(options);
             var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vigil.Run");
+            if (StartupChecks.CreateJobs(app.Services) is { } jobError)
+            {
+                // A job that cannot start (e.g. its model file is missing or corrupt): fail fast, say which file and why.
+                await Console.Error.WriteLineAsync(jobError);
+                return CliEnvironment.InvalidConfig;
+            }
+
+            var (rejected, unreachable) = await StartupChecks.CheckQueriesAsync(options, app.Services, cancellationToken);
+            if (rejected.Count > 0)
+            {
+                // A query Prometheus cannot parse would fail every cycle: refuse to start, with the job's path.
+                await Console.Error.WriteLineAsync(string.Join(Environment.NewLine, rejected));
+                return CliEnvironment.InvalidConfig;
+            }
+
+            if (unreachable is not null)
+            {
+                // Prometheus down at start is not fatal: the cycles retry, count prometheus_query errors and /readyz says so.
+                RunLog.QueriesNotChecked(log, unreachable);
+            }
+
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -105,6 +126,9 @@ internal static partial class RunLog
 {
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Vigil started: {WhatRuns}; configuration: {Origin}; metrics at {Urls}")]
     public static partial void Started(ILogger logger, string whatRuns, string origin, string urls);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "queries not checked at start-up: {Reason}")]
+    public static partial void QueriesNotChecked(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "start-up failed")]
     public static partial void StartFailed(ILogger logger, Exception exception);

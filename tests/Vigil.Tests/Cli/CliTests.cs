@@ -43,7 +43,7 @@ public sealed class CliTests : IDisposable
         var path = _temp.File("ok.yaml");
         await File.WriteAllTextAsync(path, "sources:\n  prometheus: { url: 'http://127.0.0.1:9090' }\njobs:\n  - name: cpu\n    query: up\n    interval: 30s\n");
 
-        var (exit, stdout, _) = await VigilProcess.RunAsync(null, "config", "check", path);
+        var (exit, stdout, _) = await VigilProcess.RunAsync(null, "config", "check", "--offline", path);
 
         Assert.Equal(0, exit);
         Assert.Contains("cpu: prometheus 'up' every 30s", stdout, StringComparison.Ordinal);

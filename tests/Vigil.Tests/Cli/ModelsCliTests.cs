@@ -154,7 +154,7 @@ public sealed class ModelsCliTests : IDisposable
         Write(Store(), T0, seed: 1); // features cpu, latency
         var config = WriteForestConfig();
 
-        var (exit, stdout, stderr) = await VigilProcess.RunAsync(Env(), "config", "check", config);
+        var (exit, stdout, stderr) = await VigilProcess.RunAsync(Env(), "config", "check", "--offline", config);
 
         Assert.True(exit == 0, stderr);
         Assert.Contains("detector isolation_forest", stdout, StringComparison.Ordinal);
