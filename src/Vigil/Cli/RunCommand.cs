@@ -124,12 +124,12 @@ internal static class RunCommand
 
 internal static partial class RunLog
 {
-    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Vigil started: {WhatRuns}; configuration: {Origin}; metrics at {Urls}")]
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Vigil started: {WhatRuns}; configuration: {Origin}; metrics at {Urls}")]
     public static partial void Started(ILogger logger, string whatRuns, string origin, string urls);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "queries not checked at start-up: {Reason}")]
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "queries not checked at start-up: {Reason}")]
     public static partial void QueriesNotChecked(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "start-up failed")]
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Debug, Message = "start-up failed")]
     public static partial void StartFailed(ILogger logger, Exception exception);
 }
