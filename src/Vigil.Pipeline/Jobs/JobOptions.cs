@@ -47,8 +47,11 @@ public sealed record JobOptions
 
     public JobSource Source { get; init; } = JobSource.Prometheus;
 
-    /// <summary>How often the job runs. Default 60 s (<c>SCRAPE_INTERVAL</c>).</summary>
-    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>The interval of a job that sets none (and of <c>PROMQL_QUERY</c> without <c>SCRAPE_INTERVAL</c>): defined here only.</summary>
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the job runs. Default <see cref="DefaultInterval"/> (<c>SCRAPE_INTERVAL</c>).</summary>
+    public TimeSpan Interval { get; init; } = DefaultInterval;
 
     /// <summary>Resolution of the range queries, i.e. the spacing of scored points. Default: the interval.</summary>
     public TimeSpan? Step { get; init; }

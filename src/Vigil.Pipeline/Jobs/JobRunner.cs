@@ -44,6 +44,8 @@ public sealed class JobRunner
     private readonly Histogram _duration;
     private long _cycleId;
     private long _completedCycles;
+    private long _successfulCycles;
+    private int _consecutiveFailures;
     private int _inProgress;
 
     public JobRunner(
@@ -107,6 +109,14 @@ public sealed class JobRunner
 
     public bool InProgress => Volatile.Read(ref _inProgress) != 0;
 
+    public long SuccessfulCycles => Interlocked.Read(ref _successfulCycles);
+
+    /// <summary>Cycles failed in a row since the last success (0 after a success).</summary>
+    public int ConsecutiveFailures => Volatile.Read(ref _consecutiveFailures);
+
+    /// <summary>This job's part of <c>/readyz</c>; see <see cref="JobReadiness"/>.</summary>
+    public (bool Ready, string State) Readiness => JobReadiness.Evaluate(CompletedCycles, InProgress, SuccessfulCycles, ConsecutiveFailures);
+
     public int SeriesCount => _series.Count;
 
     public async Task<JobCycleResult> RunCycleAsync(CancellationToken cancellationToken)
@@ -119,6 +129,8 @@ public sealed class JobRunner
         {
             var result = await RunCoreAsync(cancellationToken);
             _successes.Inc();
+            Interlocked.Increment(ref _successfulCycles);
+            Volatile.Write(ref _consecutiveFailures, 0);
             _lastSuccess.Set(_wallClock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
             _logger.CycleDone(_job.Name, result.Points, _series.Count, result.Anomalies, _wallClock.GetElapsedTime(started).TotalMilliseconds);
             return result;
@@ -131,6 +143,7 @@ public sealed class JobRunner
         {
             _metrics.CountError(ex.ErrorType);
             _failures.Inc();
+            Interlocked.Increment(ref _consecutiveFailures);
             _logger.QueryFailed(ex, _job.Name, ex.ErrorType);
             return JobCycleResult.Failed(ex.ErrorType);
         }
@@ -139,6 +152,7 @@ public sealed class JobRunner
             // A bug in one job must not stop the others; it is counted and logged, and the next cycle retries.
             _metrics.CountError(ErrorTypes.DataProcessing);
             _failures.Inc();
+            Interlocked.Increment(ref _consecutiveFailures);
             _logger.CycleCrashed(ex, _job.Name);
             return JobCycleResult.Failed(ErrorTypes.DataProcessing);
         }

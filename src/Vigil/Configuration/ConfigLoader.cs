@@ -62,11 +62,15 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
             }
         }
 
-        var options = Read(root, environment, errors);
-        return (errors.Count == 0 ? options with { Origin = path ?? options.Origin } : null, errors);
+        var options = Read(root, path, environment, errors);
+        return (errors.Count == 0 ? options : null, errors);
     }
 
-    private VigilOptions Read(YamlMappingNode root, IReadOnlyDictionary<string, string?> env, List<string> errors)
+    /// <summary>The environment variables this loader reads, in the order they are reported.</summary>
+    public static readonly IReadOnlyList<string> EnvironmentVariables =
+        ["PROMETHEUS_URL", "PROMQL_QUERY", "SCRAPE_INTERVAL", "LISTEN_PORT", "MODEL_PATH", "VIGIL_STATE_DIR", "VIGIL_DATABASE"];
+
+    private VigilOptions Read(YamlMappingNode root, string? path, IReadOnlyDictionary<string, string?> env, List<string> errors)
     {
         var y = new YamlNodes(errors);
         y.RejectUnknown(root, string.Empty, RootKeys);
@@ -101,15 +105,29 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
             // One-query deployment of the reference design: the variable defines (or replaces) the job "default".
             prometheus ??= new PrometheusSourceOptions { Url = new Uri(DefaultPrometheusUrl) };
             jobs.RemoveAll(j => j.Name == "default");
-            jobs.Add(new JobOptions { Name = "default", Query = query, Interval = envInterval ?? TimeSpan.FromSeconds(60) });
+            jobs.Add(new JobOptions { Name = "default", Query = query, Interval = envInterval ?? JobOptions.DefaultInterval });
         }
 
         var business = ReadBusiness(y, y.Mapping(root, string.Empty, "business"), env, errors);
-        var origin = "configuration file";
-        if (jobs.Count == 0 && business is null)
+        var fromEnvironment = EnvironmentVariables.Where(name => Env(env, name) is not null).ToList();
+        var isDemo = jobs.Count == 0 && business is null;
+        string origin;
+        if (isDemo)
         {
+            // Nothing to monitor was configured: say so, rather than announcing the demo as if it came from the file.
             jobs.AddRange(ReplayDefaults.Jobs(envInterval));
-            origin = "embedded default (replay)";
+            origin = path is null
+                ? "embedded demo (no configuration file, no PROMQL_QUERY, no VIGIL_DATABASE)"
+                : $"embedded demo ({path} defines no jobs and no business section)";
+        }
+        else if (path is null)
+        {
+            // Environment-only: name the variables, so "configuration file" is never announced when there is none.
+            origin = $"environment ({string.Join(", ", fromEnvironment)})";
+        }
+        else
+        {
+            origin = path;
         }
 
         if (jobs.Any(j => j.Source == JobSource.Prometheus) && prometheus is null)
@@ -141,6 +159,7 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
             Business = business,
             ModelPath = modelPath,
             Origin = origin,
+            IsEmbeddedDemo = isDemo,
         };
     }
 
@@ -227,12 +246,12 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
             url = new Uri(DefaultPrometheusUrl);
         }
 
-        var options = new PrometheusSourceOptions
+        var defaults = new PrometheusSourceOptions { Url = url };
+        var options = defaults with
         {
-            Url = url,
-            Timeout = y.Duration(map, path, "timeout", TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)) ?? TimeSpan.FromSeconds(30),
-            MaxRetries = y.Int(map, path, "max_retries", 0, 20) ?? 3,
-            RetryBaseDelay = y.Duration(map, path, "retry_base_delay", TimeSpan.Zero, TimeSpan.FromMinutes(1)) ?? TimeSpan.FromMilliseconds(500),
+            Timeout = y.Duration(map, path, "timeout", TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)) ?? defaults.Timeout,
+            MaxRetries = y.Int(map, path, "max_retries", 0, 20) ?? defaults.MaxRetries,
+            RetryBaseDelay = y.Duration(map, path, "retry_base_delay", TimeSpan.Zero, TimeSpan.FromMinutes(1)) ?? defaults.RetryBaseDelay,
             BearerToken = y.String(map, path, "bearer_token"),
             BearerTokenFile = y.String(map, path, "bearer_token_file"),
             Username = y.String(map, path, "username"),
@@ -357,10 +376,11 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
         }
 
         y.RejectUnknown(map, "sources.replay", "speed", "seed");
+        var defaults = new ReplayOptions();
         return new ReplayOptions
         {
-            Speed = y.Double(map, "sources.replay", "speed", 0.001, 1_000_000) ?? 60,
-            Seed = y.Int(map, "sources.replay", "seed", int.MinValue, int.MaxValue) ?? 42,
+            Speed = y.Double(map, "sources.replay", "speed", 0.001, 1_000_000) ?? defaults.Speed,
+            Seed = y.Int(map, "sources.replay", "seed", int.MinValue, int.MaxValue) ?? defaults.Seed,
         };
     }
 
@@ -386,6 +406,14 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
             y.RejectUnknown(map, path, "name", "query", "features", "join_labels", "source", "interval", "step", "delay", "detector", "labels", "training", "promotion", "shadow");
             var name = y.String(map, path, "name", required: true);
             var query = y.String(map, path, "query");
+            var blankQuery = query is not null && string.IsNullOrWhiteSpace(query);
+            if (blankQuery)
+            {
+                // An empty query is not "no query": without this, it passed here and failed in DI at start-up.
+                errors.Add($"{path}.query: required");
+                query = null;
+            }
+
             if (name is not null)
             {
                 if (!JobNameRegex().IsMatch(name))
@@ -405,7 +433,7 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
                 errors.Add($"{path}.source: must be prometheus or replay (got '{sourceText}')");
             }
 
-            var interval = y.Duration(map, path, "interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1)) ?? envInterval ?? TimeSpan.FromSeconds(60);
+            var interval = y.Duration(map, path, "interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1)) ?? envInterval ?? JobOptions.DefaultInterval;
             var step = y.Duration(map, path, "step", TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
             var delay = y.Duration(map, path, "delay", TimeSpan.Zero, TimeSpan.FromDays(1)) ?? TimeSpan.Zero;
             var detector = ReadDetector(y, map, path, errors);
@@ -416,7 +444,7 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
             {
                 errors.Add($"{path}.features: query and features are mutually exclusive (one query, or several joined into features)");
             }
-            else if (query is null && features is null && !isForest)
+            else if (query is null && features is null && !isForest && !blankQuery)
             {
                 errors.Add($"{path}.query: required");
             }
@@ -459,7 +487,7 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
                 }
             }
 
-            if (name is not null && (query is not null || isForest))
+            if (name is not null && (query is not null || (isForest && !blankQuery)))
             {
                 jobs.Add(new JobOptions
                 {
@@ -509,6 +537,12 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
             y.RejectUnknown(map, path, "name", "query", "scaling");
             var name = y.String(map, path, "name", required: true);
             var query = y.String(map, path, "query", required: true);
+            if (query is not null && string.IsNullOrWhiteSpace(query))
+            {
+                errors.Add($"{path}.query: required");
+                query = null;
+            }
+
             var scalingText = y.String(map, path, "scaling") ?? "none";
             ScalingKind? scaling = scalingText.ToLowerInvariant() switch
             {

@@ -23,8 +23,39 @@ public sealed record VigilOptions
     /// <summary>Directory of trained model files (<c>MODEL_PATH</c>); used by model-backed detectors.</summary>
     public string? ModelPath { get; init; }
 
-    /// <summary>Where the configuration came from, for logs: a file path, "environment" or "embedded default".</summary>
-    public string Origin { get; init; } = "embedded default";
+    /// <summary>Where the configuration came from: a file path (with the environment overrides used), the environment variables, or the embedded demo and why.</summary>
+    public string Origin { get; init; } = "embedded demo";
+
+    /// <summary>True when nothing was configured to monitor and the replay demo runs instead.</summary>
+    public bool IsEmbeddedDemo { get; init; }
+
+    /// <summary>
+    /// What will run, one line each, for `config check` and the start-up log: the jobs by source (or the demo), and the
+    /// business-metrics pipeline with its database (host and database only: the connection string may hold a password).
+    /// </summary>
+    public IReadOnlyList<string> DescribeWhatRuns()
+    {
+        var lines = new List<string>();
+        if (IsEmbeddedDemo)
+        {
+            lines.Add($"the embedded demo: {Jobs.Count} replay job(s) on synthetic data (configure jobs, PROMQL_QUERY or VIGIL_DATABASE to monitor your own metrics)");
+        }
+        else
+        {
+            var bySource = Jobs.GroupBy(j => j.Source).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
+            lines.Add(Jobs.Count == 0
+                ? "0 detection job(s)"
+                : $"{Jobs.Count} detection job(s) ({string.Join(", ", bySource)}){(Prometheus is null ? string.Empty : $" against Prometheus at {Prometheus.Url}")}");
+        }
+
+        if (Business is not null)
+        {
+            var database = new Npgsql.NpgsqlConnectionStringBuilder(Business.ConnectionString);
+            lines.Add($"the business-metrics pipeline on PostgreSQL {database.Host}/{database.Database}: POST /api/v1/events, aggregation every {Duration.Format(Business.Pipeline.Aggregation.Interval)}");
+        }
+
+        return lines;
+    }
 }
 
 public sealed record ServerOptions
@@ -63,11 +94,14 @@ public sealed record PrometheusSourceOptions
 {
     public required Uri Url { get; init; }
 
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+    // The defaults are the client's own (Vigil.Prometheus owns them); this record only carries what the YAML said.
+    private static readonly Vigil.Prometheus.PrometheusClientOptions ClientDefaults = new();
 
-    public int MaxRetries { get; init; } = 3;
+    public TimeSpan Timeout { get; init; } = ClientDefaults.Timeout;
 
-    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+    public int MaxRetries { get; init; } = ClientDefaults.MaxRetries;
+
+    public TimeSpan RetryBaseDelay { get; init; } = ClientDefaults.RetryBaseDelay;
 
     public string? BearerToken { get; init; }
 

@@ -12,11 +12,13 @@ public static class Endpoints
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", (IReadOnlyList<JobRunner> runners) =>
         {
-            // Ready once every job has completed a cycle or is running its first: the config loaded and the loop lives.
-            var waiting = runners.Where(r => r.CompletedCycles == 0 && !r.InProgress).Select(r => r.Name).ToList();
-            return waiting.Count == 0
-                ? Results.Text("ready\n")
-                : Results.Text($"waiting for the first cycle of: {string.Join(", ", waiting)}\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+            // Ready when every job is: a job whose every cycle fails is not (see JobReadiness and docs/metrics.md).
+            var jobs = runners.Select(r => (Runner: r, Readiness: r.Readiness)).ToList();
+            var ready = jobs.TrueForAll(j => j.Readiness.Ready);
+            var body = new ReadinessReport(
+                ready ? "ready" : "not_ready",
+                [.. jobs.Select(j => new JobReadinessReport(j.Runner.Name, j.Readiness.Ready, j.Readiness.State, j.Runner.CompletedCycles, j.Runner.SuccessfulCycles, j.Runner.ConsecutiveFailures))]);
+            return Results.Json(body, ReadinessJsonContext.Default.ReadinessReport, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
         app.MapGet("/", (VigilOptions options, IReadOnlyList<JobRunner> runners) => Results.Text(
             $"Vigil: /metrics /healthz /readyz\nconfig: {options.Origin}\n"
@@ -37,3 +39,11 @@ public static class Endpoints
         await body.FlushAsync(context.RequestAborted);
     }
 }
+
+internal sealed record ReadinessReport(string Status, IReadOnlyList<JobReadinessReport> Jobs);
+
+internal sealed record JobReadinessReport(string Job, bool Ready, string State, long Cycles, long SuccessfulCycles, int ConsecutiveFailures);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(ReadinessReport))]
+internal sealed partial class ReadinessJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

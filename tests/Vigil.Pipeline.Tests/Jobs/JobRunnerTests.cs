@@ -94,6 +94,42 @@ public sealed class JobRunnerTests
     }
 
     [Fact]
+    public async Task Readiness_EveryCycleFails_NeverReady()
+    {
+        var sut = CreateSut(window: 20);
+        for (var i = 0; i < 2; i++)
+        {
+            _input.Failures.Enqueue(FakeInput.QueryError());
+            await sut.RunCycleAsync(CancellationToken.None);
+            _clock.Advance(Step);
+        }
+
+        Assert.Equal((false, "every_cycle_failed"), sut.Readiness);
+    }
+
+    [Fact]
+    public async Task Readiness_FailsAfterSuccess_ReadyUntilThreeFailuresInARowThenReadyAgainOnSuccess()
+    {
+        _input.Set(NodeA, Wiggle(10));
+        var sut = CreateSut(window: 20);
+        await sut.RunCycleAsync(CancellationToken.None);
+        var states = new List<bool> { sut.Readiness.Ready };
+        for (var i = 0; i < JobReadiness.MaxConsecutiveFailures; i++)
+        {
+            _clock.Advance(Step);
+            _input.Failures.Enqueue(FakeInput.QueryError());
+            await sut.RunCycleAsync(CancellationToken.None);
+            states.Add(sut.Readiness.Ready);
+        }
+
+        _clock.Advance(Step);
+        await sut.RunCycleAsync(CancellationToken.None);
+        states.Add(sut.Readiness.Ready);
+
+        Assert.Equal([true, true, true, false, true], states);
+    }
+
+    [Fact]
     public async Task RunCycle_QueryFails_DetectorIsNotCalled()
     {
         var detector = new CountingDetector();

@@ -43,10 +43,71 @@ public sealed class CliTests : IDisposable
         var path = _temp.File("ok.yaml");
         await File.WriteAllTextAsync(path, "sources:\n  prometheus: { url: 'http://127.0.0.1:9090' }\njobs:\n  - name: cpu\n    query: up\n    interval: 30s\n");
 
-        var (exit, stdout, _) = await VigilProcess.RunAsync(null, "config", "check", path);
+        var (exit, stdout, _) = await VigilProcess.RunAsync(null, "config", "check", "--offline", path);
 
         Assert.Equal(0, exit);
         Assert.Contains("cpu: prometheus 'up' every 30s", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("config", "check")]
+    [InlineData("run", "--config")]
+    public async Task ConfigCheckAndRun_EmptyQuery_ExitTwoWithQueryRequired(string command, string option)
+    {
+        var path = _temp.File("empty-query.yaml");
+        await File.WriteAllTextAsync(path, "server: { listen_address: 127.0.0.1, port: 0 }\nsources:\n  prometheus: { url: 'http://127.0.0.1:9' }\njobs:\n  - name: a\n    query: '  '\n");
+
+        var (exit, _, stderr) = await VigilProcess.RunAsync(null, command, option, path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("jobs[0].query: required", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigCheck_EmptyFile_SaysTheEmbeddedDemoWillRun()
+    {
+        var path = _temp.File("empty.yaml");
+        await File.WriteAllTextAsync(path, string.Empty);
+
+        var (exit, stdout, _) = await VigilProcess.RunAsync(null, "config", "check", path);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("will run: the embedded demo: 3 replay job(s)", stdout, StringComparison.Ordinal);
+        Assert.Contains($"configuration: embedded demo ({path} defines no jobs", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigCheck_DatabaseUnreachable_ExitsOneUnlessOffline()
+    {
+        var path = _temp.File("business.yaml");
+        await File.WriteAllTextAsync(path, string.Empty);
+        var env = new Dictionary<string, string> { ["VIGIL_DATABASE"] = "Host=127.0.0.1;Port=9;Database=shop;Username=u;Timeout=3" };
+
+        var (onlineExit, _, onlineErr) = await VigilProcess.RunAsync(env, "config", "check", path);
+        var (offlineExit, offlineOut, offlineErr) = await VigilProcess.RunAsync(env, "config", "check", "--offline", path);
+
+        Assert.Equal(1, onlineExit);
+        Assert.Contains("business.database: cannot connect to PostgreSQL 127.0.0.1/shop", onlineErr, StringComparison.Ordinal);
+        Assert.True(offlineExit == 0, offlineErr);
+        Assert.Contains("will run: 0 detection job(s)", offlineOut, StringComparison.Ordinal);
+        Assert.Contains("will run: the business-metrics pipeline on PostgreSQL 127.0.0.1/shop", offlineOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_PortInUse_OneClearLineAndExitOne()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var path = _temp.File("busy.yaml");
+        await File.WriteAllTextAsync(path, $"server: {{ listen_address: 127.0.0.1, port: {port} }}\n");
+
+        var (exit, stdout, stderr) = await VigilProcess.RunAsync(null, "run", "--config", path);
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"vigil run: cannot listen on 127.0.0.1:{port}: address already in use (another Vigil? set server.port or LISTEN_PORT)", stderr.Trim());
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
     }
 
     [Fact]

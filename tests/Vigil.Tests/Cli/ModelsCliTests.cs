@@ -105,6 +105,18 @@ public sealed class ModelsCliTests : IDisposable
     }
 
     [Fact]
+    public async Task ConfigCheck_ForestJobWithoutActiveModel_ExitsTwoNamingTheFileLikeRun()
+    {
+        var config = WriteForestConfig();
+
+        var (exit, _, stderr) = await VigilProcess.RunAsync(Env(), "config", "check", "--offline", config);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(Path.Combine(_temp.Path, "checkout", "active.vmodel"), stderr, StringComparison.Ordinal);
+        Assert.Contains("missing", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_ForestJobWithCorruptActiveModel_FailsFastWithExitTwoNamingTheFile()
     {
         var store = Store();
@@ -138,9 +150,11 @@ public sealed class ModelsCliTests : IDisposable
     [Fact]
     public async Task ConfigCheck_ForestJobWithFeatures_IsAccepted()
     {
+        // config check loads the model as run does (issue #11, item 3), so the job needs its active model.
+        Write(Store(), T0, seed: 1); // features cpu, latency
         var config = WriteForestConfig();
 
-        var (exit, stdout, stderr) = await VigilProcess.RunAsync(Env(), "config", "check", config);
+        var (exit, stdout, stderr) = await VigilProcess.RunAsync(Env(), "config", "check", "--offline", config);
 
         Assert.True(exit == 0, stderr);
         Assert.Contains("detector isolation_forest", stdout, StringComparison.Ordinal);

@@ -57,4 +57,47 @@ public sealed class RunProcessTests : IDisposable
         Assert.Equal(0, process.ExitCode);
         Assert.Contains("stopped", rest, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_JsonLogs_EveryStdoutLineIsJsonIncludingTheStartBanner()
+    {
+        var config = _temp.File("vigil-json.yaml");
+        await File.WriteAllTextAsync(config, "server: { listen_address: 127.0.0.1, port: 0, shutdown_grace: 2s }\nlogging: { format: json }\nsources:\n  replay: { speed: 600 }\n");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vigil.dll"));
+        info.ArgumentList.Add("run");
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(config);
+        using var process = Process.Start(info)!;
+        var lines = new List<string>();
+        var sawBanner = false;
+        while (!sawBanner)
+        {
+            // Bounded by the process: the banner comes right after start-up, and a dead process ends the stream.
+            var line = await process.StandardOutput.ReadLineAsync();
+            if (line is null)
+            {
+                break;
+            }
+
+            lines.Add(line);
+            sawBanner = line.Contains("Vigil started", StringComparison.Ordinal);
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        lines.AddRange((await process.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.True(sawBanner, "no start banner:\n" + string.Join('\n', lines));
+        Assert.All(lines, line =>
+        {
+            using var doc = JsonDocument.Parse(line);
+            Assert.Equal(JsonValueKind.Object, doc.RootElement.ValueKind);
+        });
+    }
 }

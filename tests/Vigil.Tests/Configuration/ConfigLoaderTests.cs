@@ -378,6 +378,100 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("m5")]
     public void Duration_TryParse_RejectsUnitlessOrUnknown(string text) => Assert.False(Duration.TryParse(text, out _));
 
+    [Theory]
+    [InlineData("''")]
+    [InlineData("'   '")]
+    [InlineData("\"\\t\"")]
+    public void TryLoad_EmptyOrWhitespaceQuery_ReportsQueryRequired(string query)
+    {
+        var path = Write($$"""
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+            jobs:
+              - name: cpu
+                query: {{query}}
+            """);
+
+        var (options, errors) = CreateSut().TryLoad(path, Env());
+
+        Assert.Null(options);
+        Assert.Equal(["jobs[0].query: required"], errors);
+    }
+
+    [Fact]
+    public void TryLoad_WhitespaceFeatureQuery_ReportsFeatureQueryRequired()
+    {
+        var path = Write("""
+            model_path: /models
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+            jobs:
+              - name: checkout
+                join_labels: [instance]
+                features: [{ name: cpu, query: ' ' }]
+                detector: { type: isolation_forest, model: checkout }
+            """);
+
+        var (_, errors) = CreateSut().TryLoad(path, Env());
+
+        Assert.Contains("jobs[0].features[0].query: required", errors);
+    }
+
+    [Fact]
+    public void Load_EmptyFile_SaysTheEmbeddedDemoRunsAndWhy()
+    {
+        var path = Write(string.Empty);
+
+        var options = CreateSut().Load(path, Env());
+
+        Assert.True(options.IsEmbeddedDemo);
+        Assert.Contains("embedded demo", options.Origin, StringComparison.Ordinal);
+        Assert.Contains(path, options.Origin, StringComparison.Ordinal);
+        Assert.StartsWith("the embedded demo: 3 replay job(s)", Assert.Single(options.DescribeWhatRuns()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_EnvironmentOnly_OriginNamesTheVariablesNotAFile()
+    {
+        var options = CreateSut().Load(null, Env(("PROMETHEUS_URL", "http://prom:9090"), ("PROMQL_QUERY", "up")));
+
+        Assert.False(options.IsEmbeddedDemo);
+        Assert.Equal("environment (PROMETHEUS_URL, PROMQL_QUERY)", options.Origin);
+        Assert.Equal(["1 detection job(s) (1 prometheus) against Prometheus at http://prom:9090/"], options.DescribeWhatRuns());
+    }
+
+    [Fact]
+    public void Load_DatabaseVariableAlone_DescribesTheBusinessPipeline()
+    {
+        var options = CreateSut().Load(null, Env(("VIGIL_DATABASE", "Host=db.example;Database=shop;Username=u;Password=secret")));
+
+        Assert.Equal("environment (VIGIL_DATABASE)", options.Origin);
+        var lines = options.DescribeWhatRuns();
+        Assert.Equal("0 detection job(s)", lines[0]);
+        Assert.StartsWith("the business-metrics pipeline on PostgreSQL db.example/shop", lines[1], StringComparison.Ordinal);
+        Assert.DoesNotContain(lines, l => l.Contains("secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_SectionsWithoutValues_UseTheOwningOptionsDefaults()
+    {
+        var path = Write("""
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+              replay: { }
+            jobs:
+              - name: cpu
+                query: up
+            """);
+
+        var options = CreateSut().Load(path, Env());
+
+        var client = new Vigil.Prometheus.PrometheusClientOptions();
+        Assert.Equal((client.Timeout, client.MaxRetries, client.RetryBaseDelay), (options.Prometheus!.Timeout, options.Prometheus.MaxRetries, options.Prometheus.RetryBaseDelay));
+        Assert.Equal((new Vigil.Pipeline.Replay.ReplayOptions().Speed, new Vigil.Pipeline.Replay.ReplayOptions().Seed), (options.Replay.Speed, options.Replay.Seed));
+        Assert.Equal(JobOptions.DefaultInterval, Assert.Single(options.Jobs).Interval);
+    }
+
     private static ConfigLoader CreateSut() => new(VigilDetectors.ForValidation());
 
     private static Dictionary<string, string?> Env(params (string Name, string Value)[] values)

@@ -52,14 +52,16 @@ public sealed class DeployFilesTests
     }
 
     [Fact]
-    public async Task MultivariateExampleConfig_PassesConfigCheck()
+    public async Task MultivariateExampleConfig_ConfigCheckReportsTheMissingModelLikeRun()
     {
+        // The example's model must be trained before `run` (its own header says so): config check now says what run would.
         var path = Path.Combine(RepositoryRoot(), "examples", "multivariate.yaml");
 
-        var (exit, stdout, stderr) = await VigilProcess.RunAsync(null, "config", "check", path);
+        var (exit, _, stderr) = await VigilProcess.RunAsync(null, "config", "check", "--offline", path);
 
-        Assert.True(exit == 0, stderr);
-        Assert.Contains("checkout:", stdout, StringComparison.Ordinal);
+        Assert.True(exit == 2, stderr);
+        Assert.Contains("jobs 'checkout'", stderr, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine("/var/lib/vigil/models", "checkout", "active.vmodel"), stderr, StringComparison.Ordinal);
     }
 
     internal static string RepositoryRoot()

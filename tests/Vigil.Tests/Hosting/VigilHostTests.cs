@@ -51,6 +51,25 @@ public sealed class VigilHostTests
     }
 
     [Fact]
+    public async Task Readiness_AfterFirstCycle_IsJsonWithOneEntryPerJob()
+    {
+        var (host, scored) = await StartAsync();
+        await using var _ = host;
+        using var http = new HttpClient { BaseAddress = new Uri(host.Urls.First()) };
+        await WaitForScoresAsync(http, scored);
+
+        using var ready = await http.GetAsync("/readyz");
+        using var body = System.Text.Json.JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+
+        Assert.Equal("application/json; charset=utf-8", ready.Content.Headers.ContentType!.ToString());
+        Assert.Equal("ready", body.RootElement.GetProperty("status").GetString());
+        var jobs = body.RootElement.GetProperty("jobs").EnumerateArray().ToList();
+        Assert.NotEmpty(jobs);
+        Assert.All(jobs, j => Assert.True(j.GetProperty("ready").GetBoolean()));
+        Assert.All(jobs, j => Assert.Equal(0, j.GetProperty("consecutive_failures").GetInt32()));
+    }
+
+    [Fact]
     public async Task Stop_WhileRunning_FinishesWithinTheGracePeriod()
     {
         var (host, scored) = await StartAsync();
