@@ -2,6 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Vigil.EventStore.Episodes;
+using Vigil.EventStore.Feedback;
+using Vigil.Pipeline.Episodes;
+using Vigil.Pipeline;
 using Vigil.EventStore.Postgres;
 using Vigil.EventStore.Sqlite;
 
@@ -37,6 +41,46 @@ public static class EventStoreServiceCollectionExtensions
             services.AddHostedService<EventStoreMigrationService>();
         }
 
+        return services;
+    }
+
+    /// <summary>
+    /// Persists every episode event of the verdict seam (Prometheus jobs, multivariate jobs, business metrics) to the
+    /// registered <see cref="IEventStore"/>, written behind a bounded queue on its own loop so a slow or failing store
+    /// never blocks a cycle. Call after <see cref="AddEventStore"/>, so the store is migrated before the first write.
+    /// </summary>
+    public static IServiceCollection AddEpisodePersistence(this IServiceCollection services, EpisodePersistenceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(EpisodePersister)))
+        {
+            return services;
+        }
+
+        services.AddSingleton(options ?? new EpisodePersistenceOptions());
+        services.AddEpisodeSink<EpisodePersister>();
+        services.AddHostedService<EpisodePersistenceService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Operator feedback (<see cref="FeedbackService"/>): stored, applied to the running jobs, and re-applied from the
+    /// store at start-up. Needs <see cref="AddEventStore"/> first and the pipeline's job list.
+    /// </summary>
+    public static IServiceCollection AddOperatorFeedback(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(FeedbackService)))
+        {
+            return services;
+        }
+
+        services.AddSingleton(sp => new FeedbackService(
+            sp.GetRequiredService<IEventStore>(),
+            sp.GetService<IReadOnlyList<Pipeline.Jobs.JobRunner>>() ?? [],
+            sp.GetService<EpisodeTrackerSink>(),
+            sp.GetRequiredService<ILogger<FeedbackService>>()));
+        services.AddHostedService<FeedbackRestoreService>();
         return services;
     }
 }

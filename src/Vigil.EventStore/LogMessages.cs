@@ -10,4 +10,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(7001, LogLevel.Information, "Event store ready: {Store}, schema version {Version}")]
     public static partial void Ready(ILogger logger, string store, int version);
+
+    [LoggerMessage(7002, LogLevel.Warning, "Episode of {Source}{Series} not stored after {Attempts} attempt(s); dropped")]
+    public static partial void EpisodeDropped(ILogger logger, Exception exception, string source, string series, int attempts);
+
+    [LoggerMessage(7003, LogLevel.Warning, "Feedback {Id} could not be applied: {Reason}")]
+    public static partial void FeedbackNotApplied(ILogger logger, long id, string reason);
 }

@@ -90,4 +90,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(2062, LogLevel.Information, "Anomaly episode closed: {Source} {Series} from {StartMs} to {EndMs}, {Points} anomalous point(s), peak score {Score:F2} at {PeakMs} (value {Value}, expected {Expected}, test {Test})")]
     public static partial void EpisodeClosed(this ILogger logger, string source, string series, long startMs, long endMs, int points, double score, long peakMs, double value, double expected, string test);
+
+    [LoggerMessage(2019, LogLevel.Information, "Job {Job}: feedback {Kind} for [{FromMs}, {ToMs}] applied to {Series} series")]
+    public static partial void FeedbackApplied(this ILogger logger, string job, string kind, long fromMs, long toMs, int series);
+
+    [LoggerMessage(2063, LogLevel.Information, "Episode onset of {Source} {Series} at {StartMs} suppressed: an operator marked the range not_anomaly")]
+    public static partial void EpisodeSuppressed(this ILogger logger, string source, string series, long startMs);
 }

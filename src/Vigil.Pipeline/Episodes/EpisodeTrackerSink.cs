@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Vigil.Core.Detection;
+using Vigil.Core.Series;
 using Vigil.Pipeline.Verdicts;
 
 namespace Vigil.Pipeline.Episodes;
@@ -10,10 +11,51 @@ namespace Vigil.Pipeline.Episodes;
 /// tracked: a candidate's verdicts are a comparison, never an incident. A removed series forgets its tracker
 /// (an open episode is not closed: the series stopped reporting, the anomaly did not end).
 /// </summary>
-public sealed class EpisodeTrackerSink(IEnumerable<IEpisodeSink> sinks, EpisodeOptions options) : IVerdictSink
+public sealed class EpisodeTrackerSink(IEnumerable<IEpisodeSink> sinks, EpisodeOptions options, ILogger<EpisodeTrackerSink>? logger = null) : IVerdictSink
 {
+    /// <summary>Suppressions kept; the oldest goes first (feedback is re-registered from the event store at start-up).</summary>
+    public const int MaxSuppressions = 10_000;
+
     private readonly IEpisodeSink[] _sinks = [.. sinks];
     private readonly ConcurrentDictionary<ScoredSeries, TrackerBox> _trackers = new();
+    private readonly Lock _suppressionGate = new();
+    private readonly LinkedList<Suppression> _suppressions = new();
+
+    /// <summary>
+    /// An operator said [<paramref name="fromMs"/>, <paramref name="toMs"/>] of the matching series of
+    /// <paramref name="source"/> is not an anomaly: an episode whose onset falls in the range is neither announced nor
+    /// closed to the episode sinks, so alerting does not fire again for it. Thread-safe.
+    /// </summary>
+    public void Suppress(string source, Func<Labels, bool> matches, long fromMs, long toMs)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(matches);
+        lock (_suppressionGate)
+        {
+            if (_suppressions.Count == MaxSuppressions)
+            {
+                _suppressions.RemoveFirst();
+            }
+
+            _suppressions.AddLast(new Suppression(source, matches, fromMs, toMs));
+        }
+    }
+
+    private bool IsSuppressed(ScoredSeries series, long startMs)
+    {
+        lock (_suppressionGate)
+        {
+            foreach (var s in _suppressions)
+            {
+                if (startMs >= s.FromMs && startMs <= s.ToMs && string.Equals(s.Source, series.Source, StringComparison.Ordinal) && s.Matches(series.Labels))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     public void Publish(VerdictBatch batch)
     {
@@ -37,6 +79,20 @@ public sealed class EpisodeTrackerSink(IEnumerable<IEpisodeSink> sinks, EpisodeO
             if (transition is EpisodeTransition.Onset or EpisodeTransition.Ended)
             {
                 var kind = transition == EpisodeTransition.Onset ? EpisodeEventKind.Opened : EpisodeEventKind.Closed;
+                if (kind == EpisodeEventKind.Opened)
+                {
+                    box.Suppressed = IsSuppressed(current, box.Tracker.Current.StartMs);
+                    if (box.Suppressed)
+                    {
+                        logger?.EpisodeSuppressed(current.Source, current.Labels.ToString(), box.Tracker.Current.StartMs);
+                    }
+                }
+
+                if (box.Suppressed)
+                {
+                    continue;
+                }
+
                 var episode = new AnomalyEpisode(kind, current.Source, current.Labels, current.Detector, current.Model, box.Tracker.Current);
                 foreach (var sink in _sinks)
                 {
@@ -55,7 +111,12 @@ public sealed class EpisodeTrackerSink(IEnumerable<IEpisodeSink> sinks, EpisodeO
     private sealed class TrackerBox(int quietPoints)
     {
         public EpisodeTracker Tracker = new(quietPoints);
+
+        /// <summary>The current episode's onset fell in a not_anomaly range: its open and close are not announced.</summary>
+        public bool Suppressed;
     }
+
+    private sealed record Suppression(string Source, Func<Labels, bool> Matches, long FromMs, long ToMs);
 }
 
 public sealed record EpisodeOptions

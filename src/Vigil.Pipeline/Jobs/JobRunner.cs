@@ -42,6 +42,7 @@ public sealed class JobRunner
     private readonly Gauge _seriesGauge;
     private readonly Gauge _lastSuccess;
     private readonly Histogram _duration;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<SeriesFeedbackRequest> _feedback = new();
     private long _cycleId;
     private long _completedCycles;
     private long _successfulCycles;
@@ -118,6 +119,20 @@ public sealed class JobRunner
     public (bool Ready, string State) Readiness => JobReadiness.Evaluate(CompletedCycles, InProgress, SuccessfulCycles, ConsecutiveFailures);
 
     public int SeriesCount => _series.Count;
+
+    /// <summary>
+    /// Queues operator feedback for the matching series. Thread-safe: it is applied on the job's own loop, in the next
+    /// cycle after the fetched series are resolved and warmed (detectors are not thread-safe, and a feedback request
+    /// must never race a cycle's <c>Observe</c>), so "at once" means by the next cycle's first scored point.
+    /// </summary>
+    public void EnqueueFeedback(SeriesFeedbackRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        _feedback.Enqueue(request);
+    }
+
+    /// <summary>Feedback requests not yet applied (they wait for the next cycle that fetched data).</summary>
+    public int PendingFeedback => _feedback.Count;
 
     public async Task<JobCycleResult> RunCycleAsync(CancellationToken cancellationToken)
     {
@@ -221,12 +236,30 @@ public sealed class JobRunner
             await WarmAsync(fresh, range.Start, step, cancellationToken);
         }
 
+        ApplyFeedback();
         var result = Score(batch, states, range.IsFirst ? range.End.ToUnixTimeMilliseconds() : long.MinValue);
         _cursor.Complete(range.End);
         DropStale(now);
         _seriesGauge.Set(_series.Count);
         _verdicts.Publish(_batch);
         return result;
+    }
+
+    private void ApplyFeedback()
+    {
+        while (_feedback.TryDequeue(out var request))
+        {
+            var applied = 0;
+            foreach (var (labels, detector) in _series.Detectors)
+            {
+                if (request.Matches(labels) && detector is ISeriesFeedback target && target.ApplyFeedback(request.Kind, request.FromMs, request.ToMs))
+                {
+                    applied++;
+                }
+            }
+
+            _logger.FeedbackApplied(_job.Name, request.Kind.ToString(), request.FromMs, request.ToMs, applied);
+        }
     }
 
     private void DuplicateSeries(Labels id)

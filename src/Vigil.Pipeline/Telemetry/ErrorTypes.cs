@@ -37,9 +37,15 @@ public static class ErrorTypes
     /// <summary>A verdict sink threw while receiving a batch; the other sinks still received it.</summary>
     public const string VerdictSink = "verdict_sink";
 
+    /// <summary>The event store failed a write or read (disk, connection); episode writes are retried, then dropped.</summary>
+    public const string EventStore = "event_store";
+
+    /// <summary>A request to an authenticated endpoint without a valid bearer token (answered 401).</summary>
+    public const string Unauthorized = "unauthorized";
+
     /// <summary>Every value, in documentation order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink,
+        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized,
     ];
 }

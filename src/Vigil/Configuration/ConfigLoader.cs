@@ -119,6 +119,12 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
             origin = path is null
                 ? "embedded demo (no configuration file, no PROMQL_QUERY, no VIGIL_DATABASE)"
                 : $"embedded demo ({path} defines no jobs and no business section)";
+            if (!server.ListenAddressSet)
+            {
+                // The no-config demo is a workstation trial: loopback only, so its open write endpoints (feedback
+                // buttons) are not open to the network. Containers set listen_address (or a config) explicitly.
+                server = server with { ListenAddress = ServerOptions.DemoListenAddress };
+            }
         }
         else if (path is null)
         {
@@ -168,7 +174,7 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
         var server = new ServerOptions();
         if (map is not null)
         {
-            y.RejectUnknown(map, "server", "listen_address", "port", "series_staleness", "shutdown_grace", "state_dir", "snapshot_interval");
+            y.RejectUnknown(map, "server", "listen_address", "port", "series_staleness", "shutdown_grace", "state_dir", "snapshot_interval", "write_token", "read_token", "allow_unauthenticated_writes");
             server = new ServerOptions
             {
                 ListenAddress = y.String(map, "server", "listen_address") ?? server.ListenAddress,
@@ -177,6 +183,8 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
                 ShutdownGrace = y.Duration(map, "server", "shutdown_grace", TimeSpan.Zero, TimeSpan.FromMinutes(10)) ?? server.ShutdownGrace,
                 StateDirectory = y.String(map, "server", "state_dir"),
                 SnapshotInterval = y.Duration(map, "server", "snapshot_interval", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)) ?? server.SnapshotInterval,
+                ListenAddressSet = map.Children.ContainsKey(new YamlScalarNode("listen_address")),
+                Auth = Hosting.ApiAuthOptions.Read(y, map, errors),
             };
             if (!System.Net.IPAddress.TryParse(server.ListenAddress, out _) && server.ListenAddress != "localhost")
             {
@@ -187,6 +195,16 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
         if (Env(env, "VIGIL_STATE_DIR") is { } stateDir)
         {
             server = server with { StateDirectory = stateDir };
+        }
+
+        if (Env(env, "VIGIL_WRITE_TOKEN") is { } writeToken)
+        {
+            server = server with { Auth = server.Auth with { WriteToken = writeToken } };
+        }
+
+        if (Env(env, "VIGIL_READ_TOKEN") is { } readToken)
+        {
+            server = server with { Auth = server.Auth with { ReadToken = readToken } };
         }
 
         if (Env(env, "LISTEN_PORT") is { } portText)

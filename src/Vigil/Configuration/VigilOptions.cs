@@ -60,8 +60,20 @@ public sealed record VigilOptions
 
 public sealed record ServerOptions
 {
-    /// <summary>Address to listen on. Default all interfaces, as a container needs; use 127.0.0.1 on a workstation.</summary>
+    /// <summary>Where the no-config embedded demo listens unless <c>server.listen_address</c> says otherwise.</summary>
+    public const string DemoListenAddress = "127.0.0.1";
+
+    /// <summary>
+    /// Address to listen on. Default all interfaces, as a container needs; use 127.0.0.1 on a workstation. The
+    /// embedded demo (no jobs configured) defaults to <see cref="DemoListenAddress"/>.
+    /// </summary>
     public string ListenAddress { get; init; } = "0.0.0.0";
+
+    /// <summary>True when the configuration set <c>listen_address</c> explicitly.</summary>
+    public bool ListenAddressSet { get; init; }
+
+    /// <summary>Tokens for the HTTP API (docs/security.md).</summary>
+    public Hosting.ApiAuthOptions Auth { get; init; } = new();
 
     /// <summary>Port for /metrics, /healthz and /readyz. Default 8000 (<c>LISTEN_PORT</c>).</summary>
     public int Port { get; init; } = 8000;

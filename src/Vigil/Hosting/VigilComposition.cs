@@ -1,5 +1,6 @@
 using Npgsql;
 using Vigil.Configuration;
+using Vigil.EventStore;
 using Vigil.Models;
 using Vigil.Models.Store;
 using Vigil.Pipeline;
@@ -22,6 +23,11 @@ public static class VigilComposition
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
         services.AddSingleton(timeProvider);
+        // Before the scheduler: hosted services start in registration order, so the store is migrated (and stored
+        // feedback queued for the jobs) before the first cycle can open an episode.
+        services.AddEventStore(EventStoreFor(options));
+        services.AddEpisodePersistence();
+        services.AddOperatorFeedback();
         // First, so the configured grace is the scheduler's even when business metrics also ask for one.
         services.AddWorkScheduler(new SchedulerOptions { ShutdownGrace = options.Server.ShutdownGrace });
         services.AddModelStorage(options.ModelPath, reload: true);
@@ -40,6 +46,24 @@ public static class VigilComposition
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// Where episodes and feedback go: PostgreSQL when <c>business</c>/<c>database</c> is configured (shared by the
+    /// replicas), else SQLite in <c>server.state_dir</c>; without a state_dir, SQLite in a fresh directory under the
+    /// system temp directory for this run only (as detector state without state_dir, it does not survive a
+    /// restart), so `vigil run` still needs no server and no configuration. The host logs that choice at start-up.
+    /// </summary>
+    public static EventStoreOptions EventStoreFor(VigilOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Business is not null)
+        {
+            return new EventStoreOptions { Backend = EventStoreBackend.Postgres };
+        }
+
+        return EventStoreOptions.ForStateDirectory(options.Server.StateDirectory
+            ?? Path.Combine(Path.GetTempPath(), FormattableString.Invariant($"vigil-{Environment.ProcessId}-{Guid.NewGuid():N}")));
     }
 
     /// <summary>The Prometheus client of the <c>prometheus</c> section (TLS and auth included); nothing when there is none.</summary>

@@ -1,5 +1,7 @@
 using System.Net;
 using Vigil.Configuration;
+using Vigil.EventStore;
+using Vigil.EventStore.Api;
 using Vigil.Postgres.Api;
 
 namespace Vigil.Hosting;
@@ -21,8 +23,24 @@ public static class VigilHost
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.Server.ShutdownGrace + TimeSpan.FromSeconds(5));
         builder.Services.AddVigil(options, timeProvider ?? TimeProvider.System);
 
+        var policy = ApiAuthPolicy.For(options);
+        builder.Services.AddSingleton(policy);
+
         var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vigil.Hosting");
+        if (policy.StartupNotice(options.Server.Auth.AllowUnauthenticatedWrites) is { } notice)
+        {
+            logger.AuthNotice(notice);
+        }
+
+        if (options.Server.StateDirectory is null && options.Business is null)
+        {
+            logger.EphemeralEventStore(app.Services.GetRequiredService<EventStoreOptions>().SqlitePath!);
+        }
+
+        app.UseMiddleware<ApiAuthenticationMiddleware>();
         app.MapVigilEndpoints();
+        app.MapEventStoreApi();
         if (options.Business is not null)
         {
             app.MapBusinessMetricsApi();
