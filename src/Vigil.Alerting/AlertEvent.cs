@@ -58,6 +58,12 @@ public sealed record AlertEvent
     public string? GeneratorPath { get; init; }
 
     /// <summary>
+    /// The raiser's own shadow flag (e.g. <c>inspection.shadow_mode</c>). An alert is delivered only when neither this
+    /// nor <c>alerting.shadow_mode</c> is set; either one makes it a shadow alert (recorded and visible, not sent).
+    /// </summary>
+    public bool Shadow { get; init; }
+
+    /// <summary>
     /// Stable identity of "the same alert": <c>sensor</c>, <c>name</c> and the labels sorted by name (ordinal), each
     /// length-prefixed so no two different inputs serialise alike, hashed with SHA-256 and written as
     /// <c>vigil:alert:&lt;sensor&gt;:&lt;64 hex&gt;</c>. Severity, value and texts are not part of it: a warning that

@@ -37,9 +37,18 @@ public static class ErrorTypes
     /// <summary>A verdict sink threw while receiving a batch; the other sinks still received it.</summary>
     public const string VerdictSink = "verdict_sink";
 
+    /// <summary>The alert dedup back end (Redis or the event store) failed; the alert was published anyway (fail-open).</summary>
+    public const string Dedup = "dedup";
+
+    /// <summary>An alert receiver (Alertmanager, webhook) rejected or did not answer a delivery; it is retried from the outbox.</summary>
+    public const string AlertDelivery = "alert_delivery";
+
+    /// <summary>Writing an alert's outbox record to the event store failed; delivery went ahead from memory.</summary>
+    public const string AlertOutbox = "alert_outbox";
+
     /// <summary>Every value, in documentation order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink,
+        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, Dedup, AlertDelivery, AlertOutbox,
     ];
 }
