@@ -13,7 +13,9 @@ namespace Vigil.Alerting;
 /// </summary>
 internal sealed class AlertNotifier : IAlertPublisher, IDisposable
 {
-    private const int MaxAlertsPerCycle = 10_000;
+    // The store caps one page at EventStoreLimits.MaxPageSize; more active alerts than that is an alert storm, and
+    // the oldest beyond the page are left to their Alertmanager lease (documented in docs/alerting.md).
+    private const int MaxAlertsPerCycle = EventStoreLimits.MaxPageSize;
     private readonly AlertingOptions _options;
     private readonly IEventStore _store;
     private readonly AlertDeduplicator _dedup;
