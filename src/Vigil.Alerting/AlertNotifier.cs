@@ -300,10 +300,11 @@ internal sealed class AlertNotifier : IAlertPublisher, IDisposable
             annotations["value"] = value.ToString("G17", CultureInfo.InvariantCulture);
         }
 
+        // Alertmanager rejects a relative generatorURL, so without alerting.external_url there is none.
         string? generator = null;
-        if (alert.GeneratorPath is { } path)
+        if (alert.GeneratorPath is { } path && _options.ExternalUrl is { } external)
         {
-            generator = _options.ExternalUrl is { } external ? new Uri(external, path).ToString() : path;
+            generator = new Uri(external, path).ToString();
         }
 
         return new OutboxRecord

@@ -39,7 +39,17 @@ internal sealed class AlertmanagerReceiver(HttpClient http, AlertmanagerTarget t
         }
 
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
+        await EnsureSuccessAsync(response, Name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Throws with the receiver's own error text (Alertmanager says which field it rejected).</summary>
+    internal static async Task EnsureSuccessAsync(HttpResponseMessage response, string receiver, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            throw new HttpRequestException($"{receiver} answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 500)]}", null, response.StatusCode);
+        }
     }
 }
 
@@ -56,7 +66,7 @@ internal sealed class WebhookReceiver(HttpClient http, Uri url) : IAlertReceiver
             var message = new WebhookMessage(
                 alert.ResolvedAt is null ? "firing" : "resolved", alert.Key, alert.Source, alert.Sensor, alert.Labels, alert.Annotations, alert.StartsAt, alert.ResolvedAt, alert.GeneratorUrl);
             using var response = await http.PostAsJsonAsync(url, message, AlertingJsonContext.Default.WebhookMessage, cancellationToken).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
+            await AlertmanagerReceiver.EnsureSuccessAsync(response, Name, cancellationToken).ConfigureAwait(false);
         }
     }
 }
