@@ -123,7 +123,7 @@ public class NabCorpusBenchmarks
             data = Directory.Exists(candidate) ? candidate : null;
         }
 
-        _files = [.. Directory.EnumerateFiles(data ?? throw new DirectoryNotFoundException("NAB data not found (set VIGIL_NAB_DATA)"), "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(TimeSeriesCsv.Read)];
+        _files = [.. Directory.EnumerateFiles(data ?? throw new DirectoryNotFoundException("NAB data not found (set VIGIL_NAB_DATA)"), "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(f => TimeSeriesCsv.Read(f, TimeSeriesCsv.DuplicateTimestamps.Keep))];
         _detector = DetectorRegistry.CreateDefault().Create(new DetectorSpec("auto", new Dictionary<string, string>()));
     }
 

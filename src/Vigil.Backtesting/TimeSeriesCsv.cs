@@ -10,12 +10,29 @@ namespace Vigil.Backtesting;
 /// <item>Timestamps: <c>2014-04-01 00:00:00</c> (NAB), ISO-8601 with or without offset (no offset means UTC),
 /// or Unix epoch numbers: seconds (fractions allowed) below 10¹¹, milliseconds from 10¹¹ on.</item>
 /// <item>Values: invariant culture; <c>NaN</c>, <c>Inf</c>/<c>+Inf</c>/<c>-Inf</c>/<c>Infinity</c> accepted; an empty cell is NaN.</item>
-/// <item>Blank lines and lines starting with <c>#</c> are skipped. Timestamps must not decrease (detectors replay in order).</item>
+/// <item>Blank lines and lines starting with <c>#</c> are ignored.</item>
+/// <item>Rows are never fatal, as Prometheus never lets one bad sample stop ingestion: a row whose timestamp goes
+/// back (<see cref="SkipReason.OutOfOrder"/>) or repeats the last accepted one (<see cref="SkipReason.Duplicate"/>), and
+/// a row that does not parse (<see cref="SkipReason.Unparseable"/>), is skipped and listed in
+/// <see cref="TimeSeriesData.Skipped"/> with its line number. Accepted timestamps are strictly increasing. A real NAB
+/// file (<c>realKnownCause/machine_temperature_system_failure.csv</c>) has a row that goes back 55 minutes.</item>
 /// </list>
-/// Bad rows throw <see cref="FormatException"/> naming the source and the 1-based line number.
+/// Only a file with rows but not one readable row throws <see cref="FormatException"/> (naming the first problems):
+/// that is the wrong file or the wrong format, not a few bad samples.
 /// </summary>
 public static class TimeSeriesCsv
 {
+    /// <summary>
+    /// What to do with a row whose timestamp equals the last accepted one. Live semantics (Prometheus) skip it; the NAB
+    /// benchmark keeps it, because NAB scores one result per data row and its DEV files hold such rows (twelve
+    /// identical rows at 2014-03-09 03:00 in <c>realAWSCloudwatch/ec2_disk_write_bytes_1ef3de.csv</c>, a DST artefact).
+    /// </summary>
+    public enum DuplicateTimestamps
+    {
+        Skip,
+        Keep,
+    }
+
     // Unix seconds stay below 1e11 until the year 5138; milliseconds pass 1e11 in 1973. Either way the guess is safe
     // for any metric a user could have.
     private const double MillisecondsThreshold = 1e11;
@@ -37,25 +54,27 @@ public static class TimeSeriesCsv
         "yyyy-MM-dd",
     ];
 
-    public static TimeSeriesData Read(string path)
+    public static TimeSeriesData Read(string path, DuplicateTimestamps duplicates = DuplicateTimestamps.Skip)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var reader = new StreamReader(path);
-        return Read(reader, Path.GetFileNameWithoutExtension(path));
+        return Read(reader, Path.GetFileNameWithoutExtension(path), duplicates);
     }
 
-    public static TimeSeriesData Read(TextReader reader, string sourceName)
+    public static TimeSeriesData Read(TextReader reader, string sourceName, DuplicateTimestamps duplicates = DuplicateTimestamps.Skip)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(sourceName);
 
         var timestamps = new List<long>(1024);
         var values = new List<double>(1024);
+        var skipped = new List<SkippedRow>();
         var timeColumn = 0;
         var valueColumn = 1;
         var lineNumber = 0;
         var sawFirstRow = false;
         var previous = long.MinValue;
+        var previousLine = 0;
         string? line;
         while ((line = reader.ReadLine()) is not null)
         {
@@ -80,30 +99,57 @@ public static class TimeSeriesCsv
             var needed = Math.Max(timeColumn, valueColumn) + 1;
             if (fields.Length < needed)
             {
-                throw Error(sourceName, lineNumber, $"expected at least {needed} columns, found {fields.Length}");
+                Skip(SkipReason.Unparseable, null, null, $"expected at least {needed} columns, found {fields.Length}");
+                continue;
             }
 
             if (!TryParseTimestamp(fields[timeColumn], out var timestamp))
             {
-                throw Error(sourceName, lineNumber, $"'{fields[timeColumn]}' is not a timestamp (expected e.g. 2014-04-01 00:00:00, ISO-8601 or Unix seconds/milliseconds)");
-            }
-
-            if (timestamp < previous)
-            {
-                throw Error(sourceName, lineNumber, "timestamps must not decrease");
+                Skip(SkipReason.Unparseable, null, null, $"'{fields[timeColumn]}' is not a timestamp (expected e.g. 2014-04-01 00:00:00, ISO-8601 or Unix seconds/milliseconds)");
+                continue;
             }
 
             if (!TryParseValue(fields[valueColumn], out var value))
             {
-                throw Error(sourceName, lineNumber, $"'{fields[valueColumn]}' is not a number");
+                Skip(SkipReason.Unparseable, timestamp, null, $"'{fields[valueColumn]}' is not a number");
+                continue;
+            }
+
+            if (timestamp < previous)
+            {
+                Skip(SkipReason.OutOfOrder, timestamp, value, $"{Describe(previous - timestamp)} before the last accepted row (line {previousLine})");
+                continue;
+            }
+
+            if (timestamp == previous && duplicates == DuplicateTimestamps.Skip)
+            {
+                Skip(SkipReason.Duplicate, timestamp, value, $"same timestamp as line {previousLine}; the first is kept");
+                continue;
             }
 
             previous = timestamp;
+            previousLine = lineNumber;
             timestamps.Add(timestamp);
             values.Add(value);
         }
 
-        return new TimeSeriesData(sourceName, [.. timestamps], [.. values]);
+        if (timestamps.Count == 0 && skipped.Count > 0)
+        {
+            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{sourceName}: no readable row; {SkippedRow.Summarise(skipped)}"));
+        }
+
+        return new TimeSeriesData(sourceName, [.. timestamps], [.. values]) { Skipped = skipped };
+
+        void Skip(SkipReason reason, long? timestampMs, double? value, string detail)
+            => skipped.Add(new SkippedRow(lineNumber, timestamps.Count, reason, timestampMs, value, detail));
+    }
+
+    private static string Describe(long milliseconds)
+    {
+        var span = TimeSpan.FromMilliseconds(milliseconds);
+        return span.TotalMinutes >= 1 && span.Seconds == 0 && span.Milliseconds == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalMinutes} min")
+            : string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.###} s");
     }
 
     /// <summary>Parses one timestamp cell to Unix milliseconds (UTC).</summary>

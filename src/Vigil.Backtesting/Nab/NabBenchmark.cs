@@ -26,7 +26,7 @@ public static class NabBenchmark
             throw new FileNotFoundException($"No <category>/<file>.csv files under '{dataDir}'.");
         }
 
-        var data = files.Select(f => TimeSeriesCsv.Read(f.Path) with { Name = f.Key }).ToArray();
+        var data = files.Select(f => TimeSeriesCsv.Read(f.Path, TimeSeriesCsv.DuplicateTimestamps.Keep) with { Name = f.Key }).ToArray();
         var stopwatch = Stopwatch.StartNew();
         var scores = NabRunner.Run(detector, data);
         stopwatch.Stop();

@@ -70,7 +70,7 @@ public sealed class NabCorpus
                 continue;
             }
 
-            var data = TimeSeriesCsv.Read(Path.Combine(dataDir, category, key[(category.Length + 1)..]));
+            var data = TimeSeriesCsv.Read(Path.Combine(dataDir, category, key[(category.Length + 1)..]), TimeSeriesCsv.DuplicateTimestamps.Keep);
             data = data with { Name = key };
             var windows = new List<(int, int)>();
             foreach (var window in entry.Value.EnumerateArray())

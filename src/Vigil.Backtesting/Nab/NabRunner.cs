@@ -72,13 +72,29 @@ public static class NabRunner
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var sb = new StringBuilder(scores.Length * 32);
         sb.Append("timestamp,anomaly_score\n");
-        for (var i = 0; i < scores.Length; i++)
+        // NAB's scorer wants one result per data row: a row the reader skipped (out of order) gets score 0, in file order.
+        var skipped = data.Skipped.Where(r => r.TimestampMs is not null).ToList();
+        var next = 0;
+        for (var i = 0; i <= scores.Length; i++)
         {
-            var time = DateTimeOffset.FromUnixTimeMilliseconds(data.TimestampsMs[i]).UtcDateTime;
-            sb.Append(time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append(',')
-              .Append(scores[i].ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+            for (; next < skipped.Count && skipped[next].Position <= i; next++)
+            {
+                Row(sb, skipped[next].TimestampMs!.Value, 0.0);
+            }
+
+            if (i < scores.Length)
+            {
+                Row(sb, data.TimestampsMs[i], scores[i]);
+            }
         }
 
         File.WriteAllText(path, sb.ToString());
+    }
+
+    private static void Row(StringBuilder sb, long timestampMs, double score)
+    {
+        var time = DateTimeOffset.FromUnixTimeMilliseconds(timestampMs).UtcDateTime;
+        sb.Append(time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append(',')
+          .Append(score.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
     }
 }

@@ -30,6 +30,7 @@ public static class BusinessMetricsEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapPost("/api/v1/events", (Delegate)PostEventsAsync);
+        app.MapGet("/api/v1/metrics", (Delegate)ListMetricsAsync);
         app.MapGet("/api/v1/metrics/{name}", (Delegate)GetMetricAsync);
         return app;
     }
@@ -89,11 +90,31 @@ public static class BusinessMetricsEndpoints
                 .ConfigureAwait(false);
             return Results.Json(result, Json, statusCode: StatusCodes.Status200OK);
         }
-        catch (NpgsqlException ex) when (ex.IsTransient || ex is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure })
+        catch (NpgsqlException ex) when (IsTransient(ex))
         {
             // Nothing was stored (the batch is one transaction) and retrying is safe: tell the client to retry.
-            http.Response.Headers.RetryAfter = "1";
-            return Error(StatusCodes.Status503ServiceUnavailable, "database temporarily unavailable; nothing was stored, retry the request");
+            return Unavailable(http, "database temporarily unavailable; nothing was stored, retry the request");
+        }
+        catch (IdempotencyConflictException ex)
+        {
+            // 422, as draft-ietf-httpapi-idempotency-key-header (section 2.7) asks for a key reused with another
+            // payload; the same status for a per-event key reused for another event. Nothing was stored.
+            return Results.Json(new ConflictResponse(ex.Message, ex.IdempotencyKey, ex.Index), Json, statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+    }
+
+    private static async Task<IResult> ListMetricsAsync(HttpContext http)
+    {
+        var services = http.RequestServices;
+        try
+        {
+            var metrics = await services.GetRequiredService<MetricSeriesReader>().ListAsync(http.RequestAborted).ConfigureAwait(false);
+            return Results.Json(new MetricListResponse(metrics), Json);
+        }
+        catch (NpgsqlException ex) when (IsTransient(ex))
+        {
+            services.GetRequiredService<BusinessMetricsTelemetry>().DatabaseError(ex, "read");
+            return Unavailable(http, "database temporarily unavailable; retry the request");
         }
     }
 
@@ -112,7 +133,22 @@ public static class BusinessMetricsEndpoints
             return Error(StatusCodes.Status400BadRequest, $"from/to: from must be before to and the range at most {MetricSeriesReader.MaxPoints} minutes");
         }
 
-        var series = await services.GetRequiredService<MetricSeriesReader>().ReadAsync(name, from, to, http.RequestAborted).ConfigureAwait(false);
+        MetricSeries? series;
+        try
+        {
+            series = await services.GetRequiredService<MetricSeriesReader>().ReadAsync(name, from, to, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (IsTransient(ex))
+        {
+            services.GetRequiredService<BusinessMetricsTelemetry>().DatabaseError(ex, "read");
+            return Unavailable(http, "database temporarily unavailable; retry the request");
+        }
+
+        if (series is null)
+        {
+            return Error(StatusCodes.Status404NotFound, $"no business metric named '{name}' (GET /api/v1/metrics lists them)");
+        }
+
         return Results.Json(
             new SeriesResponse(series.Metric, series.From, series.To, series.Points, [.. series.Anomalies]),
             Json);
@@ -156,7 +192,9 @@ public static class BusinessMetricsEndpoints
             sizeFeature.MaxRequestBodySize = null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(http.Request.ContentLength ?? 64 * 1024, limit + 1));
+        // At least 1: an empty body (Content-Length: 0) must reach the parser and its "body is empty" 400, and
+        // ArrayBufferWriter refuses a capacity of 0.
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(http.Request.ContentLength ?? 64 * 1024, 1, limit + 1));
         var stream = http.Request.Body;
         while (true)
         {
@@ -175,10 +213,27 @@ public static class BusinessMetricsEndpoints
         }
     }
 
+    /// <summary>Connection lost or refused, deadlock, serialization failure: the same request can succeed later.</summary>
+    private static bool IsTransient(NpgsqlException ex)
+        => ex.IsTransient || ex is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+
+    private static IResult Unavailable(HttpContext http, string message)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return Error(StatusCodes.Status503ServiceUnavailable, message);
+    }
+
     private static IResult Error(int status, string message)
         => Results.Json(new ErrorResponse(message), Json, statusCode: status);
 
     private sealed record ErrorResponse(string Error);
+
+    private sealed record ConflictResponse(
+        string Error,
+        string IdempotencyKey,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? Index);
+
+    private sealed record MetricListResponse(IReadOnlyList<MetricSummary> Metrics);
 
     private sealed record ErrorItem(long Index, string Field, string Message);
 

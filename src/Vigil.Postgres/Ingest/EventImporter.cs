@@ -93,18 +93,32 @@ public sealed class EventImporter
 
         // Pass 2: import in batches, each batch one all-or-nothing transaction.
         var batch = new List<BusinessEvent>(Math.Min(batchSize, 100_000));
+        var batchLines = new List<long>(batch.Capacity);
         long events = 0, inserted = 0, duplicates = 0, tooLate = 0, lines = 0;
         var batches = 0;
         await using var stream = File.OpenRead(path);
         async Task FlushAsync()
         {
-            var result = await _ingestor.IngestAsync(batch, null, IngestMode.Backfill, cancellationToken).ConfigureAwait(false);
+            IngestResult result;
+            try
+            {
+                result = await _ingestor.IngestAsync(batch, null, IngestMode.Backfill, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IdempotencyConflictException ex) when (ex.Index is { } index)
+            {
+                // Name the file's line, not the position in the batch. Earlier batches stay imported (each is its
+                // own transaction); a re-import after fixing the line skips them as duplicates.
+                var line = batchLines[index];
+                throw new IdempotencyConflictException(ex.IdempotencyKey, (int)line, string.Create(CultureInfo.InvariantCulture, $"line {line}"), ex.Reason);
+            }
+
             events += result.Received;
             inserted += result.Inserted;
             duplicates += result.Duplicates;
             tooLate += result.TooLate;
             batches++;
             batch.Clear();
+            batchLines.Clear();
             progress?.Report(new ImportProgress(lines, inserted, duplicates, stream.Position, totalBytes));
         }
 
@@ -114,6 +128,7 @@ public sealed class EventImporter
             lines = line;
             // Validated in pass 1; only the clock can have moved an event past the retention since.
             var valid = _validation.Validate(raw!, line, scratch) ?? throw new ImportValidationException([.. scratch], scratch.Count);
+            batchLines.Add(line);
             batch.Add(valid.IdempotencyKey is null ? valid with { IdempotencyKey = string.Create(CultureInfo.InvariantCulture, $"import:{fileKey}:{line}") } : valid);
             if (batch.Count >= batchSize)
             {
@@ -164,12 +179,13 @@ public sealed class EventImporter
             RawEvent? raw = null;
             try
             {
-                using var document = JsonDocument.Parse(text);
+                using var document = JsonDocument.Parse(text, JsonDiagnostics.DocumentOptions);
                 raw = EventParser.ReadEvent(document.RootElement, line, errors);
             }
-            catch (JsonException ex)
+            catch (JsonException)
             {
-                errors.Add(new EventError(line, "$", $"invalid JSON: {ex.Message}"));
+                var (_, offset, reason) = JsonDiagnostics.Locate(Encoding.UTF8.GetBytes(text), array: false);
+                errors.Add(new EventError(line, "$", FormattableString.Invariant($"invalid JSON at byte {offset} of the line: {reason}")));
             }
 
             yield return (line, raw);

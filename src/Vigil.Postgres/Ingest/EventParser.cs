@@ -9,7 +9,10 @@ namespace Vigil.Postgres.Ingest;
 /// </summary>
 public static class EventParser
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    /// <summary>The CSV columns <c>vigil events import</c> accepts, as its help and the docs show them (<c>event_timestamp</c> is accepted for <c>timestamp</c>).</summary>
+    public const string CsvColumns = "event_type,timestamp[,payload][,idempotency_key]";
+
+    private static readonly JsonDocumentOptions DocumentOptions = JsonDiagnostics.DocumentOptions;
 
     /// <summary>Parses a body; the format is chosen by its first non-blank byte (<c>[</c>: array, else NDJSON).</summary>
     public static List<RawEvent> Parse(ReadOnlyMemory<byte> body, List<EventError> errors)
@@ -33,9 +36,11 @@ public static class EventParser
         {
             document = JsonDocument.Parse(body, DocumentOptions);
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            errors.Add(new EventError(0, "$", FormattableString.Invariant($"invalid JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}: {ex.Message}")));
+            // The parser stops at the first problem; say in which event it is and where, in the client's terms.
+            var (index, offset, reason) = JsonDiagnostics.Locate(body.Span, array: true);
+            errors.Add(new EventError(index, "$", JsonDiagnostics.Describe(offset, reason)));
             return [];
         }
 
@@ -62,11 +67,14 @@ public static class EventParser
         var events = new List<RawEvent>();
         var rest = body;
         var index = 0;
+        var lineStart = 0L;
         while (!rest.IsEmpty)
         {
             var newline = rest.Span.IndexOf((byte)'\n');
             var line = newline < 0 ? rest : rest[..newline];
             rest = newline < 0 ? ReadOnlyMemory<byte>.Empty : rest[(newline + 1)..];
+            var start = lineStart;
+            lineStart += line.Length + 1;
             if (line.Span.IndexOfAnyExcept(" \t\r"u8) < 0)
             {
                 continue;
@@ -80,9 +88,10 @@ public static class EventParser
                     events.Add(raw);
                 }
             }
-            catch (JsonException ex)
+            catch (JsonException)
             {
-                errors.Add(new EventError(index, "$", FormattableString.Invariant($"invalid JSON at byte {ex.BytePositionInLine}: {ex.Message}")));
+                var (_, offset, reason) = JsonDiagnostics.Locate(line.Span, array: false);
+                errors.Add(new EventError(index, "$", JsonDiagnostics.Describe(start + offset, reason)));
             }
 
             index++;
@@ -183,9 +192,9 @@ public static class EventParser
 
             string? Get(int column) => column >= 0 && column < fields.Count && fields[column].Length > 0 ? fields[column] : null;
             var payload = Get(payloadColumn);
-            if (payload is not null && !IsJsonObject(payload))
+            if (payload is not null && CheckJsonObject(payload) is { } payloadError)
             {
-                errors.Add(new EventError(recordLine, "payload", "must be a JSON object"));
+                errors.Add(new EventError(recordLine, "payload", payloadError));
                 yield return (recordLine, null);
                 continue;
             }
@@ -261,16 +270,18 @@ public static class EventParser
     public static List<EventError> FirstPerField(IEnumerable<EventError> errors)
         => [.. errors.DistinctBy(e => (e.Index, e.Field)).OrderBy(e => e.Index)];
 
-    internal static bool IsJsonObject(string text)
+    /// <summary>Null when <paramref name="text"/> is a JSON object (without repeated properties), else why not.</summary>
+    internal static string? CheckJsonObject(string text)
     {
         try
         {
             using var document = JsonDocument.Parse(text, DocumentOptions);
-            return document.RootElement.ValueKind == JsonValueKind.Object;
+            return document.RootElement.ValueKind == JsonValueKind.Object ? null : "must be a JSON object";
         }
         catch (JsonException)
         {
-            return false;
+            var (_, offset, reason) = JsonDiagnostics.Locate(Encoding.UTF8.GetBytes(text), array: false);
+            return FormattableString.Invariant($"must be a JSON object: invalid JSON at byte {offset} of the field: {reason}");
         }
     }
 

@@ -220,6 +220,12 @@ internal static class BacktestCommand
         }
 
         Print(new Backtester(detector).Run(data, windows), type, limit);
+        if (data.Skipped.Count > 0)
+        {
+            // Out-of-order, duplicate and unparseable rows are dropped as Prometheus drops such samples; say which.
+            AnsiConsole.MarkupLineInterpolated($"[yellow]{SkippedRow.Summarise(data.Skipped)}[/]");
+        }
+
         return Ok;
     }
 

@@ -23,9 +23,16 @@ internal static class BusinessCommands
                 return exit;
             }
 
-            var applied = await services.GetRequiredService<DbMigrator>().MigrateAsync(cancellationToken);
-            Console.WriteLine(applied.Count == 0 ? "Schema is up to date." : $"Applied migration(s): {string.Join(", ", applied)}");
-            return CliEnvironment.Ok;
+            try
+            {
+                var applied = await services.GetRequiredService<DbMigrator>().MigrateAsync(cancellationToken);
+                Console.WriteLine(applied.Count == 0 ? "Schema is up to date." : $"Applied migration(s): {string.Join(", ", applied)}");
+                return CliEnvironment.Ok;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return Fail(services, ex, inputPath: null);
+            }
         });
         return new Command("db", "Business-metrics database.") { migrate };
     }
@@ -33,7 +40,7 @@ internal static class BusinessCommands
     public static Command CreateEvents()
     {
         var config = ConfigOption();
-        var file = new Argument<FileInfo>("file") { Description = "Events as NDJSON or CSV (event_type,event_timestamp,payload[,idempotency_key])." };
+        var file = new Argument<FileInfo>("file") { Description = $"Events as NDJSON or CSV with a header ({EventParser.CsvColumns}; event_timestamp is accepted for timestamp)." };
         var import = new Command("import", "Backfill events from a file; the whole file is validated first, and a re-import never double-counts.") { file, config };
         import.SetAction(async (parse, cancellationToken) =>
         {
@@ -44,9 +51,11 @@ internal static class BusinessCommands
             }
 
             var path = parse.GetValue(file)!.FullName;
-            await services.GetRequiredService<DbMigrator>().MigrateAsync(cancellationToken);
             try
             {
+                // The file first: a wrong path is a usage error (2), whatever the state of the database.
+                await File.OpenRead(path).DisposeAsync();
+                await services.GetRequiredService<DbMigrator>().MigrateAsync(cancellationToken);
                 var result = await AnsiConsole.Progress().StartAsync(async progress =>
                 {
                     var bar = progress.AddTask($"Importing {Path.GetFileName(path)}", maxValue: 1);
@@ -66,6 +75,10 @@ internal static class BusinessCommands
 
                 return CliEnvironment.Failure;
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return Fail(services, ex, path);
+            }
         });
         return new Command("events", "Business events.") { import };
     }
@@ -74,6 +87,14 @@ internal static class BusinessCommands
     {
         Description = "YAML configuration with a business section (default: $VIGIL_CONFIG; VIGIL_DATABASE alone also works).",
     };
+
+    private static int Fail(ServiceProvider services, Exception exception, string? inputPath)
+        => BusinessCommandErrors.Report(
+            exception,
+            Console.Error,
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BusinessCommands)),
+            inputPath,
+            services.GetRequiredService<Npgsql.NpgsqlDataSource>().ConnectionString);
 
     private static ServiceProvider? Build(FileInfo? config, out int exit)
     {
@@ -99,12 +120,16 @@ internal static class BusinessCommands
         }
 
         var services = new ServiceCollection();
-        services.AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        services.AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(DebugOrWarning(options.Logging.Level)));
         services.AddSingleton(TimeProvider.System);
         services.AddBusinessMetricsDatabase(business);
         exit = CliEnvironment.Ok;
         return services.BuildServiceProvider();
     }
+
+    /// <summary>Warnings only on a console tool, unless the configuration asks for debug (stack traces of failures).</summary>
+    private static LogLevel DebugOrWarning(string level)
+        => Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed) && parsed <= LogLevel.Debug ? parsed : LogLevel.Warning;
 
     private sealed class Progress(ProgressTask bar) : IProgress<ImportProgress>
     {

@@ -13,7 +13,7 @@ internal static class DetectCommand
         var file = new Argument<FileInfo>("file") { Description = "CSV of timestamp,value rows (header optional; ISO-8601 or Unix timestamps)." };
         var detectorOption = new Option<string>("--detector", "-d") { Description = "Detector type.", DefaultValueFactory = _ => DetectorSpec.Default.Type };
         var parameters = new Option<string[]>("--param", "-p") { Description = "Detector parameter as name=value, repeatable (e.g. -p window=60 -p k=3).", AllowMultipleArgumentsPerToken = false };
-        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write per-point scores (timestamp,value,anomaly_score,expected,lower,upper,status) here." };
+        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write per-point scores (timestamp,value,anomaly_score,expected,lower,upper,status,test) here: one row per input row; status is ok, anomaly, warmup (not yet trusted), invalid, out_of_order, duplicate or unparseable." };
         var command = new Command("detect", "Score a timestamp,value CSV offline, as the live loop would, and list the anomalies.") { file, detectorOption, parameters, output };
         command.SetAction(parse => Run(parse.GetValue(file)!, parse.GetValue(detectorOption)!, parse.GetValue(parameters) ?? [], parse.GetValue(output)));
         return command;
@@ -70,8 +70,19 @@ internal static class DetectCommand
             AnsiConsole.Write(table);
         }
 
+        var statuses = string.Join(", ", report.StatusCounts().Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Status} {c.Count}")));
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]{data.Name}[/]: {data.Count} points, {report.Scored} scored, {report.Warmup} warm-up, {report.Invalid} invalid; [bold]{anomalies}[/] anomalous (score > 1) with detector {detectorType}");
+            $"[bold]{data.Name}[/]: {data.Count + data.Skipped.Count} rows ({statuses}); [bold]{anomalies}[/] anomalous (score > 1) with detector {detectorType}");
+        if (report.Warmup > 0)
+        {
+            AnsiConsole.MarkupLineInterpolated($"{report.Warmup} warm-up verdicts: the detector was not mature yet, their scores mean nothing (status warmup).");
+        }
+
+        if (data.Skipped.Count > 0)
+        {
+            // Skipped rows never stop a run (Prometheus drops such samples too), but a user must know they were dropped.
+            AnsiConsole.MarkupLineInterpolated($"[yellow]{SkippedRow.Summarise(data.Skipped)}[/]");
+        }
     }
 
     private static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);

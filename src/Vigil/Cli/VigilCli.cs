@@ -6,17 +6,20 @@ public static class VigilCli
 {
     public static RootCommand CreateRoot()
     {
+        var bench = BenchNabCommand.Create();
+        bench.Subcommands.Add(BenchScenariosCommand.Create());
         var root = new RootCommand("Vigil: learns what normal looks like for your metrics and says when something is not.")
         {
             RunCommand.Create(),
             DetectCommand.Create(),
             ConfigCommand.Create(),
             BacktestCommand.Create(),
-            BenchNabCommand.Create(),
+            bench,
             BusinessCommands.CreateDb(),
             BusinessCommands.CreateEvents(),
             TrainCommand.Create(),
             ModelsCommand.Create(),
+            LogsCommand.Create(),
         };
         return root;
     }

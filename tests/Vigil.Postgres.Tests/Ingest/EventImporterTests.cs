@@ -58,6 +58,39 @@ public sealed class EventImporterTests(PostgresServer server) : IDisposable
         Assert.Equal(3.0, await db.ScalarAsync<double>("SELECT sum((payload->>'amount')::float8) FROM business_events"));
     }
 
+    [Fact]
+    public async Task ImportAsync_LineWithDuplicateProperty_ImportsNothingAndNamesTheLine()
+    {
+        await using var db = await TestDb.CreateAsync(server);
+        var path = Write("dup.ndjson", """
+            {"event_type":"signup","timestamp":"2026-01-10T11:00:01Z"}
+            {"event_type":"signup","event_type":"order","timestamp":"2026-01-10T11:00:02Z"}
+            """);
+
+        var ex = await Assert.ThrowsAsync<ImportValidationException>(() => new EventImporter(db.Ingestor(), db.Validation()).ImportAsync(path));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal(2L, error.Index);
+        Assert.Contains("duplicate property 'event_type'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM business_events"));
+    }
+
+    [Fact]
+    public async Task ImportAsync_KeyAlreadyStoredWithOtherContent_ThrowsConflictNamingTheLine()
+    {
+        await using var db = await TestDb.CreateAsync(server);
+        await db.Ingestor().IngestAsync([TestDb.Event("order", new DateTimeOffset(2026, 1, 10, 11, 0, 0, TimeSpan.Zero), key: "own")]);
+        var path = Write("conflict.ndjson", """
+            {"event_type":"signup","timestamp":"2026-01-10T11:00:01Z"}
+            {"event_type":"refund","timestamp":"2026-01-10T11:00:02Z","idempotency_key":"own"}
+            """);
+
+        var ex = await Assert.ThrowsAsync<IdempotencyConflictException>(() => new EventImporter(db.Ingestor(), db.Validation()).ImportAsync(path));
+
+        Assert.Equal(("own", 2), (ex.IdempotencyKey, ex.Index));
+        Assert.Contains("line 2", ex.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private string Write(string name, string content)

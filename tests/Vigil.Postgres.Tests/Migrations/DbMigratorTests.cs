@@ -54,6 +54,26 @@ public sealed class DbMigratorTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task MigrateAsync_DatabaseAtVersion1WithData_AddsTheRequestHashAndKeepsOldRowsAsUnknown()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync());
+        var v1 = DbMigrator.All.Single(m => m.Version == 1);
+        await using (var setUp = dataSource.CreateCommand(v1.Sql
+            + ";CREATE TABLE vigil_schema_migrations (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
+            + $";INSERT INTO vigil_schema_migrations (version, name, checksum) VALUES (1, '{v1.Name}', '{v1.Checksum}')"
+            + ";INSERT INTO ingest_requests (idempotency_key, event_count) VALUES ('before-upgrade', 2)"))
+        {
+            await setUp.ExecuteNonQueryAsync();
+        }
+
+        var applied = await new DbMigrator(dataSource, NullLogger<DbMigrator>.Instance).MigrateAsync();
+
+        Assert.Equal([2], applied);
+        await using var check = dataSource.CreateCommand("SELECT body_hash IS NULL FROM ingest_requests WHERE idempotency_key = 'before-upgrade'");
+        Assert.Equal(true, await check.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public void All_Versions_AreUniqueAndAscending()
     {
         var versions = DbMigrator.All.Select(m => m.Version).ToList();

@@ -90,4 +90,38 @@ public sealed class BacktestAndBenchCommandTests : IDisposable
         Assert.Equal(401, lines.Length);
         Assert.Equal("timestamp,anomaly_score", lines[0]);
     }
+
+    [Fact]
+    public async Task BenchNab_RowGoingBack_IsSkippedAndStillGetsAResultRow()
+    {
+        // NAB's scorer wants one result per data row; the run must not abort on the row that goes back 55 minutes.
+        var rows = Csv(400, 350).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        rows.Insert(201, "2024-01-01 15:40:00,100.5");
+        Directory.CreateDirectory(_temp.File("data/data/cat"));
+        await File.WriteAllLinesAsync(_temp.File("data/data/cat/a.csv"), rows);
+
+        var (exit, stdout, stderr) = await VigilProcess.RunAsync(null, "bench", "nab", "--data", _temp.File("data"), "--out", _temp.File("out"), "--detector", "robust");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("1 files, 400 points", stdout, StringComparison.Ordinal);
+        var lines = await File.ReadAllLinesAsync(_temp.File("out/cat/a.csv"));
+        Assert.Equal(402, lines.Length);
+        Assert.Equal("2024-01-01 15:40:00,0", lines[201]);
+    }
+
+    [Fact]
+    public async Task Backtest_CsvWithOutOfOrderRow_ReportsTheSkippedRow()
+    {
+        var rows = Csv(300, 250).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        rows.Insert(101, "2024-01-01 07:00:00,100.5");
+        var csv = _temp.File("cpu.csv");
+        await File.WriteAllLinesAsync(csv, rows);
+
+        var (exit, stdout, stderr) = await VigilProcess.RunAsync(null, "backtest", "--csv", csv, "--detector", "robust");
+
+        Assert.True(exit == 0, stderr);
+        var text = System.Text.RegularExpressions.Regex.Replace(stdout, @"\s+", " "); // the console wraps long lines
+        Assert.Contains("300 points", text, StringComparison.Ordinal);
+        Assert.Contains("1 row skipped: out_of_order 1 (line 102", text, StringComparison.Ordinal);
+    }
 }

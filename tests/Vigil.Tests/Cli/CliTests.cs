@@ -80,8 +80,10 @@ public sealed class CliTests : IDisposable
         Assert.Contains("1 anomalous", stdout, StringComparison.Ordinal);
         var scores = await File.ReadAllLinesAsync(output);
         Assert.Equal(201, scores.Length);
-        Assert.StartsWith("timestamp,value,anomaly_score", scores[0], StringComparison.Ordinal);
-        Assert.EndsWith(",anomaly", scores[151], StringComparison.Ordinal);
+        Assert.Equal("timestamp,value,anomaly_score,expected,lower,upper,status,test", scores[0]);
+        Assert.Contains(",anomaly,", scores[151], StringComparison.Ordinal);
+        Assert.EndsWith(",warmup,", scores[1], StringComparison.Ordinal);
+        Assert.EndsWith(",ok,", scores[150], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -97,14 +99,47 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public async Task Detect_MalformedCsv_FailsWithLineNumber()
+    public async Task Detect_NoReadableRow_FailsWithLineNumber()
     {
         var csv = _temp.File("bad.csv");
-        await File.WriteAllTextAsync(csv, "timestamp,value\n2026-01-01 00:00:00,1\nyesterday,2\n");
+        await File.WriteAllTextAsync(csv, "timestamp,value\nyesterday,2\n");
 
         var (exit, _, stderr) = await VigilProcess.RunAsync(null, "detect", csv);
 
         Assert.Equal(1, exit);
-        Assert.Contains("3", stderr, StringComparison.Ordinal);
+        Assert.Contains("line 2", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Detect_OutOfOrderDuplicateAndBadRows_AreSkippedCountedAndMarkedInFileOrder()
+    {
+        // A row going back 55 minutes (as in NAB's machine_temperature_system_failure.csv), a duplicate, a bad value.
+        var csv = _temp.File("machine_temperature.csv");
+        var lines = new List<string> { "timestamp,value" };
+        var start = new DateTimeOffset(2013, 12, 2, 21, 15, 0, TimeSpan.Zero);
+        for (var i = 0; i < 120; i++)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{start.AddMinutes(5 * i):yyyy-MM-dd HH:mm:ss},{70 + (i % 5)}"));
+        }
+
+        lines.Insert(61, string.Create(CultureInfo.InvariantCulture, $"{start.AddMinutes((5 * 59) - 55):yyyy-MM-dd HH:mm:ss},71"));
+        lines.Insert(81, lines[80]);
+        lines.Insert(101, "2013-12-03 05:00:00,n/a");
+        await File.WriteAllLinesAsync(csv, lines);
+        var output = _temp.File("scores.csv");
+
+        var (exit, stdout, stderr) = await VigilProcess.RunAsync(null, "detect", csv, "--detector", "robust", "--out", output);
+
+        Assert.True(exit == 0, stderr);
+        var text = System.Text.RegularExpressions.Regex.Replace(stdout, @"\s+", " "); // the console wraps long lines
+        Assert.Contains("out_of_order 1, duplicate 1, unparseable 1", text, StringComparison.Ordinal);
+        Assert.Contains("line 62: 55 min before", text, StringComparison.Ordinal);
+        Assert.Contains("line 102: 'n/a' is not a number", text, StringComparison.Ordinal);
+        var scores = await File.ReadAllLinesAsync(output);
+        Assert.Equal(lines.Count, scores.Length);
+        Assert.EndsWith(",out_of_order,", scores[61], StringComparison.Ordinal);
+        Assert.EndsWith(",duplicate,", scores[81], StringComparison.Ordinal);
+        Assert.EndsWith(",unparseable,", scores[101], StringComparison.Ordinal);
+        Assert.Equal(3, scores.Count(l => l.Contains(",,,,,", StringComparison.Ordinal)));
     }
 }
