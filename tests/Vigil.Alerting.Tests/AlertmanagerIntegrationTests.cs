@@ -62,8 +62,10 @@ public sealed class AlertmanagerIntegrationTests : IDisposable
     private static IEnumerable<JsonElement> Alerts(WebhookSink sink, string status)
         => sink.Notifications.SelectMany(n => n.GetProperty("alerts").EnumerateArray()).Where(a => a.GetProperty("status").GetString() == status);
 
-    private async Task<AlertingHarness> CreateAsync(AlertmanagerServer am, TimeSpan retry) => await AlertingHarness.CreateAsync(
-        new AlertingOptions { RetryBaseDelay = retry, RetryMaxDelay = retry, ResendInterval = TimeSpan.FromSeconds(1) },
+    // The resend interval sets the endsAt lease (four intervals): a test that does not run delivery cycles needs a
+    // lease longer than the test, or a loaded machine lets Alertmanager expire the alert before it is checked.
+    private async Task<AlertingHarness> CreateAsync(AlertmanagerServer am, TimeSpan retry, TimeSpan resend) => await AlertingHarness.CreateAsync(
+        new AlertingOptions { RetryBaseDelay = retry, RetryMaxDelay = retry, ResendInterval = resend },
         TimeProvider.System,
         [new AlertmanagerReceiver(_http, new AlertmanagerTarget { Url = am.BaseUrl })],
         sqlitePath: _dir.File("events.db"));
@@ -74,7 +76,7 @@ public sealed class AlertmanagerIntegrationTests : IDisposable
         await using var sink = await WebhookSink.StartAsync();
         await using var am = new AlertmanagerServer(sink.Url);
         await am.InitializeAsync();
-        await using var harness = await CreateAsync(am, TimeSpan.FromMilliseconds(200));
+        await using var harness = await CreateAsync(am, TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(1));
         var first = AlertingHarness.Alert("a:9100");
         var second = AlertingHarness.Alert("b:9100");
 
@@ -105,7 +107,7 @@ public sealed class AlertmanagerIntegrationTests : IDisposable
         await using var am = new AlertmanagerServer(sink.Url);
         await am.InitializeAsync();
         await am.StopAsync();
-        await using var harness = await CreateAsync(am, TimeSpan.FromMilliseconds(100));
+        await using var harness = await CreateAsync(am, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
         var alert = AlertingHarness.Alert("outage:9100");
 
         Assert.Equal(AlertPublishOutcome.Queued, await harness.Notifier.PublishAsync(alert, default));
