@@ -17,7 +17,7 @@ public sealed record NabBenchmarkResult(
 /// </summary>
 public static class NabBenchmark
 {
-    public static NabBenchmarkResult Run(string dataDir, string outDir, IDetector detector, IProgress<string>? progress = null)
+    public static NabBenchmarkResult Run(string dataDir, string outDir, IDetector detector, NabScoring scoring = NabScoring.Onset, IProgress<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(detector);
         var files = NabRunner.FindFiles(dataDir);
@@ -28,7 +28,7 @@ public static class NabBenchmark
 
         var data = files.Select(f => TimeSeriesCsv.Read(f.Path, TimeSeriesCsv.DuplicateTimestamps.Keep) with { Name = f.Key }).ToArray();
         var stopwatch = Stopwatch.StartNew();
-        var scores = NabRunner.Run(detector, data);
+        var scores = NabRunner.Run(detector, data, scoring);
         stopwatch.Stop();
         for (var i = 0; i < data.Length; i++)
         {
@@ -55,7 +55,8 @@ public static class NabBenchmark
         return new NabBenchmarkResult(data.Length, data.Sum(d => (long)d.Count), stopwatch.Elapsed, optimised, atDefault);
     }
 
-    private static string? LabelsRoot(string dataDir)
+    /// <summary>The corpus root (holding labels/ and config/) at or above <paramref name="dataDir"/>, or null.</summary>
+    public static string? LabelsRoot(string dataDir)
     {
         foreach (var candidate in new[] { dataDir, Path.Combine(dataDir, "..") })
         {

@@ -4,6 +4,19 @@ using Vigil.Core.Detection;
 
 namespace Vigil.Backtesting.Nab;
 
+/// <summary>What a row's NAB score says.</summary>
+public enum NabScoring
+{
+    /// <summary>
+    /// What would page a human (the reported figure): the onset row of each anomaly episode (<see cref="EpisodeTracker"/>)
+    /// carries its score, every other row 0. A sustained incident is one detection however long it scores above 1.
+    /// </summary>
+    Onset = 0,
+
+    /// <summary>Every row carries its own score (the detector's raw per-point output).</summary>
+    Point = 1,
+}
+
 /// <summary>One file's scores, already mapped to NAB's [0, 1] by <see cref="NabRunner.ToUnitScore"/>.</summary>
 public sealed record NabFileResult(string Key, TimeSeriesData Data, double[] Scores);
 
@@ -21,27 +34,31 @@ public static class NabRunner
     /// <summary>Vigil's default alert threshold (score &gt; 1) on NAB's scale. NAB counts score ≥ threshold, so use the next double up.</summary>
     public static double DefaultThreshold { get; } = Math.BitIncrement(ToUnitScore(1.0));
 
-    public static double[] Run(IDetector detector, TimeSeriesData data)
+    public static double[] Run(IDetector detector, TimeSeriesData data, NabScoring scoring = NabScoring.Onset)
     {
         ArgumentNullException.ThrowIfNull(detector);
         ArgumentNullException.ThrowIfNull(data);
         var series = detector.CreateSeries();
+        var episodes = new EpisodeTracker(EpisodeTracker.DefaultQuietPoints);
         var scores = new double[data.Count];
         for (var i = 0; i < scores.Length; i++)
         {
-            var verdict = series.Observe(data.TimestampsMs[i], data.Values[i]);
-            scores[i] = verdict.Kind == VerdictKind.Scored ? ToUnitScore(verdict.Score) : 0.0;
+            var value = data.Values[i];
+            var verdict = series.Observe(data.TimestampsMs[i], value);
+            var transition = episodes.Observe(data.TimestampsMs[i], value, verdict);
+            var counts = scoring == NabScoring.Point || transition == EpisodeTransition.Onset;
+            scores[i] = counts && verdict.Kind == VerdictKind.Scored ? ToUnitScore(verdict.Score) : 0.0;
         }
 
         return scores;
     }
 
     /// <summary>Runs every file (in parallel: files are independent series) and returns scores in input order.</summary>
-    public static double[][] Run(IDetector detector, IReadOnlyList<TimeSeriesData> files)
+    public static double[][] Run(IDetector detector, IReadOnlyList<TimeSeriesData> files, NabScoring scoring = NabScoring.Onset)
     {
         ArgumentNullException.ThrowIfNull(files);
         var results = new double[files.Count][];
-        Parallel.For(0, files.Count, i => results[i] = Run(detector, files[i]));
+        Parallel.For(0, files.Count, i => results[i] = Run(detector, files[i], scoring));
         return results;
     }
 

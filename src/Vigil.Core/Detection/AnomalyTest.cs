@@ -18,4 +18,7 @@ public enum AnomalyTest : byte
 
     /// <summary>The value lies outside the configured valid range (<c>data_range</c>).</summary>
     Range = 3,
+
+    /// <summary>The value lies beyond the novelty edge: past everything the series has shown so far (all-time extreme plus a tolerance).</summary>
+    Novelty = 4,
 }

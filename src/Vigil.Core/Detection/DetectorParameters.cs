@@ -62,6 +62,54 @@ public sealed class DetectorParameters
         return value;
     }
 
+    /// <summary>
+    /// A duration written as a number with a unit (<c>90s</c>, <c>30m</c>, <c>3h</c>, <c>1d</c>) or as <c>hh:mm:ss</c>,
+    /// between <paramref name="min"/> and <paramref name="max"/>.
+    /// </summary>
+    public TimeSpan ReadDuration(string name, TimeSpan defaultValue, TimeSpan min, TimeSpan max)
+    {
+        _known.Add(name);
+        if (!TryGet(name, out var text))
+        {
+            return defaultValue;
+        }
+
+        if (!TryParseDuration(text, out var value))
+        {
+            Errors.Add($"{name}: '{text}' is not a duration (e.g. 90s, 30m, 3h, 1d or 03:00:00)");
+            return defaultValue;
+        }
+
+        if (value < min || value > max)
+        {
+            Errors.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: must be between {min} and {max} (got {value})"));
+            return defaultValue;
+        }
+
+        return value;
+    }
+
+    internal static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        text = text.Trim();
+        if (text.Length < 2)
+        {
+            return false;
+        }
+
+        var unit = char.ToLowerInvariant(text[^1]);
+        double? scale = unit switch { 's' => 1, 'm' => 60, 'h' => 3600, 'd' => 86400, _ => null };
+        if (scale is { } seconds && double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            && double.IsFinite(number) && number >= 0 && number * seconds < TimeSpan.MaxValue.TotalSeconds)
+        {
+            value = TimeSpan.FromSeconds(number * seconds);
+            return true;
+        }
+
+        return TimeSpan.TryParseExact(text, @"hh\:mm\:ss", CultureInfo.InvariantCulture, out value);
+    }
+
     public string ReadString(string name, string defaultValue)
     {
         _known.Add(name);

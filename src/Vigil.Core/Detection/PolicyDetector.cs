@@ -32,7 +32,7 @@ public sealed class PolicyDetector : IDetector
     public ISeriesDetector CreateSeries() => new PolicySeries(Inner.CreateSeries(), Policy);
 }
 
-internal sealed class PolicySeries : ISerializableSeriesDetector
+internal sealed class PolicySeries : ISerializableSeriesDetector, ISeriesFeedback
 {
     private const byte Version = 1;
     private readonly ISeriesDetector _inner;
@@ -56,7 +56,7 @@ internal sealed class PolicySeries : ISerializableSeriesDetector
         if (value < _policy.RangeMin || value > _policy.RangeMax)
         {
             // Out-of-range values are reported with a fixed score and never reach the detector's state.
-            return new Verdict(_policy.OutOfRangeScore, double.NaN, _policy.RangeMin, _policy.RangeMax, VerdictKind.Scored);
+            return new Verdict(_policy.OutOfRangeScore, double.NaN, _policy.RangeMin, _policy.RangeMax, VerdictKind.Scored, _policy.OutOfRangeScore > 1 ? AnomalyTest.Range : AnomalyTest.None);
         }
 
         var verdict = _inner.Observe(timestampMs, features);
@@ -77,30 +77,37 @@ internal sealed class PolicySeries : ISerializableSeriesDetector
     private Verdict Apply(Verdict verdict, double value)
     {
         var expected = verdict.Expected;
-        var score = verdict.Score;
         var lower = verdict.Lower;
         var upper = verdict.Upper;
-        if (double.IsFinite(expected))
+        if (!double.IsFinite(expected))
         {
-            var deviation = value - expected;
-            var floor = Math.Max(_policy.MinAbsDeviation, _policy.MinRelDeviation * Math.Abs(expected));
-            if (floor > 0)
-            {
-                // Widen the band to the floor: min(score, |dev|/floor) equals |dev|/max(halfWidth, floor)
-                // for band detectors, and caps any detector's score at ≤ 1 inside the floor.
-                score = Math.Min(score, Math.Abs(deviation) / floor);
-                lower = Math.Min(lower, expected - floor);
-                upper = Math.Max(upper, expected + floor);
-            }
-
-            if ((_policy.Direction == Direction.Above && deviation < 0) || (_policy.Direction == Direction.Below && deviation > 0))
-            {
-                score = 0;
-            }
+            return verdict;
         }
 
-        return new Verdict(score, expected, lower, upper, VerdictKind.Scored);
+        var floor = Math.Max(_policy.MinAbsDeviation, _policy.MinRelDeviation * Math.Abs(expected));
+        if (floor > 0 && (upper - expected < floor || expected - lower < floor))
+        {
+            // Widen the band to the floor and score on the widened band (the same exact edge rule as every detector).
+            lower = Math.Min(lower, expected - floor);
+            upper = Math.Max(upper, expected + floor);
+        }
+
+        // A side that must never alert has its edge at infinity, whatever the value: the band stays a prediction.
+        if (_policy.Direction == Direction.Above)
+        {
+            lower = double.NegativeInfinity;
+        }
+        else if (_policy.Direction == Direction.Below)
+        {
+            upper = double.PositiveInfinity;
+        }
+
+        var score = ScoreMath.FromBand(value, expected, lower, upper);
+        return new Verdict(score, expected, lower, upper, VerdictKind.Scored, score > 1 ? verdict.Test : AnomalyTest.None, verdict.Sigma);
     }
+
+    public bool ApplyFeedback(FeedbackKind kind, long fromMs, long toMs)
+        => _inner is ISeriesFeedback feedback && feedback.ApplyFeedback(kind, fromMs, toMs);
 
     public void WriteState(BinaryWriter writer)
     {

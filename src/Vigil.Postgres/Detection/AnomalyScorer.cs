@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using Vigil.Core.Detection;
-using Vigil.Core.Detectors.RollingSigma;
 
 namespace Vigil.Postgres.Detection;
 
@@ -52,7 +51,6 @@ public sealed class AnomalyScorer
     private readonly BusinessMetricsTelemetry _telemetry;
     private readonly ILogger<AnomalyScorer> _logger;
     private readonly string _version;
-    private readonly double? _sigmaK;
 
     public AnomalyScorer(NpgsqlDataSource dataSource, BusinessMetricsOptions options, IDetector detector, TimeProvider time, BusinessMetricsTelemetry telemetry, ILogger<AnomalyScorer> logger)
     {
@@ -64,9 +62,6 @@ public sealed class AnomalyScorer
         _telemetry = telemetry ?? throw new ArgumentNullException(nameof(telemetry));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _version = $"{detector.Type}/{typeof(IDetector).Assembly.GetName().Version}";
-
-        // The band is mean ± k·σ for the sigma detector, so σ can be reported; other detectors have no σ.
-        _sigmaK = detector is RollingSigmaDetector sigma ? sigma.Options.K : null;
     }
 
     public async Task<DetectionRunResult> RunOnceAsync(CancellationToken cancellationToken = default)
@@ -200,7 +195,8 @@ public sealed class AnomalyScorer
             Method = _detector.Type,
             DetectorVersion = _version,
             Mean = Finite(verdict.Expected),
-            StdDev = scored && _sigmaK is { } k ? Finite((verdict.Upper - verdict.Expected) / k) : null,
+            // Every detector reports the σ its point band was drawn with (the detection contract), not only rolling_sigma.
+            StdDev = scored ? Finite(verdict.Sigma) : null,
             LowerBoundary = scored ? Finite(verdict.Lower) : null,
             UpperBoundary = scored ? Finite(verdict.Upper) : null,
             Score = scored ? verdict.Score : null,

@@ -6,7 +6,7 @@ namespace Vigil.Core.Tests.Detection;
 
 public sealed class DetectorSnapshotTests
 {
-    private static readonly DetectorSpec Spec = new("auto", new Dictionary<string, string> { ["threshold"] = "8" });
+    private static readonly DetectorSpec Spec = new("auto", new Dictionary<string, string> { ["k"] = "5" });
 
     private static Dictionary<Labels, ISeriesDetector> Warmed(IDetector detector, int points)
     {
@@ -49,7 +49,7 @@ public sealed class DetectorSnapshotTests
         DetectorSnapshot.Write(stream, DetectorSnapshot.Fingerprint(Spec), Warmed(detector, 100));
         stream.Position = 0;
 
-        var other = new DetectorSpec("auto", new Dictionary<string, string> { ["threshold"] = "9" });
+        var other = new DetectorSpec("auto", new Dictionary<string, string> { ["k"] = "6" });
         var (count, _) = DetectorSnapshot.Read(stream, DetectorSnapshot.Fingerprint(other), detector.CreateSeries, (_, _) => Assert.Fail("nothing should be restored"));
 
         Assert.Equal(0, count);

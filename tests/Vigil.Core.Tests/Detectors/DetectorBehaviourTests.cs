@@ -115,6 +115,7 @@ public sealed class DetectorBehaviourTests
 
         Assert.True(verdicts[Warm].IsAnomaly, $"{type}: the shift itself scored {verdicts[Warm].Score}");
         var late = verdicts.Skip(Warm + within).Count(v => v.IsAnomaly);
-        Assert.True(late <= 5, $"{type}: still {late} alerts more than {within} points after the shift");
+        // rolling_sigma is the plain 3σ rule: 0.27 % of Gaussian points fall outside it, about 5 of these 1800.
+        Assert.True(late <= (type == "rolling_sigma" ? 10 : 5), $"{type}: still {late} alerts more than {within} points after the shift");
     }
 }

@@ -58,7 +58,7 @@ public sealed class SeasonalPatternTests
     {
         // Europe/Berlin switched to summer time on 2024-03-31 01:00 UTC: 09:00 local was 08:00 UTC before, 07:00 UTC after.
         var detector = (Vigil.Core.Detectors.Seasonal.SeasonalDetector)Synthetic.Create("seasonal", ("time_zone", "Europe/Berlin"));
-        var series = (Vigil.Core.Detectors.Seasonal.SeasonalSeries)detector.CreateSeries();
+        var series = (Vigil.Core.Detectors.Seasonal.SeasonalBaseline)((Vigil.Core.Detection.ContractSeries)detector.CreateSeries()).Baseline;
         var before = new DateTimeOffset(2024, 3, 30, 8, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
         var after = new DateTimeOffset(2024, 4, 1, 7, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
@@ -70,7 +70,7 @@ public sealed class SeasonalPatternTests
     public void Seasonal_HourOfWeek_SeparatesSundayFromMonday()
     {
         var detector = Synthetic.Create("seasonal", ("profile", "hour_of_week"));
-        var series = (Vigil.Core.Detectors.Seasonal.SeasonalSeries)detector.CreateSeries();
+        var series = (Vigil.Core.Detectors.Seasonal.SeasonalBaseline)((Vigil.Core.Detection.ContractSeries)detector.CreateSeries()).Baseline;
         var sunday = new DateTimeOffset(2024, 3, 31, 10, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
         var monday = new DateTimeOffset(2024, 4, 1, 10, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
@@ -89,7 +89,7 @@ public sealed class SeasonalPatternTests
         // a backwards jump) must bucket exactly as looking the offset up at every UTC hour's start.
         var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
         var weekly = profile == "hour_of_week";
-        var series = (Vigil.Core.Detectors.Seasonal.SeasonalSeries)Synthetic.Create("seasonal", ("time_zone", zoneId), ("profile", profile)).CreateSeries();
+        var series = (Vigil.Core.Detectors.Seasonal.SeasonalBaseline)((Vigil.Core.Detection.ContractSeries)Synthetic.Create("seasonal", ("time_zone", zoneId), ("profile", profile)).CreateSeries()).Baseline;
         var start = new DateTimeOffset(2023, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
         long[] timestamps = [.. Enumerable.Range(0, 2 * 365 * 24 * 60 / 7).Select(i => start + (i * 7 * 60_000L)), start + 1_000, start - 3_600_000];
 

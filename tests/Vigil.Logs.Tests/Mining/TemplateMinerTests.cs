@@ -188,13 +188,21 @@ public sealed class TemplateMinerTests
             sut.Add(line);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        // Several rounds: tiered JIT can allocate once on this thread while it promotes the method mid-loop (seen as a
+        // CI flake). A per-line allocation would show in every round; a one-off promotion shows in one at most.
+        var rounds = new List<long>();
+        for (var round = 0; round < 5; round++)
         {
-            sut.Add(lines[i % lines.Length]);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
+            {
+                sut.Add(lines[i % lines.Length]);
+            }
+
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(rounds.Contains(0), $"bytes allocated per round of 10,000 cached lines: {string.Join(", ", rounds)}");
     }
 
     [Fact]

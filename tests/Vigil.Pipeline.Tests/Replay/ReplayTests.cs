@@ -74,6 +74,35 @@ public sealed class ReplayTests
     }
 
     [Fact]
+    public void EveryInjectedIncident_DefaultDetector_ScoresAboveOneForItsWholeDuration()
+    {
+        // The demo's promise under the detection contract: an incident keeps scoring above 1 while it lasts, so the
+        // shipped `for:` rule and VigilSevereAnomaly can fire for it. A day of clean history, then one incident period.
+        var dataset = new ReplayDataset(42);
+        var detector = DetectorRegistry.CreateDefault().Create(new DetectorSpec("auto", new Dictionary<string, string>()));
+        var step = TimeSpan.FromMinutes(1);
+        foreach (var incident in ReplayDataset.Incidents)
+        {
+            var index = dataset.Match(ReplaySelector.Parse($"{incident.Metric}{{service=\"{incident.Service}\"}}")).Single();
+            var series = detector.CreateSeries();
+            var from = ReplayDataset.ClockStart + incident.Start;
+            var to = from + incident.Duration;
+            for (var t = ReplayDataset.Epoch; t < to; t += step)
+            {
+                var verdict = series.Observe(t.ToUnixTimeMilliseconds(), dataset.Value(index, t));
+                if (t >= from)
+                {
+                    Assert.True(verdict.Score > 1, $"{incident.Metric}/{incident.Service} at {t:HH:mm}: score {verdict.Score} during the incident");
+                }
+                else if (t >= from - TimeSpan.FromHours(2))
+                {
+                    Assert.False(verdict.IsAnomaly, $"{incident.Metric}/{incident.Service} at {t:HH:mm}: false alarm before the incident");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void AcceleratedClock_RunsSpeedTimesFaster()
     {
         var real = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));

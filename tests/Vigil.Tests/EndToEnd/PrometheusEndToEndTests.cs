@@ -77,10 +77,11 @@ public sealed class PrometheusEndToEndTests
         Assert.InRange(expected, 90, 200); // the band still describes the old normal, not the spike
         Assert.True(await ScalarAsync(http, "sum(vigil_predictions_total{job=\"e2e\"})") > 0);
 
-        // The shipped rule fires on the first anomalous evaluation (no `for:`), for the spiking series only.
+        // The shipped rule fires once the score has stayed above 1 for its `for:` (1m): the score holds through the
+        // incident, for the spiking series only.
         await prometheus.WaitUntilAsync(
             async () => (await FiringAsync(http)).Contains("VigilAnomaly/spiky"),
-            Patience,
+            Patience + TimeSpan.FromMinutes(1),
             "VigilAnomaly firing for the spiking series");
         Assert.DoesNotContain("VigilAnomaly/calm", await FiringAsync(http));
         Assert.Equal(0, await ScalarAsync(http, "sum(vigil_errors_total) or vector(0)"));

@@ -7,9 +7,9 @@ public sealed class AutoDetector : IDetector
     public AutoDetector(AutoOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.LocalWindow < 8 || options.FitPoints < 16 || options.MinPoints < 2 || options.MinPoints > options.LocalWindow || options.ShortWindow < 1)
+        if (options.MinPoints < 2 || !(options.LevelAlpha > 0 && options.LevelAlpha <= 1) || !(options.K > 0) || !(options.ScaleAlpha > 0 && options.ScaleAlpha <= 1))
         {
-            throw new ArgumentException("LocalWindow ≥ 8, FitPoints ≥ 16, 2 ≤ MinPoints ≤ LocalWindow and ShortWindow ≥ 1 are required.", nameof(options));
+            throw new ArgumentException("MinPoints ≥ 2, 0 < LevelAlpha ≤ 1, 0 < ScaleAlpha ≤ 1 and K > 0 are required.", nameof(options));
         }
 
         Options = options;
@@ -21,7 +21,7 @@ public sealed class AutoDetector : IDetector
 
     public int FeatureCount => 1;
 
-    public int HistoryPoints => Math.Max(Options.FitPoints, Options.NoveltyMinPoints);
+    public int HistoryPoints => Math.Max(Math.Max(Options.MinPoints, Options.Novelty ? Options.NoveltyMinPoints : 0), Options.SeasonSlack >= 0 ? Options.FitPoints : 0);
 
-    public ISeriesDetector CreateSeries() => new AutoSeries(Options);
+    public ISeriesDetector CreateSeries() => new ContractSeries(new AutoBaseline(Options), Options.K, Options.Contract);
 }

@@ -24,5 +24,5 @@ public sealed class EwmaDetector : IDetector
     // About five half-lives make the estimate independent of its start.
     public int HistoryPoints => Math.Max(Options.MinPoints, (int)Math.Ceiling(3.5 / Options.Alpha));
 
-    public ISeriesDetector CreateSeries() => new EwmaSeries(Options);
+    public ISeriesDetector CreateSeries() => new ContractSeries(new EwmaBaseline(Options), Options.K, Options.Contract);
 }

@@ -23,7 +23,8 @@ public sealed class EwmaDetectorFactory : IDetectorFactory
         var k = p.ReadDouble("k", EwmaOptions.DefaultK, 0.1, 100);
         var minPoints = p.ReadInt("min_points", EwmaOptions.DefaultMinPoints, 2, 10_000_000);
         var rangeFloor = p.ReadDouble("range_floor", 0.01, 0, 1);
+        var contract = ContractOptions.Read(p, ContractOptions.WithoutShift);
         p.RejectUnknown();
-        return (new EwmaOptions { Alpha = alpha, K = k, MinPoints = minPoints, RangeFloor = rangeFloor }, p.Errors);
+        return (new EwmaOptions { Alpha = alpha, K = k, MinPoints = minPoints, RangeFloor = rangeFloor, Contract = contract }, p.Errors);
     }
 }

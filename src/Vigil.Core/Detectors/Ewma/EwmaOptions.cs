@@ -1,3 +1,5 @@
+using Vigil.Core.Detection;
+
 namespace Vigil.Core.Detectors.Ewma;
 
 /// <summary>
@@ -24,4 +26,7 @@ public sealed record EwmaOptions
 
     /// <summary>Scale floor as a fraction of the range seen so far (see RangeTracker): quantised or flat series do not score every wiggle. Default 0.01.</summary>
     public double RangeFloor { get; init; } = 0.01;
+
+    /// <summary>The shared contract parameters: shift test and <c>adapt_after</c> (see <see cref="ContractOptions"/>); the shift test is off unless configured.</summary>
+    public ContractOptions Contract { get; init; } = ContractOptions.WithoutShift;
 }

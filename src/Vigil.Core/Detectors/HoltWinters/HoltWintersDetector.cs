@@ -7,9 +7,9 @@ public sealed class HoltWintersDetector : IDetector
     public HoltWintersDetector(HoltWintersOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.FitPoints < 16 || options.Season < 0 || options.Season > options.FitPoints / 2 || !(options.K > 0) || options.ShiftPoints < 0)
+        if (options.FitPoints < 16 || options.Season < 0 || options.Season > options.FitPoints / 2 || !(options.K > 0))
         {
-            throw new ArgumentException("FitPoints ≥ 16, 0 ≤ Season ≤ FitPoints/2, K > 0 and ShiftPoints ≥ 0 are required.", nameof(options));
+            throw new ArgumentException("FitPoints ≥ 16, 0 ≤ Season ≤ FitPoints/2 and K > 0 are required.", nameof(options));
         }
 
         Options = options;
@@ -23,5 +23,5 @@ public sealed class HoltWintersDetector : IDetector
 
     public int HistoryPoints => Options.FitPoints;
 
-    public ISeriesDetector CreateSeries() => new HoltWintersSeries(Options);
+    public ISeriesDetector CreateSeries() => new ContractSeries(new HoltWintersBaseline(Options), Options.K, Options.Contract);
 }

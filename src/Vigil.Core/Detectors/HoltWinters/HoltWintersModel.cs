@@ -4,7 +4,7 @@ namespace Vigil.Core.Detectors.HoltWinters;
 
 /// <summary>
 /// The additive Holt-Winters recursions with robust learning, as a struct of numbers plus the season array,
-/// shared by <see cref="HoltWintersSeries"/> and the fit. See <see cref="HoltWintersOptions"/>.
+/// shared by <see cref="HoltWintersBaseline"/> and the fit. See <see cref="HoltWintersOptions"/>.
 /// </summary>
 internal struct HoltWintersModel
 {

@@ -1,16 +1,17 @@
+using Vigil.Core.Detection;
+
 namespace Vigil.Core.Detectors.HoltWinters;
 
 /// <summary>
 /// Additive Holt-Winters (level, trend, season; Hyndman &amp; Athanasopoulos, FPP3 §8.3) with the season length
 /// configured or detected by autocorrelation, and α, β, γ fitted by grid search on the warm-up points.
-/// Learning is robust (residuals are clipped at the band edge, so an anomaly does not drag the baseline) and a
-/// confirmed level shift re-anchors the level instead of alerting forever.
+/// Anomalous points are not learned (the detection contract) and the residuals of the
+/// normal ones are clipped at ±ClipK·σ; a lasting shift becomes the new level after <c>adapt_after</c>.
 /// </summary>
 public sealed record HoltWintersOptions
 {
     public const int DefaultFitPoints = 600;
     public const double DefaultK = 9.0;
-    public const int DefaultShiftPoints = 12;
     public const double DefaultMinAutocorrelation = 0.3;
 
     /// <summary>Season length in points: 0 detects it from the warm-up data, 1 means no season. Default 0.</summary>
@@ -27,9 +28,6 @@ public sealed record HoltWintersOptions
 
     /// <summary>Residuals are clipped at ±ClipK·σ before they are learned, so an anomaly does not drag the baseline. Default 16.</summary>
     public double ClipK { get; init; } = 16;
-
-    /// <summary>Consecutive same-side out-of-band points that confirm a level shift (0 disables re-anchoring). Default 12.</summary>
-    public int ShiftPoints { get; init; } = DefaultShiftPoints;
 
     /// <summary>Autocorrelation a candidate season length must reach to be used. Default 0.3.</summary>
     public double MinAutocorrelation { get; init; } = DefaultMinAutocorrelation;
@@ -48,4 +46,7 @@ public sealed record HoltWintersOptions
 
     /// <summary>Scale floor as a fraction of the range seen so far (see RangeTracker): quantised or flat series do not score every wiggle. Default 0.05.</summary>
     public double RangeFloor { get; init; } = 0.05;
+
+    /// <summary>The shared contract parameters: shift test and <c>adapt_after</c> (see <see cref="ContractOptions"/>); the shift test is off unless configured.</summary>
+    public ContractOptions Contract { get; init; } = ContractOptions.WithoutShift;
 }

@@ -23,5 +23,5 @@ public sealed class RobustDetector : IDetector
 
     public int HistoryPoints => Options.Window;
 
-    public ISeriesDetector CreateSeries() => new RobustSeries(Options);
+    public ISeriesDetector CreateSeries() => new ContractSeries(new RobustBaseline(Options), Options.K, Options.Contract);
 }

@@ -24,17 +24,18 @@ public sealed class RobustDetectorFactory : IDetectorFactory
         var minPoints = p.ReadInt("min_points", Math.Max(3, Math.Min(window / 4, 100)), 3, 100_000);
         var rangeFloor = p.ReadDouble("range_floor", 0.01, 0, 1);
         var q = p.ReadDouble("tail_quantile", RobustOptions.DefaultTailQuantile, 0, 0.25);
-        if (RobustSeries.TailNormaliser(q) is null)
+        if (RobustBaseline.TailNormaliser(q) is null)
         {
             p.Errors.Add("tail_quantile: must be one of 0, 0.01, 0.02, 0.05, 0.1, 0.25");
         }
 
+        var contract = ContractOptions.Read(p, ContractOptions.WithoutShift);
         p.RejectUnknown();
         if (minPoints > window)
         {
             p.Errors.Add($"min_points: must not exceed window ({window})");
         }
 
-        return (new RobustOptions { Window = window, K = k, MinPoints = minPoints, RangeFloor = rangeFloor, TailQuantile = q }, p.Errors);
+        return (new RobustOptions { Window = window, K = k, MinPoints = minPoints, RangeFloor = rangeFloor, TailQuantile = q, Contract = contract }, p.Errors);
     }
 }

@@ -1,3 +1,5 @@
+using Vigil.Core.Detection;
+
 namespace Vigil.Core.Detectors.Robust;
 
 /// <summary>
@@ -29,4 +31,7 @@ public sealed record RobustOptions
     public double TailQuantile { get; init; } = DefaultTailQuantile;
 
     public double RangeFloor { get; init; } = 0.01;
+
+    /// <summary>The shared contract parameters: shift test and <c>adapt_after</c> (see <see cref="ContractOptions"/>); the shift test is off unless configured.</summary>
+    public ContractOptions Contract { get; init; } = ContractOptions.WithoutShift;
 }

@@ -25,5 +25,5 @@ public sealed class RollingSigmaDetector : IDetector
 
     public RollingSigmaOptions Options => _options;
 
-    public ISeriesDetector CreateSeries() => new RollingSigmaSeries(_options);
+    public ISeriesDetector CreateSeries() => new ContractSeries(new RollingSigmaBaseline(_options), _options.K, _options.Contract);
 }

@@ -24,12 +24,13 @@ public sealed class RollingSigmaDetectorFactory : IDetectorFactory
         var window = p.ReadInt("window", RollingSigmaOptions.DefaultWindow, 4, 100_000);
         var k = p.ReadDouble("k", RollingSigmaOptions.DefaultK, 0.1, 100);
         var minPoints = p.ReadInt("min_points", window / 2, 2, 100_000);
+        var contract = ContractOptions.Read(p, ContractOptions.WithoutShift);
         p.RejectUnknown();
         if (minPoints > window)
         {
             p.Errors.Add($"min_points: must not exceed window ({window})");
         }
 
-        return (new RollingSigmaOptions { Window = window, K = k, MinPoints = minPoints }, p.Errors);
+        return (new RollingSigmaOptions { Window = window, K = k, MinPoints = minPoints, Contract = contract }, p.Errors);
     }
 }

@@ -1,3 +1,5 @@
+using Vigil.Core.Detection;
+
 namespace Vigil.Core.Detectors.RollingSigma;
 
 /// <summary>Rolling mean ± k·σ over the last <see cref="Window"/> points (the business-metrics design's 3-sigma).</summary>
@@ -14,4 +16,7 @@ public sealed record RollingSigmaOptions
 
     /// <summary>Points of history before the first verdict. Default: half the window.</summary>
     public int MinPoints { get; init; } = DefaultWindow / 2;
+
+    /// <summary>The shared contract parameters: shift test and <c>adapt_after</c> (see <see cref="ContractOptions"/>); the shift test is off unless configured.</summary>
+    public ContractOptions Contract { get; init; } = ContractOptions.WithoutShift;
 }

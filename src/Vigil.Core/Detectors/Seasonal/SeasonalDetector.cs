@@ -25,5 +25,5 @@ public sealed class SeasonalDetector : IDetector
     // at one-minute steps a day (or a week) of points covers every bucket.
     public int HistoryPoints => Options.Profile == SeasonalProfile.HourOfWeek ? 7 * 24 * 60 : 24 * 60;
 
-    public ISeriesDetector CreateSeries() => new SeasonalSeries(Options);
+    public ISeriesDetector CreateSeries() => new ContractSeries(new SeasonalBaseline(Options), Options.K, Options.Contract);
 }

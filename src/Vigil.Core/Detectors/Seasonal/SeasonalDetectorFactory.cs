@@ -25,6 +25,7 @@ public sealed class SeasonalDetectorFactory : IDetectorFactory
         var zoneText = p.ReadString("time_zone", "UTC");
         var profileText = p.ReadString("profile", "hour_of_day");
         var rangeFloor = p.ReadDouble("range_floor", 0.02, 0, 1);
+        var contract = ContractOptions.Read(p, ContractOptions.WithoutShift);
         p.RejectUnknown();
 
         var zone = TimeZoneInfo.Utc;
@@ -49,6 +50,6 @@ public sealed class SeasonalDetectorFactory : IDetectorFactory
             default: p.Errors.Add($"profile: '{profileText}' must be hour_of_day or hour_of_week"); break;
         }
 
-        return (new SeasonalOptions { K = k, Alpha = alpha, MinBucketPoints = minBucket, TimeZone = zone, Profile = profile, RangeFloor = rangeFloor }, p.Errors);
+        return (new SeasonalOptions { K = k, Alpha = alpha, MinBucketPoints = minBucket, TimeZone = zone, Profile = profile, RangeFloor = rangeFloor, Contract = contract }, p.Errors);
     }
 }

@@ -1,3 +1,5 @@
+using Vigil.Core.Detection;
+
 namespace Vigil.Core.Detectors.Seasonal;
 
 /// <summary>Which calendar buckets the profile keeps.</summary>
@@ -38,4 +40,7 @@ public sealed record SeasonalOptions
 
     /// <summary>Scale floor as a fraction of the range seen so far (see RangeTracker): quantised or flat series do not score every wiggle. Default 0.02.</summary>
     public double RangeFloor { get; init; } = 0.02;
+
+    /// <summary>The shared contract parameters: shift test and <c>adapt_after</c> (see <see cref="ContractOptions"/>); the shift test is off unless configured.</summary>
+    public ContractOptions Contract { get; init; } = ContractOptions.WithoutShift;
 }

@@ -14,14 +14,12 @@ namespace Vigil.Core.Detectors.Seasonal;
 /// <see cref="TimeZoneInfo.GetUtcOffset(DateTime)"/> calls per day instead of one per hour).
 /// </para>
 /// </summary>
-internal sealed class SeasonalSeries : ISerializableSeriesDetector
+internal sealed class SeasonalBaseline : IBaseline
 {
-    private const byte Version = 1;
     private const long HourMs = 3_600_000;
     private const long ProbeHours = 24;
 
     private readonly TimeZoneInfo _zone;
-    private readonly double _k;
     private readonly double _alpha;
     private readonly double _rangeFloor;
     private readonly long _minBucketPoints;
@@ -41,10 +39,9 @@ internal sealed class SeasonalSeries : ISerializableSeriesDetector
     private long _offsetToHour = long.MinValue;
     private long _offsetMs;
 
-    public SeasonalSeries(SeasonalOptions options)
+    public SeasonalBaseline(SeasonalOptions options)
     {
         _zone = options.TimeZone;
-        _k = options.K;
         _alpha = options.Alpha;
         _rangeFloor = options.RangeFloor;
         _minBucketPoints = options.MinBucketPoints;
@@ -58,29 +55,26 @@ internal sealed class SeasonalSeries : ISerializableSeriesDetector
         _buckets = new Bucket[options.Profile == SeasonalProfile.HourOfWeek ? 168 : 24];
     }
 
-    public Verdict Observe(long timestampMs, ReadOnlySpan<double> features)
+    public string Name => SeasonalDetectorFactory.TypeName;
+
+    public bool TryPredict(long timestampMs, out Prediction prediction)
     {
-        var value = features[0];
-        if (!double.IsFinite(value))
-        {
-            return Verdict.Invalid;
-        }
-
         ref var bucket = ref _buckets[BucketOf(timestampMs)];
-        var count = bucket.Count;
-        var mean = bucket.Mean;
-        Verdict verdict;
-        if (count < _minBucketPoints)
+        if (bucket.Count < _minBucketPoints)
         {
-            verdict = count == 0 ? Verdict.Warmup() : Verdict.Warmup(mean);
-        }
-        else
-        {
-            var halfWidth = _k * _range.Floor(Math.Sqrt(bucket.Variance), _rangeFloor);
-            verdict = new Verdict(ScoreMath.FromDeviation(value - mean, halfWidth), mean, mean - halfWidth, mean + halfWidth, VerdictKind.Scored);
+            prediction = Prediction.None(bucket.Count == 0 ? double.NaN : bucket.Mean);
+            return false;
         }
 
-        count++;
+        prediction = Prediction.Symmetric(bucket.Mean, _range.Floor(Math.Sqrt(bucket.Variance), _rangeFloor));
+        return true;
+    }
+
+    public void Learn(long timestampMs, double value, double weight = 1)
+    {
+        ref var bucket = ref _buckets[BucketOf(timestampMs)];
+        var count = bucket.Count + 1;
+        var mean = bucket.Mean;
         _range.Add(value);
         bucket.Count = count;
         var alpha = count >= _alphaCount ? _alpha : Math.Max(_alpha, 1.0 / count);
@@ -88,7 +82,47 @@ internal sealed class SeasonalSeries : ISerializableSeriesDetector
         var increment = alpha * diff;
         bucket.Mean = mean + increment;
         bucket.Variance = (1 - alpha) * (bucket.Variance + (diff * increment));
-        return verdict;
+    }
+
+    public void Exclude(long timestampMs, double value, AnomalyTest test = AnomalyTest.None)
+    {
+    }
+
+    public void Rebaseline(ReadOnlySpan<long> timestampsMs, ReadOnlySpan<double> values, ReadOnlySpan<double> residuals)
+    {
+        // The profile's shape stays; every bucket moves by the median deviation of the recent points.
+        var shift = MedianOfFinite(residuals);
+        if (double.IsNaN(shift))
+        {
+            return;
+        }
+
+        for (var i = 0; i < _buckets.Length; i++)
+        {
+            _buckets[i].Mean += shift;
+        }
+    }
+
+    internal static double MedianOfFinite(ReadOnlySpan<double> values)
+    {
+        Span<double> finite = stackalloc double[values.Length];
+        var n = 0;
+        foreach (var v in values)
+        {
+            if (double.IsFinite(v))
+            {
+                finite[n++] = v;
+            }
+        }
+
+        if (n == 0)
+        {
+            return double.NaN;
+        }
+
+        finite = finite[..n];
+        finite.Sort();
+        return n % 2 == 1 ? finite[n / 2] : 0.5 * (finite[(n / 2) - 1] + finite[n / 2]);
     }
 
     /// <summary>Local hour of day (0–23) or of week (0 = Sunday 00:00 local) for a UTC timestamp.</summary>
@@ -162,10 +196,8 @@ internal sealed class SeasonalSeries : ISerializableSeriesDetector
         return rem < 0 ? quotient - 1 : quotient;
     }
 
-    public void WriteState(BinaryWriter writer)
+    public void Write(BinaryWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.Write(Version);
         writer.Write((byte)_buckets.Length);
 
         // Layout unchanged from the three-array version: means, variances, counts.
@@ -189,10 +221,8 @@ internal sealed class SeasonalSeries : ISerializableSeriesDetector
         _range.Write(writer);
     }
 
-    public void ReadState(BinaryReader reader)
+    public void Read(BinaryReader reader)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        StateFormat.CheckVersion(reader, Version, SeasonalDetectorFactory.TypeName);
         if (reader.ReadByte() != _buckets.Length)
         {
             throw new InvalidDataException("seasonal: state was written for another profile.");

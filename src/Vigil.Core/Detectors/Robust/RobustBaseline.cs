@@ -13,20 +13,17 @@ namespace Vigil.Core.Detectors.Robust;
 /// Until the window is first full, and for small windows, every point refreshes.
 /// </para>
 /// </summary>
-internal sealed class RobustSeries : ISerializableSeriesDetector
+internal sealed class RobustBaseline : IBaseline
 {
-    // 3 adds the histogram's binning (the MAD and tail quantiles depend on it); 2 is still read (re-binned from the values).
-    private const byte Version = 3;
-
     // σ̂ = 1.4826·MAD is consistent with σ for normal data.
     private const double MadToSigma = 1.4826;
 
     // Bins span ±RebinSpan·σ̂ around the median after a re-centre (σ̂/25 wide): the quantiles in use are within 4.7·σ̂ of it.
     private const double RebinSpan = 10;
 
-    private readonly BinnedWindow _window;
+    private readonly int _capacity;
+    private BinnedWindow _window;
     private readonly int _batch;
-    private readonly double _k;
     private readonly int _minPoints;
     private readonly double _rangeFloor;
     private readonly double _q;
@@ -37,11 +34,11 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
     private double _median;
     private double _spread;
 
-    public RobustSeries(RobustOptions options)
+    public RobustBaseline(RobustOptions options)
     {
+        _capacity = options.Window;
         _window = new BinnedWindow(options.Window);
         _batch = options.Window > 128 ? 64 : 1;
-        _k = options.K;
         _minPoints = options.MinPoints;
         _rangeFloor = options.RangeFloor;
         _q = options.TailQuantile;
@@ -60,31 +57,27 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
         _ => null,
     };
 
-    public Verdict Observe(long timestampMs, ReadOnlySpan<double> features)
-    {
-        var value = features[0];
-        if (!double.IsFinite(value))
-        {
-            return Verdict.Invalid;
-        }
+    public string Name => RobustDetectorFactory.TypeName;
 
-        Verdict verdict;
+    public bool TryPredict(long timestampMs, out Prediction prediction)
+    {
         if (_window.Count < _minPoints)
         {
-            verdict = _window.Count == 0 ? Verdict.Warmup() : Verdict.Warmup(_window.Median());
+            prediction = Prediction.None(_window.Count == 0 ? double.NaN : _window.Median());
+            return false;
         }
-        else
+
+        if (!_fresh)
         {
-            if (!_fresh)
-            {
-                Refresh();
-            }
-
-            var median = _median;
-            var halfWidth = _k * _range.Floor(_spread, _rangeFloor);
-            verdict = new Verdict(ScoreMath.FromDeviation(value - median, halfWidth), median, median - halfWidth, median + halfWidth, VerdictKind.Scored);
+            Refresh();
         }
 
+        prediction = Prediction.Symmetric(_median, _range.Floor(_spread, _rangeFloor));
+        return true;
+    }
+
+    public void Learn(long timestampMs, double value, double weight = 1)
+    {
         var wasFull = _window.Count == _window.Capacity;
         _window.Add(value);
         _range.Add(value);
@@ -93,8 +86,22 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
             _pending = 0;
             _fresh = false;
         }
+    }
 
-        return verdict;
+    public void Exclude(long timestampMs, double value, AnomalyTest test = AnomalyTest.None)
+    {
+    }
+
+    public void Rebaseline(ReadOnlySpan<long> timestampsMs, ReadOnlySpan<double> values, ReadOnlySpan<double> residuals)
+    {
+        // A new window holding only the new level (rare: an allocation per adaptation, never per point).
+        _window = new BinnedWindow(_capacity);
+        _pending = 0;
+        _fresh = false;
+        for (var i = 0; i < values.Length; i++)
+        {
+            Learn(timestampsMs[i], values[i]);
+        }
     }
 
     private void Refresh()
@@ -119,10 +126,8 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
         }
     }
 
-    public void WriteState(BinaryWriter writer)
+    public void Write(BinaryWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.Write(Version);
         _window.Write(writer);
         writer.Write(_pending);
         writer.Write(_fresh);
@@ -131,11 +136,9 @@ internal sealed class RobustSeries : ISerializableSeriesDetector
         _range.Write(writer);
     }
 
-    public void ReadState(BinaryReader reader)
+    public void Read(BinaryReader reader)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        var version = StateFormat.ReadVersion(reader, oldest: 2, Version, RobustDetectorFactory.TypeName);
-        _window.Read(reader, RobustDetectorFactory.TypeName, withBinning: version == Version);
+        _window.Read(reader, RobustDetectorFactory.TypeName, withBinning: true);
         var pending = reader.ReadInt32();
         if ((uint)pending >= (uint)_batch)
         {

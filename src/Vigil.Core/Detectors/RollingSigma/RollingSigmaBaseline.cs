@@ -8,11 +8,9 @@ namespace Vigil.Core.Detectors.RollingSigma;
 /// cancellation of the naive Σx² − (Σx)²/n on large, slowly varying values; they are rebuilt exactly every N
 /// points so floating-point drift stays bounded (amortised O(1) per point).
 /// </summary>
-internal sealed class RollingSigmaSeries : ISerializableSeriesDetector
+internal sealed class RollingSigmaBaseline : IBaseline
 {
-    private const byte Version = 1;
     private readonly double[] _ring;
-    private readonly double _k;
     private readonly int _minPoints;
     private int _head; // next write position
     private int _count;
@@ -21,45 +19,47 @@ internal sealed class RollingSigmaSeries : ISerializableSeriesDetector
     private double _sum; // Σ(x − shift)
     private double _sumSquares; // Σ(x − shift)²
 
-    public RollingSigmaSeries(RollingSigmaOptions options)
+    public RollingSigmaBaseline(RollingSigmaOptions options)
     {
         _ring = new double[options.Window];
-        _k = options.K;
         _minPoints = options.MinPoints;
     }
 
-    public Verdict Observe(long timestampMs, ReadOnlySpan<double> features)
-    {
-        var value = features[0];
-        if (!double.IsFinite(value))
-        {
-            // NaN and ±Inf are reported but never join the window: one bad scrape must not poison an hour of state.
-            return Verdict.Invalid;
-        }
+    public string Name => RollingSigmaDetectorFactory.TypeName;
 
-        var verdict = Score(value);
-        Learn(value);
-        return verdict;
-    }
-
-    private Verdict Score(double value)
+    public bool TryPredict(long timestampMs, out Prediction prediction)
     {
         if (_count == 0)
         {
-            return Verdict.Warmup();
+            prediction = Prediction.None();
+            return false;
         }
 
         var meanOffset = _sum / _count;
         var mean = _shift + meanOffset;
-        if (_count < _minPoints)
-        {
-            return Verdict.Warmup(mean);
-        }
-
         // Sample variance (n − 1), clamped: rounding can make a constant window's variance a tiny negative.
-        var variance = Math.Max(0, (_sumSquares - (_sum * meanOffset)) / (_count - 1));
-        var halfWidth = _k * Math.Sqrt(variance);
-        return new Verdict(ScoreMath.FromDeviation(value - mean, halfWidth), mean, mean - halfWidth, mean + halfWidth, VerdictKind.Scored);
+        var variance = _count > 1 ? Math.Max(0, (_sumSquares - (_sum * meanOffset)) / (_count - 1)) : 0;
+        prediction = Prediction.Symmetric(mean, Math.Sqrt(variance));
+        return _count >= _minPoints;
+    }
+
+    public void Learn(long timestampMs, double value, double weight = 1) => Learn(value);
+
+    public void Exclude(long timestampMs, double value, AnomalyTest test = AnomalyTest.None)
+    {
+    }
+
+    public void Rebaseline(ReadOnlySpan<long> timestampsMs, ReadOnlySpan<double> values, ReadOnlySpan<double> residuals)
+    {
+        _head = 0;
+        _count = 0;
+        _sinceRebuild = 0;
+        _sum = 0;
+        _sumSquares = 0;
+        foreach (var v in values)
+        {
+            Learn(v);
+        }
     }
 
     private void Learn(double value)
@@ -108,10 +108,8 @@ internal sealed class RollingSigmaSeries : ISerializableSeriesDetector
     }
 
     // The ring is written as stored, with the running sums, so a restored series continues bit-for-bit.
-    public void WriteState(BinaryWriter writer)
+    public void Write(BinaryWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.Write(Version);
         StateFormat.WriteArray(writer, _ring);
         writer.Write(_head);
         writer.Write(_count);
@@ -121,10 +119,8 @@ internal sealed class RollingSigmaSeries : ISerializableSeriesDetector
         writer.Write(_sumSquares);
     }
 
-    public void ReadState(BinaryReader reader)
+    public void Read(BinaryReader reader)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        StateFormat.CheckVersion(reader, Version, RollingSigmaDetectorFactory.TypeName);
         StateFormat.ReadArray(reader, _ring, RollingSigmaDetectorFactory.TypeName);
         _head = reader.ReadInt32();
         _count = reader.ReadInt32();

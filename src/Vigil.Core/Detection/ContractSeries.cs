@@ -1,0 +1,314 @@
+namespace Vigil.Core.Detection;
+
+/// <summary>
+/// The detection contract, implemented once for every univariate detector on top of its <see cref="IBaseline"/>
+/// (docs/detectors.md, "The score contract"):
+/// <list type="bullet">
+/// <item><b>Band from history.</b> Each side's edge is the tightest of the tests, each computed before the point is seen:
+/// the point edge E ± k·σ; the shift edge, where the point would push a CUSUM on r = (x − E)/σ over h
+/// (E + σ·(h − S⁺ + κ), never closer than κ·σ); and the baseline's novelty edge, if it has one.</item>
+/// <item><b>Score on the band.</b> <see cref="ScoreMath.FromBand"/>: the deviation over the half-width on that side,
+/// exactly 1 on the edge, above 1 exactly when outside; <see cref="Verdict.Test"/> names the edge that was crossed.</item>
+/// <item><b>An incident does not teach the baseline.</b> Points scoring above 1 are excluded from learning, and the
+/// CUSUM stays saturated while they come, so a sustained incident keeps scoring above 1.</item>
+/// <item><b>Real changes become normal.</b> An anomalous run that lasts <see cref="ContractOptions.AdaptAfter"/> (series
+/// time) rebaselines from the recent points; operator feedback (<see cref="ISeriesFeedback"/>) does so at once.</item>
+/// <item><b>Maturity.</b> Until the baseline says it can judge, points are <see cref="VerdictKind.Warmup"/>, never guesses.</item>
+/// <item><b>Time goes forward.</b> A timestamp that does not increase is skipped as <see cref="VerdictKind.Invalid"/>
+/// and never touches state (Prometheus drops such samples the same way).</item>
+/// </list>
+/// </summary>
+internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedback
+{
+    // 4 is the first layout under the contract; every detector's earlier layouts (1–3) predate it and are rejected.
+    private const byte Version = 4;
+
+    // Consecutive normal points that end an anomalous run (as EpisodeTracker's default quiet count).
+    private const int QuietPoints = EpisodeTracker.DefaultQuietPoints;
+
+    private readonly IBaseline _baseline;
+    private readonly double _k;
+    private readonly double _kappa;
+    private readonly double _h;
+    private readonly long _adaptAfterMs;
+    private readonly RecentPoints _recent = new();
+
+    private bool _started;
+    private long _lastMs;
+    private double _shiftUp;
+    private double _shiftDown;
+    private bool _alarmed;
+    private long _runStartMs;
+    private bool _inRun;
+    private int _quiet;
+    private long _rebaselinedFromMs = long.MinValue;
+
+    public ContractSeries(IBaseline baseline, double pointK, ContractOptions options)
+    {
+        _baseline = baseline;
+        _k = pointK;
+        _kappa = options.ShiftSlack;
+        _h = options.ShiftThreshold;
+        _adaptAfterMs = (long)options.AdaptAfter.TotalMilliseconds;
+    }
+
+    internal IBaseline Baseline => _baseline;
+
+    public Verdict Observe(long timestampMs, ReadOnlySpan<double> features)
+    {
+        var x = features[0];
+        if (_started && timestampMs <= _lastMs)
+        {
+            return Verdict.Invalid;
+        }
+
+        _started = true;
+        _lastMs = timestampMs;
+        if (!double.IsFinite(x))
+        {
+            _baseline.Exclude(timestampMs, double.NaN);
+            return Verdict.Invalid;
+        }
+
+        if (!_baseline.TryPredict(timestampMs, out var p))
+        {
+            _baseline.Learn(timestampMs, x);
+            _recent.Add(timestampMs, x, double.NaN, excluded: false);
+            return Verdict.Warmup(p.Expected);
+        }
+
+        var e = p.Expected;
+        var (upHalf, upTest) = Edge(p.SigmaHigh, _shiftUp, p.NoveltyUpper - e);
+        var (downHalf, downTest) = Edge(p.SigmaLow, _shiftDown, e - p.NoveltyLower);
+        // Seasonal context: a value the series showed at this phase of its last season is normal, however far it is
+        // from the forecast (a daily batch job, a square wave). Known before the point arrives, so the band stays a
+        // prediction. It only counts where it reaches past the point band: inside it, noise in last season's values
+        // must not blunt the shift test.
+        var contextUp = p.ContextUpper - e > _k * p.SigmaHigh;
+        var contextDown = e - p.ContextLower > _k * p.SigmaLow;
+        if (contextUp && p.ContextUpper - e > upHalf)
+        {
+            upHalf = p.ContextUpper - e;
+        }
+
+        if (contextDown && e - p.ContextLower > downHalf)
+        {
+            downHalf = e - p.ContextLower;
+        }
+
+        var upper = e + upHalf;
+        var lower = e - downHalf;
+        var score = ScoreMath.FromBand(x, e, lower, upper);
+        var anomalous = score > 1;
+        var test = !anomalous ? AnomalyTest.None : x > e ? upTest : downTest;
+        var verdict = new Verdict(score, e, lower, upper, VerdictKind.Scored, test, 0.5 * (p.SigmaLow + p.SigmaHigh));
+
+        // A value that the seasonal context explains adds no evidence of a shift.
+        var explained = !anomalous && ((contextUp && x > e + (_k * p.SigmaHigh)) || (contextDown && x < e - (_k * p.SigmaLow)));
+        UpdateShift(explained ? 0 : x - e, x > e ? p.SigmaHigh : p.SigmaLow, anomalous);
+        _recent.Add(timestampMs, x, x - e, anomalous);
+        if (anomalous)
+        {
+            _baseline.Exclude(timestampMs, x, test);
+            if (!_inRun)
+            {
+                _inRun = true;
+                _runStartMs = timestampMs;
+            }
+
+            _quiet = 0;
+            if (timestampMs - _runStartMs >= _adaptAfterMs)
+            {
+                // The anomaly has lasted adapt_after: it is the new normal. The verdict above still reports it.
+                Rebaseline(_runStartMs);
+            }
+        }
+        else
+        {
+            // Trust falls as evidence of a shift accumulates, so the baseline does not learn a small shift away.
+            // Zero once the evidence reaches half the threshold: past that, a shift is more likely than noise.
+            var weight = _h > 0 ? Math.Max(0, 1 - (2 * Math.Max(_shiftUp, _shiftDown) / _h)) : 1;
+            _baseline.Learn(timestampMs, x, weight);
+            if (_inRun && ++_quiet >= QuietPoints)
+            {
+                _inRun = false;
+            }
+        }
+
+        return verdict;
+    }
+
+    /// <summary>Half-width on one side and the test that sets it: the tightest edge, never under κ·σ.</summary>
+    private (double Half, AnomalyTest Test) Edge(double sigma, double cusum, double novelty)
+    {
+        var half = _k * sigma;
+        var test = AnomalyTest.Point;
+        if (_h > 0)
+        {
+            var shift = sigma * (_h - cusum + _kappa);
+            if (shift < half)
+            {
+                half = shift;
+                test = AnomalyTest.Shift;
+            }
+        }
+
+        if (novelty < half)
+        {
+            half = novelty;
+            test = AnomalyTest.Novelty;
+        }
+
+        var min = _kappa * sigma;
+        return (Math.Max(half, min), test);
+    }
+
+    private void UpdateShift(double deviation, double sigma, bool anomalous)
+    {
+        if (_h <= 0)
+        {
+            return;
+        }
+
+        // Standardised residual, clipped at the point edge: one spike adds at most k − κ of evidence, so a lone spike
+        // cannot make the next ordinary point an alarm.
+        var r = sigma > 0 ? deviation / sigma : deviation == 0 ? 0 : Math.CopySign(_k, deviation);
+        r = Math.Clamp(r, -_k, _k);
+        _shiftUp = Math.Clamp(_shiftUp + r - _kappa, 0, _h);
+        _shiftDown = Math.Clamp(_shiftDown - r - _kappa, 0, _h);
+        if (anomalous)
+        {
+            // Saturated at h while the incident lasts: each further point past κ·σ keeps scoring above 1.
+            _alarmed = true;
+        }
+        else if (_alarmed)
+        {
+            // The first normal point after an alarm halves the evidence, so the return to normal is judged against a
+            // wide shift edge instead of the κ·σ one the saturated statistic would give.
+            _alarmed = false;
+            _shiftUp = Math.Min(_shiftUp, _h / 2);
+            _shiftDown = Math.Min(_shiftDown, _h / 2);
+        }
+    }
+
+    private bool Rebaseline(long fromMs)
+    {
+        var count = _recent.Since(fromMs);
+        if (count == 0)
+        {
+            return false;
+        }
+
+        Span<long> ts = stackalloc long[count];
+        Span<double> values = stackalloc double[count];
+        Span<double> residuals = stackalloc double[count];
+        _recent.CopySince(fromMs, ts, values, residuals);
+        _baseline.Rebaseline(ts, values, residuals);
+        _recent.ClearExcluded(fromMs, long.MaxValue);
+        _shiftUp = 0;
+        _shiftDown = 0;
+        _alarmed = false;
+        _inRun = false;
+        _quiet = 0;
+        _rebaselinedFromMs = fromMs;
+        return true;
+    }
+
+    public bool ApplyFeedback(FeedbackKind kind, long fromMs, long toMs)
+    {
+        if (toMs < fromMs)
+        {
+            return false;
+        }
+
+        switch (kind)
+        {
+            case FeedbackKind.NewNormal:
+                // Idempotent: feedback is re-applied after a restart, and the state may already hold it.
+                return fromMs == _rebaselinedFromMs || Rebaseline(fromMs);
+            case FeedbackKind.NotAnomaly:
+                return NotAnomaly(fromMs, toMs);
+            default:
+                return _recent.Overlaps(fromMs, toMs);
+        }
+    }
+
+    private bool NotAnomaly(long fromMs, long toMs)
+    {
+        if (!_recent.Overlaps(fromMs, toMs))
+        {
+            return false;
+        }
+
+        if (_inRun && _runStartMs <= toMs)
+        {
+            // The episode is still going on: its level is normal, so rebaseline from where it (or the range) began.
+            Rebaseline(Math.Min(fromMs, _runStartMs));
+            return true;
+        }
+
+        // A finished episode: learn the points that were held out, so the scale widens to cover such values and the
+        // same excursion does not alert again. Re-applying finds nothing left to learn.
+        var count = _recent.Excluded(fromMs, toMs);
+        if (count > 0)
+        {
+            Span<long> ts = stackalloc long[count];
+            Span<double> values = stackalloc double[count];
+            _recent.CopyExcluded(fromMs, toMs, ts, values);
+            for (var i = 0; i < count; i++)
+            {
+                _baseline.Learn(ts[i], values[i]);
+            }
+
+            _recent.ClearExcluded(fromMs, toMs);
+        }
+
+        return true;
+    }
+
+    public void WriteState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(Version);
+        writer.Write(_started);
+        writer.Write(_lastMs);
+        writer.Write(_shiftUp);
+        writer.Write(_shiftDown);
+        writer.Write(_alarmed);
+        writer.Write(_inRun);
+        writer.Write(_runStartMs);
+        writer.Write(_quiet);
+        writer.Write(_rebaselinedFromMs);
+        _recent.Write(writer);
+        _baseline.Write(writer);
+    }
+
+    public void ReadState(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var version = reader.ReadByte();
+        if (version != Version)
+        {
+            throw new InvalidDataException(version < Version
+                ? $"{_baseline.Name}: state version {version} predates the detection contract (version {Version}); the series re-learns."
+                : $"{_baseline.Name}: state version {version} is not supported (expected {Version}).");
+        }
+
+        _started = reader.ReadBoolean();
+        _lastMs = reader.ReadInt64();
+        _shiftUp = reader.ReadDouble();
+        _shiftDown = reader.ReadDouble();
+        _alarmed = reader.ReadBoolean();
+        _inRun = reader.ReadBoolean();
+        _runStartMs = reader.ReadInt64();
+        _quiet = reader.ReadInt32();
+        _rebaselinedFromMs = reader.ReadInt64();
+        if (!(_shiftUp >= 0 && _shiftUp <= _h) || !(_shiftDown >= 0 && _shiftDown <= _h) || _quiet < 0 || _quiet > QuietPoints)
+        {
+            throw new InvalidDataException($"{_baseline.Name}: contract state out of range (written with other shift options?).");
+        }
+
+        _recent.Read(reader, _baseline.Name);
+        _baseline.Read(reader);
+    }
+}

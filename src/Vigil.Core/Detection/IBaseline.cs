@@ -1,0 +1,55 @@
+namespace Vigil.Core.Detection;
+
+/// <summary>
+/// What a baseline knows about the next point before it is seen: the expectation, the scale of normal deviations on
+/// each side (σ, possibly asymmetric), optional novelty edges (±∞ when the baseline has none), and an optional context
+/// interval: values the series showed at this phase of its season, which the band is widened to cover (NaN when none).
+/// </summary>
+internal readonly record struct Prediction(double Expected, double SigmaLow, double SigmaHigh, double NoveltyLower, double NoveltyUpper, double ContextLower = double.NaN, double ContextUpper = double.NaN)
+{
+    public static Prediction Symmetric(double expected, double sigma) => new(expected, sigma, sigma, double.NegativeInfinity, double.PositiveInfinity);
+
+    public static Prediction None(double expected = double.NaN) => new(expected, 0, 0, double.NegativeInfinity, double.PositiveInfinity);
+}
+
+/// <summary>
+/// The part of a univariate detector that learns what normal looks like. <see cref="ContractSeries"/> turns it into
+/// verdicts under the one detection contract (band from history, score on the band, incidents excluded from learning,
+/// shift test, adaptation, feedback), so every detector keeps that contract by construction.
+/// </summary>
+internal interface IBaseline
+{
+    /// <summary>Detector type, for state errors.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// The prediction for a point at <paramref name="timestampMs"/>, from history only. Returns false while the baseline
+    /// is not mature (too little history to judge); <paramref name="prediction"/> may then still carry an expectation to show.
+    /// </summary>
+    bool TryPredict(long timestampMs, out Prediction prediction);
+
+    /// <summary>
+    /// Learns a point judged normal (or any point during warm-up). <paramref name="weight"/> in [0, 1] is how much to
+    /// trust it: it falls as the shift test accumulates evidence, so a baseline that honours it does not chase a small
+    /// sustained shift before the test can flag it (baselines with a window, not a weight, learn it fully).
+    /// </summary>
+    void Learn(long timestampMs, double value, double weight = 1);
+
+    /// <summary>
+    /// A point judged anomalous, or a missing one (<paramref name="value"/> NaN): not learned, but position-keeping
+    /// state (a season index) moves on so the baseline stays aligned with the step grid.
+    /// </summary>
+    /// <paramref name="test"/> says which edge the point crossed (<see cref="AnomalyTest.None"/> for a missing point).
+    void Exclude(long timestampMs, double value, AnomalyTest test = AnomalyTest.None);
+
+    /// <summary>
+    /// Replaces the level (and, where the baseline can, the scale) with what <paramref name="values"/> show: the series
+    /// changed for good. <paramref name="residuals"/> are the values' deviations from what was expected at the time
+    /// (NaN where nothing was expected), oldest first.
+    /// </summary>
+    void Rebaseline(ReadOnlySpan<long> timestampsMs, ReadOnlySpan<double> values, ReadOnlySpan<double> residuals);
+
+    void Write(BinaryWriter writer);
+
+    void Read(BinaryReader reader);
+}

@@ -1,0 +1,328 @@
+using Vigil.Core.Detection;
+using Vigil.Core.Detectors.HoltWinters;
+using Vigil.Core.Detectors.Seasonal;
+
+namespace Vigil.Core.Detectors.Auto;
+
+/// <summary>
+/// <c>auto</c>'s baseline: a damped-trend Holt level (Gardner 1985; error-correction form, Hyndman &amp; Athanasopoulos
+/// FPP3 §8.2) learned from normal points only, a scale per side (how far normal points fall above and below the
+/// forecast), the all-time range of normal values for the novelty edge, and, once a season is detected, last season's
+/// values for the seasonal context. About 100 bytes plus 4 bytes per point of season (≤ 1.2 KB; 2.4 KB of detection
+/// buffer until then).
+/// <para>
+/// Why a forecast and not a window median: a median lags a daily curve by half its window, and a CUSUM on lagged
+/// residuals drifts on every slope; one-step forecast errors of a trend-following level stay centred on 0.
+/// Why a scale per side: request counts and latencies spread further above their level than below it.
+/// </para>
+/// </summary>
+internal sealed class AutoBaseline : IBaseline
+{
+    // E[max(r, 0)] = σ/√(2π) for normal residuals, so σ of a side ≈ 2.5066 × the mean of that side's part.
+    private const double HalfMeanToSigma = 2.5066;
+
+    // The 99th percentile of |r| is 2.576σ for normal residuals.
+    private const double TailToSigma = 2.576;
+    private const double TailP = 0.99;
+    private const int SpikeRun = 3;
+
+    private readonly AutoOptions _o;
+    private long _count;
+    private double _level;
+    private double _trend;
+    private double _up;
+    private double _down;
+    private double _tail;
+    private int _excludedRun;
+    private int _anomalousRun;
+    private double _min = double.PositiveInfinity;
+    private double _max = double.NegativeInfinity;
+
+    // Season detection buffer (until FitPoints points), then the ring of the last season + slack values. Both hold what
+    // the series did, anomalies included: a pattern that recurs at the same phase (a daily batch job, a nightly
+    // drop) is normal the second time. An incident that lasts longer than adapt_after is rebaselined before then.
+    private float[]? _fit;
+    private int _fitCount;
+    private float[] _history = [];
+    private int _historyHead;
+    private int _season;
+
+    public AutoBaseline(AutoOptions options)
+    {
+        _o = options;
+        _fit = options.SeasonSlack >= 0 ? new float[options.FitPoints] : null;
+    }
+
+    public string Name => AutoDetectorFactory.TypeName;
+
+    private double Forecast => _level + (_o.TrendDamping * _trend);
+
+    public bool TryPredict(long timestampMs, out Prediction prediction)
+    {
+        if (_count == 0)
+        {
+            prediction = Prediction.None();
+            return false;
+        }
+
+        var expected = Forecast;
+        var range = _max - _min;
+        // Quantised and flat series: moves below a fraction of the range (or of the magnitude, for a perfectly flat
+        // series) are noise, whatever the learned scale says.
+        var floor = Math.Max(_o.RangeFloor * range, 1e-9 * Math.Max(Math.Abs(_max), Math.Abs(_min)));
+        // Heavy tails: the σ a Gaussian with this series' 99th percentile of |error| would have, if that is larger.
+        var tailSigma = _tail / TailToSigma;
+        var sigmaHigh = Math.Max(Math.Max(HalfMeanToSigma * _up, tailSigma), floor);
+        var sigmaLow = Math.Max(Math.Max(HalfMeanToSigma * _down, tailSigma), floor);
+        var noveltyHigh = double.PositiveInfinity;
+        var noveltyLow = double.NegativeInfinity;
+        if (_o.Novelty && _count >= _o.NoveltyMinPoints && range > 0)
+        {
+            noveltyHigh = Math.Max(_max + (_o.NoveltyTolerance * range), expected + (_o.NoveltyMinSigma * sigmaHigh));
+            noveltyLow = Math.Min(_min - (_o.NoveltyTolerance * range), expected - (_o.NoveltyMinSigma * sigmaLow));
+        }
+
+        double contextLow = double.NaN, contextHigh = double.NaN;
+        if (_season > 0 && _anomalousRun < _season - _o.SeasonSlack)
+        {
+            // Only seasons that ended before the current anomalous run began: an incident never excuses itself.
+            // Last season's values at this phase ± slack points.
+            var lo = double.PositiveInfinity;
+            var hi = double.NegativeInfinity;
+            for (var j = -_o.SeasonSlack; j <= _o.SeasonSlack; j++)
+            {
+                var back = _season - j; // points ago (1 = the previous point)
+                var idx = _historyHead - back;
+                if (idx < 0)
+                {
+                    idx += _history.Length;
+                }
+
+                lo = Math.Min(lo, _history[idx]);
+                hi = Math.Max(hi, _history[idx]);
+            }
+
+            contextLow = lo - (_o.SeasonK * sigmaLow);
+            contextHigh = hi + (_o.SeasonK * sigmaHigh);
+        }
+
+        prediction = new Prediction(expected, sigmaLow, sigmaHigh, noveltyLow, noveltyHigh, contextLow, contextHigh);
+        return _count >= _o.MinPoints;
+    }
+
+    public void Learn(long timestampMs, double value, double weight = 1)
+    {
+        _count++;
+        _min = Math.Min(_min, value);
+        _max = Math.Max(_max, value);
+        Remember(value);
+        if (_count == 1)
+        {
+            _level = value;
+            return;
+        }
+
+        _excludedRun = 0;
+        _anomalousRun = 0;
+        var forecast = Forecast;
+        var error = value - forecast;
+        var alpha = _o.LevelAlpha * weight;
+        _level = forecast + (alpha * error);
+        _trend = (_o.TrendDamping * _trend) + (alpha * _o.TrendBeta * error);
+
+        // Weighted like a running mean at first, so the first residuals set the scale instead of a zero start.
+        var w = weight * Math.Max(_o.ScaleAlpha, 1.0 / (_count - 1));
+        _up += w * (Math.Max(error, 0) - _up);
+        _down += w * (Math.Max(-error, 0) - _down);
+
+        // Stochastic-approximation quantile (Robbins–Monro): up by p·step on an exceedance, down by (1 − p)·step
+        // otherwise, so it settles where 1 % of normal errors exceed it. The step is the mean |error|: scale-free.
+        var step = 0.5 * (_up + _down);
+        _tail += weight * (Math.Abs(error) > _tail ? TailP * step : -(1 - TailP) * step);
+        _tail = Math.Max(_tail, 0);
+    }
+
+    public void Exclude(long timestampMs, double value, AnomalyTest test = AnomalyTest.None)
+    {
+        Remember(double.IsFinite(value) ? value : Forecast);
+        if (double.IsFinite(value))
+        {
+            _anomalousRun = Math.Min(_anomalousRun + 1, int.MaxValue - 1);
+        }
+
+        if (_count > 0 && test == AnomalyTest.Point && _excludedRun < SpikeRun)
+        {
+            // The first points of a run of point anomalies count as tail exceedances: a series that spikes routinely
+            // (a load balancer's periodic bursts) widens its tail until its spikes are 1 % events, while a sustained
+            // incident (longer than SpikeRun points) or a shift teaches the tail nothing.
+            _excludedRun++;
+            _tail += TailP * 0.5 * (_up + _down);
+        }
+
+        if (_count > 0)
+        {
+            // Time moves on for the trend and the season; the anomaly itself teaches the level and scale nothing.
+            // The trend is carried on undamped: through an hour-long incident on a daily curve, the expectation keeps
+            // following the curve's slope as it was before the incident.
+            _level += _trend;
+        }
+    }
+
+    private void Remember(double value)
+    {
+        if (_history.Length > 0)
+        {
+            _history[_historyHead] = (float)value;
+            _historyHead = _historyHead + 1 == _history.Length ? 0 : _historyHead + 1;
+            return;
+        }
+
+        if (_fit is null)
+        {
+            return;
+        }
+
+        _fit[_fitCount++] = (float)value;
+        if (_fitCount < _fit.Length)
+        {
+            return;
+        }
+
+        // Detected once, from the first FitPoints points (one allocation per series, never per point).
+        var values = Array.ConvertAll(_fit, v => (double)v);
+        var season = SeasonLength.Detect(values, HoltWintersOptions.DefaultMinAutocorrelation);
+        if (season > 1 && season + _o.SeasonSlack + 1 <= _fit.Length)
+        {
+            _history = new float[season + _o.SeasonSlack + 1];
+            Array.Copy(_fit, _fit.Length - _history.Length, _history, 0, _history.Length);
+            _historyHead = 0;
+            _season = season;
+        }
+
+        _fit = null;
+    }
+
+    public void Rebaseline(ReadOnlySpan<long> timestampsMs, ReadOnlySpan<double> values, ReadOnlySpan<double> residuals)
+    {
+        var shift = SeasonalBaseline.MedianOfFinite(residuals);
+        if (!double.IsFinite(shift) || _count == 0)
+        {
+            return;
+        }
+
+        // The new level is where the recent points sit; their spread around it is the new scale, and the range they
+        // span is normal from now on.
+        _level += shift;
+        _trend = 0;
+        _anomalousRun = 0;
+        _excludedRun = 0;
+        double up = 0, down = 0;
+        var n = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            _min = Math.Min(_min, values[i]);
+            _max = Math.Max(_max, values[i]);
+            if (double.IsFinite(residuals[i]))
+            {
+                var r = residuals[i] - shift;
+                up += Math.Max(r, 0);
+                down += Math.Max(-r, 0);
+                n++;
+            }
+        }
+
+        if (n >= 8)
+        {
+            _up = up / n;
+            _down = down / n;
+            // The tail starts where a Gaussian of that spread would put it, and learns the real one from here.
+            _tail = TailToSigma * HalfMeanToSigma * Math.Max(_up, _down);
+        }
+    }
+
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(_count);
+        writer.Write(_level);
+        writer.Write(_trend);
+        writer.Write(_up);
+        writer.Write(_down);
+        writer.Write(_tail);
+        writer.Write(_excludedRun);
+        writer.Write(_anomalousRun);
+        writer.Write(_min);
+        writer.Write(_max);
+        writer.Write(_fit is not null);
+        if (_fit is not null)
+        {
+            writer.Write(_fitCount);
+            for (var i = 0; i < _fitCount; i++)
+            {
+                writer.Write(_fit[i]);
+            }
+        }
+
+        // The season ring is written oldest first, so its position is not part of the format.
+        writer.Write(_season);
+        writer.Write(_history.Length);
+        for (var i = 0; i < _history.Length; i++)
+        {
+            writer.Write(_history[(_historyHead + i) % _history.Length]);
+        }
+    }
+
+    public void Read(BinaryReader reader)
+    {
+        _count = reader.ReadInt64();
+        _level = reader.ReadDouble();
+        _trend = reader.ReadDouble();
+        _up = reader.ReadDouble();
+        _down = reader.ReadDouble();
+        _tail = reader.ReadDouble();
+        _excludedRun = reader.ReadInt32();
+        _anomalousRun = reader.ReadInt32();
+        _min = reader.ReadDouble();
+        _max = reader.ReadDouble();
+        if (_count < 0)
+        {
+            throw new InvalidDataException("auto: negative point count.");
+        }
+
+        if (reader.ReadBoolean())
+        {
+            var n = reader.ReadInt32();
+            if (_o.SeasonSlack < 0 || (uint)n >= (uint)_o.FitPoints)
+            {
+                throw new InvalidDataException("auto: season detection buffer does not fit these options.");
+            }
+
+            _fit = new float[_o.FitPoints];
+            for (var i = 0; i < n; i++)
+            {
+                _fit[i] = reader.ReadSingle();
+            }
+
+            _fitCount = n;
+        }
+        else
+        {
+            _fit = null;
+            _fitCount = 0;
+        }
+
+        _season = reader.ReadInt32();
+        var length = reader.ReadInt32();
+        if (length < 0 || length > _o.FitPoints || (_season > 0 && length != _season + _o.SeasonSlack + 1))
+        {
+            throw new InvalidDataException("auto: season history does not fit these options.");
+        }
+
+        _history = new float[length];
+        for (var i = 0; i < length; i++)
+        {
+            _history[i] = reader.ReadSingle();
+        }
+
+        _historyHead = 0;
+    }
+}
