@@ -4,7 +4,7 @@
 # Idempotent: packages already present are not reinstalled. Needs root (CI runs as root) or sudo.
 set -euo pipefail
 
-packages=(prometheus prometheus-pushgateway prometheus-alertmanager postgresql python3-sklearn bsdutils)
+packages=(prometheus prometheus-pushgateway prometheus-alertmanager postgresql redis-server python3-sklearn bsdutils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -43,9 +43,18 @@ public static class ErrorTypes
     /// <summary>A request to an authenticated endpoint without a valid bearer token (answered 401).</summary>
     public const string Unauthorized = "unauthorized";
 
+    /// <summary>The alert dedup back end (Redis or the event store) failed; the alert was published anyway (fail-open).</summary>
+    public const string Dedup = "dedup";
+
+    /// <summary>An alert receiver (Alertmanager, webhook) rejected or did not answer a delivery; it is retried from the outbox.</summary>
+    public const string AlertDelivery = "alert_delivery";
+
+    /// <summary>Writing an alert's outbox record to the event store failed; delivery went ahead from memory.</summary>
+    public const string AlertOutbox = "alert_outbox";
+
     /// <summary>Every value, in documentation order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized,
+        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized, Dedup, AlertDelivery, AlertOutbox,
     ];
 }
