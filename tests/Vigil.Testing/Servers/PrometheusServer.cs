@@ -28,6 +28,9 @@ public sealed class PrometheusServer : LoopbackServer
 
     public string RoutePrefix { get; }
 
+    /// <summary>More command-line flags, e.g. <c>--web.enable-remote-write-receiver</c>.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
     /// <summary>The API's base URL, route prefix included.</summary>
     public Uri BaseUrl => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}{RoutePrefix}");
 
@@ -78,6 +81,7 @@ public sealed class PrometheusServer : LoopbackServer
             arguments.Add($"--web.external-url={BaseUrl}");
         }
 
+        arguments.AddRange(ExtraArguments);
         return (Binary, arguments);
     }
 
