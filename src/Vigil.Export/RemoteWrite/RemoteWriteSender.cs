@@ -29,6 +29,9 @@ public sealed partial class RemoteWriteSender(
 
     private readonly List<ScoredPoint> _batch = new(options.MaxPointsPerRequest);
 
+    /// <summary>Why the last failed request failed (status and the receiver's answer), for reports.</summary>
+    public string? LastError { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -78,6 +81,7 @@ public sealed partial class RemoteWriteSender(
 
             if (!retryable || attempt >= maxAttempts)
             {
+                LastError = error;
                 LogFailed(logger, points * 4, attempt, error);
                 return false;
             }
