@@ -10,6 +10,7 @@ public sealed record ContractOptions
     public const string ShiftSlackKey = "shift_slack";
     public const string ShiftThresholdKey = "shift_threshold";
     public const string AdaptAfterKey = "adapt_after";
+    public const string AdaptQuietKey = "adapt_quiet";
 
     public static ContractOptions Default { get; } = new();
 
@@ -41,6 +42,13 @@ public sealed record ContractOptions
     /// </summary>
     public TimeSpan AdaptAfter { get; init; } = TimeSpan.FromHours(3);
 
+    /// <summary>
+    /// Consecutive normal points that end an anomalous run for adaptation. Default 10 (an episode's quiet count). Longer
+    /// (e.g. 60) makes a baseline that is wrong, with a shift the test flags every few minutes and normal points in
+    /// between, count as one long anomaly that is rebaselined after <see cref="AdaptAfter"/> instead of staying wrong.
+    /// </summary>
+    public int AdaptQuietPoints { get; init; } = EpisodeTracker.DefaultQuietPoints;
+
     /// <summary>Reads the contract parameters from <paramref name="p"/> (before its <c>RejectUnknown</c>), falling back to <paramref name="defaults"/>.</summary>
     public static ContractOptions Read(DetectorParameters p, ContractOptions? defaults = null)
     {
@@ -51,6 +59,7 @@ public sealed record ContractOptions
             ShiftSlack = p.ReadDouble(ShiftSlackKey, d.ShiftSlack, 0, 100),
             ShiftThreshold = p.ReadDouble(ShiftThresholdKey, d.ShiftThreshold, 0, 1000),
             AdaptAfter = p.ReadDuration(AdaptAfterKey, d.AdaptAfter, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365)),
+            AdaptQuietPoints = p.ReadInt(AdaptQuietKey, d.AdaptQuietPoints, 1, 100_000),
         };
     }
 }

@@ -21,16 +21,16 @@ namespace Vigil.Core.Detection;
 internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedback
 {
     // 4 is the first layout under the contract; every detector's earlier layouts (1–3) predate it and are rejected.
-    private const byte Version = 4;
+    // 5: auto's baseline stores its working scale (transform) and buffers its warm-up; 4 is rejected, the series re-learns.
+    private const byte Version = 5;
 
-    // Consecutive normal points that end an anomalous run (as EpisodeTracker's default quiet count).
-    private const int QuietPoints = EpisodeTracker.DefaultQuietPoints;
 
     private readonly IBaseline _baseline;
     private readonly double _k;
     private readonly double _kappa;
     private readonly double _h;
     private readonly long _adaptAfterMs;
+    private readonly int _quietPoints;
     private readonly RecentPoints _recent = new();
 
     private bool _started;
@@ -50,6 +50,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _kappa = options.ShiftSlack;
         _h = options.ShiftThreshold;
         _adaptAfterMs = (long)options.AdaptAfter.TotalMilliseconds;
+        _quietPoints = options.AdaptQuietPoints;
     }
 
     internal IBaseline Baseline => _baseline;
@@ -72,11 +73,17 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 
         if (!_baseline.TryPredict(timestampMs, out var p))
         {
-            _baseline.Learn(timestampMs, x);
+            // Still maturing: the transform is undecided (identity) or fixed; the baseline learns on its working scale.
+            var tw = _baseline.Transform;
+            _baseline.Learn(timestampMs, tw.ToWorking(x));
             _recent.Add(timestampMs, x, double.NaN, excluded: false);
-            return Verdict.Warmup(p.Expected);
+            return Verdict.Warmup(tw.FromWorking(p.Expected));
         }
 
+        // Everything below is on the baseline's working scale (y), then the band is mapped back to values: the map is
+        // strictly increasing, so "outside the mapped band" is "outside the working band".
+        var t = _baseline.Transform;
+        var y = t.ToWorking(x);
         var e = p.Expected;
         var (upHalf, upTest) = Edge(p.SigmaHigh, _shiftUp, p.NoveltyUpper - e);
         var (downHalf, downTest) = Edge(p.SigmaLow, _shiftDown, e - p.NoveltyLower);
@@ -96,20 +103,22 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             downHalf = e - p.ContextLower;
         }
 
-        var upper = e + upHalf;
-        var lower = e - downHalf;
-        var score = ScoreMath.FromBand(x, e, lower, upper);
+        var expected = t.FromWorking(e);
+        var upper = t.FromWorking(e + upHalf);
+        var lower = t.FromWorking(e - downHalf);
+        var score = ScoreMath.FromBand(x, expected, lower, upper);
         var anomalous = score > 1;
-        var test = !anomalous ? AnomalyTest.None : x > e ? upTest : downTest;
-        var verdict = new Verdict(score, e, lower, upper, VerdictKind.Scored, test, 0.5 * (p.SigmaLow + p.SigmaHigh));
+        var test = !anomalous ? AnomalyTest.None : x > expected ? upTest : downTest;
+        var sigma = 0.5 * (t.FromWorking(e + p.SigmaHigh) - t.FromWorking(e - p.SigmaLow));
+        var verdict = new Verdict(score, expected, lower, upper, VerdictKind.Scored, test, sigma);
 
         // A value that the seasonal context explains adds no evidence of a shift.
-        var explained = !anomalous && ((contextUp && x > e + (_k * p.SigmaHigh)) || (contextDown && x < e - (_k * p.SigmaLow)));
-        UpdateShift(explained ? 0 : x - e, x > e ? p.SigmaHigh : p.SigmaLow, anomalous);
-        _recent.Add(timestampMs, x, x - e, anomalous);
+        var explained = !anomalous && ((contextUp && y > e + (_k * p.SigmaHigh)) || (contextDown && y < e - (_k * p.SigmaLow)));
+        UpdateShift(explained ? 0 : y - e, y > e ? p.SigmaHigh : p.SigmaLow, anomalous);
+        _recent.Add(timestampMs, x, y - e, anomalous);
         if (anomalous)
         {
-            _baseline.Exclude(timestampMs, x, test);
+            _baseline.Exclude(timestampMs, y, test);
             if (!_inRun)
             {
                 _inRun = true;
@@ -128,8 +137,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             // Trust falls as evidence of a shift accumulates, so the baseline does not learn a small shift away.
             // Zero once the evidence reaches half the threshold: past that, a shift is more likely than noise.
             var weight = _h > 0 ? Math.Max(0, 1 - (2 * Math.Max(_shiftUp, _shiftDown) / _h)) : 1;
-            _baseline.Learn(timestampMs, x, weight);
-            if (_inRun && ++_quiet >= QuietPoints)
+            _baseline.Learn(timestampMs, y, weight);
+            if (_inRun && ++_quiet >= _quietPoints)
             {
                 _inRun = false;
             }
@@ -203,6 +212,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         Span<double> values = stackalloc double[count];
         Span<double> residuals = stackalloc double[count];
         _recent.CopySince(fromMs, ts, values, residuals);
+        ToWorking(values);
         _baseline.Rebaseline(ts, values, residuals);
         _recent.ClearExcluded(fromMs, long.MaxValue);
         _shiftUp = 0;
@@ -212,6 +222,16 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _quiet = 0;
         _rebaselinedFromMs = fromMs;
         return true;
+    }
+
+    /// <summary>The ring keeps raw values (feedback ranges and reports are in values); the baseline learns on its scale.</summary>
+    private void ToWorking(Span<double> values)
+    {
+        var t = _baseline.Transform;
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = t.ToWorking(values[i]);
+        }
     }
 
     public bool ApplyFeedback(FeedbackKind kind, long fromMs, long toMs)
@@ -255,6 +275,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             Span<long> ts = stackalloc long[count];
             Span<double> values = stackalloc double[count];
             _recent.CopyExcluded(fromMs, toMs, ts, values);
+            ToWorking(values);
             for (var i = 0; i < count; i++)
             {
                 _baseline.Learn(ts[i], values[i]);
@@ -289,8 +310,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         var version = reader.ReadByte();
         if (version != Version)
         {
-            throw new InvalidDataException(version < Version
+            throw new InvalidDataException(version < 4
                 ? $"{_baseline.Name}: state version {version} predates the detection contract (version {Version}); the series re-learns."
+                : version < Version
+                ? $"{_baseline.Name}: state version {version} predates the working-scale layout (version {Version}); the series re-learns."
                 : $"{_baseline.Name}: state version {version} is not supported (expected {Version}).");
         }
 
@@ -303,7 +326,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _runStartMs = reader.ReadInt64();
         _quiet = reader.ReadInt32();
         _rebaselinedFromMs = reader.ReadInt64();
-        if (!(_shiftUp >= 0 && _shiftUp <= _h) || !(_shiftDown >= 0 && _shiftDown <= _h) || _quiet < 0 || _quiet > QuietPoints)
+        if (!(_shiftUp >= 0 && _shiftUp <= _h) || !(_shiftDown >= 0 && _shiftDown <= _h) || _quiet < 0 || _quiet > _quietPoints)
         {
             throw new InvalidDataException($"{_baseline.Name}: contract state out of range (written with other shift options?).");
         }

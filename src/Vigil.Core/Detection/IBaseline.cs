@@ -23,6 +23,13 @@ internal interface IBaseline
     string Name { get; }
 
     /// <summary>
+    /// The working scale: <see cref="TryPredict"/>'s prediction and every value passed to <see cref="Learn"/>,
+    /// <see cref="Exclude"/> and <see cref="Rebaseline"/> are on it (identity unless the baseline chooses otherwise; it
+    /// may change once, when the baseline matures, and the baseline converts what it learned during warm-up).
+    /// </summary>
+    ValueTransform Transform => ValueTransform.Identity;
+
+    /// <summary>
     /// The prediction for a point at <paramref name="timestampMs"/>, from history only. Returns false while the baseline
     /// is not mature (too little history to judge); <paramref name="prediction"/> may then still carry an expectation to show.
     /// </summary>

@@ -47,13 +47,20 @@ internal sealed class AutoBaseline : IBaseline
     private int _historyHead;
     private int _season;
 
+    // The working scale, chosen from the warm-up values when the baseline matures (Decided) and fixed from then on.
+    private ValueTransform _transform = ValueTransform.Identity;
+    private bool _decided;
+
     public AutoBaseline(AutoOptions options)
     {
         _o = options;
-        _fit = options.SeasonSlack >= 0 ? new float[options.FitPoints] : null;
+        // The buffer also holds the warm-up values the working scale is chosen from, so it exists even without a season.
+        _fit = new float[Math.Max(options.FitPoints, options.MinPoints)];
     }
 
     public string Name => AutoDetectorFactory.TypeName;
+
+    public ValueTransform Transform => _transform;
 
     private double Forecast => _level + (_o.TrendDamping * _trend);
 
@@ -70,8 +77,14 @@ internal sealed class AutoBaseline : IBaseline
         // Quantised and flat series: moves below a fraction of the range (or of the magnitude, for a perfectly flat
         // series) are noise, whatever the learned scale says.
         var floor = Math.Max(_o.RangeFloor * range, 1e-9 * Math.Max(Math.Abs(_max), Math.Abs(_min)));
+        if (_transform.Kind == TransformKind.Counts)
+        {
+            // Poisson noise is the least a count varies: on the square-root scale its σ is about 1 whatever the mean, so
+            // a quiet stretch of a small count (five zeros in a row at λ = 1) is not judged on a σ learned too small.
+            floor = Math.Max(floor, _o.CountsSigma);
+        }
         // Heavy tails: the σ a Gaussian with this series' 99th percentile of |error| would have, if that is larger.
-        var tailSigma = _tail / TailToSigma;
+        var tailSigma = _o.HeavyTail ? _tail / TailToSigma : 0;
         var sigmaHigh = Math.Max(Math.Max(HalfMeanToSigma * _up, tailSigma), floor);
         var sigmaLow = Math.Max(Math.Max(HalfMeanToSigma * _down, tailSigma), floor);
         var noveltyHigh = double.PositiveInfinity;
@@ -112,6 +125,96 @@ internal sealed class AutoBaseline : IBaseline
 
     public void Learn(long timestampMs, double value, double weight = 1)
     {
+        if (!_decided)
+        {
+            // Warm-up: buffer the raw values (and keep a rough level to show) until there are enough to choose the
+            // working scale; then learn them all on it, oldest first, as if it had been chosen from the start.
+            _count++;
+            _level = _count == 1 ? value : _level + (0.2 * (value - _level));
+            Remember(value);
+            if (_count >= _o.MinPoints)
+            {
+                Decide();
+            }
+
+            return;
+        }
+
+        LearnWorking(value, weight);
+    }
+
+    private void Decide()
+    {
+        var n = _fitCount;
+        _transform = ChooseTransform(_fit.AsSpan(0, n), _o.Transform, _o.LogKnee);
+        _decided = true;
+        _count = 0;
+        _level = 0;
+        _trend = 0;
+        _min = double.PositiveInfinity;
+        _max = double.NegativeInfinity;
+        var fit = _fit!;
+        _fitCount = 0;
+        for (var i = 0; i < n; i++)
+        {
+            // Converted in place (LearnWorking remembers each at index i): from now on the detection buffer and the
+            // season ring hold working values.
+            LearnWorking(_transform.ToWorking(fit[i]), 1);
+        }
+    }
+
+    /// <summary>
+    /// The working scale for a series, from its warm-up values: non-negative integers are counts (square root);
+    /// other non-negative series whose spread grows with their level are put on the log scale; anything that goes
+    /// negative stays as it is.
+    /// </summary>
+    internal static ValueTransform ChooseTransform(ReadOnlySpan<float> values, string mode, double knee)
+    {
+        if (mode == AutoOptions.TransformNone)
+        {
+            return ValueTransform.Identity;
+        }
+
+        var min = double.PositiveInfinity;
+        var integers = true;
+        Span<double> sorted = values.Length <= 1024 ? stackalloc double[values.Length] : new double[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            double v = values[i];
+            sorted[i] = v;
+            min = Math.Min(min, v);
+            integers &= v == Math.Round(v);
+        }
+
+        sorted.Sort();
+        var median = sorted[sorted.Length / 2];
+        double mean = 0, m2 = 0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            var d = sorted[i] - mean;
+            mean += d / (i + 1);
+            m2 += d * (sorted[i] - mean);
+        }
+
+        // Counts vary at least as much as their mean (Poisson); an integer gauge that barely moves (a temperature in
+        // whole degrees, a replica count) is not a count and keeps its own scale.
+        var dispersion = mean > 0 ? m2 / Math.Max(1, sorted.Length - 1) / mean : 0;
+        if (mode == AutoOptions.TransformCounts || (mode == AutoOptions.TransformAuto && min >= 0 && integers && dispersion >= 0.5))
+        {
+            return new ValueTransform(TransformKind.Counts, 1);
+        }
+
+        var logOk = min >= 0 && median > 0;
+        if (logOk && (mode == AutoOptions.TransformLog || mode == AutoOptions.TransformAuto))
+        {
+            return new ValueTransform(TransformKind.Log, knee * median);
+        }
+
+        return ValueTransform.Identity;
+    }
+
+    private void LearnWorking(double value, double weight)
+    {
         _count++;
         _min = Math.Min(_min, value);
         _max = Math.Max(_max, value);
@@ -132,8 +235,16 @@ internal sealed class AutoBaseline : IBaseline
 
         // Weighted like a running mean at first, so the first residuals set the scale instead of a zero start.
         var w = weight * Math.Max(_o.ScaleAlpha, 1.0 / (_count - 1));
-        _up += w * (Math.Max(error, 0) - _up);
-        _down += w * (Math.Max(-error, 0) - _down);
+        var scaleError = error;
+        if (_o.ScaleClip > 0 && _count > _o.MinPoints)
+        {
+            // Huber: a point inside the band but far out (a variance burst, the start of a shift) moves the scale by at
+            // most ScaleClip σ, so an incident cannot widen the band it is judged by within a few dozen points.
+            scaleError = Math.Clamp(error, -_o.ScaleClip * HalfMeanToSigma * _down, _o.ScaleClip * HalfMeanToSigma * _up);
+        }
+
+        _up += w * (Math.Max(scaleError, 0) - _up);
+        _down += w * (Math.Max(-scaleError, 0) - _down);
 
         // Stochastic-approximation quantile (Robbins–Monro): up by p·step on an exceedance, down by (1 − p)·step
         // otherwise, so it settles where 1 % of normal errors exceed it. The step is the mean |error|: scale-free.
@@ -183,8 +294,14 @@ internal sealed class AutoBaseline : IBaseline
         }
 
         _fit[_fitCount++] = (float)value;
-        if (_fitCount < _fit.Length)
+        if (_fitCount < _fit.Length || !_decided)
         {
+            return;
+        }
+
+        if (_o.SeasonSlack < 0)
+        {
+            _fit = null;
             return;
         }
 
@@ -252,6 +369,9 @@ internal sealed class AutoBaseline : IBaseline
         writer.Write(_anomalousRun);
         writer.Write(_min);
         writer.Write(_max);
+        writer.Write(_decided);
+        writer.Write((byte)_transform.Kind);
+        writer.Write(_transform.Knee);
         writer.Write(_fit is not null);
         if (_fit is not null)
         {
@@ -288,15 +408,25 @@ internal sealed class AutoBaseline : IBaseline
             throw new InvalidDataException("auto: negative point count.");
         }
 
+        _decided = reader.ReadBoolean();
+        var kind = reader.ReadByte();
+        var knee = reader.ReadDouble();
+        if (kind > (byte)TransformKind.Log || !(knee > 0) || !double.IsFinite(knee) || (!_decided && kind != 0))
+        {
+            throw new InvalidDataException("auto: working scale out of range.");
+        }
+
+        _transform = new ValueTransform((TransformKind)kind, knee);
+
         if (reader.ReadBoolean())
         {
             var n = reader.ReadInt32();
-            if (_o.SeasonSlack < 0 || (uint)n >= (uint)_o.FitPoints)
+            if ((uint)n >= (uint)Math.Max(_o.FitPoints, _o.MinPoints) || (!_decided && n < _count))
             {
                 throw new InvalidDataException("auto: season detection buffer does not fit these options.");
             }
 
-            _fit = new float[_o.FitPoints];
+            _fit = new float[Math.Max(_o.FitPoints, _o.MinPoints)];
             for (var i = 0; i < n; i++)
             {
                 _fit[i] = reader.ReadSingle();

@@ -36,7 +36,12 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             FitPoints = p.ReadInt("fit_points", d.FitPoints, 16, 2000),
             SeasonSlack = p.ReadInt("season_slack", d.SeasonSlack, -1, 100),
             SeasonK = p.ReadDouble("season_k", d.SeasonK, 0, 100),
-            Contract = ContractOptions.Read(p),
+            Transform = p.ReadChoice("transform", d.Transform, [AutoOptions.TransformAuto, AutoOptions.TransformNone, AutoOptions.TransformCounts, AutoOptions.TransformLog]),
+            LogKnee = p.ReadDouble("log_knee", d.LogKnee, 1e-6, 1000),
+            HeavyTail = p.ReadInt("heavy_tail", d.HeavyTail ? 1 : 0, 0, 1) == 1,
+            ScaleClip = p.ReadDouble("scale_clip", d.ScaleClip, 0, 100),
+            CountsSigma = p.ReadDouble("counts_sigma", d.CountsSigma, 0, 100),
+            Contract = ContractOptions.Read(p, AutoOptions.DefaultContract),
         };
         p.RejectUnknown();
         return (options, p.Errors);
