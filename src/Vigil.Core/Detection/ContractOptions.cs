@@ -11,6 +11,7 @@ public sealed record ContractOptions
     public const string ShiftThresholdKey = "shift_threshold";
     public const string AdaptAfterKey = "adapt_after";
     public const string AdaptQuietKey = "adapt_quiet";
+    public const string ShiftDecorrelateKey = "shift_decorrelate";
 
     public static ContractOptions Default { get; } = new();
 
@@ -49,6 +50,12 @@ public sealed record ContractOptions
     /// </summary>
     public int AdaptQuietPoints { get; init; } = EpisodeTracker.DefaultQuietPoints;
 
+    /// <summary>
+    /// Whether the shift test widens its σ by the residuals' lag-1 autocorrelation (√((1 + ρ)/(1 − ρ)), ρ learned from
+    /// normal points), so a forecast lagging a smooth curve does not look like a shift. Default true.
+    /// </summary>
+    public bool ShiftDecorrelate { get; init; } = true;
+
     /// <summary>Reads the contract parameters from <paramref name="p"/> (before its <c>RejectUnknown</c>), falling back to <paramref name="defaults"/>.</summary>
     public static ContractOptions Read(DetectorParameters p, ContractOptions? defaults = null)
     {
@@ -59,6 +66,7 @@ public sealed record ContractOptions
             ShiftSlack = p.ReadDouble(ShiftSlackKey, d.ShiftSlack, 0, 100),
             ShiftThreshold = p.ReadDouble(ShiftThresholdKey, d.ShiftThreshold, 0, 1000),
             AdaptAfter = p.ReadDuration(AdaptAfterKey, d.AdaptAfter, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365)),
+            ShiftDecorrelate = p.ReadInt(ShiftDecorrelateKey, d.ShiftDecorrelate ? 1 : 0, 0, 1) == 1,
             AdaptQuietPoints = p.ReadInt(AdaptQuietKey, d.AdaptQuietPoints, 1, 100_000),
         };
     }

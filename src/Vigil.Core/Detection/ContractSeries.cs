@@ -31,6 +31,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     private readonly double _h;
     private readonly long _adaptAfterMs;
     private readonly int _quietPoints;
+    private readonly bool _decorrelate;
     private readonly RecentPoints _recent = new();
 
     private bool _started;
@@ -38,6 +39,11 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     private double _shiftUp;
     private double _shiftDown;
     private bool _alarmed;
+
+    // Lag-1 autocorrelation of the standardised residuals of normal points (EWMA of r·r₋₁ over EWMA of r²).
+    private double _lagProduct;
+    private double _residualSquare;
+    private double _previousR;
     private long _runStartMs;
     private bool _inRun;
     private int _quiet;
@@ -51,6 +57,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _h = options.ShiftThreshold;
         _adaptAfterMs = (long)options.AdaptAfter.TotalMilliseconds;
         _quietPoints = options.AdaptQuietPoints;
+        _decorrelate = options.ShiftDecorrelate;
     }
 
     internal IBaseline Baseline => _baseline;
@@ -85,8 +92,11 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         var t = _baseline.Transform;
         var y = t.ToWorking(x);
         var e = p.Expected;
-        var (upHalf, upTest) = Edge(p.SigmaHigh, _shiftUp, p.NoveltyUpper - e);
-        var (downHalf, downTest) = Edge(p.SigmaLow, _shiftDown, e - p.NoveltyLower);
+        // While an alarm holds, the saturated statistic is judged without the widening: an incident's points past κ·σ
+        // keep scoring above 1 (the widening guards the onset against autocorrelated noise, not the incident's course).
+        var inflation = _alarmed ? 1 : ShiftInflation();
+        var (upHalf, upTest) = Edge(p.SigmaHigh, _shiftUp, p.NoveltyUpper - e, inflation);
+        var (downHalf, downTest) = Edge(p.SigmaLow, _shiftDown, e - p.NoveltyLower, inflation);
         // Seasonal context: a value the series showed at this phase of its last season is normal, however far it is
         // from the forecast (a daily batch job, a square wave). Known before the point arrives, so the band stays a
         // prediction. It only counts where it reaches past the point band: inside it, noise in last season's values
@@ -114,7 +124,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 
         // A value that the seasonal context explains adds no evidence of a shift.
         var explained = !anomalous && ((contextUp && y > e + (_k * p.SigmaHigh)) || (contextDown && y < e - (_k * p.SigmaLow)));
-        UpdateShift(explained ? 0 : y - e, y > e ? p.SigmaHigh : p.SigmaLow, anomalous);
+        UpdateShift(explained ? 0 : y - e, y > e ? p.SigmaHigh : p.SigmaLow, anomalous, inflation);
         _recent.Add(timestampMs, x, y - e, anomalous);
         if (anomalous)
         {
@@ -148,13 +158,13 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     }
 
     /// <summary>Half-width on one side and the test that sets it: the tightest edge, never under κ·σ.</summary>
-    private (double Half, AnomalyTest Test) Edge(double sigma, double cusum, double novelty)
+    private (double Half, AnomalyTest Test) Edge(double sigma, double cusum, double novelty, double inflation)
     {
         var half = _k * sigma;
         var test = AnomalyTest.Point;
         if (_h > 0)
         {
-            var shift = sigma * (_h - cusum + _kappa);
+            var shift = sigma * inflation * (_h - cusum + _kappa);
             if (shift < half)
             {
                 half = shift;
@@ -172,7 +182,27 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         return (Math.Max(half, min), test);
     }
 
-    private void UpdateShift(double deviation, double sigma, bool anomalous)
+    /// <summary>
+    /// How much wider the CUSUM's σ must be than the point σ: √((1 + ρ) / (1 − ρ)) for lag-1 autocorrelation ρ ≥ 0 of
+    /// the residuals, the long-run standard deviation of a sum of AR(1) residuals over that of independent ones. A
+    /// forecast that lags a smooth daily curve leaves residuals that stay on one side for many points: summed as if
+    /// independent they look like a shift every few hours. White noise (ρ ≈ 0) keeps the full sensitivity.
+    /// </summary>
+    private double ShiftInflation()
+    {
+        if (!_decorrelate || !(_residualSquare > 0))
+        {
+            return 1;
+        }
+
+        var rho = Math.Clamp(_lagProduct / _residualSquare, 0, MaxAutocorrelation);
+        return Math.Sqrt((1 + rho) / (1 - rho));
+    }
+
+    private const double MaxAutocorrelation = 0.9;
+    private const double AutocorrelationAlpha = 0.01;
+
+    private void UpdateShift(double deviation, double sigma, bool anomalous, double inflation)
     {
         if (_h <= 0)
         {
@@ -183,8 +213,17 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // cannot make the next ordinary point an alarm.
         var r = sigma > 0 ? deviation / sigma : deviation == 0 ? 0 : Math.CopySign(_k, deviation);
         r = Math.Clamp(r, -_k, _k);
-        _shiftUp = Math.Clamp(_shiftUp + r - _kappa, 0, _h);
-        _shiftDown = Math.Clamp(_shiftDown - r - _kappa, 0, _h);
+        if (!anomalous)
+        {
+            // Learned from normal points only: an incident's run of same-signed residuals is not autocorrelated noise.
+            _lagProduct += AutocorrelationAlpha * ((r * _previousR) - _lagProduct);
+            _residualSquare += AutocorrelationAlpha * ((r * r) - _residualSquare);
+            _previousR = r;
+        }
+
+        var rs = r / inflation;
+        _shiftUp = Math.Clamp(_shiftUp + rs - _kappa, 0, _h);
+        _shiftDown = Math.Clamp(_shiftDown - rs - _kappa, 0, _h);
         if (anomalous)
         {
             // Saturated at h while the incident lasts: each further point past κ·σ keeps scoring above 1.
@@ -296,6 +335,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         writer.Write(_shiftUp);
         writer.Write(_shiftDown);
         writer.Write(_alarmed);
+        writer.Write(_lagProduct);
+        writer.Write(_residualSquare);
+        writer.Write(_previousR);
         writer.Write(_inRun);
         writer.Write(_runStartMs);
         writer.Write(_quiet);
@@ -322,11 +364,15 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _shiftUp = reader.ReadDouble();
         _shiftDown = reader.ReadDouble();
         _alarmed = reader.ReadBoolean();
+        _lagProduct = reader.ReadDouble();
+        _residualSquare = reader.ReadDouble();
+        _previousR = reader.ReadDouble();
         _inRun = reader.ReadBoolean();
         _runStartMs = reader.ReadInt64();
         _quiet = reader.ReadInt32();
         _rebaselinedFromMs = reader.ReadInt64();
-        if (!(_shiftUp >= 0 && _shiftUp <= _h) || !(_shiftDown >= 0 && _shiftDown <= _h) || _quiet < 0 || _quiet > _quietPoints)
+        if (!double.IsFinite(_lagProduct) || !(_residualSquare >= 0) || !double.IsFinite(_residualSquare) || !double.IsFinite(_previousR)
+            || !(_shiftUp >= 0 && _shiftUp <= _h) || !(_shiftDown >= 0 && _shiftDown <= _h) || _quiet < 0 || _quiet > _quietPoints)
         {
             throw new InvalidDataException($"{_baseline.Name}: contract state out of range (written with other shift options?).");
         }

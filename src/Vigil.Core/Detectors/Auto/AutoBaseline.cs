@@ -248,7 +248,9 @@ internal sealed class AutoBaseline : IBaseline
 
         // Stochastic-approximation quantile (Robbins–Monro): up by p·step on an exceedance, down by (1 − p)·step
         // otherwise, so it settles where 1 % of normal errors exceed it. The step is the mean |error|: scale-free.
-        var step = 0.5 * (_up + _down);
+        // The step is at least a fraction of the tail itself (TailStep): with the mean |error| alone, a tail learned in
+        // a burst on a series that then went flat (mean |error| ≈ 0) never came down again.
+        var step = TailStepOf(_tail);
         _tail += weight * (Math.Abs(error) > _tail ? TailP * step : -(1 - TailP) * step);
         _tail = Math.Max(_tail, 0);
     }
@@ -267,7 +269,7 @@ internal sealed class AutoBaseline : IBaseline
             // (a load balancer's periodic bursts) widens its tail until its spikes are 1 % events, while a sustained
             // incident (longer than SpikeRun points) or a shift teaches the tail nothing.
             _excludedRun++;
-            _tail += TailP * 0.5 * (_up + _down);
+            _tail += TailP * Math.Max(TailStepOf(_tail), _o.SpikeStep * Math.Abs(value - Forecast));
         }
 
         if (_count > 0)
@@ -278,6 +280,8 @@ internal sealed class AutoBaseline : IBaseline
             _level += _trend;
         }
     }
+
+    private double TailStepOf(double tail) => Math.Max(0.5 * (_up + _down), _o.TailStep * tail);
 
     private void Remember(double value)
     {

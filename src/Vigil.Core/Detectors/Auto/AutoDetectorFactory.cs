@@ -40,6 +40,8 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             LogKnee = p.ReadDouble("log_knee", d.LogKnee, 1e-6, 1000),
             HeavyTail = p.ReadInt("heavy_tail", d.HeavyTail ? 1 : 0, 0, 1) == 1,
             ScaleClip = p.ReadDouble("scale_clip", d.ScaleClip, 0, 100),
+            TailStep = p.ReadDouble("tail_step", d.TailStep, 0, 1),
+            SpikeStep = p.ReadDouble("spike_step", d.SpikeStep, 0, 1),
             CountsSigma = p.ReadDouble("counts_sigma", d.CountsSigma, 0, 100),
             Contract = ContractOptions.Read(p, AutoOptions.DefaultContract),
         };

@@ -78,12 +78,25 @@ public sealed record AutoOptions
     /// <summary>Errors fed to the scale are clipped at this many σ of their side (Huber); 0 (default) turns clipping off.</summary>
     public double ScaleClip { get; init; }
 
+    /// <summary>
+    /// The heavy-tail quantile moves by at least this fraction of itself per step (0 = by the mean |error| only).
+    /// Default 0.2: a tail learned in a burst comes down within a few hundred normal points even where the series then
+    /// goes flat (with the mean |error| alone it never did, and a flat gauge kept a σ of a third of its level).
+    /// </summary>
+    public double TailStep { get; init; } = 0.2;
+
+    /// <summary>A routine spike moves the heavy-tail quantile by at least this fraction of its own deviation (0 = off).</summary>
+    public double SpikeStep { get; init; }
+
     /// <summary>Least σ of a count on its square-root scale (Poisson noise is 1 there). Default 1.</summary>
     public double CountsSigma { get; init; } = 1;
 
     /// <summary>The shared contract parameters: shift test and <c>adapt_after</c> (see <see cref="ContractOptions"/>).</summary>
     public ContractOptions Contract { get; init; } = DefaultContract;
 
-    /// <summary><c>auto</c>'s contract defaults (the shared ones: κ = 1, h = 10, adapt_after 3 h).</summary>
-    public static ContractOptions DefaultContract { get; } = ContractOptions.Default;
+    /// <summary>
+    /// <c>auto</c>'s contract defaults: the shared ones (κ = 1, h = 10, adapt_after 3 h, the shift test decorrelated)
+    /// with an anomalous run ending only after 60 normal points, so a baseline that went wrong is rebaselined.
+    /// </summary>
+    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60 };
 }
