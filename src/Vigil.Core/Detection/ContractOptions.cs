@@ -12,6 +12,7 @@ public sealed record ContractOptions
     public const string AdaptAfterKey = "adapt_after";
     public const string AdaptQuietKey = "adapt_quiet";
     public const string ShiftDecorrelateKey = "shift_decorrelate";
+    public const string ShiftClipKey = "shift_clip";
 
     public static ContractOptions Default { get; } = new();
 
@@ -56,6 +57,12 @@ public sealed record ContractOptions
     /// </summary>
     public bool ShiftDecorrelate { get; init; } = true;
 
+    /// <summary>
+    /// The shift test's standardised residuals are clipped at ± this many σ (0 = at the point band's k, the default):
+    /// a heavy-tailed series' single large deviations then add little evidence of a shift.
+    /// </summary>
+    public double ShiftClip { get; init; }
+
     /// <summary>Reads the contract parameters from <paramref name="p"/> (before its <c>RejectUnknown</c>), falling back to <paramref name="defaults"/>.</summary>
     public static ContractOptions Read(DetectorParameters p, ContractOptions? defaults = null)
     {
@@ -66,6 +73,7 @@ public sealed record ContractOptions
             ShiftSlack = p.ReadDouble(ShiftSlackKey, d.ShiftSlack, 0, 100),
             ShiftThreshold = p.ReadDouble(ShiftThresholdKey, d.ShiftThreshold, 0, 1000),
             AdaptAfter = p.ReadDuration(AdaptAfterKey, d.AdaptAfter, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365)),
+            ShiftClip = p.ReadDouble(ShiftClipKey, d.ShiftClip, 0, 100),
             ShiftDecorrelate = p.ReadInt(ShiftDecorrelateKey, d.ShiftDecorrelate ? 1 : 0, 0, 1) == 1,
             AdaptQuietPoints = p.ReadInt(AdaptQuietKey, d.AdaptQuietPoints, 1, 100_000),
         };

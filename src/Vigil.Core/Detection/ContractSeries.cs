@@ -32,6 +32,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     private readonly long _adaptAfterMs;
     private readonly int _quietPoints;
     private readonly bool _decorrelate;
+    private readonly double _rClip;
     private readonly RecentPoints _recent = new();
 
     private bool _started;
@@ -58,6 +59,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _adaptAfterMs = (long)options.AdaptAfter.TotalMilliseconds;
         _quietPoints = options.AdaptQuietPoints;
         _decorrelate = options.ShiftDecorrelate;
+        _rClip = options.ShiftClip > 0 ? Math.Min(options.ShiftClip, pointK) : pointK;
     }
 
     internal IBaseline Baseline => _baseline;
@@ -95,8 +97,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // While an alarm holds, the saturated statistic is judged without the widening: an incident's points past κ·σ
         // keep scoring above 1 (the widening guards the onset against autocorrelated noise, not the incident's course).
         var inflation = _alarmed ? 1 : ShiftInflation();
-        var (upHalf, upTest) = Edge(p.SigmaHigh, _shiftUp, p.NoveltyUpper - e, inflation);
-        var (downHalf, downTest) = Edge(p.SigmaLow, _shiftDown, e - p.NoveltyLower, inflation);
+        var shiftHigh = double.IsNaN(p.ShiftSigmaHigh) ? p.SigmaHigh : p.ShiftSigmaHigh;
+        var shiftLow = double.IsNaN(p.ShiftSigmaLow) ? p.SigmaLow : p.ShiftSigmaLow;
+        var (upHalf, upTest) = Edge(p.SigmaHigh, shiftHigh, _shiftUp, p.NoveltyUpper - e, inflation);
+        var (downHalf, downTest) = Edge(p.SigmaLow, shiftLow, _shiftDown, e - p.NoveltyLower, inflation);
         // Seasonal context: a value the series showed at this phase of its last season is normal, however far it is
         // from the forecast (a daily batch job, a square wave). Known before the point arrives, so the band stays a
         // prediction. It only counts where it reaches past the point band: inside it, noise in last season's values
@@ -124,7 +128,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 
         // A value that the seasonal context explains adds no evidence of a shift.
         var explained = !anomalous && ((contextUp && y > e + (_k * p.SigmaHigh)) || (contextDown && y < e - (_k * p.SigmaLow)));
-        UpdateShift(explained ? 0 : y - e, y > e ? p.SigmaHigh : p.SigmaLow, anomalous, inflation);
+        UpdateShift(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, anomalous, inflation);
         _recent.Add(timestampMs, x, y - e, anomalous);
         if (anomalous)
         {
@@ -157,14 +161,14 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         return verdict;
     }
 
-    /// <summary>Half-width on one side and the test that sets it: the tightest edge, never under κ·σ.</summary>
-    private (double Half, AnomalyTest Test) Edge(double sigma, double cusum, double novelty, double inflation)
+    /// <summary>Half-width on one side and the test that sets it: the tightest edge, never under κ·σ (the shift test's σ).</summary>
+    private (double Half, AnomalyTest Test) Edge(double sigma, double shiftSigma, double cusum, double novelty, double inflation)
     {
         var half = _k * sigma;
         var test = AnomalyTest.Point;
         if (_h > 0)
         {
-            var shift = sigma * inflation * (_h - cusum + _kappa);
+            var shift = shiftSigma * inflation * (_h - cusum + _kappa);
             if (shift < half)
             {
                 half = shift;
@@ -178,7 +182,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             test = AnomalyTest.Novelty;
         }
 
-        var min = _kappa * sigma;
+        var min = _kappa * shiftSigma;
         return (Math.Max(half, min), test);
     }
 
@@ -211,8 +215,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 
         // Standardised residual, clipped at the point edge: one spike adds at most k − κ of evidence, so a lone spike
         // cannot make the next ordinary point an alarm.
-        var r = sigma > 0 ? deviation / sigma : deviation == 0 ? 0 : Math.CopySign(_k, deviation);
-        r = Math.Clamp(r, -_k, _k);
+        var r = sigma > 0 ? deviation / sigma : deviation == 0 ? 0 : Math.CopySign(_rClip, deviation);
+        r = Math.Clamp(r, -_rClip, _rClip);
         if (!anomalous)
         {
             // Learned from normal points only: an incident's run of same-signed residuals is not autocorrelated noise.

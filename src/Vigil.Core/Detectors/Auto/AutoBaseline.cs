@@ -26,6 +26,10 @@ internal sealed class AutoBaseline : IBaseline
     private const double TailP = 0.99;
     private const int SpikeRun = 3;
 
+    // The 99.9th percentile of |r| is 3.29σ for normal residuals.
+    private const double FarTailToSigma = 3.29;
+    private const double FarTailP = 0.999;
+
     private readonly AutoOptions _o;
     private long _count;
     private double _level;
@@ -33,6 +37,7 @@ internal sealed class AutoBaseline : IBaseline
     private double _up;
     private double _down;
     private double _tail;
+    private double _farTail;
     private int _excludedRun;
     private int _anomalousRun;
     private double _min = double.PositiveInfinity;
@@ -84,7 +89,9 @@ internal sealed class AutoBaseline : IBaseline
             floor = Math.Max(floor, _o.CountsSigma);
         }
         // Heavy tails: the σ a Gaussian with this series' 99th percentile of |error| would have, if that is larger.
-        var tailSigma = _o.HeavyTail ? _tail / TailToSigma : 0;
+        // The 99.9th percentile as well: a latency whose 1 % of slow requests run at 2–5× its median has its 99th
+        // percentile at the bottom of that tail; only the far quantile covers the tail's height.
+        var tailSigma = _o.HeavyTail ? Math.Max(_tail / TailToSigma, _farTail / FarTailToSigma) : 0;
         var sigmaHigh = Math.Max(Math.Max(HalfMeanToSigma * _up, tailSigma), floor);
         var sigmaLow = Math.Max(Math.Max(HalfMeanToSigma * _down, tailSigma), floor);
         var noveltyHigh = double.PositiveInfinity;
@@ -119,7 +126,12 @@ internal sealed class AutoBaseline : IBaseline
             contextHigh = hi + (_o.SeasonK * sigmaHigh);
         }
 
-        prediction = new Prediction(expected, sigmaLow, sigmaHigh, noveltyLow, noveltyHigh, contextLow, contextHigh);
+        prediction = new Prediction(expected, sigmaLow, sigmaHigh, noveltyLow, noveltyHigh, contextLow, contextHigh)
+        {
+            // The shift test judges by the core spread (no heavy-tail term) when CoreShiftSigma is set.
+            ShiftSigmaLow = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _down, floor) : double.NaN,
+            ShiftSigmaHigh = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _up, floor) : double.NaN,
+        };
         return _count >= _o.MinPoints;
     }
 
@@ -252,6 +264,9 @@ internal sealed class AutoBaseline : IBaseline
         // a burst on a series that then went flat (mean |error| ≈ 0) never came down again.
         var step = TailStepOf(_tail);
         _tail += weight * (Math.Abs(error) > _tail ? TailP * step : -(1 - TailP) * step);
+        var farStep = TailStepOf(_farTail);
+        _farTail += weight * (Math.Abs(error) > _farTail ? FarTailP * farStep : -(1 - FarTailP) * farStep);
+        _farTail = _o.FarTail ? Math.Max(_farTail, 0) : 0;
         _tail = Math.Max(_tail, 0);
     }
 
@@ -269,7 +284,12 @@ internal sealed class AutoBaseline : IBaseline
             // (a load balancer's periodic bursts) widens its tail until its spikes are 1 % events, while a sustained
             // incident (longer than SpikeRun points) or a shift teaches the tail nothing.
             _excludedRun++;
-            _tail += TailP * Math.Max(TailStepOf(_tail), _o.SpikeStep * Math.Abs(value - Forecast));
+            var deviation = Math.Abs(value - Forecast);
+            _tail += TailP * Math.Max(TailStepOf(_tail), _o.SpikeStep * deviation);
+            if (_o.FarTail && deviation > _farTail)
+            {
+                _farTail += FarTailP * Math.Max(TailStepOf(_farTail), _o.SpikeStep * deviation);
+            }
         }
 
         if (_count > 0)
@@ -358,6 +378,7 @@ internal sealed class AutoBaseline : IBaseline
             _down = down / n;
             // The tail starts where a Gaussian of that spread would put it, and learns the real one from here.
             _tail = TailToSigma * HalfMeanToSigma * Math.Max(_up, _down);
+            _farTail = _o.FarTail ? FarTailToSigma * HalfMeanToSigma * Math.Max(_up, _down) : 0;
         }
     }
 
@@ -369,6 +390,7 @@ internal sealed class AutoBaseline : IBaseline
         writer.Write(_up);
         writer.Write(_down);
         writer.Write(_tail);
+        writer.Write(_farTail);
         writer.Write(_excludedRun);
         writer.Write(_anomalousRun);
         writer.Write(_min);
@@ -403,6 +425,7 @@ internal sealed class AutoBaseline : IBaseline
         _up = reader.ReadDouble();
         _down = reader.ReadDouble();
         _tail = reader.ReadDouble();
+        _farTail = reader.ReadDouble();
         _excludedRun = reader.ReadInt32();
         _anomalousRun = reader.ReadInt32();
         _min = reader.ReadDouble();

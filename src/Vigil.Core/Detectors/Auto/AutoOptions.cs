@@ -88,6 +88,12 @@ public sealed record AutoOptions
     /// <summary>A routine spike moves the heavy-tail quantile by at least this fraction of its own deviation (0 = off).</summary>
     public double SpikeStep { get; init; }
 
+    /// <summary>Whether σ is also at least the 99.9th percentile of |error| over 3.29 (the far-tail term). Default false: it ends the latency false alarms but widens every band (scenario detection 80 % → 55 %).</summary>
+    public bool FarTail { get; init; }
+
+    /// <summary>Whether the shift test standardises by the core spread of each side (without the heavy-tail terms). Default false.</summary>
+    public bool CoreShiftSigma { get; init; }
+
     /// <summary>Least σ of a count on its square-root scale (Poisson noise is 1 there). Default 1.</summary>
     public double CountsSigma { get; init; } = 1;
 
