@@ -35,6 +35,9 @@ internal sealed class Inspector(
 
     public IReadOnlyList<IInspectionSensor> Sensors => _sensors;
 
+    /// <summary>Raised after each round's report is cached and stored: a signal for tests and later in-process readers.</summary>
+    internal event Action<InspectionRoundReport>? RoundFinished;
+
     public async Task<InspectionRoundReport> RunRoundAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _running, 1) == 1)
@@ -112,6 +115,7 @@ internal sealed class Inspector(
         Volatile.Write(ref _latest, report);
         await StoreAsync(report, cancellationToken).ConfigureAwait(false);
         logger.RoundFinished(report.RoundId, alerts.Count, errors.Count, report.Shadow);
+        RoundFinished?.Invoke(report);
         return report;
     }
 
