@@ -41,8 +41,8 @@ public sealed record VigilOptions
         var lines = new List<string>();
         if (IsEmbeddedDemo)
         {
-            var inspection = Inspection is null ? string.Empty : $"; inspection of the replay data every {Duration.Format(Inspection.Interval)} of its clock (GET /api/v1/inspections/latest)";
-            lines.Add($"the embedded demo: {Jobs.Count} replay job(s) on synthetic data (configure jobs, PROMQL_QUERY or VIGIL_DATABASE to monitor your own metrics){inspection}");
+            var inspecting = Inspection is null ? string.Empty : $"; inspection of the replay data every {Duration.Format(Inspection.Interval)} of its clock (GET /api/v1/inspections/latest)";
+            lines.Add($"the embedded demo: {Jobs.Count} replay job(s) on synthetic data (configure jobs, PROMQL_QUERY or VIGIL_DATABASE to monitor your own metrics){inspecting}");
         }
         else
         {
