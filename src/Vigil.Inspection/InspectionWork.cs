@@ -19,8 +19,7 @@ internal sealed class InspectionWork(Inspector inspector, InspectionOptions opti
     {
         if (retrainer is not null)
         {
-            // A retraining in flight was given the round's token, cancelled by the scheduler at shutdown: let it unwind.
-            await retrainer.Running.ConfigureAwait(false);
+            await retrainer.StopAsync().ConfigureAwait(false);
         }
     }
 }

@@ -99,7 +99,7 @@ internal sealed class Inspector(
         if (options.Baseline.Enabled && options.Baseline.Retrain && retrainer is not null)
         {
             // Not awaited: retraining runs beside the next rounds, one at a time (a busy one makes this a counted skip).
-            retrainer.TryStart(startedAt, cancellationToken);
+            retrainer.TryStart(startedAt);
         }
 
         var report = new InspectionRoundReport

@@ -18,9 +18,10 @@ public enum RetrainStart
 /// appeared), so relearning from the window Prometheus holds keeps a baseline from staying thin after a restart, a new
 /// series or missed rounds. One retraining at a time: a round that finds the previous one running skips its own.
 /// </summary>
-internal sealed class BaselineRetrainer(IMetricSource source, InspectionOptions options, BaselineModels models, InspectionMetrics inspectionMetrics, VigilMetrics metrics, ILogger<BaselineRetrainer> logger)
+internal sealed class BaselineRetrainer(IMetricSource source, InspectionOptions options, BaselineModels models, InspectionMetrics inspectionMetrics, VigilMetrics metrics, ILogger<BaselineRetrainer> logger) : IDisposable
 {
     private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
     private Task _running = Task.CompletedTask;
 
     /// <summary>The retraining in flight (completed when none): tests and shutdown wait on it.</summary>
@@ -36,7 +37,7 @@ internal sealed class BaselineRetrainer(IMetricSource source, InspectionOptions 
     }
 
     /// <summary>Starts a retraining over history ending at <paramref name="end"/> unless one is running; never blocks.</summary>
-    public RetrainStart TryStart(DateTimeOffset end, CancellationToken stopping)
+    public RetrainStart TryStart(DateTimeOffset end)
     {
         lock (_gate)
         {
@@ -49,10 +50,21 @@ internal sealed class BaselineRetrainer(IMetricSource source, InspectionOptions 
 
             inspectionMetrics.Retrains.WithLabels("started").Inc();
             // Task.Run: the round must not wait for the first await of a slow query or a CPU-bound training.
+            // Its own token, not the round's: the round ends (and its token source is disposed) long before this does.
+            var stopping = _stopping.Token;
             _running = Task.Run(() => RetrainAsync(end, stopping), CancellationToken.None);
             return RetrainStart.Started;
         }
     }
+
+    /// <summary>At shutdown: cancels a retraining in flight and waits for it to unwind (it ends as <c>cancelled</c>).</summary>
+    public async Task StopAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Running.ConfigureAwait(false);
+    }
+
+    public void Dispose() => _stopping.Dispose();
 
     private async Task RetrainAsync(DateTimeOffset end, CancellationToken cancellationToken)
     {

@@ -119,10 +119,10 @@ public sealed class BaselineRetrainerTests
         var metrics = new InspectionMetrics(registry);
         var retrainer = new BaselineRetrainer(source, options, models, metrics, new VigilMetrics(registry), NullLogger<BaselineRetrainer>.Instance);
 
-        Assert.Equal(RetrainStart.Started, retrainer.TryStart(InspectionHarness.Start, CancellationToken.None));
+        Assert.Equal(RetrainStart.Started, retrainer.TryStart(InspectionHarness.Start));
         await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(RetrainStart.SkippedBusy, retrainer.TryStart(InspectionHarness.Start.AddMinutes(5), CancellationToken.None));
-        Assert.Equal(RetrainStart.SkippedBusy, retrainer.TryStart(InspectionHarness.Start.AddMinutes(10), CancellationToken.None));
+        Assert.Equal(RetrainStart.SkippedBusy, retrainer.TryStart(InspectionHarness.Start.AddMinutes(5)));
+        Assert.Equal(RetrainStart.SkippedBusy, retrainer.TryStart(InspectionHarness.Start.AddMinutes(10)));
         Assert.Equal(1, source.Calls);
 
         release.SetResult();
@@ -131,8 +131,31 @@ public sealed class BaselineRetrainerTests
         Assert.Equal(2, metrics.Retrains.WithLabels("skipped").Value);
         Assert.Equal(1, metrics.Retrains.WithLabels("completed").Value);
         Assert.Equal(1, models.Count);
-        Assert.Equal(RetrainStart.Started, retrainer.TryStart(InspectionHarness.Start.AddMinutes(15), CancellationToken.None));
+        Assert.Equal(RetrainStart.Started, retrainer.TryStart(InspectionHarness.Start.AddMinutes(15)));
         await retrainer.Running.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task StopAsync_RetrainingInFlight_CancelledAndAwaited()
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = new FakeSource(async (_, _, _, _, ct) =>
+        {
+            entered.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            throw new InvalidOperationException("unreachable");
+        });
+        var options = InspectionHarness.Options() with { Baseline = new BaselineSensorOptions { Detector = BaselineSensorTests.RollingSigma() } };
+        var registry = new MetricRegistry();
+        var metrics = new InspectionMetrics(registry);
+        var retrainer = new BaselineRetrainer(source, options, new BaselineModels(DetectorRegistry.CreateDefault(), options.Baseline), metrics, new VigilMetrics(registry), NullLogger<BaselineRetrainer>.Instance);
+        retrainer.TryStart(InspectionHarness.Start);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await retrainer.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(retrainer.Running.IsCompletedSuccessfully);
+        Assert.Equal(1, metrics.Retrains.WithLabels("cancelled").Value);
     }
 
     [Fact]
@@ -147,7 +170,7 @@ public sealed class BaselineRetrainerTests
         var series = Labels.From(new Label("__name__", "error_rate"), new Label("instance", "a"));
         var before = models.Find("errors", series);
 
-        retrainer.TryStart(InspectionHarness.Start.AddMinutes(5), CancellationToken.None);
+        retrainer.TryStart(InspectionHarness.Start.AddMinutes(5));
         await retrainer.Running.WaitAsync(TimeSpan.FromSeconds(30));
 
         var after = models.Find("errors", series);

@@ -35,7 +35,13 @@ public sealed class InspectionHostTests
         using var latest = JsonDocument.Parse(await http.GetStringAsync("/api/v1/inspections/latest"));
         using var list = JsonDocument.Parse(await http.GetStringAsync("/api/v1/inspections"));
         var metrics = await http.GetStringAsync("/metrics");
+        using var backwards = await http.GetAsync(new Uri("/api/v1/inspections?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", UriKind.Relative));
+        using var badLimit = await http.GetAsync(new Uri("/api/v1/inspections?limit=0", UriKind.Relative));
         await host.StopAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, backwards.StatusCode);
+        Assert.Equal("{\"error\":\"to: must not be before from\"}", await backwards.Content.ReadAsStringAsync());
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, badLimit.StatusCode);
 
         var root = latest.RootElement;
         Assert.Equal(round.RoundId, root.GetProperty("round_id").GetString());
