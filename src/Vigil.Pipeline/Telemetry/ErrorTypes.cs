@@ -52,6 +52,9 @@ public static class ErrorTypes
     /// <summary>Writing an alert's outbox record to the event store failed; delivery went ahead from memory.</summary>
     public const string AlertOutbox = "alert_outbox";
 
+    /// <summary>A remote-write request was rejected (4xx) or still failed after its last attempt; its samples are counted as failed.</summary>
+    public const string RemoteWrite = "remote_write";
+
     /// <summary>An inspection sensor threw or overran its timeout (recorded in the round's errors; the other sensors finished), or a background baseline retraining failed unexpectedly.</summary>
     public const string InspectionSensor = "inspection_sensor";
 
@@ -61,6 +64,6 @@ public static class ErrorTypes
     /// <summary>Every value, in documentation order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized, Dedup, AlertDelivery, AlertOutbox, InspectionSensor, InspectionReport,
+        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized, Dedup, AlertDelivery, AlertOutbox, RemoteWrite, InspectionSensor, InspectionReport,
     ];
 }
