@@ -55,9 +55,15 @@ public static class ErrorTypes
     /// <summary>A remote-write request was rejected (4xx) or still failed after its last attempt; its samples are counted as failed.</summary>
     public const string RemoteWrite = "remote_write";
 
+    /// <summary>An inspection sensor threw or overran its timeout (recorded in the round's errors; the other sensors finished), or a background baseline retraining failed unexpectedly.</summary>
+    public const string InspectionSensor = "inspection_sensor";
+
+    /// <summary>An inspection round's report could not be stored in the event store; it is still served from memory.</summary>
+    public const string InspectionReport = "inspection_report";
+
     /// <summary>Every value, in documentation order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized, Dedup, AlertDelivery, AlertOutbox, RemoteWrite,
+        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized, Dedup, AlertDelivery, AlertOutbox, RemoteWrite, InspectionSensor, InspectionReport,
     ];
 }

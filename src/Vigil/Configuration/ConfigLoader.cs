@@ -24,7 +24,7 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
 {
     public const string DefaultPrometheusUrl = "http://localhost:9090";
 
-    private static readonly string[] RootKeys = ["server", "logging", "sources", "jobs", "model_path", "business"];
+    private static readonly string[] RootKeys = ["server", "logging", "sources", "jobs", "model_path", "business", Vigil.Inspection.Configuration.InspectionSectionReader.SectionName];
 
     /// <summary>Loads and validates; throws <see cref="ConfigException"/> listing every error.</summary>
     public VigilOptions Load(string? path, IReadOnlyDictionary<string, string?> environment)
@@ -155,8 +155,21 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
             }
         }
 
+        // The inspection section is read by its own assembly; the demo inspects the replay data unless told otherwise.
+        var inspection = Vigil.Inspection.Configuration.InspectionSectionReader.Read(
+            y.Mapping(root, string.Empty, Vigil.Inspection.Configuration.InspectionSectionReader.SectionName), env, errors, isDemo ? Vigil.Inspection.InspectionDefaults.Demo : null);
+        if (inspection is not null)
+        {
+            errors.AddRange(inspection.Validate(detectors));
+            if (inspection.Source == Vigil.Inspection.InspectionSource.Prometheus && prometheus is null)
+            {
+                errors.Add("inspection.source: prometheus needs sources.prometheus (or PROMETHEUS_URL); use source: replay for the demo data");
+            }
+        }
+
         return new VigilOptions
         {
+            Inspection = inspection,
             Server = server,
             Logging = logging,
             Prometheus = prometheus,

@@ -20,6 +20,9 @@ public sealed record VigilOptions
     /// <summary>Business metrics on PostgreSQL (events in, per-minute aggregation, detection); null when not configured.</summary>
     public BusinessOptions? Business { get; init; }
 
+    /// <summary>Proactive inspection (<c>inspection:</c>, docs/inspection.md); null when off. The embedded demo inspects its replay data.</summary>
+    public Vigil.Inspection.InspectionOptions? Inspection { get; init; }
+
     /// <summary>Directory of trained model files (<c>MODEL_PATH</c>); used by model-backed detectors.</summary>
     public string? ModelPath { get; init; }
 
@@ -38,7 +41,8 @@ public sealed record VigilOptions
         var lines = new List<string>();
         if (IsEmbeddedDemo)
         {
-            lines.Add($"the embedded demo: {Jobs.Count} replay job(s) on synthetic data (configure jobs, PROMQL_QUERY or VIGIL_DATABASE to monitor your own metrics)");
+            var inspecting = Inspection is null ? string.Empty : $"; inspection of the replay data every {Duration.Format(Inspection.Interval)} of its clock (GET /api/v1/inspections/latest)";
+            lines.Add($"the embedded demo: {Jobs.Count} replay job(s) on synthetic data (configure jobs, PROMQL_QUERY or VIGIL_DATABASE to monitor your own metrics){inspecting}");
         }
         else
         {
@@ -52,6 +56,11 @@ public sealed record VigilOptions
         {
             var database = new Npgsql.NpgsqlConnectionStringBuilder(Business.ConnectionString);
             lines.Add($"the business-metrics pipeline on PostgreSQL {database.Host}/{database.Database}: POST /api/v1/events, aggregation every {Duration.Format(Business.Pipeline.Aggregation.Interval)}");
+        }
+
+        if (Inspection is { } inspection && !IsEmbeddedDemo)
+        {
+            lines.Add($"inspection every {Duration.Format(inspection.Interval)} over {inspection.Monitored.Count} metric(s) from {inspection.Source.ToString().ToLowerInvariant()}{(inspection.ShadowMode ? " in shadow mode (recorded, not delivered)" : string.Empty)}: GET /api/v1/inspections/latest");
         }
 
         return lines;

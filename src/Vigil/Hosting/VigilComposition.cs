@@ -1,6 +1,7 @@
 using Npgsql;
 using Vigil.Configuration;
 using Vigil.EventStore;
+using Vigil.Inspection;
 using Vigil.Models;
 using Vigil.Models.Store;
 using Vigil.Pipeline;
@@ -43,6 +44,11 @@ public static class VigilComposition
         if (options.Business is { } business)
         {
             services.AddBusinessMetricsDatabase(business);
+        }
+
+        if (options.Inspection is { } inspection)
+        {
+            services.AddInspection(inspection, options.Replay);
         }
 
         return services;

@@ -2,6 +2,7 @@ using System.Net;
 using Vigil.Configuration;
 using Vigil.EventStore;
 using Vigil.EventStore.Api;
+using Vigil.Inspection.Api;
 using Vigil.Postgres.Api;
 
 namespace Vigil.Hosting;
@@ -44,6 +45,11 @@ public static class VigilHost
         if (options.Business is not null)
         {
             app.MapBusinessMetricsApi();
+        }
+
+        if (options.Inspection is not null)
+        {
+            app.MapInspectionApi();
         }
 
         return app;
