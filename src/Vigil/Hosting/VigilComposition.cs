@@ -1,4 +1,5 @@
 using Npgsql;
+using Vigil.Charts;
 using Vigil.Configuration;
 using Vigil.EventStore;
 using Vigil.Models;
@@ -45,6 +46,7 @@ public static class VigilComposition
             services.AddBusinessMetricsDatabase(business);
         }
 
+        services.AddCharts(new ChartsOptions { TimeZone = options.Server.TimeZone });
         return services;
     }
 
