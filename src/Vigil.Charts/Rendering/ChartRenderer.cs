@@ -62,7 +62,8 @@ public static class ChartRenderer
         var plot = new Plot();
         try
         {
-            plot.Font.Set(ChartFonts.Family);
+            // Not plot.Font.Set: it disposes the typeface it looks up, which ScottPlot also caches. Fonts.Default and the
+            // resolver (ChartFonts) already make every label DejaVu Sans.
             if (bandCount > 0)
             {
                 // Band and expected line only where the detector produced them (not during warm-up).
@@ -116,7 +117,15 @@ public static class ChartRenderer
             }
 
             plot.Title(data.Title);
-            plot.Axes.DateTimeTicksBottom();
+            plot.Axes.Title.Label.Bold = true;
+            plot.Axes.Title.Label.FontSize = 16;
+            var axis = plot.Axes.DateTimeTicksBottom();
+            if (axis.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic ticks)
+            {
+                var span = TimeSpan.FromMilliseconds(points[^1].TimestampMs - points[0].TimestampMs);
+                ticks.LabelFormatter = time => TickLabel(time, span);
+            }
+
             plot.XLabel($"time ({zone.Id})");
             plot.YLabel("value");
             plot.Grid.MajorLineColor = Colors.Black.WithAlpha(0.08);
@@ -128,6 +137,21 @@ public static class ChartRenderer
             plot.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Tick labels that are unambiguous in every locale (never 01/02/2026) and only as long as the span needs:
+    /// seconds for a few minutes, HH:mm within a day, then the day (Jan 2) with the time only where a tick falls
+    /// inside a day, then months.
+    /// </summary>
+    internal static string TickLabel(DateTime time, TimeSpan span)
+    {
+        var format = span <= TimeSpan.FromMinutes(10) ? "HH:mm:ss"
+            : span <= TimeSpan.FromDays(1) ? "HH:mm"
+            : span > TimeSpan.FromDays(180) ? "yyyy-MM"
+            : time.TimeOfDay == TimeSpan.Zero ? "MMM d"
+            : "MMM d HH:mm";
+        return time.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static bool HasBand(in ChartPoint p) => double.IsFinite(p.Expected) && double.IsFinite(p.Lower) && double.IsFinite(p.Upper);

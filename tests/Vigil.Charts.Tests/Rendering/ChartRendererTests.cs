@@ -47,6 +47,19 @@ public sealed class ChartRendererTests
     }
 
     [Fact]
+    public void BoldFace_TitleInBold_IsDrawnHeavierThanRegular()
+    {
+        // The registered bold face is a real bold (not the regular one reused): the same title covers far more pixels.
+        ChartFonts.EnsureRegistered();
+
+        var bold = TitleInk(bold: true);
+        var regular = TitleInk(bold: false);
+
+        Assert.True(regular > 100, $"regular title drew {regular} dark pixels");
+        Assert.True(bold > regular * 1.5, $"bold {bold} vs regular {regular} dark pixels");
+    }
+
+    [Fact]
     public void Render_Anomalies_AreRedMarkers()
     {
         var options = new ChartImageOptions { Width = 800, Height = 400 };
@@ -102,6 +115,22 @@ public sealed class ChartRendererTests
         Assert.Equal(new DateTime(2026, 1, 1, 13, 0, 0, DateTimeKind.Unspecified), winter);
     }
 
+    [Theory]
+    [InlineData(5, "13:04:05")]
+    [InlineData(600, "13:04")]
+    [InlineData(3 * 1440, "Jan 2 13:04")]
+    [InlineData(400 * 1440, "2026-01")]
+    public void TickLabel_Span_PicksAnUnambiguousFormat(int spanMinutes, string expected)
+    {
+        Assert.Equal(expected, ChartRenderer.TickLabel(new DateTime(2026, 1, 2, 13, 4, 5, DateTimeKind.Unspecified), TimeSpan.FromMinutes(spanMinutes)));
+    }
+
+    [Fact]
+    public void TickLabel_MidnightOverDays_IsTheDayOnly()
+    {
+        Assert.Equal("Jan 2", ChartRenderer.TickLabel(new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Unspecified), TimeSpan.FromDays(7)));
+    }
+
     [Fact]
     public void FromScored_ScoreAboveOne_IsAnAnomaly()
     {
@@ -114,6 +143,17 @@ public sealed class ChartRendererTests
         var marker = Assert.Single(data.Anomalies);
         Assert.Equal(new ChartMarker(Start + 120_000, 9), marker);
         Assert.Equal(3, data.Points.Count);
+    }
+
+    private static int TitleInk(bool bold)
+    {
+        using var plot = new ScottPlot.Plot();
+        plot.Add.Signal(new double[] { 1, 2, 3 });
+        plot.Title("Metric Analysis: orders");
+        plot.Axes.Title.Label.Bold = bold;
+        plot.Axes.Title.Label.FontSize = 16;
+        using var image = new PngImage(plot.GetImageBytes(600, 300, ScottPlot.ImageFormat.Png));
+        return image.DarkPixels(0, 0, 600, 40);
     }
 
     internal static ChartData CreateData(string title, int points = 120)
