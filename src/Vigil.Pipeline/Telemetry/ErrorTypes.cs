@@ -52,12 +52,15 @@ public static class ErrorTypes
     /// <summary>Writing an alert's outbox record to the event store failed; delivery went ahead from memory.</summary>
     public const string AlertOutbox = "alert_outbox";
 
+    /// <summary>A remote-write request was rejected (4xx) or still failed after its last attempt; its samples are counted as failed.</summary>
+    public const string RemoteWrite = "remote_write";
+
     /// <summary>A chart could not be rendered (answered 500); bad chart parameters are the caller's and answered 4xx, uncounted.</summary>
     public const string ChartRender = "chart_render";
 
     /// <summary>Every value, in documentation order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized, Dedup, AlertDelivery, AlertOutbox, ChartRender,
+        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized, Dedup, AlertDelivery, AlertOutbox, RemoteWrite, ChartRender,
     ];
 }
