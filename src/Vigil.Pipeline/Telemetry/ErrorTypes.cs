@@ -61,9 +61,12 @@ public static class ErrorTypes
     /// <summary>An inspection round's report could not be stored in the event store; it is still served from memory.</summary>
     public const string InspectionReport = "inspection_report";
 
+    /// <summary>A chart could not be rendered (answered 500); bad chart parameters are the caller's and answered 4xx, uncounted.</summary>
+    public const string ChartRender = "chart_render";
+
     /// <summary>Every value, in documentation order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized, Dedup, AlertDelivery, AlertOutbox, RemoteWrite, InspectionSensor, InspectionReport,
+        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized, Dedup, AlertDelivery, AlertOutbox, RemoteWrite, InspectionSensor, InspectionReport, ChartRender,
     ];
 }

@@ -187,7 +187,7 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
         var server = new ServerOptions();
         if (map is not null)
         {
-            y.RejectUnknown(map, "server", "listen_address", "port", "series_staleness", "shutdown_grace", "state_dir", "snapshot_interval", "write_token", "read_token", "allow_unauthenticated_writes");
+            y.RejectUnknown(map, "server", "listen_address", "port", "series_staleness", "shutdown_grace", "state_dir", "snapshot_interval", "write_token", "read_token", "allow_unauthenticated_writes", "grpc_port", "grpc_listen_address", "time_zone");
             server = new ServerOptions
             {
                 ListenAddress = y.String(map, "server", "listen_address") ?? server.ListenAddress,
@@ -198,7 +198,19 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
                 SnapshotInterval = y.Duration(map, "server", "snapshot_interval", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)) ?? server.SnapshotInterval,
                 ListenAddressSet = map.Children.ContainsKey(new YamlScalarNode("listen_address")),
                 Auth = Hosting.ApiAuthOptions.Read(y, map, errors),
+                GrpcPort = y.Int(map, "server", "grpc_port", 1, 65_535),
+                GrpcListenAddress = y.String(map, "server", "grpc_listen_address"),
+                TimeZone = ReadTimeZone(y.String(map, "server", "time_zone"), errors),
             };
+            if (server.GrpcListenAddress is { } grpcAddress && !System.Net.IPAddress.TryParse(grpcAddress, out _) && grpcAddress != "localhost")
+            {
+                errors.Add($"server.grpc_listen_address: '{grpcAddress}' is not an IP address");
+            }
+
+            if (server.GrpcPort is { } grpcPort && grpcPort == server.Port)
+            {
+                errors.Add($"server.grpc_port: must differ from server.port ({grpcPort}): the gRPC listener is HTTP/2-only");
+            }
             if (!System.Net.IPAddress.TryParse(server.ListenAddress, out _) && server.ListenAddress != "localhost")
             {
                 errors.Add($"server.listen_address: '{server.ListenAddress}' is not an IP address");
@@ -233,6 +245,24 @@ public sealed partial class ConfigLoader(DetectorRegistry detectors)
         }
 
         return server;
+    }
+
+    private static TimeZoneInfo ReadTimeZone(string? id, List<string> errors)
+    {
+        if (id is null)
+        {
+            return TimeZoneInfo.Utc;
+        }
+
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            errors.Add($"server.time_zone: '{id}' is not a known time zone id (e.g. UTC, Europe/Berlin, America/New_York)");
+            return TimeZoneInfo.Utc;
+        }
     }
 
     private static LoggingOptions ReadLogging(YamlNodes y, YamlMappingNode? map, List<string> errors)

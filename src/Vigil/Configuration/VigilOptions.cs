@@ -101,6 +101,18 @@ public sealed record ServerOptions
 
     /// <summary>How often detector state is snapshotted while running. Default 5 minutes.</summary>
     public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Port of the HTTP/2-only listener serving the visualization gRPC service (docs/charts.md). Null (default): no
+    /// gRPC listener; the design document's clients use 50051.
+    /// </summary>
+    public int? GrpcPort { get; init; }
+
+    /// <summary>Address of the gRPC listener. Default: <see cref="ListenAddress"/>.</summary>
+    public string? GrpcListenAddress { get; init; }
+
+    /// <summary>Zone of the charts' time axis (<c>server.time_zone</c>, an IANA id such as Europe/Berlin). Default UTC.</summary>
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
 }
 
 public sealed record LoggingOptions

@@ -1,4 +1,5 @@
 using Npgsql;
+using Vigil.Charts;
 using Vigil.Configuration;
 using Vigil.EventStore;
 using Vigil.Inspection;
@@ -51,6 +52,7 @@ public static class VigilComposition
             services.AddInspection(inspection, options.Replay);
         }
 
+        services.AddCharts(new ChartsOptions { TimeZone = options.Server.TimeZone });
         return services;
     }
 

@@ -1,4 +1,6 @@
 using System.Net;
+using Vigil.Charts;
+using Vigil.Charts.Api;
 using Vigil.Configuration;
 using Vigil.EventStore;
 using Vigil.EventStore.Api;
@@ -18,6 +20,13 @@ public static class VigilHost
         {
             var address = options.Server.ListenAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Server.ListenAddress);
             k.Listen(address, options.Server.Port);
+            if (options.Server.GrpcPort is { } grpcPort)
+            {
+                // Its own HTTP/2-only listener: plaintext gRPC cannot negotiate HTTP/2 on an Http1AndHttp2 endpoint.
+                var grpcAddress = options.Server.GrpcListenAddress ?? options.Server.ListenAddress;
+                k.Listen(grpcAddress == "localhost" ? IPAddress.Loopback : IPAddress.Parse(grpcAddress), grpcPort, l => l.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+            }
+
             k.AddServerHeader = false;
         });
         builder.Logging.AddVigilLogging(options.Logging);
@@ -42,6 +51,12 @@ public static class VigilHost
         app.UseMiddleware<ApiAuthenticationMiddleware>();
         app.MapVigilEndpoints();
         app.MapEventStoreApi();
+        app.MapChartsApi();
+        if (options.Server.GrpcPort is { } port)
+        {
+            app.MapVisualizationGrpc(port);
+        }
+
         if (options.Business is not null)
         {
             app.MapBusinessMetricsApi();

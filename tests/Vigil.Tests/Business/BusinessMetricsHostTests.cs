@@ -83,6 +83,20 @@ public sealed class BusinessMetricsHostTests : IAsyncLifetime
         using var chart = await http.GetFromJsonAsync<JsonDocument>($"/api/v1/metrics/signup?from={from}&to={to}");
         Assert.NotNull(chart);
         Assert.InRange(CountPoints(chart.RootElement), 150, 151);
+
+        // The same minutes as a PNG chart (Vigil.Charts), and a clear 404 for a metric that does not exist.
+        using var png = await http.GetAsync($"/api/v1/metrics/signup/chart?from={from}&to={to}&width=800&height=400");
+        Assert.Equal(System.Net.HttpStatusCode.OK, png.StatusCode);
+        Assert.Equal("image/png", png.Content.Headers.ContentType!.MediaType);
+        using (var bitmap = SkiaSharp.SKBitmap.Decode(await png.Content.ReadAsByteArrayAsync()))
+        {
+            Assert.Equal(800, bitmap.Width);
+            Assert.Equal(400, bitmap.Height);
+        }
+
+        using var missing = await http.GetAsync("/api/v1/metrics/no_such_metric/chart");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("no business metric 'no_such_metric'", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await host.StopAsync();
     }
 
