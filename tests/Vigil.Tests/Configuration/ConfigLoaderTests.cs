@@ -39,7 +39,7 @@ public sealed class ConfigLoaderTests : IDisposable
         var job = Assert.Single(options.Jobs);
         Assert.Equal(("default", "sum(rate(x[5m])) by (instance)", TimeSpan.FromSeconds(15)), (job.Name, job.Query, job.Interval));
         Assert.Equal(JobSource.Prometheus, job.Source);
-        Assert.Equal(new Uri("http://prom:9090"), options.Prometheus!.Url);
+        Assert.Equal(new Uri("http://prom:9090"), options.Prometheus!.BaseUrl);
         Assert.Equal(9100, options.Server.Port);
         Assert.Equal("/models", options.ModelPath);
     }
@@ -49,7 +49,7 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         var options = CreateSut().Load(null, Env(("PROMQL_QUERY", "up")));
 
-        Assert.Equal(new Uri("http://localhost:9090"), options.Prometheus!.Url);
+        Assert.Equal(new Uri("http://localhost:9090"), options.Prometheus!.BaseUrl);
     }
 
     [Fact]
