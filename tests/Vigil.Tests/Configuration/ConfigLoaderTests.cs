@@ -186,25 +186,6 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
-    public void TryLoad_InvalidBusinessSection_ErrorsHavePaths()
-    {
-        var path = Write("""
-            business:
-              ingest: { max_body_bytes: 10 }
-              aggregation: { interval: 10ms, start_at: yesterday }
-              detector: { type: rolling_sigma, k: -1 }
-            """);
-
-        var (_, errors) = CreateSut().TryLoad(path, Env());
-
-        Assert.Contains("business.database: required", errors);
-        Assert.Contains(errors, e => e.StartsWith("business.ingest.max_body_bytes:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("business.aggregation.interval:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("business.aggregation.start_at:", StringComparison.Ordinal));
-        Assert.Single(errors, e => e.StartsWith("business.detector.k:", StringComparison.Ordinal));
-    }
-
-    [Fact]
     public void Load_MultivariateJob_ReadsFeaturesAndJoinLabels()
     {
         var path = Write("""
@@ -358,25 +339,6 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Null(job.Features);
         Assert.Equal(string.Empty, job.Query);
     }
-
-    [Theory]
-    [InlineData("30s", 30)]
-    [InlineData("5m", 300)]
-    [InlineData("1h30m", 5400)]
-    [InlineData("250ms", 0.25)]
-    [InlineData("1d", 86400)]
-    public void Duration_TryParse_ReadsPrometheusDurations(string text, double seconds)
-    {
-        Assert.True(Duration.TryParse(text, out var value));
-        Assert.Equal(TimeSpan.FromSeconds(seconds), value);
-    }
-
-    [Theory]
-    [InlineData("60")]
-    [InlineData("")]
-    [InlineData("5x")]
-    [InlineData("m5")]
-    public void Duration_TryParse_RejectsUnitlessOrUnknown(string text) => Assert.False(Duration.TryParse(text, out _));
 
     [Theory]
     [InlineData("''")]
