@@ -434,6 +434,63 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(JobOptions.DefaultInterval, Assert.Single(options.Jobs).Interval);
     }
 
+    [Fact]
+    public void Load_NothingConfigured_DemoJobsNotifyToTheLog()
+    {
+        var options = CreateSut().Load(null, Env());
+
+        Assert.True(options.Alerting!.Log);
+        Assert.Equal(options.Jobs.Select(j => j.Name).Order(StringComparer.Ordinal), options.Alerting.NotifyJobs.Order(StringComparer.Ordinal));
+        Assert.Contains("alerting to the log", Assert.Single(options.DescribeWhatRuns()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_AlertingAndNotifyingJob_NotifyJobsHoldsOnlyThatJob()
+    {
+        var path = Write("""
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+            jobs:
+              - { name: cpu, query: up, notify: true }
+              - { name: quiet, query: up }
+            alerting:
+              alertmanagers: [ { url: 'http://127.0.0.1:9093' } ]
+            redis: { url: '127.0.0.1:6379' }
+            """);
+
+        var options = CreateSut().Load(path, Env());
+
+        Assert.Equal(["cpu"], options.Alerting!.NotifyJobs);
+        Assert.Equal("127.0.0.1:6379", options.Alerting.RedisUrl);
+        Assert.False(options.Alerting.Log);
+        Assert.Equal("alerting to Alertmanager 127.0.0.1:9093, dedup in Redis, 1 job(s) with notify", options.DescribeWhatRuns()[1]);
+    }
+
+    [Fact]
+    public void TryLoad_NotifyWithoutAlerting_NamesTheJob()
+    {
+        var path = Write("""
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+            jobs:
+              - { name: cpu, query: up }
+              - { name: mem, query: up, notify: true }
+            """);
+
+        var (_, errors) = CreateSut().TryLoad(path, Env());
+
+        Assert.Equal(["jobs[1].notify: needs an alerting section (where should the alerts go?)"], errors);
+    }
+
+    [Fact]
+    public void TryLoad_UnknownRootKey_ListsTheSectionsThatExist()
+    {
+        var (_, errors) = CreateSut().TryLoad(Write("alertng: { }\nsources: { prometeus: { } }\n"), Env());
+
+        Assert.Contains("alertng: unknown key (expected one of: server, logging, sources, model_path, jobs, business, alerting, redis)", errors);
+        Assert.Contains("sources.prometeus: unknown key (expected one of: prometheus, replay)", errors);
+    }
+
     private static ConfigLoader CreateSut() => new(VigilDetectors.ForValidation());
 
     private static Dictionary<string, string?> Env(params (string Name, string Value)[] values)
