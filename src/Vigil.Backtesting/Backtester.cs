@@ -26,6 +26,9 @@ public sealed record BacktestAnomaly(DateTimeOffset Time, double Value, double E
 public sealed record LabelMetrics(int Windows, int WindowsDetected, int AnomaliesInWindows, double Precision, double Recall, double F1, double NabStandard);
 
 /// <summary>The backtest of one series.</summary>
+/// <summary>One scored point of a backtest: the series (its identity labels), the point and its verdict.</summary>
+public readonly record struct BacktestVerdict(Labels Series, long TimestampMs, double Value, Verdict Verdict);
+
 public sealed record SeriesBacktest(
     string Series,
     int Points,
@@ -44,6 +47,13 @@ public sealed record SeriesBacktest(
 public sealed class Backtester
 {
     private readonly IDetector _detector;
+    private readonly List<BacktestVerdict> _chunkVerdicts = [];
+
+    /// <summary>
+    /// Receives every verdict of each chunk once the chunk is scored (e.g. to remote-write the scores as history).
+    /// Null: verdicts are not kept beyond the summary.
+    /// </summary>
+    public Func<IReadOnlyList<BacktestVerdict>, CancellationToken, Task>? OnChunkScored { get; init; }
 
     public Backtester(IDetector detector)
     {
@@ -128,8 +138,17 @@ public sealed class Backtester
                 var values = batch.GetValues(s);
                 for (var i = 0; i < timestamps.Length; i++)
                 {
-                    replay.Observe(timestamps[i], values.Slice(i * width, width));
+                    if (replay.Observe(timestamps[i], values.Slice(i * width, width)) is { } verdict && OnChunkScored is not null)
+                    {
+                        _chunkVerdicts.Add(new BacktestVerdict(key, timestamps[i], values[i * width], verdict));
+                    }
                 }
+            }
+
+            if (OnChunkScored is not null && _chunkVerdicts.Count > 0)
+            {
+                await OnChunkScored(_chunkVerdicts, cancellationToken);
+                _chunkVerdicts.Clear();
             }
 
             progress?.Report(total == 0 ? 1 : Math.Min(1, (end - from).Ticks / (double)total));
@@ -152,11 +171,12 @@ public sealed class Backtester
 
         public void Observe(long timestampMs, double value) => Observe(timestampMs, new ReadOnlySpan<double>(in value));
 
-        public void Observe(long timestampMs, ReadOnlySpan<double> features)
+        /// <summary>Scores one point; null when the timestamp was already scored (it is skipped).</summary>
+        public Verdict? Observe(long timestampMs, ReadOnlySpan<double> features)
         {
             if (timestampMs <= _last)
             {
-                return; // overlapping chunk or duplicate sample: each timestamp is scored once, in order
+                return null; // overlapping chunk or duplicate sample: each timestamp is scored once, in order
             }
 
             _last = timestampMs;
@@ -176,6 +196,8 @@ public sealed class Backtester
                 _anomalies.Add(new BacktestAnomaly(
                     DateTimeOffset.FromUnixTimeMilliseconds(timestampMs), value, verdict.Expected, verdict.Lower, verdict.Upper, verdict.Score, features.Length > 1 ? features.ToArray() : null));
             }
+
+            return verdict;
         }
 
         public SeriesBacktest Finish(IReadOnlyList<IncidentWindow>? windows)

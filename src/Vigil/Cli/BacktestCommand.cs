@@ -6,6 +6,7 @@ using Vigil.Configuration;
 using Vigil.Core.Detection;
 using Vigil.Core.Features;
 using Vigil.Core.Sources;
+using Vigil.Export.RemoteWrite;
 using Vigil.Exposition;
 using Vigil.Hosting;
 using Vigil.Models.Store;
@@ -39,9 +40,10 @@ internal static class BacktestCommand
         var parameters = new Option<string[]>("--param", "-p") { Description = "Detector parameter as name=value, repeatable (with --csv)." };
         var labels = new Option<FileInfo?>("--labels") { Description = "Labelled incident windows (JSON: [[start, end], ...] or {series: [[start, end], ...]})." };
         var limit = new Option<int>("--show") { Description = "Anomalies listed per series.", DefaultValueFactory = _ => 20 };
+        var remoteWrite = new Option<string?>("--remote-write") { Description = "Write the scores (vigil_anomaly_score, expected value and band) at their original timestamps to this remote-write URL, e.g. http://prometheus:9090/api/v1/write: history for dashboards (job ranges only)." };
         var command = new Command("backtest", "Replay history through a detector, causally and exactly as live, and report what it would have alerted on.")
         {
-            csv, config, job, from, to, chunk, detector, parameters, labels, limit,
+            csv, config, job, from, to, chunk, detector, parameters, labels, limit, remoteWrite,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -71,13 +73,27 @@ internal static class BacktestCommand
             }
 
             return await RunJobAsync(
-                parse.GetValue(config)!, parse.GetValue(job)!, parse.GetValue(from)!.Value, parse.GetValue(to)!.Value, parse.GetValue(chunk), windows, parse.GetValue(limit), cancellationToken);
+                parse.GetValue(config)!, parse.GetValue(job)!, parse.GetValue(from)!.Value, parse.GetValue(to)!.Value, parse.GetValue(chunk), windows, parse.GetValue(limit), parse.GetValue(remoteWrite), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunJobAsync(FileInfo config, string jobName, DateTimeOffset from, DateTimeOffset to, TimeSpan chunk, IncidentWindows? windows, int limit, CancellationToken cancellationToken)
+    private static async Task<int> RunJobAsync(FileInfo config, string jobName, DateTimeOffset from, DateTimeOffset to, TimeSpan chunk, IncidentWindows? windows, int limit, string? remoteWriteUrl, CancellationToken cancellationToken)
     {
+        RemoteWriteOptions? remoteWrite = null;
+        if (remoteWriteUrl is not null)
+        {
+            var invalid = Uri.TryCreate(remoteWriteUrl, UriKind.Absolute, out var url)
+                // Five attempts (7.5 s of back-off) per request: a backfill that cannot write should say so soon.
+                ? (remoteWrite = new RemoteWriteOptions { Url = url, MaxAttempts = 5 }).Validate()
+                : [$"--remote-write: '{remoteWriteUrl}' is not an absolute URL"];
+            if (invalid.Count > 0)
+            {
+                Console.Error.WriteLine(string.Join(Environment.NewLine, invalid));
+                return Usage;
+            }
+        }
+
         var (options, errors) = new ConfigLoader(VigilDetectors.ForValidation()).TryLoad(config.FullName, CliEnvironment.Variables());
         if (errors.Count > 0 || options is null)
         {
@@ -136,7 +152,12 @@ internal static class BacktestCommand
             return Usage;
         }
 
-        var backtester = new Backtester(detector);
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var backfill = remoteWrite is null ? null : new RemoteWriteBackfill(http, remoteWrite, job.Name, job.Detector.Type, TimeProvider.System);
+        var backtester = new Backtester(detector)
+        {
+            OnChunkScored = backfill is null ? null : (verdicts, ct) => backfill.WriteAsync(verdicts.Select(v => (v.Series, v.TimestampMs, v.Value, v.Verdict)), ct),
+        };
         IReadOnlyList<SeriesBacktest> results;
         try
         {
@@ -159,6 +180,17 @@ internal static class BacktestCommand
         }
 
         AnsiConsole.MarkupLineInterpolated($"[bold]{results.Count}[/] series, {results.Sum(r => r.Anomalies.Count)} anomalies in total");
+        if (backfill is not null)
+        {
+            var m = backfill.Metrics;
+            AnsiConsole.MarkupLineInterpolated($"remote-write to {remoteWrite!.Url}: {m.Sent:F0} samples written, {m.Failed:F0} failed");
+            if (m.Failed > 0)
+            {
+                Console.Error.WriteLine($"remote-write: {m.Failed:F0} samples were not written, and later chunks were not sent ({backfill.LastError}); the history is incomplete");
+                return Failure;
+            }
+        }
+
         if (input is JoinedQueryInput)
         {
             // As live, rows with a missing or non-finite feature were not scored: say how many and why.

@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using Vigil.Backtesting.Nab;
 using Vigil.Core.Detection;
+using Vigil.Export.Pushgateway;
 
 namespace Vigil.Cli;
 
@@ -121,6 +122,8 @@ internal static class BenchNabCommand
             $"[bold]{type}[/]: {result.Files} files, {result.Points} points in {result.DetectionTime.TotalMilliseconds:F0} ms; results in [bold]{output.FullName}[/] ({(scoring == NabScoring.Onset ? "onset events" : "every point")})");
         if (result.Optimised is { } optimised && result.AtDefaultThreshold is { } atDefault)
         {
+            BatchRun.Current?.Record("vigil_batch_nab_score", "NAB normalised score at score > 1 (onset events unless --points), by profile.", "profile",
+                atDefault.Select(p => KeyValuePair.Create(p.Profile, p.Normalized)));
             var table = new Table().AddColumns("profile", "optimised", "threshold", "windows", "FP", "score > 1", "windows", "FP");
             foreach (var (best, fixedThreshold) in optimised.Zip(atDefault))
             {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using Vigil.Configuration;
 using Vigil.Core.Detection;
+using Vigil.Export.Pushgateway;
 using Vigil.Hosting;
 using Vigil.Postgres.Ingest;
 using Vigil.Postgres.Migrations;
@@ -63,6 +64,8 @@ internal static class BusinessCommands
                     return await services.GetRequiredService<EventImporter>().ImportAsync(path, report, cancellationToken: cancellationToken);
                 });
                 Console.WriteLine($"{result.Events} events read: {result.Inserted} inserted, {result.Duplicates} duplicates skipped, {result.TooLate} beyond the allowed lateness, in {result.Batches} batch(es).");
+                BatchRun.Current?.Record("vigil_batch_events", "Events in the imported file, by outcome.", "outcome",
+                    [KeyValuePair.Create("inserted", (double)result.Inserted), KeyValuePair.Create("duplicate", (double)result.Duplicates), KeyValuePair.Create("too_late", (double)result.TooLate)]);
                 return CliEnvironment.Ok;
             }
             catch (ImportValidationException ex)

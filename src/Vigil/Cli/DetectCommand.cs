@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using Vigil.Backtesting;
 using Vigil.Core.Detection;
+using Vigil.Export.Pushgateway;
 
 namespace Vigil.Cli;
 
@@ -39,6 +40,9 @@ internal static class DetectCommand
 
         var report = OfflineDetection.Run(data, detector);
         Print(report, detector.Type);
+        BatchRun.Current?.Record("vigil_batch_rows", "Input rows by status (ok, anomaly, warmup, invalid, out_of_order, duplicate, unparseable).", "status",
+            report.StatusCounts().Select(c => KeyValuePair.Create(c.Status, (double)c.Count)));
+        BatchRun.Current?.Record("vigil_batch_anomalies", "Points that scored above 1.", report.AnomalyIndexes.Count());
         if (output is not null)
         {
             using var writer = new StreamWriter(output.FullName);

@@ -6,18 +6,22 @@ public static class VigilCli
 {
     public static RootCommand CreateRoot()
     {
+        // Batch commands can push their results to a Pushgateway (--push-gateway); `run` is scraped instead.
         var bench = BenchNabCommand.Create();
-        bench.Subcommands.Add(BenchScenariosCommand.Create());
+        BatchPush.Enable(bench.Subcommands.Single(c => c.Name == "nab"), "bench nab");
+        bench.Subcommands.Add(BatchPush.Enable(BenchScenariosCommand.Create(), "bench scenarios"));
+        var events = BusinessCommands.CreateEvents();
+        BatchPush.Enable(events.Subcommands.Single(c => c.Name == "import"), "events import");
         var root = new RootCommand("Vigil: learns what normal looks like for your metrics and says when something is not.")
         {
             RunCommand.Create(),
-            DetectCommand.Create(),
+            BatchPush.Enable(DetectCommand.Create(), "detect"),
             ConfigCommand.Create(),
-            BacktestCommand.Create(),
+            BatchPush.Enable(BacktestCommand.Create(), "backtest"),
             bench,
             BusinessCommands.CreateDb(),
-            BusinessCommands.CreateEvents(),
-            TrainCommand.Create(),
+            events,
+            BatchPush.Enable(TrainCommand.Create(), "train"),
             ModelsCommand.Create(),
             LogsCommand.Create(),
         };

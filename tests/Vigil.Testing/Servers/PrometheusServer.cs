@@ -28,6 +28,12 @@ public sealed class PrometheusServer : LoopbackServer
 
     public string RoutePrefix { get; }
 
+    /// <summary>Top-level prometheus.yml sections to add, e.g. <c>storage:</c> for an out-of-order window.</summary>
+    public string ExtraConfig { get; init; } = string.Empty;
+
+    /// <summary>More command-line flags, e.g. <c>--web.enable-remote-write-receiver</c>.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
     /// <summary>The API's base URL, route prefix included.</summary>
     public Uri BaseUrl => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}{RoutePrefix}");
 
@@ -61,7 +67,7 @@ public sealed class PrometheusServer : LoopbackServer
         var rules = _ruleFile is null ? string.Empty : $"rule_files:\n  - '{_ruleFile}'\n";
         await File.WriteAllTextAsync(
             Directory.File("prometheus.yml"),
-            $"global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n{rules}scrape_configs:\n{indented}\n").ConfigureAwait(false);
+            $"global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n{rules}{ExtraConfig}scrape_configs:\n{indented}\n").ConfigureAwait(false);
     }
 
     protected override (string File, IReadOnlyList<string> Arguments) Command()
@@ -78,6 +84,7 @@ public sealed class PrometheusServer : LoopbackServer
             arguments.Add($"--web.external-url={BaseUrl}");
         }
 
+        arguments.AddRange(ExtraArguments);
         return (Binary, arguments);
     }
 

@@ -21,7 +21,7 @@ internal static partial class VigilProcess
         }
 
         // The tests' own environment must not leak a deployment's variables into the child.
-        foreach (var name in new[] { "PROMETHEUS_URL", "PROMQL_QUERY", "LISTEN_PORT", "SCRAPE_INTERVAL", "MODEL_PATH", "VIGIL_CONFIG" })
+        foreach (var name in new[] { "PROMETHEUS_URL", "PROMQL_QUERY", "LISTEN_PORT", "SCRAPE_INTERVAL", "MODEL_PATH", "VIGIL_CONFIG", "VIGIL_PUSH_GATEWAY" })
         {
             info.Environment.Remove(name);
         }
