@@ -10,6 +10,9 @@ public sealed record ContractOptions
     public const string ShiftSlackKey = "shift_slack";
     public const string ShiftThresholdKey = "shift_threshold";
     public const string AdaptAfterKey = "adapt_after";
+    public const string AdaptQuietKey = "adapt_quiet";
+    public const string ShiftDecorrelateKey = "shift_decorrelate";
+    public const string ShiftClipKey = "shift_clip";
 
     public static ContractOptions Default { get; } = new();
 
@@ -41,6 +44,25 @@ public sealed record ContractOptions
     /// </summary>
     public TimeSpan AdaptAfter { get; init; } = TimeSpan.FromHours(3);
 
+    /// <summary>
+    /// Consecutive normal points that end an anomalous run for adaptation. Default 10 (an episode's quiet count). Longer
+    /// (e.g. 60) makes a baseline that is wrong, with a shift the test flags every few minutes and normal points in
+    /// between, count as one long anomaly that is rebaselined after <see cref="AdaptAfter"/> instead of staying wrong.
+    /// </summary>
+    public int AdaptQuietPoints { get; init; } = EpisodeTracker.DefaultQuietPoints;
+
+    /// <summary>
+    /// Whether the shift test widens its σ by the residuals' lag-1 autocorrelation (√((1 + ρ)/(1 − ρ)), ρ learned from
+    /// normal points), so a forecast lagging a smooth curve does not look like a shift. Default true.
+    /// </summary>
+    public bool ShiftDecorrelate { get; init; } = true;
+
+    /// <summary>
+    /// The shift test's standardised residuals are clipped at ± this many σ (0 = at the point band's k, the default):
+    /// a heavy-tailed series' single large deviations then add little evidence of a shift.
+    /// </summary>
+    public double ShiftClip { get; init; }
+
     /// <summary>Reads the contract parameters from <paramref name="p"/> (before its <c>RejectUnknown</c>), falling back to <paramref name="defaults"/>.</summary>
     public static ContractOptions Read(DetectorParameters p, ContractOptions? defaults = null)
     {
@@ -51,6 +73,9 @@ public sealed record ContractOptions
             ShiftSlack = p.ReadDouble(ShiftSlackKey, d.ShiftSlack, 0, 100),
             ShiftThreshold = p.ReadDouble(ShiftThresholdKey, d.ShiftThreshold, 0, 1000),
             AdaptAfter = p.ReadDuration(AdaptAfterKey, d.AdaptAfter, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365)),
+            ShiftClip = p.ReadDouble(ShiftClipKey, d.ShiftClip, 0, 100),
+            ShiftDecorrelate = p.ReadInt(ShiftDecorrelateKey, d.ShiftDecorrelate ? 1 : 0, 0, 1) == 1,
+            AdaptQuietPoints = p.ReadInt(AdaptQuietKey, d.AdaptQuietPoints, 1, 100_000),
         };
     }
 }

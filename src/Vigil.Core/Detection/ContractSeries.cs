@@ -21,16 +21,18 @@ namespace Vigil.Core.Detection;
 internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedback
 {
     // 4 is the first layout under the contract; every detector's earlier layouts (1–3) predate it and are rejected.
-    private const byte Version = 4;
+    // 5: auto's baseline stores its working scale (transform) and buffers its warm-up; 4 is rejected, the series re-learns.
+    private const byte Version = 5;
 
-    // Consecutive normal points that end an anomalous run (as EpisodeTracker's default quiet count).
-    private const int QuietPoints = EpisodeTracker.DefaultQuietPoints;
 
     private readonly IBaseline _baseline;
     private readonly double _k;
     private readonly double _kappa;
     private readonly double _h;
     private readonly long _adaptAfterMs;
+    private readonly int _quietPoints;
+    private readonly bool _decorrelate;
+    private readonly double _rClip;
     private readonly RecentPoints _recent = new();
 
     private bool _started;
@@ -38,6 +40,11 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     private double _shiftUp;
     private double _shiftDown;
     private bool _alarmed;
+
+    // Lag-1 autocorrelation of the standardised residuals of normal points (EWMA of r·r₋₁ over EWMA of r²).
+    private double _lagProduct;
+    private double _residualSquare;
+    private double _previousR;
     private long _runStartMs;
     private bool _inRun;
     private int _quiet;
@@ -50,6 +57,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _kappa = options.ShiftSlack;
         _h = options.ShiftThreshold;
         _adaptAfterMs = (long)options.AdaptAfter.TotalMilliseconds;
+        _quietPoints = options.AdaptQuietPoints;
+        _decorrelate = options.ShiftDecorrelate;
+        _rClip = options.ShiftClip > 0 ? Math.Min(options.ShiftClip, pointK) : pointK;
     }
 
     internal IBaseline Baseline => _baseline;
@@ -72,14 +82,25 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 
         if (!_baseline.TryPredict(timestampMs, out var p))
         {
-            _baseline.Learn(timestampMs, x);
+            // Still maturing: the transform is undecided (identity) or fixed; the baseline learns on its working scale.
+            var tw = _baseline.Transform;
+            _baseline.Learn(timestampMs, tw.ToWorking(x));
             _recent.Add(timestampMs, x, double.NaN, excluded: false);
-            return Verdict.Warmup(p.Expected);
+            return Verdict.Warmup(tw.FromWorking(p.Expected));
         }
 
+        // Everything below is on the baseline's working scale (y), then the band is mapped back to values: the map is
+        // strictly increasing, so "outside the mapped band" is "outside the working band".
+        var t = _baseline.Transform;
+        var y = t.ToWorking(x);
         var e = p.Expected;
-        var (upHalf, upTest) = Edge(p.SigmaHigh, _shiftUp, p.NoveltyUpper - e);
-        var (downHalf, downTest) = Edge(p.SigmaLow, _shiftDown, e - p.NoveltyLower);
+        // While an alarm holds, the saturated statistic is judged without the widening: an incident's points past κ·σ
+        // keep scoring above 1 (the widening guards the onset against autocorrelated noise, not the incident's course).
+        var inflation = _alarmed ? 1 : ShiftInflation();
+        var shiftHigh = double.IsNaN(p.ShiftSigmaHigh) ? p.SigmaHigh : p.ShiftSigmaHigh;
+        var shiftLow = double.IsNaN(p.ShiftSigmaLow) ? p.SigmaLow : p.ShiftSigmaLow;
+        var (upHalf, upTest) = Edge(p.SigmaHigh, shiftHigh, _shiftUp, p.NoveltyUpper - e, inflation);
+        var (downHalf, downTest) = Edge(p.SigmaLow, shiftLow, _shiftDown, e - p.NoveltyLower, inflation);
         // Seasonal context: a value the series showed at this phase of its last season is normal, however far it is
         // from the forecast (a daily batch job, a square wave). Known before the point arrives, so the band stays a
         // prediction. It only counts where it reaches past the point band: inside it, noise in last season's values
@@ -96,20 +117,22 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             downHalf = e - p.ContextLower;
         }
 
-        var upper = e + upHalf;
-        var lower = e - downHalf;
-        var score = ScoreMath.FromBand(x, e, lower, upper);
+        var expected = t.FromWorking(e);
+        var upper = t.FromWorking(e + upHalf);
+        var lower = t.FromWorking(e - downHalf);
+        var score = ScoreMath.FromBand(x, expected, lower, upper);
         var anomalous = score > 1;
-        var test = !anomalous ? AnomalyTest.None : x > e ? upTest : downTest;
-        var verdict = new Verdict(score, e, lower, upper, VerdictKind.Scored, test, 0.5 * (p.SigmaLow + p.SigmaHigh));
+        var test = !anomalous ? AnomalyTest.None : x > expected ? upTest : downTest;
+        var sigma = 0.5 * (t.FromWorking(e + p.SigmaHigh) - t.FromWorking(e - p.SigmaLow));
+        var verdict = new Verdict(score, expected, lower, upper, VerdictKind.Scored, test, sigma);
 
         // A value that the seasonal context explains adds no evidence of a shift.
-        var explained = !anomalous && ((contextUp && x > e + (_k * p.SigmaHigh)) || (contextDown && x < e - (_k * p.SigmaLow)));
-        UpdateShift(explained ? 0 : x - e, x > e ? p.SigmaHigh : p.SigmaLow, anomalous);
-        _recent.Add(timestampMs, x, x - e, anomalous);
+        var explained = !anomalous && ((contextUp && y > e + (_k * p.SigmaHigh)) || (contextDown && y < e - (_k * p.SigmaLow)));
+        UpdateShift(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, anomalous, inflation);
+        _recent.Add(timestampMs, x, y - e, anomalous);
         if (anomalous)
         {
-            _baseline.Exclude(timestampMs, x, test);
+            _baseline.Exclude(timestampMs, y, test);
             if (!_inRun)
             {
                 _inRun = true;
@@ -128,8 +151,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             // Trust falls as evidence of a shift accumulates, so the baseline does not learn a small shift away.
             // Zero once the evidence reaches half the threshold: past that, a shift is more likely than noise.
             var weight = _h > 0 ? Math.Max(0, 1 - (2 * Math.Max(_shiftUp, _shiftDown) / _h)) : 1;
-            _baseline.Learn(timestampMs, x, weight);
-            if (_inRun && ++_quiet >= QuietPoints)
+            _baseline.Learn(timestampMs, y, weight);
+            if (_inRun && ++_quiet >= _quietPoints)
             {
                 _inRun = false;
             }
@@ -138,14 +161,14 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         return verdict;
     }
 
-    /// <summary>Half-width on one side and the test that sets it: the tightest edge, never under κ·σ.</summary>
-    private (double Half, AnomalyTest Test) Edge(double sigma, double cusum, double novelty)
+    /// <summary>Half-width on one side and the test that sets it: the tightest edge, never under κ·σ (the shift test's σ).</summary>
+    private (double Half, AnomalyTest Test) Edge(double sigma, double shiftSigma, double cusum, double novelty, double inflation)
     {
         var half = _k * sigma;
         var test = AnomalyTest.Point;
         if (_h > 0)
         {
-            var shift = sigma * (_h - cusum + _kappa);
+            var shift = shiftSigma * inflation * (_h - cusum + _kappa);
             if (shift < half)
             {
                 half = shift;
@@ -159,11 +182,31 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             test = AnomalyTest.Novelty;
         }
 
-        var min = _kappa * sigma;
+        var min = _kappa * shiftSigma;
         return (Math.Max(half, min), test);
     }
 
-    private void UpdateShift(double deviation, double sigma, bool anomalous)
+    /// <summary>
+    /// How much wider the CUSUM's σ must be than the point σ: √((1 + ρ) / (1 − ρ)) for lag-1 autocorrelation ρ ≥ 0 of
+    /// the residuals, the long-run standard deviation of a sum of AR(1) residuals over that of independent ones. A
+    /// forecast that lags a smooth daily curve leaves residuals that stay on one side for many points: summed as if
+    /// independent they look like a shift every few hours. White noise (ρ ≈ 0) keeps the full sensitivity.
+    /// </summary>
+    private double ShiftInflation()
+    {
+        if (!_decorrelate || !(_residualSquare > 0))
+        {
+            return 1;
+        }
+
+        var rho = Math.Clamp(_lagProduct / _residualSquare, 0, MaxAutocorrelation);
+        return Math.Sqrt((1 + rho) / (1 - rho));
+    }
+
+    private const double MaxAutocorrelation = 0.9;
+    private const double AutocorrelationAlpha = 0.01;
+
+    private void UpdateShift(double deviation, double sigma, bool anomalous, double inflation)
     {
         if (_h <= 0)
         {
@@ -172,10 +215,19 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 
         // Standardised residual, clipped at the point edge: one spike adds at most k − κ of evidence, so a lone spike
         // cannot make the next ordinary point an alarm.
-        var r = sigma > 0 ? deviation / sigma : deviation == 0 ? 0 : Math.CopySign(_k, deviation);
-        r = Math.Clamp(r, -_k, _k);
-        _shiftUp = Math.Clamp(_shiftUp + r - _kappa, 0, _h);
-        _shiftDown = Math.Clamp(_shiftDown - r - _kappa, 0, _h);
+        var r = sigma > 0 ? deviation / sigma : deviation == 0 ? 0 : Math.CopySign(_rClip, deviation);
+        r = Math.Clamp(r, -_rClip, _rClip);
+        if (!anomalous)
+        {
+            // Learned from normal points only: an incident's run of same-signed residuals is not autocorrelated noise.
+            _lagProduct += AutocorrelationAlpha * ((r * _previousR) - _lagProduct);
+            _residualSquare += AutocorrelationAlpha * ((r * r) - _residualSquare);
+            _previousR = r;
+        }
+
+        var rs = r / inflation;
+        _shiftUp = Math.Clamp(_shiftUp + rs - _kappa, 0, _h);
+        _shiftDown = Math.Clamp(_shiftDown - rs - _kappa, 0, _h);
         if (anomalous)
         {
             // Saturated at h while the incident lasts: each further point past κ·σ keeps scoring above 1.
@@ -203,6 +255,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         Span<double> values = stackalloc double[count];
         Span<double> residuals = stackalloc double[count];
         _recent.CopySince(fromMs, ts, values, residuals);
+        ToWorking(values);
         _baseline.Rebaseline(ts, values, residuals);
         _recent.ClearExcluded(fromMs, long.MaxValue);
         _shiftUp = 0;
@@ -212,6 +265,16 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _quiet = 0;
         _rebaselinedFromMs = fromMs;
         return true;
+    }
+
+    /// <summary>The ring keeps raw values (feedback ranges and reports are in values); the baseline learns on its scale.</summary>
+    private void ToWorking(Span<double> values)
+    {
+        var t = _baseline.Transform;
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = t.ToWorking(values[i]);
+        }
     }
 
     public bool ApplyFeedback(FeedbackKind kind, long fromMs, long toMs)
@@ -255,6 +318,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             Span<long> ts = stackalloc long[count];
             Span<double> values = stackalloc double[count];
             _recent.CopyExcluded(fromMs, toMs, ts, values);
+            ToWorking(values);
             for (var i = 0; i < count; i++)
             {
                 _baseline.Learn(ts[i], values[i]);
@@ -275,6 +339,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         writer.Write(_shiftUp);
         writer.Write(_shiftDown);
         writer.Write(_alarmed);
+        writer.Write(_lagProduct);
+        writer.Write(_residualSquare);
+        writer.Write(_previousR);
         writer.Write(_inRun);
         writer.Write(_runStartMs);
         writer.Write(_quiet);
@@ -289,8 +356,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         var version = reader.ReadByte();
         if (version != Version)
         {
-            throw new InvalidDataException(version < Version
+            throw new InvalidDataException(version < 4
                 ? $"{_baseline.Name}: state version {version} predates the detection contract (version {Version}); the series re-learns."
+                : version < Version
+                ? $"{_baseline.Name}: state version {version} predates the working-scale layout (version {Version}); the series re-learns."
                 : $"{_baseline.Name}: state version {version} is not supported (expected {Version}).");
         }
 
@@ -299,11 +368,15 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _shiftUp = reader.ReadDouble();
         _shiftDown = reader.ReadDouble();
         _alarmed = reader.ReadBoolean();
+        _lagProduct = reader.ReadDouble();
+        _residualSquare = reader.ReadDouble();
+        _previousR = reader.ReadDouble();
         _inRun = reader.ReadBoolean();
         _runStartMs = reader.ReadInt64();
         _quiet = reader.ReadInt32();
         _rebaselinedFromMs = reader.ReadInt64();
-        if (!(_shiftUp >= 0 && _shiftUp <= _h) || !(_shiftDown >= 0 && _shiftDown <= _h) || _quiet < 0 || _quiet > QuietPoints)
+        if (!double.IsFinite(_lagProduct) || !(_residualSquare >= 0) || !double.IsFinite(_residualSquare) || !double.IsFinite(_previousR)
+            || !(_shiftUp >= 0 && _shiftUp <= _h) || !(_shiftDown >= 0 && _shiftDown <= _h) || _quiet < 0 || _quiet > _quietPoints)
         {
             throw new InvalidDataException($"{_baseline.Name}: contract state out of range (written with other shift options?).");
         }

@@ -116,6 +116,22 @@ public sealed class DetectorParameters
         return TryGet(name, out var text) ? text : defaultValue;
     }
 
+    /// <summary>One of <paramref name="choices"/> (case-insensitive, returned as spelt there); anything else is an error.</summary>
+    public string ReadChoice(string name, string defaultValue, IReadOnlyList<string> choices)
+    {
+        var text = ReadString(name, defaultValue);
+        foreach (var choice in choices)
+        {
+            if (string.Equals(choice, text, StringComparison.OrdinalIgnoreCase))
+            {
+                return choice;
+            }
+        }
+
+        Errors.Add($"{name}: '{text}' is not one of {string.Join(", ", choices)}");
+        return defaultValue;
+    }
+
     /// <summary>Call after reading every parameter: a misspelt parameter is an error, not silently ignored.</summary>
     public void RejectUnknown()
     {

@@ -4,9 +4,19 @@ namespace Vigil.Core.Detection;
 /// What a baseline knows about the next point before it is seen: the expectation, the scale of normal deviations on
 /// each side (σ, possibly asymmetric), optional novelty edges (±∞ when the baseline has none), and an optional context
 /// interval: values the series showed at this phase of its season, which the band is widened to cover (NaN when none).
+/// The shift test may use a different (core) σ per side, see <see cref="ShiftSigmaLow"/>.
 /// </summary>
 internal readonly record struct Prediction(double Expected, double SigmaLow, double SigmaHigh, double NoveltyLower, double NoveltyUpper, double ContextLower = double.NaN, double ContextUpper = double.NaN)
 {
+    /// <summary>
+    /// The σ of each side that the shift test standardises by, when it differs from the point σ (NaN: the same). A
+    /// baseline whose point σ includes a heavy-tail term gives its core spread here: a tail of rare large deviations says
+    /// nothing about how far a sustained shift must move the mean.
+    /// </summary>
+    public double ShiftSigmaLow { get; init; } = double.NaN;
+
+    public double ShiftSigmaHigh { get; init; } = double.NaN;
+
     public static Prediction Symmetric(double expected, double sigma) => new(expected, sigma, sigma, double.NegativeInfinity, double.PositiveInfinity);
 
     public static Prediction None(double expected = double.NaN) => new(expected, 0, 0, double.NegativeInfinity, double.PositiveInfinity);
@@ -21,6 +31,13 @@ internal interface IBaseline
 {
     /// <summary>Detector type, for state errors.</summary>
     string Name { get; }
+
+    /// <summary>
+    /// The working scale: <see cref="TryPredict"/>'s prediction and every value passed to <see cref="Learn"/>,
+    /// <see cref="Exclude"/> and <see cref="Rebaseline"/> are on it (identity unless the baseline chooses otherwise; it
+    /// may change once, when the baseline matures, and the baseline converts what it learned during warm-up).
+    /// </summary>
+    ValueTransform Transform => ValueTransform.Identity;
 
     /// <summary>
     /// The prediction for a point at <paramref name="timestampMs"/>, from history only. Returns false while the baseline

@@ -208,6 +208,18 @@ public sealed class ContractTests
     }
 
     [Theory]
+    [MemberData(nameof(Types))]
+    public void ReadState_VersionFourBeforeTheWorkingScale_IsRejectedClearly(string type)
+    {
+        var series = (ISerializableSeriesDetector)Synthetic.Create(type).CreateSeries();
+        using var reader = new BinaryReader(new MemoryStream([4, 0, 0, 0, 0, 0, 0, 0, 0]));
+
+        var ex = Assert.Throws<InvalidDataException>(() => series.ReadState(reader));
+
+        Assert.Contains("predates the working-scale layout", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(300)]
     [InlineData(1500)]
     public void WriteState_Auto_StaysUnderEightKilobytes(int points)

@@ -26,6 +26,10 @@ internal sealed class AutoBaseline : IBaseline
     private const double TailP = 0.99;
     private const int SpikeRun = 3;
 
+    // The 99.9th percentile of |r| is 3.29σ for normal residuals.
+    private const double FarTailToSigma = 3.29;
+    private const double FarTailP = 0.999;
+
     private readonly AutoOptions _o;
     private long _count;
     private double _level;
@@ -33,6 +37,7 @@ internal sealed class AutoBaseline : IBaseline
     private double _up;
     private double _down;
     private double _tail;
+    private double _farTail;
     private int _excludedRun;
     private int _anomalousRun;
     private double _min = double.PositiveInfinity;
@@ -47,13 +52,20 @@ internal sealed class AutoBaseline : IBaseline
     private int _historyHead;
     private int _season;
 
+    // The working scale, chosen from the warm-up values when the baseline matures (Decided) and fixed from then on.
+    private ValueTransform _transform = ValueTransform.Identity;
+    private bool _decided;
+
     public AutoBaseline(AutoOptions options)
     {
         _o = options;
-        _fit = options.SeasonSlack >= 0 ? new float[options.FitPoints] : null;
+        // The buffer also holds the warm-up values the working scale is chosen from, so it exists even without a season.
+        _fit = new float[Math.Max(options.FitPoints, options.MinPoints)];
     }
 
     public string Name => AutoDetectorFactory.TypeName;
+
+    public ValueTransform Transform => _transform;
 
     private double Forecast => _level + (_o.TrendDamping * _trend);
 
@@ -70,8 +82,16 @@ internal sealed class AutoBaseline : IBaseline
         // Quantised and flat series: moves below a fraction of the range (or of the magnitude, for a perfectly flat
         // series) are noise, whatever the learned scale says.
         var floor = Math.Max(_o.RangeFloor * range, 1e-9 * Math.Max(Math.Abs(_max), Math.Abs(_min)));
+        if (_transform.Kind == TransformKind.Counts)
+        {
+            // Poisson noise is the least a count varies: on the square-root scale its σ is about 1 whatever the mean, so
+            // a quiet stretch of a small count (five zeros in a row at λ = 1) is not judged on a σ learned too small.
+            floor = Math.Max(floor, _o.CountsSigma);
+        }
         // Heavy tails: the σ a Gaussian with this series' 99th percentile of |error| would have, if that is larger.
-        var tailSigma = _tail / TailToSigma;
+        // The 99.9th percentile as well: a latency whose 1 % of slow requests run at 2–5× its median has its 99th
+        // percentile at the bottom of that tail; only the far quantile covers the tail's height.
+        var tailSigma = _o.HeavyTail ? Math.Max(_tail / TailToSigma, _farTail / FarTailToSigma) : 0;
         var sigmaHigh = Math.Max(Math.Max(HalfMeanToSigma * _up, tailSigma), floor);
         var sigmaLow = Math.Max(Math.Max(HalfMeanToSigma * _down, tailSigma), floor);
         var noveltyHigh = double.PositiveInfinity;
@@ -106,11 +126,106 @@ internal sealed class AutoBaseline : IBaseline
             contextHigh = hi + (_o.SeasonK * sigmaHigh);
         }
 
-        prediction = new Prediction(expected, sigmaLow, sigmaHigh, noveltyLow, noveltyHigh, contextLow, contextHigh);
+        prediction = new Prediction(expected, sigmaLow, sigmaHigh, noveltyLow, noveltyHigh, contextLow, contextHigh)
+        {
+            // The shift test judges by the core spread (no heavy-tail term) when CoreShiftSigma is set.
+            ShiftSigmaLow = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _down, floor) : double.NaN,
+            ShiftSigmaHigh = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _up, floor) : double.NaN,
+        };
         return _count >= _o.MinPoints;
     }
 
     public void Learn(long timestampMs, double value, double weight = 1)
+    {
+        if (!_decided)
+        {
+            // Warm-up: buffer the raw values (and keep a rough level to show) until there are enough to choose the
+            // working scale; then learn them all on it, oldest first, as if it had been chosen from the start.
+            _count++;
+            _level = _count == 1 ? value : _level + (0.2 * (value - _level));
+            Remember(value);
+            if (_count >= _o.MinPoints)
+            {
+                Decide();
+            }
+
+            return;
+        }
+
+        LearnWorking(value, weight);
+    }
+
+    private void Decide()
+    {
+        var n = _fitCount;
+        _transform = ChooseTransform(_fit.AsSpan(0, n), _o.Transform, _o.LogKnee);
+        _decided = true;
+        _count = 0;
+        _level = 0;
+        _trend = 0;
+        _min = double.PositiveInfinity;
+        _max = double.NegativeInfinity;
+        var fit = _fit!;
+        _fitCount = 0;
+        for (var i = 0; i < n; i++)
+        {
+            // Converted in place (LearnWorking remembers each at index i): from now on the detection buffer and the
+            // season ring hold working values.
+            LearnWorking(_transform.ToWorking(fit[i]), 1);
+        }
+    }
+
+    /// <summary>
+    /// The working scale for a series, from its warm-up values: non-negative integers are counts (square root);
+    /// other non-negative series whose spread grows with their level are put on the log scale; anything that goes
+    /// negative stays as it is.
+    /// </summary>
+    internal static ValueTransform ChooseTransform(ReadOnlySpan<float> values, string mode, double knee)
+    {
+        if (mode == AutoOptions.TransformNone)
+        {
+            return ValueTransform.Identity;
+        }
+
+        var min = double.PositiveInfinity;
+        var integers = true;
+        Span<double> sorted = values.Length <= 1024 ? stackalloc double[values.Length] : new double[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            double v = values[i];
+            sorted[i] = v;
+            min = Math.Min(min, v);
+            integers &= v == Math.Round(v);
+        }
+
+        sorted.Sort();
+        var median = sorted[sorted.Length / 2];
+        double mean = 0, m2 = 0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            var d = sorted[i] - mean;
+            mean += d / (i + 1);
+            m2 += d * (sorted[i] - mean);
+        }
+
+        // Counts vary at least as much as their mean (Poisson); an integer gauge that barely moves (a temperature in
+        // whole degrees, a replica count) is not a count and keeps its own scale.
+        var dispersion = mean > 0 ? m2 / Math.Max(1, sorted.Length - 1) / mean : 0;
+        if (mode == AutoOptions.TransformCounts || (mode == AutoOptions.TransformAuto && min >= 0 && integers && dispersion >= 0.5))
+        {
+            return new ValueTransform(TransformKind.Counts, 1);
+        }
+
+        var logOk = min >= 0 && median > 0;
+        if (logOk && (mode == AutoOptions.TransformLog || mode == AutoOptions.TransformAuto))
+        {
+            return new ValueTransform(TransformKind.Log, knee * median);
+        }
+
+        return ValueTransform.Identity;
+    }
+
+    private void LearnWorking(double value, double weight)
     {
         _count++;
         _min = Math.Min(_min, value);
@@ -132,13 +247,26 @@ internal sealed class AutoBaseline : IBaseline
 
         // Weighted like a running mean at first, so the first residuals set the scale instead of a zero start.
         var w = weight * Math.Max(_o.ScaleAlpha, 1.0 / (_count - 1));
-        _up += w * (Math.Max(error, 0) - _up);
-        _down += w * (Math.Max(-error, 0) - _down);
+        var scaleError = error;
+        if (_o.ScaleClip > 0 && _count > _o.MinPoints)
+        {
+            // Huber: a point inside the band but far out (a variance burst, the start of a shift) moves the scale by at
+            // most ScaleClip σ, so an incident cannot widen the band it is judged by within a few dozen points.
+            scaleError = Math.Clamp(error, -_o.ScaleClip * HalfMeanToSigma * _down, _o.ScaleClip * HalfMeanToSigma * _up);
+        }
+
+        _up += w * (Math.Max(scaleError, 0) - _up);
+        _down += w * (Math.Max(-scaleError, 0) - _down);
 
         // Stochastic-approximation quantile (Robbins–Monro): up by p·step on an exceedance, down by (1 − p)·step
         // otherwise, so it settles where 1 % of normal errors exceed it. The step is the mean |error|: scale-free.
-        var step = 0.5 * (_up + _down);
+        // The step is at least a fraction of the tail itself (TailStep): with the mean |error| alone, a tail learned in
+        // a burst on a series that then went flat (mean |error| ≈ 0) never came down again.
+        var step = TailStepOf(_tail);
         _tail += weight * (Math.Abs(error) > _tail ? TailP * step : -(1 - TailP) * step);
+        var farStep = TailStepOf(_farTail);
+        _farTail += weight * (Math.Abs(error) > _farTail ? FarTailP * farStep : -(1 - FarTailP) * farStep);
+        _farTail = _o.FarTail ? Math.Max(_farTail, 0) : 0;
         _tail = Math.Max(_tail, 0);
     }
 
@@ -156,7 +284,12 @@ internal sealed class AutoBaseline : IBaseline
             // (a load balancer's periodic bursts) widens its tail until its spikes are 1 % events, while a sustained
             // incident (longer than SpikeRun points) or a shift teaches the tail nothing.
             _excludedRun++;
-            _tail += TailP * 0.5 * (_up + _down);
+            var deviation = Math.Abs(value - Forecast);
+            _tail += TailP * Math.Max(TailStepOf(_tail), _o.SpikeStep * deviation);
+            if (_o.FarTail && deviation > _farTail)
+            {
+                _farTail += FarTailP * Math.Max(TailStepOf(_farTail), _o.SpikeStep * deviation);
+            }
         }
 
         if (_count > 0)
@@ -167,6 +300,8 @@ internal sealed class AutoBaseline : IBaseline
             _level += _trend;
         }
     }
+
+    private double TailStepOf(double tail) => Math.Max(0.5 * (_up + _down), _o.TailStep * tail);
 
     private void Remember(double value)
     {
@@ -183,8 +318,14 @@ internal sealed class AutoBaseline : IBaseline
         }
 
         _fit[_fitCount++] = (float)value;
-        if (_fitCount < _fit.Length)
+        if (_fitCount < _fit.Length || !_decided)
         {
+            return;
+        }
+
+        if (_o.SeasonSlack < 0)
+        {
+            _fit = null;
             return;
         }
 
@@ -237,6 +378,7 @@ internal sealed class AutoBaseline : IBaseline
             _down = down / n;
             // The tail starts where a Gaussian of that spread would put it, and learns the real one from here.
             _tail = TailToSigma * HalfMeanToSigma * Math.Max(_up, _down);
+            _farTail = _o.FarTail ? FarTailToSigma * HalfMeanToSigma * Math.Max(_up, _down) : 0;
         }
     }
 
@@ -248,10 +390,14 @@ internal sealed class AutoBaseline : IBaseline
         writer.Write(_up);
         writer.Write(_down);
         writer.Write(_tail);
+        writer.Write(_farTail);
         writer.Write(_excludedRun);
         writer.Write(_anomalousRun);
         writer.Write(_min);
         writer.Write(_max);
+        writer.Write(_decided);
+        writer.Write((byte)_transform.Kind);
+        writer.Write(_transform.Knee);
         writer.Write(_fit is not null);
         if (_fit is not null)
         {
@@ -279,6 +425,7 @@ internal sealed class AutoBaseline : IBaseline
         _up = reader.ReadDouble();
         _down = reader.ReadDouble();
         _tail = reader.ReadDouble();
+        _farTail = reader.ReadDouble();
         _excludedRun = reader.ReadInt32();
         _anomalousRun = reader.ReadInt32();
         _min = reader.ReadDouble();
@@ -288,15 +435,25 @@ internal sealed class AutoBaseline : IBaseline
             throw new InvalidDataException("auto: negative point count.");
         }
 
+        _decided = reader.ReadBoolean();
+        var kind = reader.ReadByte();
+        var knee = reader.ReadDouble();
+        if (kind > (byte)TransformKind.Log || !(knee > 0) || !double.IsFinite(knee) || (!_decided && kind != 0))
+        {
+            throw new InvalidDataException("auto: working scale out of range.");
+        }
+
+        _transform = new ValueTransform((TransformKind)kind, knee);
+
         if (reader.ReadBoolean())
         {
             var n = reader.ReadInt32();
-            if (_o.SeasonSlack < 0 || (uint)n >= (uint)_o.FitPoints)
+            if ((uint)n >= (uint)Math.Max(_o.FitPoints, _o.MinPoints) || (!_decided && n < _count))
             {
                 throw new InvalidDataException("auto: season detection buffer does not fit these options.");
             }
 
-            _fit = new float[_o.FitPoints];
+            _fit = new float[Math.Max(_o.FitPoints, _o.MinPoints)];
             for (var i = 0; i < n; i++)
             {
                 _fit[i] = reader.ReadSingle();

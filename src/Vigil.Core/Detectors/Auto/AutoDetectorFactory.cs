@@ -36,7 +36,16 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             FitPoints = p.ReadInt("fit_points", d.FitPoints, 16, 2000),
             SeasonSlack = p.ReadInt("season_slack", d.SeasonSlack, -1, 100),
             SeasonK = p.ReadDouble("season_k", d.SeasonK, 0, 100),
-            Contract = ContractOptions.Read(p),
+            Transform = p.ReadChoice("transform", d.Transform, [AutoOptions.TransformAuto, AutoOptions.TransformNone, AutoOptions.TransformCounts, AutoOptions.TransformLog]),
+            LogKnee = p.ReadDouble("log_knee", d.LogKnee, 1e-6, 1000),
+            HeavyTail = p.ReadInt("heavy_tail", d.HeavyTail ? 1 : 0, 0, 1) == 1,
+            ScaleClip = p.ReadDouble("scale_clip", d.ScaleClip, 0, 100),
+            TailStep = p.ReadDouble("tail_step", d.TailStep, 0, 1),
+            SpikeStep = p.ReadDouble("spike_step", d.SpikeStep, 0, 1),
+            FarTail = p.ReadInt("far_tail", d.FarTail ? 1 : 0, 0, 1) == 1,
+            CoreShiftSigma = p.ReadInt("core_shift_sigma", d.CoreShiftSigma ? 1 : 0, 0, 1) == 1,
+            CountsSigma = p.ReadDouble("counts_sigma", d.CountsSigma, 0, 100),
+            Contract = ContractOptions.Read(p, AutoOptions.DefaultContract),
         };
         p.RejectUnknown();
         return (options, p.Errors);

@@ -56,6 +56,53 @@ public sealed record AutoOptions
     /// <summary>The seasonal context covers last season's values ± this many σ. Default 2.</summary>
     public double SeasonK { get; init; } = 2;
 
+    public const string TransformAuto = "auto";
+    public const string TransformNone = "none";
+    public const string TransformCounts = "counts";
+    public const string TransformLog = "log";
+
+    /// <summary>
+    /// The working scale the baseline learns on (docs/detectors.md, "Working scale"): <c>none</c> (default: values as
+    /// they are; <c>auto</c> is not the default yet, it raised false alarms on clean daily curves), <c>auto</c> chooses from
+    /// the warm-up values: non-negative integers → <c>counts</c> (Anscombe square root), other non-negative series →
+    /// <c>log</c> (asinh with a knee at <see cref="LogKnee"/> × the warm-up median), anything negative → <c>none</c>.
+    /// </summary>
+    public string Transform { get; init; } = TransformNone;
+
+    /// <summary>Where the log scale turns linear, as a fraction of the warm-up median: values well below it are judged on their absolute spread. Default 0.1.</summary>
+    public double LogKnee { get; init; } = 0.1;
+
+    /// <summary>Whether σ is at least that of a Gaussian with the series' streaming 99th percentile of |error| (the heavy-tail term).</summary>
+    public bool HeavyTail { get; init; } = true;
+
+    /// <summary>Errors fed to the scale are clipped at this many σ of their side (Huber); 0 (default) turns clipping off.</summary>
+    public double ScaleClip { get; init; }
+
+    /// <summary>
+    /// The heavy-tail quantile moves by at least this fraction of itself per step (0 = by the mean |error| only).
+    /// Default 0.2: a tail learned in a burst comes down within a few hundred normal points even where the series then
+    /// goes flat (with the mean |error| alone it never did, and a flat gauge kept a σ of a third of its level).
+    /// </summary>
+    public double TailStep { get; init; } = 0.2;
+
+    /// <summary>A routine spike moves the heavy-tail quantile by at least this fraction of its own deviation (0 = off).</summary>
+    public double SpikeStep { get; init; }
+
+    /// <summary>Whether σ is also at least the 99.9th percentile of |error| over 3.29 (the far-tail term). Default false: it ends the latency false alarms but widens every band (scenario detection 80 % → 55 %).</summary>
+    public bool FarTail { get; init; }
+
+    /// <summary>Whether the shift test standardises by the core spread of each side (without the heavy-tail terms). Default false.</summary>
+    public bool CoreShiftSigma { get; init; }
+
+    /// <summary>Least σ of a count on its square-root scale (Poisson noise is 1 there). Default 1.</summary>
+    public double CountsSigma { get; init; } = 1;
+
     /// <summary>The shared contract parameters: shift test and <c>adapt_after</c> (see <see cref="ContractOptions"/>).</summary>
-    public ContractOptions Contract { get; init; } = ContractOptions.Default;
+    public ContractOptions Contract { get; init; } = DefaultContract;
+
+    /// <summary>
+    /// <c>auto</c>'s contract defaults: the shared ones (κ = 1, h = 10, adapt_after 3 h, the shift test decorrelated)
+    /// with an anomalous run ending only after 60 normal points, so a baseline that went wrong is rebaselined.
+    /// </summary>
+    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60 };
 }
