@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigil.Core.Text;
 
 namespace Vigil.Backtesting;
 
@@ -10,7 +11,8 @@ namespace Vigil.Backtesting;
 /// <item>Timestamps: <c>2014-04-01 00:00:00</c> (NAB), ISO-8601 with or without offset (no offset means UTC),
 /// or Unix epoch numbers: seconds (fractions allowed) below 10¹¹, milliseconds from 10¹¹ on.</item>
 /// <item>Values: invariant culture; <c>NaN</c>, <c>Inf</c>/<c>+Inf</c>/<c>-Inf</c>/<c>Infinity</c> accepted; an empty cell is NaN.</item>
-/// <item>Blank lines and lines starting with <c>#</c> are ignored.</item>
+/// <item>Blank lines and lines starting with <c>#</c> are ignored. Fields are split by <see cref="CsvRecordReader"/>
+/// (the reader business events use too): RFC 4180 quotes, so a quoted cell may hold commas.</item>
 /// <item>Rows are never fatal, as Prometheus never lets one bad sample stop ingestion: a row whose timestamp goes
 /// back (<see cref="SkipReason.OutOfOrder"/>) or repeats the last accepted one (<see cref="SkipReason.Duplicate"/>), and
 /// a row that does not parse (<see cref="SkipReason.Unparseable"/>), is skipped and listed in
@@ -75,17 +77,21 @@ public static class TimeSeriesCsv
         var sawFirstRow = false;
         var previous = long.MinValue;
         var previousLine = 0;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+        var csv = new CsvRecordReader(reader);
+        while (true)
         {
-            lineNumber++;
-            var trimmed = line.AsSpan().Trim();
-            if (trimmed.IsEmpty || trimmed[0] == '#')
+            lineNumber = (int)csv.Line;
+            if (csv.Read() is not { } record)
+            {
+                break;
+            }
+
+            if ((record.Count == 1 && record[0].AsSpan().Trim().IsEmpty) || record[0].AsSpan().TrimStart().StartsWith('#'))
             {
                 continue;
             }
 
-            var fields = SplitFields(trimmed.ToString());
+            var fields = record.ToArray();
             if (!sawFirstRow)
             {
                 sawFirstRow = true;
@@ -290,55 +296,6 @@ public static class TimeSeriesCsv
         }
 
         return (time, value);
-    }
-
-    private static string[] SplitFields(string line)
-    {
-        if (!line.Contains('"', StringComparison.Ordinal))
-        {
-            return line.Split(',');
-        }
-
-        // Minimal RFC 4180: quoted cells may contain commas and doubled quotes.
-        var fields = new List<string>();
-        var current = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    current.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    current.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(current.ToString());
-                current.Clear();
-            }
-            else
-            {
-                current.Append(c);
-            }
-        }
-
-        fields.Add(current.ToString());
-        return [.. fields];
     }
 
     private static FormatException Error(string sourceName, int lineNumber, string message)

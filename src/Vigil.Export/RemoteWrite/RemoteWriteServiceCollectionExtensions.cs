@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Vigil.Configuration;
 using Vigil.Exposition;
 using Vigil.Pipeline;
 using Vigil.Pipeline.Telemetry;
@@ -9,16 +10,12 @@ public static class RemoteWriteServiceCollectionExtensions
 {
     /// <summary>
     /// Writes every scored point (score, expected value, band) to a remote-write receiver at the point's own timestamp:
-    /// a verdict sink queues, a hosted sender delivers. Invalid options throw here, at start-up.
+    /// a verdict sink queues, a hosted sender delivers. Invalid options throw <see cref="ConfigException"/> here, at start-up.
     /// </summary>
     public static IServiceCollection AddRemoteWrite(this IServiceCollection services, RemoteWriteOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid remote_write configuration: " + string.Join(" ", errors), nameof(options));
-        }
+        ConfigException.ThrowIfInvalid(string.Empty, options.Validate());
 
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);

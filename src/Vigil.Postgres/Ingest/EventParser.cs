@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Vigil.Core.Text;
 
 namespace Vigil.Postgres.Ingest;
 
@@ -149,7 +150,7 @@ public static class EventParser
     }
 
     /// <summary>
-    /// Reads a CSV (RFC 4180: quoted fields may hold commas, quotes as <c>""</c> and newlines) with a header row
+    /// Reads a CSV (<see cref="CsvRecordReader"/>: quoted fields may hold commas, quotes as <c>""</c> and newlines) with a header row
     /// naming <c>event_type</c>, <c>timestamp</c> and optionally <c>payload</c> (a JSON object) and
     /// <c>idempotency_key</c>. Yields (line number, event or null); errors carry the line number.
     /// </summary>
@@ -157,8 +158,8 @@ public static class EventParser
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(errors);
-        long line = 1;
-        var header = ReadCsvRecord(reader, ref line);
+        var csv = new CsvRecordReader(reader);
+        var header = csv.Read();
         if (header is null)
         {
             errors.Add(new EventError(1, "$", "CSV has no header row"));
@@ -178,8 +179,8 @@ public static class EventParser
 
         while (true)
         {
-            var recordLine = line;
-            var fields = ReadCsvRecord(reader, ref line);
+            var recordLine = csv.Line;
+            var fields = csv.Read();
             if (fields is null)
             {
                 yield break;
@@ -200,69 +201,6 @@ public static class EventParser
             }
 
             yield return (recordLine, new RawEvent(Get(typeColumn), Get(timeColumn), payload, Get(keyColumn)));
-        }
-    }
-
-    /// <summary>One CSV record, or null at the end of input. <paramref name="line"/> advances past every newline read.</summary>
-    internal static List<string>? ReadCsvRecord(TextReader reader, ref long line)
-    {
-        var first = reader.Peek();
-        if (first < 0)
-        {
-            return null;
-        }
-
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        while (true)
-        {
-            var c = reader.Read();
-            if (c < 0)
-            {
-                fields.Add(field.ToString());
-                return fields;
-            }
-
-            if (quoted)
-            {
-                if (c == '"')
-                {
-                    if (reader.Peek() == '"')
-                    {
-                        reader.Read();
-                        field.Append('"');
-                    }
-                    else
-                    {
-                        quoted = false;
-                    }
-                }
-                else
-                {
-                    line += c == '\n' ? 1 : 0;
-                    field.Append((char)c);
-                }
-            }
-            else if (c == '"' && field.Length == 0)
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\n')
-            {
-                line++;
-                fields.Add(field.ToString());
-                return fields;
-            }
-            else if (c != '\r')
-            {
-                field.Append((char)c);
-            }
         }
     }
 
