@@ -15,10 +15,25 @@ public sealed record AlertmanagerTarget
 /// <summary>The <c>alerting:</c> and <c>redis:</c> sections. Defaults live here, once.</summary>
 public sealed record AlertingOptions
 {
+    /// <summary>Shortest resend interval or dedup window accepted.</summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest resend interval accepted.</summary>
+    public static readonly TimeSpan MaxInterval = TimeSpan.FromDays(1);
+
+    /// <summary>Longest dedup window accepted.</summary>
+    public static readonly TimeSpan MaxDedupWindow = TimeSpan.FromDays(7);
+
     public IReadOnlyList<AlertmanagerTarget> Alertmanagers { get; init; } = [];
 
     /// <summary>Generic JSON webhooks: each firing and resolution is posted once (retried until acknowledged).</summary>
     public IReadOnlyList<Uri> Webhooks { get; init; } = [];
+
+    /// <summary>
+    /// Deliver to Vigil's own log as well (<c>alerting.log</c>): one warning line per firing and per resolution. The
+    /// embedded demo turns it on, so a new user sees alerting work without any server. Default false.
+    /// </summary>
+    public bool Log { get; init; }
 
     /// <summary>Active alerts are re-sent to every Alertmanager this often; their endsAt lease is four of these.</summary>
     public TimeSpan ResendInterval { get; init; } = TimeSpan.FromMinutes(1);
@@ -49,10 +64,21 @@ public sealed record AlertingOptions
     /// <summary>Jobs whose episode onsets/ends are routed through the notifier (<c>notify: true</c> on the job).</summary>
     public IReadOnlySet<string> NotifyJobs { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>One line for `config check` and the start-up log: where alerts go and how they are deduplicated.</summary>
+    public string Describe()
+    {
+        var receivers = Alertmanagers.Select(a => "Alertmanager " + a.Url.Authority)
+            .Concat(Webhooks.Select(w => "webhook " + w.Authority))
+            .Concat(Log ? ["the log"] : [])
+            .ToList();
+        return $"alerting{(ShadowMode ? " (shadow mode: nothing delivered)" : string.Empty)} to {(receivers.Count == 0 ? "no receiver" : string.Join(", ", receivers))}, "
+            + $"dedup in {(RedisUrl is null ? "the event store" : "Redis")}, {NotifyJobs.Count} job(s) with notify";
+    }
+
     /// <summary>The endsAt lease of a firing alert: four resend intervals, so three lost resends do not resolve it.</summary>
     public TimeSpan Lease => ResendInterval * 4;
 
-    /// <summary>Every problem, each naming its key; empty when valid. Checked at start-up.</summary>
+    /// <summary>Every problem as <c>key: message</c> with its full path (the options span <c>alerting</c> and <c>redis</c>); empty when valid. Checked by <see cref="AlertingSection"/> and again by <c>AddAlerting</c>.</summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -63,7 +89,7 @@ public sealed record AlertingOptions
         Positive(SendTimeout, "alerting.send_timeout");
         if (RetryMaxDelay < RetryBaseDelay)
         {
-            errors.Add("alerting.retry_max_delay must not be shorter than alerting.retry_base_delay.");
+            errors.Add("alerting.retry_max_delay: must not be shorter than alerting.retry_base_delay");
         }
 
         for (var i = 0; i < Alertmanagers.Count; i++)
@@ -83,7 +109,7 @@ public sealed record AlertingOptions
 
         if (RedisUrl is { } redis && string.IsNullOrWhiteSpace(redis))
         {
-            errors.Add("redis.url must not be empty (omit the key to dedup in the event store).");
+            errors.Add("redis.url: must not be empty (omit the key to dedup in the event store)");
         }
 
         return errors;
@@ -92,7 +118,7 @@ public sealed record AlertingOptions
         {
             if (value <= TimeSpan.Zero)
             {
-                errors.Add($"{key} must be positive, got {value.ToString("c", CultureInfo.InvariantCulture)}.");
+                errors.Add($"{key}: must be positive, got {value.ToString("c", CultureInfo.InvariantCulture)}");
             }
         }
 
@@ -100,7 +126,7 @@ public sealed record AlertingOptions
         {
             if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
             {
-                errors.Add($"{key} must be an absolute http(s) URL, got '{url}'.");
+                errors.Add($"{key}: must be an absolute http(s) URL, got '{url}'");
             }
         }
     }

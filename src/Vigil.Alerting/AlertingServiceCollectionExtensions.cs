@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Vigil.Configuration;
 using Vigil.Exposition;
 using Vigil.Pipeline;
 using Vigil.Pipeline.Telemetry;
@@ -10,16 +11,12 @@ public static class AlertingServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="IAlertPublisher"/> (dedup in Redis when <see cref="AlertingOptions.RedisUrl"/> is set,
     /// else in the event store, which must be registered too), the delivery loop and the onset route for
-    /// <see cref="AlertingOptions.NotifyJobs"/>. Invalid options throw here, at start-up.
+    /// <see cref="AlertingOptions.NotifyJobs"/>. Invalid options throw <see cref="ConfigException"/> here, at start-up.
     /// </summary>
     public static IServiceCollection AddAlerting(this IServiceCollection services, AlertingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid alerting configuration: " + string.Join(" ", errors), nameof(options));
-        }
+        ConfigException.ThrowIfInvalid(string.Empty, options.Validate());
 
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
@@ -45,6 +42,11 @@ public static class AlertingServiceCollectionExtensions
         foreach (var url in options.Webhooks)
         {
             services.AddSingleton<IAlertReceiver>(sp => new WebhookReceiver(Client(sp), url));
+        }
+
+        if (options.Log)
+        {
+            services.AddSingleton<IAlertReceiver, LogReceiver>();
         }
 
         services.AddSingleton<AlertNotifier>();

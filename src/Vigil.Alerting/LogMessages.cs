@@ -20,4 +20,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 8005, Level = LogLevel.Error, Message = "Routing the episode of job {Job} to alerting failed")]
     public static partial void OnsetRouteFailed(this ILogger logger, string job, Exception exception);
+
+    [LoggerMessage(EventId = 8006, Level = LogLevel.Warning, Message = "ALERT {Status} {Name} {Labels}: {Summary}")]
+    public static partial void AlertDelivered(this ILogger logger, string status, string name, string labels, string summary);
 }

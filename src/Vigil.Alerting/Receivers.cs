@@ -96,3 +96,28 @@ internal sealed class Backoff(TimeSpan baseDelay, TimeSpan maxDelay)
         NextAttemptAt = DateTimeOffset.MinValue;
     }
 }
+
+/// <summary>
+/// Vigil's own log as a receiver (<c>alerting.log: true</c>): one warning per firing and per resolution, so alerting
+/// can be seen working with no server at all (the embedded demo). Like a webhook, each state is written once.
+/// </summary>
+internal sealed class LogReceiver(ILogger<LogReceiver> logger) : IAlertReceiver
+{
+    public string Name => "log";
+
+    public bool ResendsActive => false;
+
+    public Task SendAsync(IReadOnlyList<(OutboxRecord Alert, DateTimeOffset EndsAt)> alerts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        foreach (var (alert, _) in alerts)
+        {
+            var labels = "{" + string.Join(", ", alert.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\"")) + "}";
+            alert.Labels.TryGetValue("alertname", out var name);
+            alert.Annotations.TryGetValue("summary", out var summary);
+            logger.AlertDelivered(alert.ResolvedAt is null ? "firing" : "resolved", name ?? alert.Sensor, labels, summary ?? string.Empty);
+        }
+
+        return Task.CompletedTask;
+    }
+}

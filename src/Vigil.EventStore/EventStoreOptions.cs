@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigil.Configuration;
 
 namespace Vigil.EventStore;
 
@@ -61,10 +62,6 @@ public sealed class EventStoreOptions
     /// <summary>Throws one exception listing every error, so a bad configuration fails start-up once, completely.</summary>
     public void ValidateOrThrow()
     {
-        var errors = Validate();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid event-store options:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
-        }
+        ConfigException.ThrowIfInvalid(string.Empty, Validate());
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Vigil.Configuration;
 using Vigil.Core.Detection;
 using Vigil.Postgres.Ingest;
 
@@ -42,11 +43,7 @@ public sealed class BusinessMetricsOptions
     /// <summary>Throws one exception listing every error, so a bad config fails start-up once, completely.</summary>
     public void ValidateOrThrow(DetectorRegistry? detectors = null)
     {
-        var errors = Validate(detectors);
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid business-metrics options:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
-        }
+        ConfigException.ThrowIfInvalid(BusinessSection.Path, Validate(detectors));
     }
 }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Vigil.Configuration;
 using Vigil.Core.Series;
 using Vigil.Core.Sources;
 
@@ -22,18 +23,14 @@ public sealed class PrometheusClient : IMetricSource
     private readonly PrometheusRequestFactory _requests;
     private readonly LabelSetCache _labelSets = new(PrometheusConstants.LabelSetCacheEntries);
 
-    /// <exception cref="ArgumentException"><paramref name="options"/> is invalid (the message lists every error).</exception>
+    /// <exception cref="ConfigException"><paramref name="options"/> is invalid (the message lists every error).</exception>
     public PrometheusClient(HttpClient http, PrometheusClientOptions options, ILogger<PrometheusClient> logger, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        var errors = options.Validate();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid Prometheus client options: " + string.Join("; ", errors), nameof(options));
-        }
+        ConfigException.ThrowIfInvalid(PrometheusSection.Path, options.Validate());
 
         _http = http;
         _options = options;

@@ -1,14 +1,16 @@
+using System.Globalization;
+
 namespace Vigil.Prometheus;
 
 /// <summary>How Vigil talks to the Prometheus HTTP API. Validate with <see cref="Validate"/> at start-up.</summary>
-public sealed class PrometheusClientOptions
+public sealed record PrometheusClientOptions
 {
     /// <summary>
     /// Prometheus base URL. Default <c>http://localhost:9090</c>. May carry a path prefix
     /// (<c>http://host/prometheus</c>), a trailing slash, or the <c>/api/v1</c> suffix; all resolve to the same API.
     /// Credentials must not be embedded in the URL (they would end up in logs): use the auth options.
     /// </summary>
-    public Uri BaseUrl { get; set; } = new("http://localhost:9090");
+    public Uri BaseUrl { get; set; } = DefaultBaseUrl;
 
     /// <summary>Time allowed for one attempt (request, response headers and body). Default 30 s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -43,55 +45,67 @@ public sealed class PrometheusClientOptions
     /// <summary>Largest response body accepted, in bytes (after decompression). Default 512 MiB.</summary>
     public long MaxResponseBytes { get; set; } = 512L * 1024 * 1024;
 
-    /// <summary>Every configuration error as <c>field: message</c>; empty when the options are usable.</summary>
+    /// <summary>The Prometheus a configuration without <c>url</c> (or <c>PROMQL_QUERY</c> without <c>PROMETHEUS_URL</c>) talks to.</summary>
+    public static readonly Uri DefaultBaseUrl = new("http://localhost:9090");
+
+    /// <summary>Shortest per-attempt time-out accepted.</summary>
+    public static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Longest per-attempt time-out accepted.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Every configuration error as <c>key: message</c>, keyed by the YAML key of <c>sources.prometheus</c> (the section
+    /// reader reports them under that path); empty when the options are usable. The rules are defined here only.
+    /// </summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         if (BaseUrl is null)
         {
-            errors.Add($"{nameof(BaseUrl)}: is required");
+            errors.Add("url: is required");
         }
         else if (!BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttp && BaseUrl.Scheme != Uri.UriSchemeHttps))
         {
-            errors.Add($"{nameof(BaseUrl)}: must be an absolute http or https URL, got '{BaseUrl.OriginalString}'");
+            errors.Add($"url: must be an absolute http or https URL, got '{BaseUrl.OriginalString}'");
         }
         else
         {
             if (!string.IsNullOrEmpty(BaseUrl.UserInfo))
             {
-                errors.Add($"{nameof(BaseUrl)}: must not contain credentials; use {nameof(Username)}/{nameof(Password)} or {nameof(BearerToken)}");
+                errors.Add("url: must not contain credentials; use username/password or bearer_token");
             }
 
             if (!string.IsNullOrEmpty(BaseUrl.Query) || !string.IsNullOrEmpty(BaseUrl.Fragment))
             {
-                errors.Add($"{nameof(BaseUrl)}: must not contain a query string or fragment");
+                errors.Add("url: must not contain a query string or fragment");
             }
         }
 
-        if (Timeout <= TimeSpan.Zero)
+        if (Timeout < MinTimeout || Timeout > MaxTimeout)
         {
-            errors.Add($"{nameof(Timeout)}: must be positive, got {Timeout}");
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"timeout: must be between {MinTimeout} and {MaxTimeout}, got {Timeout}"));
         }
 
         if (MaxRetries is < 0 or > PrometheusConstants.MaxRetriesLimit)
         {
-            errors.Add($"{nameof(MaxRetries)}: must be between 0 and {PrometheusConstants.MaxRetriesLimit}, got {MaxRetries}");
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"max_retries: must be between 0 and {PrometheusConstants.MaxRetriesLimit}, got {MaxRetries}"));
         }
 
         if (RetryBaseDelay < TimeSpan.Zero || RetryBaseDelay > PrometheusConstants.MaxRetryDelay)
         {
-            errors.Add($"{nameof(RetryBaseDelay)}: must be between 0 and {PrometheusConstants.MaxRetryDelay}, got {RetryBaseDelay}");
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"retry_base_delay: must be between 0 and {PrometheusConstants.MaxRetryDelay}, got {RetryBaseDelay}"));
         }
 
         if (PostThreshold < 0)
         {
-            errors.Add($"{nameof(PostThreshold)}: must not be negative, got {PostThreshold}");
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"post_threshold: must not be negative, got {PostThreshold}"));
         }
 
         // One contiguous buffer holds the body, so the array length limit is the hard ceiling.
         if (MaxResponseBytes <= 0 || MaxResponseBytes >= Array.MaxLength)
         {
-            errors.Add($"{nameof(MaxResponseBytes)}: must be between 1 and {Array.MaxLength - 1}, got {MaxResponseBytes}");
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"max_response_bytes: must be between 1 and {Array.MaxLength - 1}, got {MaxResponseBytes}"));
         }
 
         var hasBearer = !string.IsNullOrEmpty(BearerToken);
@@ -99,32 +113,32 @@ public sealed class PrometheusClientOptions
         var hasBasic = !string.IsNullOrEmpty(Username) || !string.IsNullOrEmpty(Password);
         if (hasBearer && hasBearerFile)
         {
-            errors.Add($"{nameof(BearerToken)}: set either {nameof(BearerToken)} or {nameof(BearerTokenFile)}, not both");
+            errors.Add("bearer_token: set either bearer_token or bearer_token_file, not both");
         }
 
         if ((hasBearer || hasBearerFile) && hasBasic)
         {
-            errors.Add($"{nameof(Username)}: basic auth and bearer token are mutually exclusive");
+            errors.Add("username: basic auth and a bearer token are mutually exclusive");
         }
 
         if (string.IsNullOrEmpty(Username) && !string.IsNullOrEmpty(Password))
         {
-            errors.Add($"{nameof(Username)}: is required when {nameof(Password)} is set");
+            errors.Add("username: required when password is set");
         }
 
         if (!string.IsNullOrEmpty(Username) && Username.Contains(':', StringComparison.Ordinal))
         {
-            errors.Add($"{nameof(Username)}: must not contain ':' (RFC 7617)");
+            errors.Add("username: must not contain ':' (RFC 7617)");
         }
 
         if (hasBearerFile && !File.Exists(BearerTokenFile))
         {
-            errors.Add($"{nameof(BearerTokenFile)}: file '{BearerTokenFile}' does not exist");
+            errors.Add($"bearer_token_file: file '{BearerTokenFile}' not found");
         }
 
         if (!string.IsNullOrEmpty(CaFile) && !File.Exists(CaFile))
         {
-            errors.Add($"{nameof(CaFile)}: file '{CaFile}' does not exist");
+            errors.Add($"ca_file: file '{CaFile}' not found");
         }
 
         return errors;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Vigil.Configuration;
 using Vigil.Core.Sources;
 
 namespace Vigil.Prometheus;
@@ -11,16 +12,12 @@ public static class PrometheusServiceCollectionExtensions
     /// Registers <paramref name="options"/>, a named <see cref="HttpClient"/> whose primary handler honours the TLS options,
     /// <see cref="PrometheusClient"/> as a singleton, and it as the <see cref="IMetricSource"/> unless one is registered.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The options are invalid; the message lists every error.</exception>
+    /// <exception cref="ConfigException">The options are invalid; the message lists every error.</exception>
     public static IServiceCollection AddPrometheusClient(this IServiceCollection services, PrometheusClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate();
-        if (errors.Count > 0)
-        {
-            throw new InvalidOperationException("Invalid Prometheus client options:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", errors));
-        }
+        ConfigException.ThrowIfInvalid(PrometheusSection.Path, options.Validate());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);

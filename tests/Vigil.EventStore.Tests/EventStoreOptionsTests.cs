@@ -1,3 +1,4 @@
+using Vigil.Configuration;
 namespace Vigil.EventStore.Tests;
 
 public sealed class EventStoreOptionsTests
@@ -17,7 +18,7 @@ public sealed class EventStoreOptionsTests
     {
         var options = new EventStoreOptions { BusyTimeout = TimeSpan.Zero };
 
-        var ex = Assert.Throws<ArgumentException>(options.ValidateOrThrow);
+        var ex = Assert.Throws<ConfigException>(options.ValidateOrThrow);
 
         Assert.Contains("event_store.sqlite_path: required", ex.Message, StringComparison.Ordinal);
         Assert.Contains("event_store.busy_timeout", ex.Message, StringComparison.Ordinal);

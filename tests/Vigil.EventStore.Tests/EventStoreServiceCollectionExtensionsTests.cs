@@ -1,3 +1,4 @@
+using Vigil.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -51,7 +52,7 @@ public sealed class EventStoreServiceCollectionExtensionsTests : IDisposable
 
     [Fact]
     public void AddEventStore_InvalidOptions_ThrowsAtRegistration()
-        => Assert.Throws<ArgumentException>(() => Services(new EventStoreOptions { SqlitePath = null }));
+        => Assert.Throws<ConfigException>(() => Services(new EventStoreOptions { SqlitePath = null }));
 
     [Fact]
     public void AddEventStore_MigrateOnStartupOff_RegistersNoHostedService()

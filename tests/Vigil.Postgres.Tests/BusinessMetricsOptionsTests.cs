@@ -1,3 +1,4 @@
+using Vigil.Configuration;
 namespace Vigil.Postgres.Tests;
 
 public sealed class BusinessMetricsOptionsTests
@@ -37,7 +38,7 @@ public sealed class BusinessMetricsOptionsTests
     {
         var options = new BusinessMetricsOptions { Aggregation = new AggregationOptions { MaxMinutesPerRun = 0, MaxDirtyMinutesPerRun = 0 } };
 
-        var ex = Assert.Throws<ArgumentException>(() => options.ValidateOrThrow());
+        var ex = Assert.Throws<ConfigException>(() => options.ValidateOrThrow());
 
         Assert.Contains("max_minutes_per_run", ex.Message, StringComparison.Ordinal);
         Assert.Contains("max_dirty_minutes_per_run", ex.Message, StringComparison.Ordinal);

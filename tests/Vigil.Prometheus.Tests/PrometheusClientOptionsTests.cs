@@ -27,7 +27,8 @@ public sealed class PrometheusClientOptionsTests
 
         var errors = options.Validate();
 
-        string[] fields = ["BaseUrl", "Timeout", "MaxRetries", "RetryBaseDelay", "PostThreshold", "MaxResponseBytes", "BearerToken", "BearerTokenFile", "Username", "CaFile"];
+        // Keyed by the YAML keys of sources.prometheus: the config reader reports these same errors under that path.
+        string[] fields = ["url", "timeout", "max_retries", "retry_base_delay", "post_threshold", "max_response_bytes", "bearer_token", "bearer_token_file", "username", "ca_file"];
         foreach (var field in fields)
         {
             Assert.Contains(errors, e => e.StartsWith(field + ": ", StringComparison.Ordinal));
@@ -42,7 +43,7 @@ public sealed class PrometheusClientOptionsTests
     {
         var errors = new PrometheusClientOptions { BaseUrl = new Uri(url) }.Validate();
 
-        Assert.Contains(errors, e => e.StartsWith("BaseUrl: ", StringComparison.Ordinal) && e.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("url: ", StringComparison.Ordinal) && e.Contains(expected, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Vigil.Configuration;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -542,10 +543,10 @@ public sealed class PrometheusClientTests : IDisposable
     {
         var options = new PrometheusClientOptions { Timeout = TimeSpan.Zero, MaxRetries = -1 };
 
-        var ex = Assert.Throws<ArgumentException>(() => CreateSut(options));
+        var ex = Assert.Throws<ConfigException>(() => CreateSut(options));
 
-        Assert.Contains("Timeout:", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("MaxRetries:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("sources.prometheus.timeout:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("sources.prometheus.max_retries:", ex.Message, StringComparison.Ordinal);
     }
 
     private static PrometheusClientOptions Options(Uri baseUrl, Action<PrometheusClientOptions>? configure = null)

@@ -1,3 +1,4 @@
+using Vigil.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Vigil.Core.Sources;
 using Vigil.Prometheus.Tests.TestSupport;
@@ -27,10 +28,10 @@ public sealed class PrometheusServiceCollectionExtensionsTests
     {
         var services = new ServiceCollection();
 
-        var ex = Assert.Throws<InvalidOperationException>(() =>
+        var ex = Assert.Throws<ConfigException>(() =>
             services.AddPrometheusClient(new PrometheusClientOptions { Timeout = TimeSpan.Zero, PostThreshold = -1 }));
 
-        Assert.Contains("Timeout:", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("PostThreshold:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("sources.prometheus.timeout:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("sources.prometheus.post_threshold:", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigil.Configuration;
 
 namespace Vigil.Logs.Mining;
 
@@ -76,11 +77,7 @@ public sealed record MinerOptions
     /// <summary>Throws with every error listed when the options are invalid.</summary>
     public void EnsureValid()
     {
-        var errors = Validate();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid miner options: " + string.Join("; ", errors));
-        }
+        ConfigException.ThrowIfInvalid("logs.miner", Validate());
     }
 
     private static void Positive(List<string> errors, string name, int value)

@@ -50,6 +50,12 @@ public sealed record JobOptions
     /// <summary>The interval of a job that sets none (and of <c>PROMQL_QUERY</c> without <c>SCRAPE_INTERVAL</c>): defined here only.</summary>
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(60);
 
+    /// <summary>Shortest interval (and step) accepted.</summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest interval (and step) accepted.</summary>
+    public static readonly TimeSpan MaxInterval = TimeSpan.FromDays(1);
+
     /// <summary>How often the job runs. Default <see cref="DefaultInterval"/> (<c>SCRAPE_INTERVAL</c>).</summary>
     public TimeSpan Interval { get; init; } = DefaultInterval;
 
@@ -68,4 +74,10 @@ public sealed record JobOptions
 
     /// <summary>Optional allow-list of labels that identify a series; all others are dropped before scoring.</summary>
     public IReadOnlySet<string>? Labels { get; init; }
+
+    /// <summary>
+    /// Route this job's episode onsets and ends through alerting (<c>notify: true</c>), so a team without Prometheus
+    /// alert rules still gets alerts. Needs an <c>alerting</c> section. Default false.
+    /// </summary>
+    public bool Notify { get; init; }
 }

@@ -3,6 +3,7 @@ using Npgsql;
 using Vigil.Configuration;
 using Vigil.Hosting;
 using Vigil.Pipeline.Jobs;
+using Vigil.Postgres;
 
 namespace Vigil.Cli;
 

@@ -11,6 +11,7 @@ using Vigil.Models.Files;
 using Vigil.Models.Store;
 using Vigil.Models.Training;
 using Vigil.Models.Validation;
+using Vigil.Prometheus;
 
 namespace Vigil.Cli;
 
@@ -88,7 +89,7 @@ internal static class TrainCommand
             errors.Add("model path: pass --model-path, set MODEL_PATH or model_path in the configuration");
         }
 
-        var prometheusUrl = options?.Prometheus?.Url;
+        var prometheusUrl = options?.Prometheus?.BaseUrl;
         if (request.Prometheus is not null && !Uri.TryCreate(request.Prometheus, UriKind.Absolute, out prometheusUrl))
         {
             errors.Add($"--prometheus: '{request.Prometheus}' is not an absolute URL");
@@ -109,7 +110,7 @@ internal static class TrainCommand
         }
 
         // The service's own registrations: the same client (TLS, auth, retries) and the same model store.
-        var prometheus = options?.Prometheus is { } configured ? configured with { Url = prometheusUrl! } : new PrometheusSourceOptions { Url = prometheusUrl! };
+        var prometheus = options?.Prometheus is { } configured ? configured with { BaseUrl = prometheusUrl! } : new PrometheusClientOptions { BaseUrl = prometheusUrl! };
         var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddPrometheusSource(prometheus).AddModelStorage(modelPath);
         await using var provider = services.BuildServiceProvider();
         var store = provider.GetRequiredService<ModelStore>();

@@ -1,5 +1,8 @@
+using Vigil.Alerting;
 using Vigil.Pipeline.Jobs;
 using Vigil.Pipeline.Replay;
+using Vigil.Postgres;
+using Vigil.Prometheus;
 
 namespace Vigil.Configuration;
 
@@ -11,7 +14,7 @@ public sealed record VigilOptions
     public LoggingOptions Logging { get; init; } = new();
 
     /// <summary>Null when no Prometheus is configured (the embedded replay default runs instead).</summary>
-    public PrometheusSourceOptions? Prometheus { get; init; }
+    public PrometheusClientOptions? Prometheus { get; init; }
 
     public ReplayOptions Replay { get; init; } = new();
 
@@ -22,6 +25,12 @@ public sealed record VigilOptions
 
     /// <summary>Directory of trained model files (<c>MODEL_PATH</c>); used by model-backed detectors.</summary>
     public string? ModelPath { get; init; }
+
+    /// <summary>Alert delivery (<c>alerting</c>, <c>redis</c>); null when not configured. <see cref="AlertingOptions.NotifyJobs"/> holds the jobs with <c>notify: true</c>.</summary>
+    public AlertingOptions? Alerting { get; init; }
+
+    /// <summary>Every section's options by type, for features that read their own (<c>Sections.Get&lt;InspectionOptions&gt;()</c>).</summary>
+    public ConfigSections Sections { get; init; } = new();
 
     /// <summary>Where the configuration came from: a file path (with the environment overrides used), the environment variables, or the embedded demo and why.</summary>
     public string Origin { get; init; } = "embedded demo";
@@ -38,20 +47,26 @@ public sealed record VigilOptions
         var lines = new List<string>();
         if (IsEmbeddedDemo)
         {
-            lines.Add($"the embedded demo: {Jobs.Count} replay job(s) on synthetic data (configure jobs, PROMQL_QUERY or VIGIL_DATABASE to monitor your own metrics)");
+            // One line: the demo's alerting (to the log) is part of the demo, not a pipeline the user configured.
+            var alerts = Alerting is { } demoAlerting ? "; " + demoAlerting.Describe() : string.Empty;
+            lines.Add($"the embedded demo: {Jobs.Count} replay job(s) on synthetic data (configure jobs, PROMQL_QUERY or VIGIL_DATABASE to monitor your own metrics){alerts}");
         }
         else
         {
             var bySource = Jobs.GroupBy(j => j.Source).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
             lines.Add(Jobs.Count == 0
                 ? "0 detection job(s)"
-                : $"{Jobs.Count} detection job(s) ({string.Join(", ", bySource)}){(Prometheus is null ? string.Empty : $" against Prometheus at {Prometheus.Url}")}");
+                : $"{Jobs.Count} detection job(s) ({string.Join(", ", bySource)}){(Prometheus is null ? string.Empty : $" against Prometheus at {Prometheus.BaseUrl}")}");
         }
 
         if (Business is not null)
         {
-            var database = new Npgsql.NpgsqlConnectionStringBuilder(Business.ConnectionString);
-            lines.Add($"the business-metrics pipeline on PostgreSQL {database.Host}/{database.Database}: POST /api/v1/events, aggregation every {Duration.Format(Business.Pipeline.Aggregation.Interval)}");
+            lines.Add(Business.Describe());
+        }
+
+        if (Alerting is not null && !IsEmbeddedDemo)
+        {
+            lines.Add(Alerting.Describe());
         }
 
         return lines;
@@ -74,6 +89,17 @@ public sealed record ServerOptions
 
     /// <summary>Tokens for the HTTP API (docs/security.md).</summary>
     public Hosting.ApiAuthOptions Auth { get; init; } = new();
+
+    /// <summary>Limits of the durations below, checked as the section is read.</summary>
+    public static readonly TimeSpan MinSeriesStaleness = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan MaxSeriesStaleness = TimeSpan.FromDays(30);
+
+    public static readonly TimeSpan MaxShutdownGrace = TimeSpan.FromMinutes(10);
+
+    public static readonly TimeSpan MinSnapshotInterval = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan MaxSnapshotInterval = TimeSpan.FromDays(1);
 
     /// <summary>Port for /metrics, /healthz and /readyz. Default 8000 (<c>LISTEN_PORT</c>).</summary>
     public int Port { get; init; } = 8000;
@@ -100,38 +126,4 @@ public sealed record LoggingOptions
     public string Format { get; init; } = "text";
 
     public string Level { get; init; } = "Information";
-}
-
-public sealed record PrometheusSourceOptions
-{
-    public required Uri Url { get; init; }
-
-    // The defaults are the client's own (Vigil.Prometheus owns them); this record only carries what the YAML said.
-    private static readonly Vigil.Prometheus.PrometheusClientOptions ClientDefaults = new();
-
-    public TimeSpan Timeout { get; init; } = ClientDefaults.Timeout;
-
-    public int MaxRetries { get; init; } = ClientDefaults.MaxRetries;
-
-    public TimeSpan RetryBaseDelay { get; init; } = ClientDefaults.RetryBaseDelay;
-
-    public string? BearerToken { get; init; }
-
-    public string? BearerTokenFile { get; init; }
-
-    public string? Username { get; init; }
-
-    public string? Password { get; init; }
-
-    public string? CaFile { get; init; }
-
-    public bool InsecureSkipVerify { get; init; }
-}
-
-public sealed record BusinessOptions
-{
-    /// <summary>Npgsql connection string (<c>business.database</c> or <c>VIGIL_DATABASE</c>).</summary>
-    public required string ConnectionString { get; init; }
-
-    public required Vigil.Postgres.BusinessMetricsOptions Pipeline { get; init; }
 }

@@ -19,7 +19,7 @@ public sealed record ApiAuthOptions
     /// <summary>Accept writes without a token while listening beyond loopback. Default false; logged as a warning when set.</summary>
     public bool AllowUnauthenticatedWrites { get; init; }
 
-    internal static ApiAuthOptions Read(YamlNodes y, YamlMappingNode map, List<string> errors)
+    internal static ApiAuthOptions Read(ConfigReader y, YamlMappingNode map)
     {
         var options = new ApiAuthOptions
         {
@@ -31,7 +31,7 @@ public sealed record ApiAuthOptions
         {
             if (value is not null && value.Trim().Length < 16)
             {
-                errors.Add($"server.{key}: must be at least 16 characters (a guessable token is no protection)");
+                y.Error($"server.{key}", "must be at least 16 characters (a guessable token is no protection)");
             }
         }
 

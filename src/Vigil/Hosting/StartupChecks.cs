@@ -68,7 +68,7 @@ public static class StartupChecks
                 }
                 catch (PrometheusException ex)
                 {
-                    return (rejected, $"sources.prometheus.url: cannot reach Prometheus at {options.Prometheus.Url}: {ex.Message}");
+                    return (rejected, $"sources.prometheus.url: cannot reach Prometheus at {options.Prometheus.BaseUrl}: {ex.Message}");
                 }
             }
         }

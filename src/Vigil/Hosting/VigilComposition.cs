@@ -1,4 +1,5 @@
 using Npgsql;
+using Vigil.Alerting;
 using Vigil.Configuration;
 using Vigil.EventStore;
 using Vigil.Models;
@@ -45,6 +46,12 @@ public static class VigilComposition
             services.AddBusinessMetricsDatabase(business);
         }
 
+        if (options.Alerting is { } alerting)
+        {
+            // After the event store (the outbox and, without Redis, the dedup keys live there).
+            services.AddAlerting(alerting);
+        }
+
         return services;
     }
 
@@ -67,8 +74,8 @@ public static class VigilComposition
     }
 
     /// <summary>The Prometheus client of the <c>prometheus</c> section (TLS and auth included); nothing when there is none.</summary>
-    public static IServiceCollection AddPrometheusSource(this IServiceCollection services, PrometheusSourceOptions? prometheus)
-        => prometheus is null ? services : services.AddPrometheusClient(ToClientOptions(prometheus));
+    public static IServiceCollection AddPrometheusSource(this IServiceCollection services, PrometheusClientOptions? prometheus)
+        => prometheus is null ? services : services.AddPrometheusClient(prometheus);
 
     /// <summary>The model store at <c>model_path</c> (nothing when unset); with <paramref name="reload"/>, promotions made outside the process are picked up.</summary>
     public static IServiceCollection AddModelStorage(this IServiceCollection services, string? modelPath, bool reload = false)
@@ -89,23 +96,5 @@ public static class VigilComposition
         services.AddSingleton(_ => NpgsqlDataSource.Create(business.ConnectionString));
         services.AddBusinessMetrics(business.Pipeline);
         return services;
-    }
-
-    public static PrometheusClientOptions ToClientOptions(PrometheusSourceOptions source)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        return new PrometheusClientOptions
-        {
-            BaseUrl = source.Url,
-            Timeout = source.Timeout,
-            MaxRetries = source.MaxRetries,
-            RetryBaseDelay = source.RetryBaseDelay,
-            BearerToken = source.BearerToken,
-            BearerTokenFile = source.BearerTokenFile,
-            Username = source.Username,
-            Password = source.Password,
-            CaFile = source.CaFile,
-            InsecureSkipVerify = source.InsecureSkipVerify,
-        };
     }
 }

@@ -264,6 +264,6 @@ public sealed class TemplateMinerTests
         var errors = new MinerOptions { SimilarityThreshold = 0, MaxTemplates = 0, MaxTokens = -1 }.Validate();
 
         Assert.Equal(3, errors.Count);
-        Assert.Throws<ArgumentException>(() => CreateSut(new MinerOptions { MaxLineLength = 0 }));
+        Assert.Throws<Vigil.Configuration.ConfigException>(() => CreateSut(new MinerOptions { MaxLineLength = 0 }));
     }
 }

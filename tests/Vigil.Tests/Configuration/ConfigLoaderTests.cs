@@ -39,7 +39,7 @@ public sealed class ConfigLoaderTests : IDisposable
         var job = Assert.Single(options.Jobs);
         Assert.Equal(("default", "sum(rate(x[5m])) by (instance)", TimeSpan.FromSeconds(15)), (job.Name, job.Query, job.Interval));
         Assert.Equal(JobSource.Prometheus, job.Source);
-        Assert.Equal(new Uri("http://prom:9090"), options.Prometheus!.Url);
+        Assert.Equal(new Uri("http://prom:9090"), options.Prometheus!.BaseUrl);
         Assert.Equal(9100, options.Server.Port);
         Assert.Equal("/models", options.ModelPath);
     }
@@ -49,7 +49,7 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         var options = CreateSut().Load(null, Env(("PROMQL_QUERY", "up")));
 
-        Assert.Equal(new Uri("http://localhost:9090"), options.Prometheus!.Url);
+        Assert.Equal(new Uri("http://localhost:9090"), options.Prometheus!.BaseUrl);
     }
 
     [Fact]
@@ -183,25 +183,6 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(["signup", "order"], business.Pipeline.Aggregation.EventTypes!);
         Assert.Equal("amount", business.Pipeline.Aggregation.SumFields["order"]);
         Assert.Equal("60", business.Pipeline.Detector.Parameters["window"]);
-    }
-
-    [Fact]
-    public void TryLoad_InvalidBusinessSection_ErrorsHavePaths()
-    {
-        var path = Write("""
-            business:
-              ingest: { max_body_bytes: 10 }
-              aggregation: { interval: 10ms, start_at: yesterday }
-              detector: { type: rolling_sigma, k: -1 }
-            """);
-
-        var (_, errors) = CreateSut().TryLoad(path, Env());
-
-        Assert.Contains("business.database: required", errors);
-        Assert.Contains(errors, e => e.StartsWith("business.ingest.max_body_bytes:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("business.aggregation.interval:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("business.aggregation.start_at:", StringComparison.Ordinal));
-        Assert.Single(errors, e => e.StartsWith("business.detector.k:", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -360,25 +341,6 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("30s", 30)]
-    [InlineData("5m", 300)]
-    [InlineData("1h30m", 5400)]
-    [InlineData("250ms", 0.25)]
-    [InlineData("1d", 86400)]
-    public void Duration_TryParse_ReadsPrometheusDurations(string text, double seconds)
-    {
-        Assert.True(Duration.TryParse(text, out var value));
-        Assert.Equal(TimeSpan.FromSeconds(seconds), value);
-    }
-
-    [Theory]
-    [InlineData("60")]
-    [InlineData("")]
-    [InlineData("5x")]
-    [InlineData("m5")]
-    public void Duration_TryParse_RejectsUnitlessOrUnknown(string text) => Assert.False(Duration.TryParse(text, out _));
-
-    [Theory]
     [InlineData("''")]
     [InlineData("'   '")]
     [InlineData("\"\\t\"")]
@@ -470,6 +432,63 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal((client.Timeout, client.MaxRetries, client.RetryBaseDelay), (options.Prometheus!.Timeout, options.Prometheus.MaxRetries, options.Prometheus.RetryBaseDelay));
         Assert.Equal((new Vigil.Pipeline.Replay.ReplayOptions().Speed, new Vigil.Pipeline.Replay.ReplayOptions().Seed), (options.Replay.Speed, options.Replay.Seed));
         Assert.Equal(JobOptions.DefaultInterval, Assert.Single(options.Jobs).Interval);
+    }
+
+    [Fact]
+    public void Load_NothingConfigured_DemoJobsNotifyToTheLog()
+    {
+        var options = CreateSut().Load(null, Env());
+
+        Assert.True(options.Alerting!.Log);
+        Assert.Equal(options.Jobs.Select(j => j.Name).Order(StringComparer.Ordinal), options.Alerting.NotifyJobs.Order(StringComparer.Ordinal));
+        Assert.Contains("alerting to the log", Assert.Single(options.DescribeWhatRuns()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_AlertingAndNotifyingJob_NotifyJobsHoldsOnlyThatJob()
+    {
+        var path = Write("""
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+            jobs:
+              - { name: cpu, query: up, notify: true }
+              - { name: quiet, query: up }
+            alerting:
+              alertmanagers: [ { url: 'http://127.0.0.1:9093' } ]
+            redis: { url: '127.0.0.1:6379' }
+            """);
+
+        var options = CreateSut().Load(path, Env());
+
+        Assert.Equal(["cpu"], options.Alerting!.NotifyJobs);
+        Assert.Equal("127.0.0.1:6379", options.Alerting.RedisUrl);
+        Assert.False(options.Alerting.Log);
+        Assert.Equal("alerting to Alertmanager 127.0.0.1:9093, dedup in Redis, 1 job(s) with notify", options.DescribeWhatRuns()[1]);
+    }
+
+    [Fact]
+    public void TryLoad_NotifyWithoutAlerting_NamesTheJob()
+    {
+        var path = Write("""
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090' }
+            jobs:
+              - { name: cpu, query: up }
+              - { name: mem, query: up, notify: true }
+            """);
+
+        var (_, errors) = CreateSut().TryLoad(path, Env());
+
+        Assert.Equal(["jobs[1].notify: needs an alerting section (where should the alerts go?)"], errors);
+    }
+
+    [Fact]
+    public void TryLoad_UnknownRootKey_ListsTheSectionsThatExist()
+    {
+        var (_, errors) = CreateSut().TryLoad(Write("alertng: { }\nsources: { prometeus: { } }\n"), Env());
+
+        Assert.Contains("alertng: unknown key (expected one of: server, logging, sources, model_path, jobs, business, alerting, redis)", errors);
+        Assert.Contains("sources.prometeus: unknown key (expected one of: prometheus, replay)", errors);
     }
 
     private static ConfigLoader CreateSut() => new(VigilDetectors.ForValidation());

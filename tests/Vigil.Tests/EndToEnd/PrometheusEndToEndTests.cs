@@ -41,7 +41,7 @@ public sealed class PrometheusEndToEndTests
         var options = new VigilOptions
         {
             Server = new ServerOptions { ListenAddress = "127.0.0.1", Port = vigilPort, ShutdownGrace = TimeSpan.FromSeconds(2) },
-            Prometheus = new PrometheusSourceOptions { Url = http.BaseAddress!, Timeout = TimeSpan.FromSeconds(5), RetryBaseDelay = TimeSpan.FromMilliseconds(100) },
+            Prometheus = new Vigil.Prometheus.PrometheusClientOptions { BaseUrl = http.BaseAddress!, Timeout = TimeSpan.FromSeconds(5), RetryBaseDelay = TimeSpan.FromMilliseconds(100) },
             Jobs =
             [
                 new JobOptions

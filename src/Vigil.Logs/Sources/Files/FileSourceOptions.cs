@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigil.Configuration;
 
 namespace Vigil.Logs.Sources.Files;
 
@@ -55,10 +56,6 @@ public sealed record FileSourceOptions
 
     public void EnsureValid()
     {
-        var errors = Validate();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid file source options: " + string.Join("; ", errors));
-        }
+        ConfigException.ThrowIfInvalid("logs.sources", Validate());
     }
 }

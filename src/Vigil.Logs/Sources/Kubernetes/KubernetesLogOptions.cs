@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigil.Configuration;
 
 namespace Vigil.Logs.Sources.Kubernetes;
 
@@ -41,10 +42,6 @@ public sealed record KubernetesLogOptions
 
     public void EnsureValid()
     {
-        var errors = Validate();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid Kubernetes log source options: " + string.Join("; ", errors));
-        }
+        ConfigException.ThrowIfInvalid("logs.sources", Validate());
     }
 }

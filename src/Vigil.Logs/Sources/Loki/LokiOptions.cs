@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigil.Configuration;
 
 namespace Vigil.Logs.Sources.Loki;
 
@@ -85,10 +86,6 @@ public sealed record LokiOptions
 
     public void EnsureValid()
     {
-        var errors = Validate();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid Loki source options: " + string.Join("; ", errors));
-        }
+        ConfigException.ThrowIfInvalid("logs.sources", Validate());
     }
 }

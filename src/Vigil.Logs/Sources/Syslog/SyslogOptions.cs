@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Vigil.Configuration;
 
 namespace Vigil.Logs.Sources.Syslog;
 
@@ -60,10 +61,6 @@ public sealed record SyslogOptions
 
     public void EnsureValid()
     {
-        var errors = Validate();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid syslog options: " + string.Join("; ", errors));
-        }
+        ConfigException.ThrowIfInvalid("logs.sources", Validate());
     }
 }

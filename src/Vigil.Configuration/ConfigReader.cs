@@ -5,10 +5,50 @@ namespace Vigil.Configuration;
 
 /// <summary>
 /// Typed, path-aware reads from a YAML mapping. Every problem is collected with its path
-/// (<c>jobs[2].interval: ...</c>) so `vigil config check` can list them all at once.
+/// (<c>jobs[2].interval: ...</c>) so `vigil config check` can list them all at once. Readers only check that a value
+/// parses (and, for numbers and durations, the limits the owning options class declares); the rules that relate
+/// values to each other live in that class's <c>Validate()</c>, once.
 /// </summary>
-internal sealed class YamlNodes(List<string> errors)
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720", Justification = "The methods are named after the YAML value type they read (String, Int, Double), which is what a section reader looks for.")]
+public sealed class ConfigReader(List<string> errors)
 {
+    /// <summary>Every error so far, each starting with its path.</summary>
+    public List<string> Errors => errors;
+
+    /// <summary>Adds <paramref name="message"/> under <paramref name="path"/> (<c>path: message</c>).</summary>
+    public void Error(string path, string message) => errors.Add($"{path}: {message}");
+
+    /// <summary>Adds each of an options class's <c>Validate()</c> errors (<c>key: message</c>) under <paramref name="path"/>.</summary>
+    public void AddValidation(string path, IEnumerable<string> validationErrors)
+    {
+        ArgumentNullException.ThrowIfNull(validationErrors);
+        errors.AddRange(validationErrors.Select(e => Join(path, e)));
+    }
+
+    /// <summary>True when the mapping has <paramref name="key"/> at all (even with an empty value).</summary>
+    public static bool Has(YamlMappingNode parent, string key)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        return parent.Children.ContainsKey(new YamlScalarNode(key));
+    }
+
+    /// <summary>A list of scalars (<c>[a, b]</c>); null when absent. A non-scalar item is an error.</summary>
+    public IReadOnlyList<string>? Strings(YamlMappingNode parent, string path, string key)
+    {
+        if (Sequence(parent, path, key) is not { } seq)
+        {
+            return null;
+        }
+
+        var values = seq.Children.OfType<YamlScalarNode>().Select(n => n.Value ?? string.Empty).ToList();
+        if (values.Count != seq.Children.Count)
+        {
+            errors.Add($"{Join(path, key)}: must be a list of single values");
+        }
+
+        return values;
+    }
+
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 
     public YamlMappingNode? Mapping(YamlMappingNode parent, string path, string key)
@@ -126,7 +166,7 @@ internal sealed class YamlNodes(List<string> errors)
             return null;
         }
 
-        if (!Configuration.Duration.TryParse(text, out var value))
+        if (!Vigil.Configuration.Duration.TryParse(text, out var value))
         {
             errors.Add($"{Join(path, key)}: '{text}' is not a duration with a unit (e.g. 30s, 5m, 1h)");
             return null;
@@ -134,7 +174,7 @@ internal sealed class YamlNodes(List<string> errors)
 
         if (value < min || value > max)
         {
-            errors.Add($"{Join(path, key)}: must be between {Configuration.Duration.Format(min)} and {Configuration.Duration.Format(max)} (got {text})");
+            errors.Add($"{Join(path, key)}: must be between {Vigil.Configuration.Duration.Format(min)} and {Vigil.Configuration.Duration.Format(max)} (got {text})");
             return null;
         }
 

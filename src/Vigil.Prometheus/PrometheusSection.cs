@@ -1,0 +1,64 @@
+using Vigil.Configuration;
+
+namespace Vigil.Prometheus;
+
+/// <summary>
+/// <c>sources.prometheus</c> and <c>PROMETHEUS_URL</c> → <see cref="PrometheusClientOptions"/>. Parses each key;
+/// defaults, limits and the rules between keys (auth, URL shape, files) are the options class's, checked once.
+/// Nothing is stored when neither the section nor the variable is present.
+/// </summary>
+public sealed class PrometheusSection : IConfigSection
+{
+    public const string Path = "sources.prometheus";
+
+    public IReadOnlyList<string> Keys { get; } = [Path];
+
+    public IReadOnlyList<string> EnvironmentVariables { get; } = ["PROMETHEUS_URL"];
+
+    public void Read(ConfigContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var envUrl = context.Env("PROMETHEUS_URL");
+        var map = context.Mapping(Path);
+        if (map is null && envUrl is null)
+        {
+            return;
+        }
+
+        var y = context.Reader;
+        map ??= new YamlDotNet.RepresentationModel.YamlMappingNode();
+        y.RejectUnknown(map, Path, "url", "timeout", "max_retries", "retry_base_delay", "bearer_token", "bearer_token_file", "username", "password", "ca_file", "insecure_skip_verify");
+        var options = new PrometheusClientOptions();
+        var urlText = envUrl ?? y.String(map, Path, "url");
+        var urlPath = envUrl is null ? $"{Path}.url" : "PROMETHEUS_URL";
+        if (urlText is not null)
+        {
+            if (Uri.TryCreate(urlText, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+            {
+                options.BaseUrl = url;
+            }
+            else
+            {
+                y.Error(urlPath, $"'{urlText}' is not an absolute http(s) URL");
+            }
+        }
+
+        options.Timeout = y.Duration(map, Path, "timeout", PrometheusClientOptions.MinTimeout, PrometheusClientOptions.MaxTimeout) ?? options.Timeout;
+        options.MaxRetries = y.Int(map, Path, "max_retries", 0, PrometheusConstants.MaxRetriesLimit) ?? options.MaxRetries;
+        options.RetryBaseDelay = y.Duration(map, Path, "retry_base_delay", TimeSpan.Zero, PrometheusConstants.MaxRetryDelay) ?? options.RetryBaseDelay;
+        options.BearerToken = y.String(map, Path, "bearer_token");
+        options.BearerTokenFile = y.String(map, Path, "bearer_token_file");
+        options.Username = y.String(map, Path, "username");
+        options.Password = y.String(map, Path, "password");
+        options.CaFile = y.String(map, Path, "ca_file");
+        options.InsecureSkipVerify = y.Bool(map, Path, "insecure_skip_verify") ?? false;
+
+        // The URL's own errors name PROMETHEUS_URL when it came from there.
+        foreach (var error in options.Validate())
+        {
+            y.Errors.Add(error.StartsWith("url:", StringComparison.Ordinal) && envUrl is not null ? "PROMETHEUS_URL" + error[3..] : $"{Path}.{error}");
+        }
+
+        context.Set(options);
+    }
+}
