@@ -55,9 +55,12 @@ public static class ErrorTypes
     /// <summary>A remote-write request was rejected (4xx) or still failed after its last attempt; its samples are counted as failed.</summary>
     public const string RemoteWrite = "remote_write";
 
+    /// <summary>A log source failed to read (file I/O, Loki, syslog socket) or to save its positions; it retries at its next poll.</summary>
+    public const string LogSource = "log_source";
+
     /// <summary>Every value, in documentation order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized, Dedup, AlertDelivery, AlertOutbox, RemoteWrite,
+        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized, Dedup, AlertDelivery, AlertOutbox, RemoteWrite, LogSource,
     ];
 }

@@ -1,5 +1,6 @@
 using Vigil.Alerting;
 using Vigil.Core.Detection;
+using Vigil.Logs.Configuration;
 using Vigil.Models.Store;
 using Vigil.Pipeline.Jobs;
 using Vigil.Pipeline.Replay;
@@ -29,6 +30,7 @@ public sealed class ConfigLoader(DetectorRegistry detectors)
         new JobsSection(),
         new BusinessSection(),
         new AlertingSection(),
+        new LogsConfigSection(),
     ];
 
     private readonly ConfigDispatcher _dispatcher = new(Sections, detectors);

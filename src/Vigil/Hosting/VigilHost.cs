@@ -2,6 +2,7 @@ using System.Net;
 using Vigil.Configuration;
 using Vigil.EventStore;
 using Vigil.EventStore.Api;
+using Vigil.Logs.Service;
 using Vigil.Postgres.Api;
 
 namespace Vigil.Hosting;
@@ -44,6 +45,11 @@ public static class VigilHost
         if (options.Business is not null)
         {
             app.MapBusinessMetricsApi();
+        }
+
+        if (app.Services.GetService<LogSources>() is not null)
+        {
+            app.MapLogsApi();
         }
 
         return app;
