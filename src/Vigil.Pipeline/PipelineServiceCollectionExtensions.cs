@@ -120,6 +120,17 @@ public static class PipelineServiceCollectionExtensions
     }
 
     /// <summary>The scheduler all periodic work runs under, as a hosted service (the first registration's options win).</summary>
+    /// <summary>
+    /// This replica scores only its shard of every job's series (see <see cref="ShardAssignment"/> for the hash).
+    /// Business-metrics aggregation is unaffected: it stays with the one replica that holds the leader lease.
+    /// </summary>
+    public static IServiceCollection AddSharding(this IServiceCollection services, ShardAssignment assignment)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        services.AddSingleton(assignment);
+        return services;
+    }
+
     public static IServiceCollection AddWorkScheduler(this IServiceCollection services, SchedulerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -241,7 +252,8 @@ public static class PipelineServiceCollectionExtensions
             wallClock,
             options.SeriesStaleness,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Vigil.Job.{job.Name}"),
-            shadow);
+            shadow,
+            sp.GetService<ShardAssignment>());
         return new DetectionJob(runner, sp.GetRequiredService<JobStateStore>(), wallClock, sp.GetRequiredService<ILogger<DetectionJob>>());
     }
 }

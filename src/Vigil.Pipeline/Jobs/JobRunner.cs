@@ -3,6 +3,7 @@ using Vigil.Core.Series;
 using Vigil.Core.Sources;
 using Vigil.Exposition;
 using Vigil.Pipeline.Lifecycle;
+using Vigil.Pipeline.Scheduling;
 using Vigil.Pipeline.Telemetry;
 using Vigil.Pipeline.Verdicts;
 
@@ -40,6 +41,7 @@ public sealed class JobRunner
     private readonly Counter _successes;
     private readonly Counter _failures;
     private readonly Gauge _seriesGauge;
+    private readonly Gauge? _foreignSeries;
     private readonly Gauge _lastSuccess;
     private readonly Histogram _duration;
     private readonly System.Collections.Concurrent.ConcurrentQueue<SeriesFeedbackRequest> _feedback = new();
@@ -59,7 +61,8 @@ public sealed class JobRunner
         TimeProvider wallClock,
         TimeSpan staleness,
         ILogger logger,
-        ShadowScoring? shadow = null)
+        ShadowScoring? shadow = null,
+        ShardAssignment? shard = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(input);
@@ -83,9 +86,19 @@ public sealed class JobRunner
         _shadow = shadow;
         _cursor = new RangeCursor(job.EffectiveStep, job.Delay, detector.HistoryPoints);
         // A job with a model lifecycle exports model="active" on its own series, beside model="candidate" while shadowing.
-        _series = new SeriesTable(detector, job.Labels, id => shadow is null
-            ? new ScoredSeries(job.Name, id, detector.Type)
-            : new ScoredSeries(job.Name, ShadowScoring.ActiveLabels(id), detector.Type, ModelRole.Active));
+        // With sharding, every exported series carries its shard, so a replica that is down shows as a gap.
+        _series = new SeriesTable(
+            detector,
+            job.Labels,
+            id =>
+            {
+                var exported = shard is null ? id : id.With("shard", shard.IndexLabel);
+                return shadow is null
+                    ? new ScoredSeries(job.Name, exported, detector.Type)
+                    : new ScoredSeries(job.Name, ShadowScoring.ActiveLabels(exported), detector.Type, ModelRole.Active);
+            },
+            shard is null ? null : shard.Owns);
+        _foreignSeries = shard is null ? null : metrics.ForeignSeries.WithLabels(job.Name);
         _batch = new VerdictBatch(job.Name);
         _predictions = metrics.Predictions.WithLabels(job.Name);
         _anomalies = metrics.Anomalies.WithLabels(job.Name);
@@ -231,6 +244,7 @@ public sealed class JobRunner
         var step = _job.EffectiveStep;
         var batch = await _input.FetchAsync(range.Start, range.End, step, cancellationToken);
         var states = _series.Resolve(batch, now, range.IsFirst, DuplicateSeries, out var fresh);
+        _foreignSeries?.Set(_series.ForeignInLastBatch);
         if (fresh is not null)
         {
             await WarmAsync(fresh, range.Start, step, cancellationToken);

@@ -29,18 +29,29 @@ internal sealed class SeriesTable
     private readonly IReadOnlySet<string>? _allowList;
     private readonly Func<Labels, ScoredSeries> _identify;
     private readonly Dictionary<Labels, SeriesState> _series = [];
+    private readonly Func<Labels, bool>? _owns;
+
+    // Series of other shards, remembered so each cycle drops them with one lookup instead of a hash; bounded by
+    // clearing (they are re-hashed once) so label churn cannot grow it forever.
+    private readonly HashSet<Labels> _foreign = [];
+    private const int ForeignMemory = 1_000_000;
 
     /// <param name="detector">Creates each new series' detector.</param>
     /// <param name="allowList">Labels that identify a series; null keeps all of them.</param>
     /// <param name="identify">The series' identity on the verdict seam, from its id.</param>
-    public SeriesTable(IDetector detector, IReadOnlySet<string>? allowList, Func<Labels, ScoredSeries> identify)
+    /// <param name="owns">Whether this replica scores a series (sharding); null scores every series.</param>
+    public SeriesTable(IDetector detector, IReadOnlySet<string>? allowList, Func<Labels, ScoredSeries> identify, Func<Labels, bool>? owns = null)
     {
         _detector = detector;
         _allowList = allowList;
         _identify = identify;
+        _owns = owns;
     }
 
     public int Count => _series.Count;
+
+    /// <summary>Series of other shards in the last batch resolved (0 without sharding).</summary>
+    public int ForeignInLastBatch { get; private set; }
 
     public IEnumerable<KeyValuePair<Labels, ISeriesDetector>> Detectors => _series.Select(s => KeyValuePair.Create(s.Key, s.Value.Detector));
 
@@ -56,9 +67,16 @@ internal sealed class SeriesTable
         var states = new List<(int, SeriesState)>(batch.SeriesCount);
         var seen = new HashSet<Labels>();
         fresh = null;
+        var foreign = 0;
         for (var i = 0; i < batch.SeriesCount; i++)
         {
             var id = Identify(batch.GetLabels(i));
+            if (_owns is not null && !_series.ContainsKey(id) && IsForeign(id))
+            {
+                foreign++;
+                continue;
+            }
+
             if (!seen.Add(id))
             {
                 duplicate(id);
@@ -79,7 +97,29 @@ internal sealed class SeriesTable
             states.Add((i, state));
         }
 
+        ForeignInLastBatch = foreign;
         return states;
+    }
+
+    private bool IsForeign(Labels id)
+    {
+        if (_foreign.Contains(id))
+        {
+            return true;
+        }
+
+        if (_owns!(id))
+        {
+            return false;
+        }
+
+        if (_foreign.Count >= ForeignMemory)
+        {
+            _foreign.Clear();
+        }
+
+        _foreign.Add(id);
+        return true;
     }
 
     /// <summary>Feeds the fresh series their history (learned, never scored); returns the points fed.</summary>
@@ -133,6 +173,12 @@ internal sealed class SeriesTable
         _series.Clear();
         foreach (var (id, detector) in detectors)
         {
+            if (_owns is not null && !_owns(id))
+            {
+                // Saved under another shard layout (sharding.count changed): the series' new owner scores it now.
+                continue;
+            }
+
             _series[id] = new SeriesState(id, detector, _identify(id)) { LastTimestampMs = lastScoredMs, LastSeen = now };
         }
     }

@@ -30,6 +30,7 @@ public sealed class VigilMetrics
         ModelRollbacks = registry.CreateCounter("vigil_model_rollbacks_total", "Rollbacks of the job's active model to an earlier version.", "job");
         ModelShadowing = registry.CreateGauge("vigil_model_shadowing", "1 while a candidate is scored beside the active model, else 0.", "job");
         Episodes = registry.CreateCounter("vigil_anomaly_episodes_total", "Anomaly episodes opened (onsets): one per incident however long its score stays above 1.", "job");
+        ForeignSeries = registry.CreateGauge("vigil_shard_foreign_series", "Series the job's query returned in its last cycle that belong to other shards (sharding only).", "job");
         registry.Register(new ProcessMetricsCollector());
     }
 
@@ -70,6 +71,8 @@ public sealed class VigilMetrics
     public GaugeFamily ModelShadowing { get; }
 
     public CounterFamily Episodes { get; }
+
+    public GaugeFamily ForeignSeries { get; }
 
     public void CountError(string errorType) => Errors.WithLabels(errorType).Inc();
 }
