@@ -64,9 +64,12 @@ public static class ErrorTypes
     /// <summary>A chart could not be rendered (answered 500); bad chart parameters are the caller's and answered 4xx, uncounted.</summary>
     public const string ChartRender = "chart_render";
 
+    /// <summary>A log source failed to read (file I/O, Loki, syslog socket) or to save its positions; it retries at its next poll.</summary>
+    public const string LogSource = "log_source";
+
     /// <summary>Every value, in documentation order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized, Dedup, AlertDelivery, AlertOutbox, RemoteWrite, InspectionSensor, InspectionReport, ChartRender,
+        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized, Dedup, AlertDelivery, AlertOutbox, RemoteWrite, InspectionSensor, InspectionReport, ChartRender, LogSource,
     ];
 }

@@ -1,6 +1,7 @@
 using Vigil.Alerting;
 using Vigil.Inspection.Configuration;
 using Vigil.Core.Detection;
+using Vigil.Logs.Configuration;
 using Vigil.Models.Store;
 using Vigil.Pipeline.Jobs;
 using Vigil.Pipeline.Replay;
@@ -31,6 +32,7 @@ public sealed class ConfigLoader(DetectorRegistry detectors)
         new BusinessSection(),
         new AlertingSection(),
         new InspectionConfigSection(),
+        new LogsConfigSection(),
     ];
 
     private readonly ConfigDispatcher _dispatcher = new(Sections, detectors);

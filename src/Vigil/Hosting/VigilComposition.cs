@@ -4,6 +4,8 @@ using Vigil.Alerting;
 using Vigil.Configuration;
 using Vigil.EventStore;
 using Vigil.Inspection;
+using Vigil.Logs.Configuration;
+using Vigil.Logs.Service;
 using Vigil.Models;
 using Vigil.Models.Store;
 using Vigil.Pipeline;
@@ -58,6 +60,11 @@ public static class VigilComposition
         {
             // After the event store (the outbox and, without Redis, the dedup keys live there).
             services.AddAlerting(alerting);
+        }
+
+        if (options.Sections.Get<LogsOptions>() is { } logs)
+        {
+            services.AddLogMining(logs, options.Server.StateDirectory is { } state ? Path.Combine(state, "logs") : null);
         }
 
         return services;

@@ -5,6 +5,7 @@ using Vigil.Configuration;
 using Vigil.EventStore;
 using Vigil.EventStore.Api;
 using Vigil.Inspection.Api;
+using Vigil.Logs.Service;
 using Vigil.Postgres.Api;
 
 namespace Vigil.Hosting;
@@ -65,6 +66,11 @@ public static class VigilHost
         if (options.Inspection is not null)
         {
             app.MapInspectionApi();
+        }
+
+        if (app.Services.GetService<LogSources>() is not null)
+        {
+            app.MapLogsApi();
         }
 
         return app;

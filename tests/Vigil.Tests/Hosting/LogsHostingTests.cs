@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Vigil.Configuration;
+using Vigil.Core.Detection;
+using Vigil.Hosting;
+using Vigil.Logs.Configuration;
+using Vigil.Logs.Headers;
+using Vigil.Logs.Sources.Files;
+using Vigil.Pipeline.Verdicts;
+using Vigil.Testing;
+
+namespace Vigil.Tests.Hosting;
+
+/// <summary>
+/// The real host with a <c>logs:</c> file source, on a fake clock: each interval closes when the test advances the
+/// clock, and the test waits for that interval's batch on the verdict seam (no sleeps).
+/// </summary>
+public sealed class LogsHostingTests
+{
+    [Fact]
+    public async Task LogsSection_FileSource_TemplatesOnMetricsAndInTheApi()
+    {
+        using var logs = new TempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(logs.Path, "app.log"), string.Concat(
+            "job 1 done in 5ms\n", "job 2 done in 7ms\n", "cache miss for key k17\n", "job 3 done in 9ms\n", "cache miss for key k18\n", "job 4 done in 3ms\n"));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+        var sections = new ConfigSections();
+        sections.Set(new LogsOptions
+        {
+            Detector = new DetectorSpec("rolling_sigma", new Dictionary<string, string> { ["window"] = "4", ["min_points"] = "2" }),
+            Sources = [new LogSourceOptions { Name = "app", Format = LogFormat.None, File = new FileSourceOptions { Include = [Path.Combine(logs.Path, "*.log")] } }],
+        });
+        var options = new VigilOptions
+        {
+            Server = new ServerOptions { ListenAddress = "127.0.0.1", Port = 0, ShutdownGrace = TimeSpan.FromSeconds(2) },
+            Logging = new LoggingOptions { Level = "Warning" },
+            Jobs = [],
+            Sections = sections,
+        };
+        var host = VigilHost.Build(options, time);
+        await using var _ = host;
+        var batches = new LogBatches();
+        host.Services.GetRequiredService<VerdictPublisher>().Subscribe(batches);
+        await host.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(host.Urls.First()) };
+
+        // Four intervals: the detector (min_points 2) scores from the third; the first interval has the six lines.
+        for (var i = 1; i <= 4; i++)
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            await batches.WaitForAsync(i);
+        }
+
+        var metrics = await http.GetStringAsync("/metrics");
+        using var api = JsonDocument.Parse(await http.GetStringAsync("/api/v1/logs/templates?source=app"));
+        var unknown = await http.GetAsync("/api/v1/logs/templates?source=nope");
+
+        Assert.Contains("vigil_log_lines_total{source=\"app\"} 6", metrics, StringComparison.Ordinal);
+        Assert.Contains("vigil_log_templates{source=\"app\"} 2", metrics, StringComparison.Ordinal);
+        Assert.Contains("vigil_anomaly_score{job=\"logs\",source=\"app\",template_id=\"1\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("vigil_anomaly_score{job=\"logs\",source=\"app\",template_id=\"other\"}", metrics, StringComparison.Ordinal);
+        var source = api.RootElement.GetProperty("sources")[0];
+        Assert.Equal(6, source.GetProperty("lines").GetInt64());
+        var templates = source.GetProperty("templates").EnumerateArray().ToList();
+        Assert.Equal(6, templates.Sum(t => t.GetProperty("count").GetInt64()));
+        Assert.Equal("job <*> done in <*>", templates[0].GetProperty("template").GetString());
+        Assert.Equal(4, templates[0].GetProperty("count").GetInt64());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
+        await host.StopAsync();
+    }
+
+    /// <summary>Counts the log source's batches and lets the test wait for the n-th.</summary>
+    private sealed class LogBatches : IVerdictSink
+    {
+        private int _count;
+
+        public void Publish(VerdictBatch batch)
+        {
+            if (batch.Source == "logs")
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
+
+        public async Task WaitForAsync(int count)
+        {
+            // Bounded only so that a broken build fails instead of hanging.
+            for (var i = 0; i < 2000 && Volatile.Read(ref _count) < count; i++)
+            {
+                await Task.Delay(5);
+            }
+
+            Assert.True(Volatile.Read(ref _count) >= count, $"interval {count} was not published");
+        }
+    }
+}
