@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Vigil.Core.Series;
 using Vigil.EventStore.Feedback;
-using Vigil.Pipeline.Telemetry;
 
 namespace Vigil.EventStore.Api;
 
@@ -42,7 +41,7 @@ public static class EventStoreEndpoints
         }
         catch (ArgumentException ex)
         {
-            await ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
+            await ApiResponses.ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
             return;
         }
 
@@ -55,16 +54,16 @@ public static class EventStoreEndpoints
         catch (ArgumentException ex)
         {
             // The store validates the page token and the limits; its message names the field.
-            await ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
+            await ApiResponses.ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
             return;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await StoreUnavailableAsync(http);
+            await ApiResponses.StoreUnavailableAsync(http);
             return;
         }
 
-        await JsonAsync(http, StatusCodes.Status200OK, w => WriteEpisodePage(w, page));
+        await ApiResponses.JsonAsync(http, StatusCodes.Status200OK, w => WriteEpisodePage(w, page));
     }
 
     /// <summary>Reads <c>from</c>, <c>to</c>, <c>job</c>, <c>series</c> (exact labels), <c>limit</c>, <c>page_token</c>.</summary>
@@ -111,7 +110,7 @@ public static class EventStoreEndpoints
         }
         catch (ArgumentException ex)
         {
-            await ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
+            await ApiResponses.ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
             return;
         }
 
@@ -122,13 +121,13 @@ public static class EventStoreEndpoints
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await StoreUnavailableAsync(http);
+            await ApiResponses.StoreUnavailableAsync(http);
             return;
         }
 
         // Ranges overlapping [from, to]: the same rule as episodes.
         var selected = items.Where(i => (from is null || i.To >= from) && (to is null || i.From <= to)).ToList();
-        await JsonAsync(http, StatusCodes.Status200OK, w =>
+        await ApiResponses.JsonAsync(http, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("items");
@@ -163,7 +162,7 @@ public static class EventStoreEndpoints
         }
         catch (ArgumentException ex)
         {
-            await ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
+            await ApiResponses.ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
             return;
         }
 
@@ -176,16 +175,16 @@ public static class EventStoreEndpoints
         }
         catch (ArgumentException ex)
         {
-            await ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
+            await ApiResponses.ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
             return;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await StoreUnavailableAsync(http);
+            await ApiResponses.StoreUnavailableAsync(http);
             return;
         }
 
-        await JsonAsync(http, StatusCodes.Status201Created, w =>
+        await ApiResponses.JsonAsync(http, StatusCodes.Status201Created, w =>
         {
             w.WriteStartObject();
             w.WritePropertyName("feedback");
@@ -414,33 +413,4 @@ public static class EventStoreEndpoints
     }
 
     private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    private static Task StoreUnavailableAsync(HttpContext http)
-    {
-        http.RequestServices.GetService<VigilMetrics>()?.CountError(ErrorTypes.EventStore);
-        http.Response.Headers.RetryAfter = "5";
-        return ErrorAsync(http, StatusCodes.Status503ServiceUnavailable, "the event store is unavailable; retry later");
-    }
-
-    private static Task ErrorAsync(HttpContext http, int status, string message)
-        => JsonAsync(http, status, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("error", message);
-            w.WriteEndObject();
-        });
-
-    private static async Task JsonAsync(HttpContext http, int status, Action<Utf8JsonWriter> write)
-    {
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "application/json";
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
-        {
-            write(writer);
-        }
-
-        buffer.Position = 0;
-        await buffer.CopyToAsync(http.Response.Body, http.RequestAborted);
-    }
 }

@@ -1,11 +1,9 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vigil.EventStore;
 using Vigil.EventStore.Api;
-using Vigil.Pipeline.Telemetry;
 
 namespace Vigil.Inspection.Api;
 
@@ -34,13 +32,13 @@ public static class InspectionEndpoints
     {
         if (http.RequestServices.GetService<Inspector>() is not { } inspector)
         {
-            await ErrorAsync(http, StatusCodes.Status404NotFound, "inspection is not configured (add an inspection: section)");
+            await ApiResponses.ErrorAsync(http, StatusCodes.Status404NotFound, "inspection is not configured (add an inspection: section)");
             return;
         }
 
         if (inspector.Latest is { } latest)
         {
-            await JsonAsync(http, StatusCodes.Status200OK, latest.Write);
+            await ApiResponses.JsonAsync(http, StatusCodes.Status200OK, latest.Write);
             return;
         }
 
@@ -51,17 +49,17 @@ public static class InspectionEndpoints
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await StoreUnavailableAsync(http);
+            await ApiResponses.StoreUnavailableAsync(http);
             return;
         }
 
         if (stored is null)
         {
-            await ErrorAsync(http, StatusCodes.Status404NotFound, "no inspection round has finished yet");
+            await ApiResponses.ErrorAsync(http, StatusCodes.Status404NotFound, "no inspection round has finished yet");
             return;
         }
 
-        await JsonAsync(http, StatusCodes.Status200OK, w => w.WriteRawValue(stored.Body));
+        await ApiResponses.JsonAsync(http, StatusCodes.Status200OK, w => w.WriteRawValue(stored.Body));
     }
 
     private static async Task ListAsync(HttpContext http)
@@ -86,7 +84,7 @@ public static class InspectionEndpoints
         }
         catch (ArgumentException ex)
         {
-            await ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
+            await ApiResponses.ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
             return;
         }
 
@@ -97,11 +95,11 @@ public static class InspectionEndpoints
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await StoreUnavailableAsync(http);
+            await ApiResponses.StoreUnavailableAsync(http);
             return;
         }
 
-        await JsonAsync(http, StatusCodes.Status200OK, w =>
+        await ApiResponses.JsonAsync(http, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("items");
@@ -113,34 +111,5 @@ public static class InspectionEndpoints
             w.WriteEndArray();
             w.WriteEndObject();
         });
-    }
-
-    private static Task StoreUnavailableAsync(HttpContext http)
-    {
-        http.RequestServices.GetService<VigilMetrics>()?.CountError(ErrorTypes.EventStore);
-        http.Response.Headers.RetryAfter = "5";
-        return ErrorAsync(http, StatusCodes.Status503ServiceUnavailable, "the event store is unavailable; retry later");
-    }
-
-    private static Task ErrorAsync(HttpContext http, int status, string message)
-        => JsonAsync(http, status, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("error", message);
-            w.WriteEndObject();
-        });
-
-    private static async Task JsonAsync(HttpContext http, int status, Action<Utf8JsonWriter> write)
-    {
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "application/json";
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            write(writer);
-        }
-
-        buffer.Position = 0;
-        await buffer.CopyToAsync(http.Response.Body, http.RequestAborted);
     }
 }
