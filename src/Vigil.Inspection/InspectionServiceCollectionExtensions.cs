@@ -53,6 +53,8 @@ public static class InspectionServiceCollectionExtensions
         services.AddSingleton(sp => new BaselineRetrainer(Source(sp), options, sp.GetRequiredService<BaselineModels>(), sp.GetRequiredService<InspectionMetrics>(), sp.GetRequiredService<VigilMetrics>(), sp.GetRequiredService<ILogger<BaselineRetrainer>>()));
         services.AddSingleton<IInspectionSensor>(sp => new BaselineSensor(Source(sp), options, sp.GetRequiredService<BaselineModels>(), sp.GetRequiredService<VigilMetrics>()));
         services.AddSingleton<IInspectionSensor>(sp => new TrendSensor(Source(sp), options, sp.GetRequiredService<VigilMetrics>()));
+        // The log service's new templates, when a logs: section runs it (the feed is registered by AddLogMining).
+        services.AddSingleton<INewTemplateSource>(sp => new LogServiceTemplateSource(sp.GetService<Vigil.Logs.Service.NewTemplateFeed>()));
         services.AddSingleton<IInspectionSensor>(sp => new LogPatternSensor(sp.GetServices<INewTemplateSource>(), options));
         services.AddSingleton(sp => new Inspector(
             sp.GetServices<IInspectionSensor>(),

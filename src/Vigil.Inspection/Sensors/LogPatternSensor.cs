@@ -138,3 +138,15 @@ internal sealed class LogPatternSensor(IEnumerable<INewTemplateSource> sources, 
         }
     }
 }
+
+/// <summary>
+/// The log service's new templates (<see cref="Vigil.Logs.Service.NewTemplateFeed"/>, filled by every <c>logs:</c>
+/// source) as an <see cref="INewTemplateSource"/>: without a <c>logs:</c> section there is no feed and nothing is new.
+/// </summary>
+internal sealed class LogServiceTemplateSource(Vigil.Logs.Service.NewTemplateFeed? feed) : INewTemplateSource
+{
+    public ValueTask<IReadOnlyList<NewLogTemplate>> DrainAsync(CancellationToken cancellationToken)
+        => ValueTask.FromResult<IReadOnlyList<NewLogTemplate>>(feed is null
+            ? []
+            : [.. feed.Drain().Select(t => new NewLogTemplate(t.TemplateId.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Text, t.Source, t.FirstSeen))]);
+}
