@@ -13,6 +13,12 @@ dotnet test Vigil.slnx -c Release --no-build --nologo -v quiet --filter "Categor
 status=${PIPESTATUS[0]}
 set -e
 
+# CI shows only the end of the output: name the failed tests (and the first lines of each failure) just before the summary line.
+if [ "$status" -ne 0 ]; then
+  echo "Failed tests:"
+  grep -E -A 12 '^[[:space:]]+Failed [A-Za-z_]' /tmp/vigil-test.log | grep -vE '^[[:space:]]*$' | cut -c1-300 | head -60
+fi
+
 # One summary line CI can read, summed over every test assembly.
 awk '/^[[:space:]]*Passed: [0-9]+[[:space:]]*$/ { p += $2 } /^[[:space:]]*Failed: [0-9]+[[:space:]]*$/ { f += $2 } /^[[:space:]]*Skipped: [0-9]+[[:space:]]*$/ { s += $2 }
      /^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }

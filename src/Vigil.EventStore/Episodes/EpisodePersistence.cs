@@ -71,9 +71,17 @@ public sealed class EpisodePersister : Pipeline.Episodes.IEpisodeSink
     /// <summary>Writes queued events until the queue is completed or <paramref name="cancellationToken"/> fires.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (await _queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            await DrainAsync(cancellationToken).ConfigureAwait(false);
+            while (await _queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await DrainAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancellation is how the loop ends when the host is disposed without a graceful stop; the host treats an
+            // escaping cancellation as a failed background service (and logs it as critical), which this is not.
         }
     }
 
