@@ -2,6 +2,7 @@ using Vigil.Core.Detection;
 using Vigil.Core.Series;
 using Vigil.Core.Sources;
 using Vigil.Exposition;
+using Vigil.Pipeline.History;
 using Vigil.Pipeline.Lifecycle;
 using Vigil.Pipeline.Scheduling;
 using Vigil.Pipeline.Telemetry;
@@ -199,17 +200,22 @@ public sealed class JobRunner
     /// </summary>
     public string StateFingerprint => $"{DetectorSnapshot.Fingerprint(_job.Detector)}|query={_job.Query}|step={_job.EffectiveStep.Ticks}";
 
-    /// <summary>Writes the last completed range and every series' detector state. Call between cycles only.</summary>
-    public int SaveState(Stream stream) => JobStateCodec.Write(stream, _cursor.LastEnd, StateFingerprint, _series.Detectors);
+    /// <summary>
+    /// Writes the last completed range, the recent history of the job's series from <paramref name="history"/> (so a
+    /// restart keeps the charts), and every series' detector state. Call between cycles only.
+    /// </summary>
+    public int SaveState(Stream stream, RecentHistory? history = null)
+        => JobStateCodec.Write(stream, _cursor.LastEnd, StateFingerprint, _series.Detectors, history?.Export(_job.Name, _series.Exported) ?? []);
 
     /// <summary>
     /// Restores a snapshot written by <see cref="SaveState"/> before the first cycle. The job then asks only for the
     /// points after the snapshot (catching up on the downtime) instead of warming up from scratch.
     /// </summary>
     /// <exception cref="InvalidDataException">Not a job state file, or truncated.</exception>
-    public (int Restored, int Skipped) RestoreState(Stream stream)
+    public (int Restored, int Skipped) RestoreState(Stream stream, RecentHistory? history = null)
     {
-        if (JobStateCodec.ReadHeader(stream) is not { } lastEnd)
+        var header = JobStateCodec.ReadHeader(stream);
+        if (header.LastEnd is not { } lastEnd)
         {
             return (0, 0);
         }
@@ -221,6 +227,16 @@ public sealed class JobRunner
             _series.Restore(restored, lastEnd.ToUnixTimeMilliseconds(), DataClock.GetUtcNow());
             _cursor.Restore(lastEnd);
             _seriesGauge.Set(_series.Count);
+            // History only for the series restored: those go stale and leave the history like live ones; a series
+            // whose detector state was discarded (another fingerprint, another shard) would otherwise stay forever.
+            if (history is not null)
+            {
+                var tracked = _series.Exported.ToHashSet();
+                foreach (var entry in header.History.Where(h => tracked.Contains(h.Labels)))
+                {
+                    history.Import(_job.Name, entry);
+                }
+            }
         }
 
         return counts;

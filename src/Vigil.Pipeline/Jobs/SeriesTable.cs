@@ -55,6 +55,9 @@ internal sealed class SeriesTable
 
     public IEnumerable<KeyValuePair<Labels, ISeriesDetector>> Detectors => _series.Select(s => KeyValuePair.Create(s.Key, s.Value.Detector));
 
+    /// <summary>Each series' labels as exported on the seam (the recent history's key).</summary>
+    public IEnumerable<Labels> Exported => _series.Values.Select(s => s.Series.Labels);
+
     public Labels Identify(Labels returned) => _allowList is null ? returned : returned.Keep(_allowList);
 
     /// <summary>

@@ -27,6 +27,7 @@ public sealed class ConfigLoader(DetectorRegistry detectors)
         new LoggingSection(),
         new PrometheusSection(),
         new ReplaySection(),
+        new Vigil.Pipeline.History.HistorySection(),
         new ModelStoreSection(),
         new JobsSection(),
         new BusinessSection(),

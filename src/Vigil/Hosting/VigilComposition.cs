@@ -44,6 +44,7 @@ public static class VigilComposition
             ShutdownGrace = options.Server.ShutdownGrace,
             State = new Pipeline.Jobs.StateSnapshotOptions { Directory = options.Server.StateDirectory, Interval = options.Server.SnapshotInterval },
             Replay = options.Replay,
+            History = options.Sections.Get<Pipeline.History.RecentHistoryOptions>() ?? new(),
         });
         if (options.Business is { } business)
         {
