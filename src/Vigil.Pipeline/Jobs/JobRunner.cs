@@ -1,11 +1,13 @@
 using Vigil.Core.Detection;
 using Vigil.Core.Series;
 using Vigil.Core.Sources;
+using Vigil.Core.Tracing;
 using Vigil.Exposition;
 using Vigil.Pipeline.History;
 using Vigil.Pipeline.Lifecycle;
 using Vigil.Pipeline.Scheduling;
 using Vigil.Pipeline.Telemetry;
+using Vigil.Pipeline.Tracing;
 using Vigil.Pipeline.Verdicts;
 
 namespace Vigil.Pipeline.Jobs;
@@ -152,11 +154,29 @@ public sealed class JobRunner
     {
         var started = _wallClock.GetTimestamp();
         Volatile.Write(ref _inProgress, 1);
+        // Started before the log scope, so every line of the cycle carries its trace_id (docs/tracing.md).
+        using var activity = PipelineTracing.Source.StartActivity(PipelineTracing.Cycle);
         using var scope = _logger.BeginScope(new CycleScope(_job.Name, ++_cycleId));
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("vigil.job", _job.Name);
+            activity.SetTag("vigil.cycle_id", _cycleId);
+            activity.SetTag("vigil.detector", _detector.Type);
+            activity.SetTag("vigil.source", _job.Source == JobSource.Replay ? "replay" : "prometheus");
+        }
+
         _batch.Clear();
         try
         {
             var result = await RunCoreAsync(cancellationToken);
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity.SetTag("vigil.points", result.Points);
+                activity.SetTag("vigil.anomalies", result.Anomalies);
+                activity.SetTag("vigil.invalid_samples", result.InvalidSamples);
+                activity.SetTag("vigil.series", _series.Count);
+            }
+
             _successes.Inc();
             Interlocked.Increment(ref _successfulCycles);
             Volatile.Write(ref _consecutiveFailures, 0);
@@ -170,6 +190,7 @@ public sealed class JobRunner
         }
         catch (MetricSourceException ex)
         {
+            Traced.Fail(activity, ex.ErrorType, ex.Message);
             _metrics.CountError(ex.ErrorType);
             _failures.Inc();
             Interlocked.Increment(ref _consecutiveFailures);
@@ -179,6 +200,7 @@ public sealed class JobRunner
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A bug in one job must not stop the others; it is counted and logged, and the next cycle retries.
+            Traced.Fail(activity, ErrorTypes.DataProcessing, ex.Message);
             _metrics.CountError(ErrorTypes.DataProcessing);
             _failures.Inc();
             Interlocked.Increment(ref _consecutiveFailures);
@@ -248,7 +270,7 @@ public sealed class JobRunner
         if (_cursor.Next(now) is not { } range)
         {
             DropStale(now);
-            _verdicts.Publish(_batch);
+            PublishBatch();
             return JobCycleResult.Empty;
         }
 
@@ -258,7 +280,28 @@ public sealed class JobRunner
         }
 
         var step = _job.EffectiveStep;
-        var batch = await _input.FetchAsync(range.Start, range.End, step, cancellationToken);
+        SeriesBatch batch;
+        using (var fetch = PipelineTracing.Source.StartActivity(PipelineTracing.Fetch))
+        {
+            try
+            {
+                batch = await _input.FetchAsync(range.Start, range.End, step, cancellationToken);
+            }
+            catch (MetricSourceException ex) when (Traced.Fail(fetch, ex.ErrorType, ex.Message))
+            {
+                throw; // never reached: the filter only marks the span
+            }
+
+            if (fetch is { IsAllDataRequested: true })
+            {
+                fetch.SetTag("vigil.range.start_ms", range.Start.ToUnixTimeMilliseconds());
+                fetch.SetTag("vigil.range.end_ms", range.End.ToUnixTimeMilliseconds());
+                fetch.SetTag("vigil.step_ms", (long)step.TotalMilliseconds);
+                fetch.SetTag("vigil.series", batch.SeriesCount);
+                fetch.SetTag("vigil.samples", batch.SampleCount);
+            }
+        }
+
         var states = _series.Resolve(batch, now, range.IsFirst, DuplicateSeries, out var fresh);
         _foreignSeries?.Set(_series.ForeignInLastBatch);
         if (fresh is not null)
@@ -267,12 +310,35 @@ public sealed class JobRunner
         }
 
         ApplyFeedback();
-        var result = Score(batch, states, range.IsFirst ? range.End.ToUnixTimeMilliseconds() : long.MinValue);
+        JobCycleResult result;
+        using (var score = PipelineTracing.Source.StartActivity(PipelineTracing.Score))
+        {
+            result = Score(batch, states, range.IsFirst ? range.End.ToUnixTimeMilliseconds() : long.MinValue);
+            if (score is { IsAllDataRequested: true })
+            {
+                score.SetTag("vigil.points", result.Points);
+                score.SetTag("vigil.anomalies", result.Anomalies);
+            }
+        }
+
         _cursor.Complete(range.End);
         DropStale(now);
         _seriesGauge.Set(_series.Count);
-        _verdicts.Publish(_batch);
+        PublishBatch();
         return result;
+    }
+
+    /// <summary>Hands the cycle's batch to the sinks (/metrics, history, episodes, ...), in one span.</summary>
+    private void PublishBatch()
+    {
+        using var publish = PipelineTracing.Source.StartActivity(PipelineTracing.Publish);
+        if (publish is { IsAllDataRequested: true })
+        {
+            publish.SetTag("vigil.points", _batch.Count);
+            publish.SetTag("vigil.removed_series", _batch.Removed.Count);
+        }
+
+        _verdicts.Publish(_batch);
     }
 
     private void ApplyFeedback()
@@ -302,6 +368,8 @@ public sealed class JobRunner
     private async Task WarmAsync(Dictionary<Labels, SeriesState> fresh, DateTimeOffset start, TimeSpan step, CancellationToken cancellationToken)
     {
         SeriesBatch history;
+        using var warm = PipelineTracing.Source.StartActivity(PipelineTracing.Warm);
+        warm?.SetTag("vigil.fresh_series", fresh.Count);
         try
         {
             var (from, to) = _cursor.WarmupRange(start);
@@ -309,6 +377,7 @@ public sealed class JobRunner
         }
         catch (MetricSourceException ex)
         {
+            Traced.Fail(warm, ex.ErrorType, ex.Message);
             _metrics.CountError(ex.ErrorType);
             _logger.WarmupFailed(ex, _job.Name, fresh.Count);
             return;

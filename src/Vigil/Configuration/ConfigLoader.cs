@@ -28,6 +28,7 @@ public sealed class ConfigLoader(DetectorRegistry detectors)
         new PrometheusSection(),
         new ReplaySection(),
         new Vigil.Pipeline.History.HistorySection(),
+        new Vigil.Hosting.Tracing.TracingSection(),
         new ModelStoreSection(),
         new JobsSection(),
         new BusinessSection(),

@@ -1,4 +1,5 @@
 using Vigil.Configuration;
+using Vigil.Hosting.Tracing;
 
 namespace Vigil.Hosting;
 
@@ -20,6 +21,7 @@ internal static class LoggingSetup
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
                 o.UseUtcTimestamp = true;
             });
+            logging.AddTraceIdsToConsole(); // trace_id and span_id of the current span (docs/tracing.md)
         }
         else
         {
