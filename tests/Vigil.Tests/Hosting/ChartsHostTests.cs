@@ -77,12 +77,14 @@ public sealed class ChartsHostTests
     public async Task Restart_WithStateDir_KeepsTheChartHistory()
     {
         using var state = new TempDirectory();
-        var series = Labels.From(new Label("service", "checkout"));
+        Labels series;
         IReadOnlyList<HistoryPoint> before;
         await using (var first = await StartAsync(s => s with { StateDirectory = state.Path }))
         {
             await first.StopAsync(); // the scheduler's stop writes every job's snapshot
-            before = first.Services.GetRequiredService<IRecentHistory>().Query("replay-requests", series, long.MinValue, long.MaxValue);
+            var history = first.Services.GetRequiredService<IRecentHistory>();
+            series = history.Series("replay-requests").First(l => l.Get("service") == "checkout");
+            before = history.Query("replay-requests", series, long.MinValue, long.MaxValue);
         }
 
         await using var second = await StartAsync(s => s with { StateDirectory = state.Path });
