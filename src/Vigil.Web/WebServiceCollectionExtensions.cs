@@ -18,6 +18,8 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton<UiAccess>();
         services.AddSingleton<ServiceView>();
+        services.AddSingleton<FeatureReader>();
+        services.AddSingleton<PreviewRunner>();
         return services;
     }
 }

@@ -42,6 +42,12 @@ public static class WebUiEndpoints
         ui.MapGet("/jobs/{job}/series", SeriesAsync);
         ui.MapGet("/ui/chart/{job}", ChartAsync);
         ui.MapPost("/ui/feedback", PostFeedbackAsync);
+        ui.MapGet("/preview", FeatureEndpoints.PreviewAsync);
+        ui.MapGet("/alerts", FeatureEndpoints.AlertsAsync);
+        ui.MapGet("/inspections", FeatureEndpoints.InspectionsAsync);
+        ui.MapGet("/logs", FeatureEndpoints.Logs);
+        ui.MapGet("/business", FeatureEndpoints.BusinessAsync);
+        ui.MapGet("/models", FeatureEndpoints.Models);
         ui.MapGet("/ui/site.css", () => Results.Text(Stylesheet.Value, "text/css; charset=utf-8"));
         return app;
     }
