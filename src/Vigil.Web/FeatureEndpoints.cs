@@ -68,7 +68,11 @@ internal static class FeatureEndpoints
                 errors = [ex.Message.Split(" (Parameter", 2)[0]];
             }
 
-            if (errors.Count == 0)
+            if (view.Runner(request.Job ?? string.Empty) is null)
+            {
+                errors = [$"job: choose one of {string.Join(", ", view.Runners.Select(r => r.Name))}"];
+            }
+            else if (errors.Count == 0)
             {
                 (result, errors) = labels is null ? (null, ["series: the job has no series yet"]) : await preview.RunAsync(request with { Series = labels.ToString() }, labels, cancellationToken);
                 request = request with { Series = labels?.ToString() };

@@ -73,7 +73,7 @@ public sealed class FeaturePagesTests(DemoFixture demo) : IClassFixture<DemoFixt
         Assert.Contains("<img id=\"preview-chart\" src=\"data:image/png;base64,", html, StringComparison.Ordinal);
         Assert.Contains("rolling_sigma on replay-requests {", html, StringComparison.Ordinal);
         Assert.Contains("the recent history", html, StringComparison.Ordinal);
-        var base64 = html.Split("data:image/png;base64,", 2)[1].Split('"', 2)[0];
+        var base64 = WebUtility.HtmlDecode(html.Split("data:image/png;base64,", 2)[1].Split('"', 2)[0]);
         Assert.Equal((1000, 420), Png.Size(Convert.FromBase64String(base64)));
     }
 

@@ -41,13 +41,15 @@ public sealed class DemoHost : IAsyncDisposable
     public static async Task<DemoHost> StartAsync(Func<ServerOptions, ServerOptions>? server = null, IReadOnlyList<JobOptions>? jobs = null, double speed = 600)
     {
         var serverOptions = new ServerOptions { ListenAddress = "127.0.0.1", Port = 0, ShutdownGrace = TimeSpan.FromSeconds(2) };
-        var options = new VigilOptions
+        // The embedded demo exactly as `vigil run` without configuration builds it (jobs, alerting to the log,
+        // inspection of the replay data), on a free port, faster, quieter.
+        var demo = new ConfigLoader(VigilDetectors.ForValidation()).Load(null, new Dictionary<string, string?>(StringComparer.Ordinal));
+        var options = demo with
         {
             Server = server?.Invoke(serverOptions) ?? serverOptions,
             Replay = new ReplayOptions { Speed = speed, Seed = Seed },
             Jobs = jobs ?? [.. ReplayDefaults.Jobs(TimeSpan.FromMinutes(1))],
             Logging = new LoggingOptions { Level = "Warning" },
-            IsEmbeddedDemo = true,
         };
         var app = VigilHost.Build(options);
         var recorder = new VerdictRecorder([.. options.Jobs.Select(j => j.Name)]);
