@@ -7,7 +7,8 @@ last successful run), run by PredictionService.run_once every interval. It is ru
 python3-requests, python3-prometheus-client and python3-sklearn packages; it is not part of Vigil.
 
 --train fits and pickles the model from one instant query; otherwise the service runs --cycles cycles and prints one
-JSON line per cycle (wall and CPU seconds) and a final line with the peak RSS.
+JSON line per cycle (wall and CPU seconds of run_once) and a final line with the peak RSS; run.sh measures the
+whole process's CPU from /proc over the same window as Vigil's.
 """
 import argparse
 import json

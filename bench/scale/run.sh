@@ -36,8 +36,13 @@ peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 prom_query() { curl -sf --get "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=$1"; }
 TICK=$(getconf CLK_TCK)
 
-echo "building vigil..." >&2
-dotnet publish src/Vigil -c Release -o "$WORK/vigil" --nologo -v quiet >/dev/null
+# VIGIL_BIN: an already built `vigil` (e.g. src/Vigil/bin/Release/net10.0/vigil) instead of a fresh publish.
+VIGIL=${VIGIL_BIN:-}
+if [ -z "$VIGIL" ]; then
+  echo "building vigil..." >&2
+  dotnet publish src/Vigil -c Release -o "$WORK/vigil" --nologo -v quiet >/dev/null
+  VIGIL="$WORK/vigil/vigil"
+fi
 
 EXPORTER_PORT=$(port); PROM_PORT=$(port)
 $PY bench/scale/exporter.py --port "$EXPORTER_PORT" --series "$SERIES" & PIDS+=($!)
@@ -77,7 +82,7 @@ sources: { prometheus: { url: 'http://127.0.0.1:$PROM_PORT', timeout: 120s } }
 jobs:
   - { name: scale, query: scale_value, interval: ${INTERVAL}s }
 YAML
-    VIGIL_SHARD_COUNT=$k VIGIL_SHARD_INDEX=$i "$WORK/vigil/vigil" run --config "$WORK/vigil-$k-$i.yaml" >"$WORK/vigil-$k-$i.log" 2>&1 &
+    VIGIL_SHARD_COUNT=$k VIGIL_SHARD_INDEX=$i "$VIGIL" run --config "$WORK/vigil-$k-$i.yaml" >"$WORK/vigil-$k-$i.log" 2>&1 &
     vpids+=($!); PIDS+=($!)
   done
   cycles_of() { curl -sf "http://127.0.0.1:$1/readyz" 2>/dev/null | $PY -c 'import json,sys; print(json.load(sys.stdin)["jobs"][0]["successful_cycles"])' 2>/dev/null || echo 0; }
@@ -104,18 +109,25 @@ YAML
   for p in "${vpids[@]}"; do kill "$p"; wait "$p" 2>/dev/null || true; done
 done
 
-# The reference Python service on the same query.
+# The reference Python service on the same query (SKIP_REFERENCE=1 leaves it out).
+[ "${SKIP_REFERENCE:-0}" = 1 ] && exit 0
 $PY bench/scale/reference_service.py --prometheus "http://127.0.0.1:$PROM_PORT" --model "$WORK/model.pkl" --train
+# Whole-process CPU over the same window as Vigil's (end of the first cycle to the end of the last), from /proc.
 $PY bench/scale/reference_service.py --prometheus "http://127.0.0.1:$PROM_PORT" --model "$WORK/model.pkl" \
-  --port "$(port)" --interval "$INTERVAL" --cycles $((CYCLES + 1)) > "$WORK/python.jsonl"
-$PY - "$WORK/python.jsonl" "$SERIES" "$QUERY_MS" <<'PYEOF'
+  --port "$(port)" --interval "$INTERVAL" --cycles $((CYCLES + 1)) > "$WORK/python.jsonl" & PY_PID=$!; PIDS+=($PY_PID)
+cycle_lines() { local n; n=$(grep -c '"cycle"' "$WORK/python.jsonl" 2>/dev/null); echo "${n:-0}"; }
+until [ "$(cycle_lines)" -ge 1 ]; do sleep 0.2; done
+py_start=$(cpu_ticks "$PY_PID")
+until [ "$(cycle_lines)" -ge $((CYCLES + 1)) ]; do sleep 0.2; done
+py_end=$(cpu_ticks "$PY_PID"); py_rss=$(peak_rss_mb "$PY_PID")
+kill "$PY_PID" 2>/dev/null || true; wait "$PY_PID" 2>/dev/null || true
+$PY - "$WORK/python.jsonl" "$SERIES" "$QUERY_MS" "$(( py_end - py_start ))" "$TICK" "$CYCLES" "$py_rss" <<'PYEOF'
 import json, sys
-lines = [json.loads(l) for l in open(sys.argv[1])]
-cycles = [l for l in lines if "cycle" in l][1:]
-rss = next(l["peak_rss_mb"] for l in lines if "peak_rss_mb" in l)
+lines = [json.loads(l) for l in open(sys.argv[1]) if '"cycle"' in l]
+cycles = lines[1:]
 wall = sum(c["wall_s"] for c in cycles) / len(cycles)
-cpu = sum(c["cpu_s"] for c in cycles) / len(cycles)
-print(f"| reference Python service (000) | {cycles[-1]['series']} | {wall:.2f} s | {cpu:.2f} | {cpu / int(sys.argv[2]) * 1e6:.1f} | {rss:.0f} MB | {sys.argv[3]} ms |")
+cpu = int(sys.argv[4]) / int(sys.argv[5]) / int(sys.argv[6])
+print(f"| reference Python service (000) | {cycles[-1]['series']} | {wall:.2f} s | {cpu:.2f} | {cpu / int(sys.argv[2]) * 1e6:.1f} | {sys.argv[7]} MB | {sys.argv[3]} ms |")
 PYEOF
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"

@@ -24,7 +24,7 @@ public sealed class ServerSection : IConfigSection
         var server = new ServerOptions();
         if (map is not null)
         {
-            y.RejectUnknown(map, "server", "listen_address", "port", "series_staleness", "shutdown_grace", "state_dir", "snapshot_interval", "write_token", "read_token", "allow_unauthenticated_writes", "grpc_port", "grpc_listen_address", "time_zone");
+            y.RejectUnknown(map, "server", "listen_address", "port", "series_staleness", "shutdown_grace", "state_dir", "snapshot_interval", "write_token", "read_token", "allow_unauthenticated_writes", "grpc_port", "grpc_listen_address", "time_zone", "ui_auth");
             server = new ServerOptions
             {
                 ListenAddress = y.String(map, "server", "listen_address") ?? server.ListenAddress,
@@ -38,6 +38,7 @@ public sealed class ServerSection : IConfigSection
                 GrpcPort = y.Int(map, "server", "grpc_port", 1, 65_535),
                 GrpcListenAddress = y.String(map, "server", "grpc_listen_address"),
                 TimeZone = ReadTimeZone(y.String(map, "server", "time_zone"), errors),
+                UiAuth = y.Bool(map, "server", "ui_auth") ?? false,
             };
             if (!System.Net.IPAddress.TryParse(server.ListenAddress, out _) && server.ListenAddress != "localhost")
             {
@@ -80,6 +81,12 @@ public sealed class ServerSection : IConfigSection
         if (server.GrpcPort is { } grpcPort && grpcPort == server.Port)
         {
             errors.Add($"server.grpc_port: must differ from server.port ({grpcPort}): the gRPC listener is HTTP/2-only");
+        }
+
+        if (server.UiAuth && server.Auth.ReadToken is null && server.Auth.WriteToken is null)
+        {
+            // Checked after the environment overrides: VIGIL_READ_TOKEN alone is enough.
+            errors.Add("server.ui_auth: needs server.read_token or server.write_token (VIGIL_READ_TOKEN, VIGIL_WRITE_TOKEN): the UI asks for the API's token");
         }
 
         context.Set(server);

@@ -139,6 +139,13 @@ public sealed record ServerOptions
 
     /// <summary>Zone of the charts' time axis (<c>server.time_zone</c>, an IANA id such as Europe/Berlin). Default UTC.</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
+
+    /// <summary>
+    /// <c>server.ui_auth</c>: the web UI at <c>/</c> asks for the API's read (or write) token, as the password of HTTP
+    /// Basic authentication (docs/ui.md). Default false: pages are open to whoever reaches the port; write forms
+    /// still need the write token.
+    /// </summary>
+    public bool UiAuth { get; init; }
 }
 
 public sealed record LoggingOptions

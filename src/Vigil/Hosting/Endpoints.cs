@@ -1,4 +1,3 @@
-using Vigil.Configuration;
 using Vigil.Exposition;
 using Vigil.Pipeline.Jobs;
 
@@ -20,9 +19,7 @@ public static class Endpoints
                 [.. jobs.Select(j => new JobReadinessReport(j.Runner.Name, j.Readiness.Ready, j.Readiness.State, j.Runner.CompletedCycles, j.Runner.SuccessfulCycles, j.Runner.ConsecutiveFailures))]);
             return Results.Json(body, ReadinessJsonContext.Default.ReadinessReport, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
-        app.MapGet("/", (VigilOptions options, IReadOnlyList<JobRunner> runners) => Results.Text(
-            $"Vigil: /metrics /healthz /readyz\nconfig: {options.Origin}\n"
-            + string.Concat(runners.Select(r => $"job {r.Name}: {r.Options.Query} every {Duration.Format(r.Options.Interval)}, detector {r.Detector.Type}, {r.SeriesCount} series, {r.CompletedCycles} cycles\n"))));
+        // "/" is the web UI (Vigil.Web), mapped by VigilHost.
         return app;
     }
 

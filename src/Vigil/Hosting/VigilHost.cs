@@ -8,6 +8,7 @@ using Vigil.Hosting.Tracing;
 using Vigil.Inspection.Api;
 using Vigil.Logs.Service;
 using Vigil.Postgres.Api;
+using Vigil.Web;
 
 namespace Vigil.Hosting;
 
@@ -45,6 +46,14 @@ public static class VigilHost
 
         var policy = ApiAuthPolicy.For(options);
         builder.Services.AddSingleton(policy);
+        builder.Services.AddVigilWeb(new WebUiOptions
+        {
+            RequireReadToken = options.Server.UiAuth,
+            ReadToken = policy.ReadToken,
+            WriteToken = policy.WriteToken,
+            WritesRefused = policy.WritesRefused,
+            TimeZone = options.Server.TimeZone,
+        });
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vigil.Hosting");
@@ -60,6 +69,7 @@ public static class VigilHost
 
         app.UseMiddleware<ApiAuthenticationMiddleware>();
         app.MapVigilEndpoints();
+        app.MapVigilWeb();
         app.MapEventStoreApi();
         app.MapChartsApi();
         if (options.Server.GrpcPort is { } port)
