@@ -70,6 +70,7 @@ public static class LogsServiceCollectionExtensions
                 sp.GetRequiredService<LogTelemetry>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<IHttpClientFactory>(),
+                sp.GetServices<Sources.IPolledLogSourceFactory>(),
                 sp.GetRequiredService<ILogger<LogSourceService>>()));
         }
 

@@ -5,6 +5,7 @@ using Vigil.Configuration;
 using Vigil.EventStore;
 using Vigil.Inspection;
 using Vigil.Logs.Configuration;
+using Vigil.Logs.Kubernetes;
 using Vigil.Logs.Service;
 using Vigil.Models;
 using Vigil.Models.Store;
@@ -65,6 +66,7 @@ public static class VigilComposition
         if (options.Sections.Get<LogsOptions>() is { } logs)
         {
             services.AddLogMining(logs, options.Server.StateDirectory is { } state ? Path.Combine(state, "logs") : null);
+            services.AddKubernetesLogSources();
         }
 
         return services;
