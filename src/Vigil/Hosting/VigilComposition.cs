@@ -5,6 +5,7 @@ using Vigil.Configuration;
 using Vigil.EventStore;
 using Vigil.Inspection;
 using Vigil.Logs.Configuration;
+using Vigil.Logs.Demo;
 using Vigil.Logs.Kubernetes;
 using Vigil.Logs.Service;
 using Vigil.Models;
@@ -63,7 +64,11 @@ public static class VigilComposition
             services.AddAlerting(alerting);
         }
 
-        if (options.Sections.Get<LogsOptions>() is { } logs)
+        // The demo mines a generated log too (Vigil.Logs.Demo), so /api/v1/logs/templates is not empty on it.
+        var logs = options.Sections.Get<LogsOptions>() ?? (options.IsEmbeddedDemo
+            ? services.AddReplayLogs(options.Replay, Path.Combine(options.Server.StateDirectory ?? Path.GetTempPath(), FormattableString.Invariant($"vigil-demo-logs-{Environment.ProcessId}-{Guid.NewGuid():N}")))
+            : null);
+        if (logs is not null)
         {
             services.AddLogMining(logs, options.Server.StateDirectory is { } state ? Path.Combine(state, "logs") : null);
             services.AddKubernetesLogSources();
