@@ -49,8 +49,7 @@ public sealed class LogsHostingTests
         // Four intervals: the detector (min_points 2) scores from the third; the first interval has the six lines.
         for (var i = 1; i <= 4; i++)
         {
-            time.Advance(TimeSpan.FromMinutes(1));
-            await batches.WaitForAsync(i);
+            await batches.AdvanceUntilAsync(time, i);
         }
 
         var metrics = await http.GetStringAsync("/metrics");
@@ -123,12 +122,22 @@ public sealed class LogsHostingTests
             }
         }
 
-        public async Task WaitForAsync(int count)
+        /// <summary>
+        /// Advances the fake clock a minute at a time until the <paramref name="count"/>-th batch is published. One
+        /// advance is not always enough: under load the service may still be finishing the previous interval and
+        /// arm its next timer only after the clock moved, and then the next advance fires it. Extra intervals carry
+        /// no lines, so they change no count the test asserts.
+        /// </summary>
+        public async Task AdvanceUntilAsync(FakeTimeProvider time, int count)
         {
             // Bounded only so that a broken build fails instead of hanging.
-            for (var i = 0; i < 2000 && Volatile.Read(ref _count) < count; i++)
+            for (var advance = 0; advance < 30 && Volatile.Read(ref _count) < count; advance++)
             {
-                await Task.Delay(5);
+                time.Advance(TimeSpan.FromMinutes(1));
+                for (var i = 0; i < 400 && Volatile.Read(ref _count) < count; i++)
+                {
+                    await Task.Delay(5);
+                }
             }
 
             Assert.True(Volatile.Read(ref _count) >= count, $"interval {count} was not published");

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Scale benchmark (issue #15): a synthetic exporter with $SERIES series scraped by a real Prometheus; `vigil run`
+# queries them every $INTERVAL with the default detector, as 1, 2 and 3 shards; then the reference Python service of
+# ../shared/reference/000 (requests + prometheus_client + a pickled scikit-learn IsolationForest) on the same query.
+# Prints a markdown table: cycle time, CPU seconds per cycle, peak RSS, Prometheus query time.
+#
+#   bash bench/scale/run.sh                   # 100k series, 5 measured cycles of 30 s per configuration
+#   SERIES=20000 CYCLES=3 bash bench/scale/run.sh
+#
+# Needs the Debian packages prometheus, python3-requests, python3-prometheus-client, python3-sklearn (installed here
+# when missing) and the .NET SDK. Everything listens on loopback and is stopped by PID at the end.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SERIES=${SERIES:-100000}
+CYCLES=${CYCLES:-5}
+INTERVAL=${INTERVAL:-30}
+SHARDS=${SHARDS:-"1 2 3"}
+PY=/usr/bin/python3
+WORK=$(mktemp -d /tmp/vigil-scale.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+missing=()
+for pkg in prometheus python3-requests python3-prometheus-client python3-sklearn; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get install -y -q "${missing[@]}" >/dev/null
+fi
+
+port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+prom_query() { curl -sf --get "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=$1"; }
+TICK=$(getconf CLK_TCK)
+
+echo "building vigil..." >&2
+dotnet publish src/Vigil -c Release -o "$WORK/vigil" --nologo -v quiet >/dev/null
+
+EXPORTER_PORT=$(port); PROM_PORT=$(port)
+$PY bench/scale/exporter.py --port "$EXPORTER_PORT" --series "$SERIES" & PIDS+=($!)
+cat > "$WORK/prometheus.yml" <<YAML
+global: { scrape_interval: 15s, scrape_timeout: 14s }
+scrape_configs:
+  - job_name: synthetic
+    static_configs: [ { targets: ['127.0.0.1:$EXPORTER_PORT'] } ]
+YAML
+prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
+  --web.listen-address="127.0.0.1:$PROM_PORT" --log.level=warn & PIDS+=($!)
+PROM_PID=$!
+echo "waiting for Prometheus to hold $SERIES series..." >&2
+for _ in $(seq 1 180); do
+  n=$(prom_query 'count(scale_value)' 2>/dev/null | $PY -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)' 2>/dev/null || echo 0)
+  [ "$n" = "$SERIES" ] && break
+  sleep 2
+done
+[ "$n" = "$SERIES" ] || { echo "Prometheus holds $n series, expected $SERIES" >&2; exit 1; }
+# Some history first, so every configuration warms up the same way.
+sleep 60
+
+# Prometheus query time for the job's query (the instant query the reference service runs), median of 5.
+QUERY_MS=$(for _ in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' --get "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode 'query=scale_value'; done \
+  | sort -n | sed -n 3p | awk '{ printf "%.0f", $1 * 1000 }')
+
+echo "| configuration | series per instance | cycle time (mean) | CPU s per cycle (all instances) | CPU µs per series | peak RSS per instance | Prometheus query |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for k in $SHARDS; do
+  vpids=(); vports=()
+  for ((i = 0; i < k; i++)); do
+    p=$(port); vports+=("$p")
+    cat > "$WORK/vigil-$k-$i.yaml" <<YAML
+server: { listen_address: 127.0.0.1, port: $p }
+logging: { level: warning }
+sources: { prometheus: { url: 'http://127.0.0.1:$PROM_PORT', timeout: 120s } }
+jobs:
+  - { name: scale, query: scale_value, interval: ${INTERVAL}s }
+YAML
+    VIGIL_SHARD_COUNT=$k VIGIL_SHARD_INDEX=$i "$WORK/vigil/vigil" run --config "$WORK/vigil-$k-$i.yaml" >"$WORK/vigil-$k-$i.log" 2>&1 &
+    vpids+=($!); PIDS+=($!)
+  done
+  cycles_of() { curl -sf "http://127.0.0.1:$1/readyz" 2>/dev/null | $PY -c 'import json,sys; print(json.load(sys.stdin)["jobs"][0]["successful_cycles"])' 2>/dev/null || echo 0; }
+  # Measure from the end of each instance's first cycle (which warms up from history) over $CYCLES cycles.
+  declare -A start_ticks=() start_sum=() start_count=()
+  metric() { curl -sf "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m "{job=\"scale\"}" { print $2 }'; }
+  for ((i = 0; i < k; i++)); do
+    until [ "$(cycles_of "${vports[$i]}")" -ge 1 ]; do sleep 0.5; done
+    start_ticks[$i]=$(cpu_ticks "${vpids[$i]}")
+    start_sum[$i]=$(metric "${vports[$i]}" vigil_cycle_duration_seconds_sum); start_count[$i]=$(metric "${vports[$i]}" vigil_cycle_duration_seconds_count)
+  done
+  total_ticks=0; worst_rss=0; cycle_sum=0; cycle_n=0; per=0
+  for ((i = 0; i < k; i++)); do
+    until [ "$(cycles_of "${vports[$i]}")" -ge $((CYCLES + 1)) ]; do sleep 0.5; done
+    t=$(cpu_ticks "${vpids[$i]}"); total_ticks=$((total_ticks + t - start_ticks[$i]))
+    s=$(metric "${vports[$i]}" vigil_cycle_duration_seconds_sum); c=$(metric "${vports[$i]}" vigil_cycle_duration_seconds_count)
+    cycle_sum=$(awk -v a="$cycle_sum" -v b="$s" -v c="${start_sum[$i]}" 'BEGIN { print a + b - c }')
+    cycle_n=$(awk -v a="$cycle_n" -v b="$c" -v c="${start_count[$i]}" 'BEGIN { print a + b - c }')
+    r=$(peak_rss_mb "${vpids[$i]}"); [ "$r" -gt "$worst_rss" ] && worst_rss=$r
+    per=$(curl -sf "http://127.0.0.1:${vports[$i]}/metrics" | awk '$1 == "vigil_series{job=\"scale\"}" { print $2 }')
+  done
+  awk -v k="$k" -v per="$per" -v sum="$cycle_sum" -v n="$cycle_n" -v ticks="$total_ticks" -v hz="$TICK" -v c="$CYCLES" -v rss="$worst_rss" -v q="$QUERY_MS" -v s="$SERIES" \
+    'BEGIN { cpu = ticks / hz / c; printf "| Vigil, %d shard%s | %d | %.2f s | %.2f | %.1f | %d MB | %d ms |\n", k, (k > 1 ? "s" : ""), per, sum / n, cpu, cpu / s * 1e6, rss, q }'
+  for p in "${vpids[@]}"; do kill "$p"; wait "$p" 2>/dev/null || true; done
+done
+
+# The reference Python service on the same query.
+$PY bench/scale/reference_service.py --prometheus "http://127.0.0.1:$PROM_PORT" --model "$WORK/model.pkl" --train
+$PY bench/scale/reference_service.py --prometheus "http://127.0.0.1:$PROM_PORT" --model "$WORK/model.pkl" \
+  --port "$(port)" --interval "$INTERVAL" --cycles $((CYCLES + 1)) > "$WORK/python.jsonl"
+$PY - "$WORK/python.jsonl" "$SERIES" "$QUERY_MS" <<'PYEOF'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+cycles = [l for l in lines if "cycle" in l][1:]
+rss = next(l["peak_rss_mb"] for l in lines if "peak_rss_mb" in l)
+wall = sum(c["wall_s"] for c in cycles) / len(cycles)
+cpu = sum(c["cpu_s"] for c in cycles) / len(cycles)
+print(f"| reference Python service (000) | {cycles[-1]['series']} | {wall:.2f} s | {cpu:.2f} | {cpu / int(sys.argv[2]) * 1e6:.1f} | {rss:.0f} MB | {sys.argv[3]} ms |")
+PYEOF
+echo
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
