@@ -26,7 +26,7 @@ public sealed class EventStoreServiceCollectionExtensionsTests : IDisposable
 
         var store = provider.GetRequiredService<IEventStore>();
         Assert.IsType<SqliteEventStore>(store);
-        Assert.Equal(1, await store.GetSchemaVersionAsync(CancellationToken.None));
+        Assert.Equal(2, await store.GetSchemaVersionAsync(CancellationToken.None));
         Assert.True(File.Exists(_temp.File("events.db")));
     }
 

@@ -6,6 +6,8 @@ using Vigil.EventStore;
 using Vigil.Export.RemoteWrite;
 using Vigil.Inspection;
 using Vigil.Logs.Configuration;
+using Vigil.Logs.Demo;
+using Vigil.Logs.Kubernetes;
 using Vigil.Logs.Service;
 using Vigil.Models;
 using Vigil.Models.Store;
@@ -74,9 +76,14 @@ public static class VigilComposition
             services.AddRemoteWrite(remoteWrite);
         }
 
-        if (options.Sections.Get<LogsOptions>() is { } logs)
+        // The demo mines a generated log too (Vigil.Logs.Demo), so /api/v1/logs/templates is not empty on it.
+        var logs = options.Sections.Get<LogsOptions>() ?? (options.IsEmbeddedDemo
+            ? services.AddReplayLogs(options.Replay, Path.Combine(options.Server.StateDirectory ?? Path.GetTempPath(), FormattableString.Invariant($"vigil-demo-logs-{Environment.ProcessId}-{Guid.NewGuid():N}")))
+            : null);
+        if (logs is not null)
         {
             services.AddLogMining(logs, options.Server.StateDirectory is { } state ? Path.Combine(state, "logs") : null);
+            services.AddKubernetesLogSources();
         }
 
         return services;
