@@ -63,6 +63,7 @@ public sealed class JobStateStore(StateSnapshotOptions options, VigilMetrics met
         {
             using var stream = File.OpenRead(path);
             var (restored, skipped) = runner.RestoreState(stream);
+            metrics.RestoredSeries.WithLabels(runner.Name).Set(restored);
             logger.StateRestored(runner.Name, restored, skipped, path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or EndOfStreamException)

@@ -33,6 +33,7 @@ public sealed class VigilMetrics
         ModelShadowing = registry.CreateGauge("vigil_model_shadowing", "1 while a candidate is scored beside the active model, else 0.", "job");
         Episodes = registry.CreateCounter("vigil_anomaly_episodes_total", "Anomaly episodes opened (onsets): one per incident however long its score stays above 1.", "job");
         ForeignSeries = registry.CreateGauge("vigil_shard_foreign_series", "Series the job's query returned in its last cycle that belong to other shards (sharding only).", "job");
+        RestoredSeries = registry.CreateGauge("vigil_state_restored_series", "Series whose detector state the job restored from server.state_dir when it started (0: it warms up from history).", "job");
         registry.Register(new ProcessMetricsCollector());
     }
 
@@ -78,6 +79,8 @@ public sealed class VigilMetrics
     public CounterFamily Episodes { get; }
 
     public GaugeFamily ForeignSeries { get; }
+
+    public GaugeFamily RestoredSeries { get; }
 
     /// <summary>Counts an error that belongs to no job.</summary>
     public void CountError(string errorType) => Errors.Count(errorType);

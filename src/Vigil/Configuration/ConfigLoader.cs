@@ -33,6 +33,8 @@ public sealed class ConfigLoader(DetectorRegistry detectors)
         new AlertingSection(),
         new InspectionConfigSection(),
         new LogsConfigSection(),
+        new Vigil.Pipeline.Scheduling.ShardingSection(),
+        new Vigil.Export.RemoteWrite.RemoteWriteSection(),
     ];
 
     private readonly ConfigDispatcher _dispatcher = new(Sections, detectors);

@@ -3,6 +3,7 @@ using Vigil.Charts;
 using Vigil.Alerting;
 using Vigil.Configuration;
 using Vigil.EventStore;
+using Vigil.Export.RemoteWrite;
 using Vigil.Inspection;
 using Vigil.Logs.Configuration;
 using Vigil.Logs.Service;
@@ -64,6 +65,16 @@ public static class VigilComposition
         {
             // After the event store (the outbox and, without Redis, the dedup keys live there).
             services.AddAlerting(alerting);
+        }
+
+        if (options.Sections.Get<ShardAssignment>() is { } shard)
+        {
+            services.AddSharding(shard);
+        }
+
+        if (options.Sections.Get<Vigil.Export.RemoteWrite.RemoteWriteOptions>() is { } remoteWrite)
+        {
+            services.AddRemoteWrite(remoteWrite);
         }
 
         if (options.Sections.Get<LogsOptions>() is { } logs)
