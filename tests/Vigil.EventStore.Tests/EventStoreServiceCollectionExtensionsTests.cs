@@ -57,8 +57,7 @@ public sealed class EventStoreServiceCollectionExtensionsTests : IDisposable
     [Fact]
     public void AddEventStore_MigrateOnStartupOff_RegistersNoHostedService()
     {
-        var options = EventStoreOptions.ForStateDirectory(_temp.Path);
-        options.MigrateOnStartup = false;
+        var options = EventStoreOptions.ForStateDirectory(_temp.Path) with { MigrateOnStartup = false };
         using var provider = Services(options).BuildServiceProvider();
 
         Assert.Empty(provider.GetServices<IHostedService>());

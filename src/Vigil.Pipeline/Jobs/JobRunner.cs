@@ -44,6 +44,7 @@ public sealed class JobRunner
     private readonly Counter _successes;
     private readonly Counter _failures;
     private readonly Gauge _seriesGauge;
+    private readonly Gauge _warmingGauge;
     private readonly Gauge? _foreignSeries;
     private readonly Gauge _lastSuccess;
     private readonly Histogram _duration;
@@ -53,6 +54,9 @@ public sealed class JobRunner
     private long _successfulCycles;
     private int _consecutiveFailures;
     private int _inProgress;
+    private int _warming;
+    private bool _warmupAnnounced;
+    private bool _awaitingFirstScores;
 
     public JobRunner(
         JobOptions job,
@@ -109,8 +113,10 @@ public sealed class JobRunner
         _successes = metrics.Cycles.WithLabels(job.Name, "success");
         _failures = metrics.Cycles.WithLabels(job.Name, "failure");
         _seriesGauge = metrics.Series.WithLabels(job.Name);
+        _warmingGauge = metrics.SeriesWarming.WithLabels(job.Name);
         _lastSuccess = metrics.LastSuccess.WithLabels(job.Name);
         _duration = metrics.CycleDuration.WithLabels(job.Name);
+        metrics.Errors.AddJob(job.Name);
     }
 
     public JobOptions Options => _job;
@@ -135,6 +141,16 @@ public sealed class JobRunner
     public (bool Ready, string State) Readiness => JobReadiness.Evaluate(CompletedCycles, InProgress, SuccessfulCycles, ConsecutiveFailures);
 
     public int SeriesCount => _series.Count;
+
+    /// <summary>Series still warming up after the last cycle (<c>vigil_series_warming</c>); shown in <c>/readyz</c>.</summary>
+    public int WarmingSeries => Volatile.Read(ref _warming);
+
+    /// <summary>
+    /// How long a series that starts without history warms up at most: the detector's history window in steps. The
+    /// first cycle and every new series are warmed from the source's history first, so this is only reached when the
+    /// source has none (a new metric, a short retention).
+    /// </summary>
+    public TimeSpan WarmupDuration => _job.EffectiveStep * _detector.HistoryPoints;
 
     /// <summary>
     /// Queues operator feedback for the matching series. Thread-safe: it is applied on the job's own loop, in the next
@@ -191,7 +207,7 @@ public sealed class JobRunner
         catch (MetricSourceException ex)
         {
             Traced.Fail(activity, ex.ErrorType, ex.Message);
-            _metrics.CountError(ex.ErrorType);
+            _metrics.CountError(ex.ErrorType, _job.Name);
             _failures.Inc();
             Interlocked.Increment(ref _consecutiveFailures);
             _logger.QueryFailed(ex, _job.Name, ex.ErrorType);
@@ -201,7 +217,7 @@ public sealed class JobRunner
         {
             // A bug in one job must not stop the others; it is counted and logged, and the next cycle retries.
             Traced.Fail(activity, ErrorTypes.DataProcessing, ex.Message);
-            _metrics.CountError(ErrorTypes.DataProcessing);
+            _metrics.CountError(ErrorTypes.DataProcessing, _job.Name);
             _failures.Inc();
             Interlocked.Increment(ref _consecutiveFailures);
             _logger.CycleCrashed(ex, _job.Name);
@@ -360,7 +376,7 @@ public sealed class JobRunner
 
     private void DuplicateSeries(Labels id)
     {
-        _metrics.CountError(ErrorTypes.DataProcessing);
+        _metrics.CountError(ErrorTypes.DataProcessing, _job.Name);
         _logger.DuplicateSeries(_job.Name, id.ToString());
     }
 
@@ -378,7 +394,7 @@ public sealed class JobRunner
         catch (MetricSourceException ex)
         {
             Traced.Fail(warm, ex.ErrorType, ex.Message);
-            _metrics.CountError(ex.ErrorType);
+            _metrics.CountError(ex.ErrorType, _job.Name);
             _logger.WarmupFailed(ex, _job.Name, fresh.Count);
             return;
         }
@@ -413,7 +429,7 @@ public sealed class JobRunner
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
-                    _metrics.CountError(ErrorTypes.ModelPredict);
+                    _metrics.CountError(ErrorTypes.ModelPredict, _job.Name);
                     _logger.DetectorFailed(ex, _job.Name, state.Series.Labels.ToString());
                     break;
                 }
@@ -431,11 +447,13 @@ public sealed class JobRunner
                     continue;
                 }
 
-                points++;
+                state.Warming = verdict.Kind == VerdictKind.Warmup;
                 if (verdict.Kind != VerdictKind.Scored)
                 {
-                    continue;
+                    continue; // a warm-up verdict is published (status warmup) but is no prediction (docs/metrics.md)
                 }
+
+                points++;
 
                 _shadow?.Observe(state.Id, t, features, _batch);
                 if (verdict.IsAnomaly)
@@ -449,7 +467,36 @@ public sealed class JobRunner
         _predictions.Inc(points);
         _anomalies.Inc(anomalies);
         _invalid.Inc(invalid);
+        ReportWarmup(points);
         return new JobCycleResult(true, points, anomalies, invalid, null);
+    }
+
+    /// <summary>
+    /// Exports how many series are still warming and logs the two moments a new user waits for: series start warming
+    /// (with how long that takes at most) and the first scores after a warm-up. One line each, not one per cycle.
+    /// </summary>
+    private void ReportWarmup(int scored)
+    {
+        var warming = _series.CountWarming();
+        Volatile.Write(ref _warming, warming);
+        _warmingGauge.Set(warming);
+        if (warming > 0 && !_warmupAnnounced)
+        {
+            _warmupAnnounced = true;
+            _awaitingFirstScores = true;
+            _logger.WarmupStarted(_job.Name, warming, WarmupDuration);
+        }
+
+        if (_awaitingFirstScores && scored > 0)
+        {
+            _awaitingFirstScores = false;
+            _logger.FirstScores(_job.Name, scored, warming);
+        }
+
+        if (warming == 0)
+        {
+            _warmupAnnounced = false; // a later warm-up (new series without history) is announced again
+        }
     }
 
     private void DropStale(DateTimeOffset now)

@@ -42,7 +42,7 @@ public sealed class JobStateStore(StateSnapshotOptions options, VigilMetrics met
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            metrics.CountError(ErrorType);
+            metrics.CountError(ErrorType, runner.Name);
             logger.StateSaveFailed(ex, runner.Name, path);
         }
     }
@@ -70,7 +70,7 @@ public sealed class JobStateStore(StateSnapshotOptions options, VigilMetrics met
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or EndOfStreamException)
         {
-            metrics.CountError(ErrorType);
+            metrics.CountError(ErrorType, runner.Name);
             logger.StateRestoreFailed(ex, runner.Name, path);
         }
     }

@@ -27,6 +27,8 @@ internal static class LoggingSetup
         {
             logging.AddSimpleConsole(o =>
             {
+                // The logger's own default only looks at redirection; NO_COLOR must silence it on a terminal too.
+                o.ColorBehavior = Cli.ConsoleColours.DisabledForThisProcess ? Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled : Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Default;
                 o.IncludeScopes = true;
                 o.SingleLine = true;
                 o.TimestampFormat = "HH:mm:ss ";

@@ -35,7 +35,9 @@ public static class VigilComposition
         // feedback queued for the jobs) before the first cycle can open an episode.
         services.AddEventStore(EventStoreFor(options));
         services.AddEpisodePersistence();
-        services.AddOperatorFeedback();
+        // On PostgreSQL (business configured) the store may be down at start: its migration and the feedback re-apply
+        // become start-up steps of the business database, retried with back-off, instead of failing the host's start.
+        services.AddOperatorFeedback(reapplyAtStartup: options.Business is null);
         // First, so the configured grace is the scheduler's even when business metrics also ask for one.
         services.AddWorkScheduler(new SchedulerOptions { ShutdownGrace = options.Server.ShutdownGrace });
         services.AddModelStorage(options.ModelPath, reload: true);
@@ -52,6 +54,8 @@ public static class VigilComposition
         if (options.Business is { } business)
         {
             services.AddBusinessMetricsDatabase(business);
+            services.AddDatabaseStartupStep("event store migrations", static (sp, ct) => sp.GetRequiredService<IEventStore>().MigrateAsync(ct));
+            services.AddDatabaseStartupStep("re-applying stored feedback", static (sp, ct) => sp.GetRequiredService<Vigil.EventStore.Feedback.FeedbackService>().ReapplyAllAsync(ct));
         }
 
         if (options.Inspection is { } inspection)
@@ -100,7 +104,8 @@ public static class VigilComposition
         ArgumentNullException.ThrowIfNull(options);
         if (options.Business is not null)
         {
-            return new EventStoreOptions { Backend = EventStoreBackend.Postgres };
+            // Migrated by the business database's start-up steps (retried while the database is down), not at host start.
+            return new EventStoreOptions { Backend = EventStoreBackend.Postgres, MigrateOnStartup = false };
         }
 
         return EventStoreOptions.ForStateDirectory(options.Server.StateDirectory

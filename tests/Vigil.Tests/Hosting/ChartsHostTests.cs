@@ -119,8 +119,8 @@ public sealed class ChartsHostTests
         Assert.Equal(status, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Contains(message, body.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
-        // The caller's mistakes are not Vigil's errors.
-        Assert.DoesNotContain("error_type=\"chart_render\"", await http.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        // The caller's mistakes are not Vigil's errors (the series exists at 0 from the start: it must still be 0).
+        Assert.Contains("vigil_errors_total{error_type=\"chart_render\"} 0\n", await http.GetStringAsync("/metrics"), StringComparison.Ordinal);
     }
 
     [Fact]
