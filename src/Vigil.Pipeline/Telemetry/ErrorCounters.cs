@@ -52,8 +52,11 @@ public sealed class ErrorCounters : IMetricCollector
     public double Total(string errorType)
         => _counts.Where(p => p.Key.Type == errorType).Sum(p => (double)Interlocked.Read(ref p.Value.Value));
 
-    /// <summary>The total of one type over every job and none (<see cref="Total"/>), for callers that do not care about the job.</summary>
-    public ErrorCount WithLabels(string errorType) => new(Total(errorType));
+    /// <summary>
+    /// A live view of one type's total over every job and none (<see cref="Total"/>), for callers that do not care
+    /// about the job: its <see cref="ErrorCount.Value"/> is read when asked, so a view held while waiting sees new errors.
+    /// </summary>
+    public ErrorCount WithLabels(string errorType) => new(this, errorType);
 
     /// <summary>The (type, job) pairs exported, job empty when none.</summary>
     public IReadOnlyCollection<(string Type, string Job)> Exported => [.. _counts.Keys];
@@ -91,5 +94,8 @@ public sealed class ErrorCounters : IMetricCollector
     }
 }
 
-/// <summary>A read of <see cref="ErrorCounters"/>: the count of one error type.</summary>
-public readonly record struct ErrorCount(double Value);
+/// <summary>A live view of <see cref="ErrorCounters"/>: the count of one error type over every job, read on each access.</summary>
+public readonly record struct ErrorCount(ErrorCounters Counters, string ErrorType)
+{
+    public double Value => Counters.Total(ErrorType);
+}

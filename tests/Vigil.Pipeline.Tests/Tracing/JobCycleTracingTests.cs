@@ -25,7 +25,10 @@ public sealed class JobCycleTracingTests
               static_configs:
                 - targets: ['127.0.0.1:{port}']
             """, TimeSpan.FromSeconds(60));
-        await prometheus.WaitUntilAsync(async () => (await prometheus.Api.GetStringAsync(new Uri("/api/v1/query?query=up", UriKind.Relative))).Contains("\"value\"", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the first self-scrape");
+        // A few scrapes, not just the first: the cycle's range ends a step (and the job's delay) before now, so with a
+        // single sample it may find nothing yet and report no series.
+        var enough = Uri.EscapeDataString("count_over_time(up[1m]) >= 3");
+        await prometheus.WaitUntilAsync(async () => (await prometheus.Api.GetStringAsync(new Uri("/api/v1/query?query=" + enough, UriKind.Relative))).Contains("\"value\"", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "three self-scrapes");
         using var recorder = new SpanRecorder(PipelineTracing.SourceName, PrometheusTracing.SourceName);
         using var http = new HttpClient();
         var client = new PrometheusClient(http, new PrometheusClientOptions { BaseUrl = prometheus.BaseUrl }, NullLogger<PrometheusClient>.Instance, TimeProvider.System);
