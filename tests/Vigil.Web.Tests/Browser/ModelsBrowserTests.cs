@@ -21,7 +21,7 @@ public sealed class ModelsBrowserTests(BrowserFixture browser) : IClassFixture<B
         var response = await page.GotoAsync("/models");
         await page.Locator($"#model-{ForestModels.Job}-promote").WaitForAsync();
         await page.WaitForLoadStateAsync(LoadState.Load);
-        await BrowserFixture.ScreenshotAsync(page, "models");
+        await BrowserFixture.ScreenshotAsync(page, "models-with-store");
         Assert.Equal(200, response!.Status);
         Assert.Equal("Models · Vigil", await page.TitleAsync());
         await Assertions.Expect(page.Locator($"#model-{ForestModels.Job}")).ToContainTextAsync(first);
