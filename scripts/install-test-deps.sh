@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs, from Debian packages, the real servers and tools the integration tests run against
-# (bsdutils: util-linux `logger`, the syslog sender of the log-source tests; chromium: the browser the
-# Playwright UI tests drive through ExecutablePath, never downloaded by Playwright).
+# (bsdutils: util-linux `logger`, the syslog sender of the log-source tests; rsyslog: the real syslog daemon that
+# forwards to the syslog receiver in its tests; chromium: the browser the Playwright UI tests drive through
+# ExecutablePath, never downloaded by Playwright).
 # Idempotent: packages already present are not reinstalled. Needs root (CI runs as root) or sudo.
 set -euo pipefail
 
-packages=(prometheus prometheus-pushgateway prometheus-alertmanager postgresql redis-server python3-sklearn bsdutils chromium)
+packages=(prometheus prometheus-pushgateway prometheus-alertmanager postgresql redis-server python3-sklearn bsdutils rsyslog chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

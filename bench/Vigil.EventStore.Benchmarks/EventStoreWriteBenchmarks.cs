@@ -45,8 +45,7 @@ public class EventStoreWriteBenchmarks
         else
         {
             _temp = new TempDirectory("vigil-bench-");
-            options = EventStoreOptions.ForStateDirectory(_temp.Path);
-            options.MigrateOnStartup = false;
+            options = EventStoreOptions.ForStateDirectory(_temp.Path) with { MigrateOnStartup = false };
         }
 
         services.AddEventStore(options);

@@ -38,7 +38,7 @@ internal sealed class BenchDb : IAsyncDisposable
 
     public BusinessMetricsTelemetry Telemetry { get; } = new();
 
-    public static async Task<BenchDb> CreateAsync(string name, DateTimeOffset now, Action<BusinessMetricsOptions>? configure = null, bool reuse = false)
+    public static async Task<BenchDb> CreateAsync(string name, DateTimeOffset now, Func<BusinessMetricsOptions, BusinessMetricsOptions>? configure = null, bool reuse = false)
     {
         var server = Environment.GetEnvironmentVariable("VIGIL_PG") ?? throw new InvalidOperationException("Set VIGIL_PG (scripts/pg/start.sh prints it).");
         if (!reuse)
@@ -53,10 +53,8 @@ internal sealed class BenchDb : IAsyncDisposable
         }
         }
 
-        var options = new BusinessMetricsOptions { MigrateOnStartup = false };
-        options.Aggregation.SettleDelay = TimeSpan.Zero;
-        options.Aggregation.Enabled = false;
-        configure?.Invoke(options);
+        var options = new BusinessMetricsOptions { MigrateOnStartup = false, Aggregation = new AggregationOptions { SettleDelay = TimeSpan.Zero, Enabled = false } };
+        options = configure?.Invoke(options) ?? options;
         var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
         var db = new BenchDb(builder.ConnectionString, options, new ManualClock(now));
         await new DbMigrator(db.DataSource, NullLogger<DbMigrator>.Instance).MigrateAsync();

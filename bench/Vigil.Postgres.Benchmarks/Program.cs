@@ -92,7 +92,7 @@ if (mode is "http" or "all")
 {
     var total = (int)Arg(1, 500_000);
     const int perRequest = 10_000;
-    await using var db = await BenchDb.CreateAsync("bench_http", start.AddDays(31), o => o.Ingest.Retention = TimeSpan.FromDays(3650));
+    await using var db = await BenchDb.CreateAsync("bench_http", start.AddDays(31), o => o with { Ingest = o.Ingest with { Retention = TimeSpan.FromDays(3650) } });
     var builder = WebApplication.CreateBuilder();
     builder.Logging.ClearProviders();
     builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -143,7 +143,7 @@ if (mode is "catchup" or "all")
     var total = Arg(1, 10_000_000);
     var days = (int)Arg(2, 30);
     var end = start.AddDays(days);
-    await using var db = await BenchDb.CreateAsync("bench_catchup", end, o => o.Aggregation.MaxMinutesPerRun = 1440);
+    await using var db = await BenchDb.CreateAsync("bench_catchup", end, o => o with { Aggregation = o.Aggregation with { MaxMinutesPerRun = 1440 } });
 
     // Events in time order (as they arrive), 8 types with skewed rates; generated server-side.
     var load = await BenchDb.TimeAsync(async () =>
@@ -191,7 +191,7 @@ if (mode is "recatchup")
 {
     // Re-times catch-up on the database catchup left behind (skips the 10 M-event load): resets the state first.
     var end = start.AddDays((int)Arg(1, 30));
-    await using var db = await BenchDb.CreateAsync("bench_catchup", end, o => o.Aggregation.MaxMinutesPerRun = 1440, reuse: true);
+    await using var db = await BenchDb.CreateAsync("bench_catchup", end, o => o with { Aggregation = o.Aggregation with { MaxMinutesPerRun = 1440 } }, reuse: true);
     await db.ExecuteAsync($"DELETE FROM business_events WHERE event_timestamp >= '{end:O}'");
     await db.ExecuteAsync("TRUNCATE aggregated_metrics, aggregation_dirty_minutes");
     await db.ExecuteAsync("UPDATE aggregation_state SET watermark = NULL");

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using Vigil.Alerting.Tracing;
 using Vigil.EventStore;
 using Vigil.Pipeline.Telemetry;
 
@@ -60,6 +62,14 @@ internal sealed class AlertNotifier : IAlertPublisher, IDisposable
         var key = alert.DedupKey;
         var now = _time.GetUtcNow();
         var shadow = _options.ShadowMode || alert.Shadow;
+        using var activity = AlertingTracing.Source.StartActivity(AlertingTracing.Publish);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("vigil.alert.source", alert.Source);
+            activity.SetTag("vigil.alert.name", alert.Name);
+            activity.SetTag("vigil.alert.dedup_key", key);
+            activity.SetTag("vigil.alert.shadow", shadow);
+        }
 
         if (!await _dedup.ShouldPublishAsync(key, _options.DedupWindow, cancellationToken).ConfigureAwait(false))
         {
@@ -95,6 +105,8 @@ internal sealed class AlertNotifier : IAlertPublisher, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(dedupKey);
         var now = _time.GetUtcNow();
+        using var activity = AlertingTracing.Source.StartActivity(AlertingTracing.Resolve);
+        activity?.SetTag("vigil.alert.dedup_key", dedupKey);
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -324,7 +336,13 @@ internal sealed class AlertNotifier : IAlertPublisher, IDisposable
 
     private AlertPublishOutcome Count(AlertEvent alert, AlertPublishOutcome outcome)
     {
-        _metrics.Published.WithLabels(outcome.ToString().ToLowerInvariant()).Inc();
+        var name = outcome.ToString().ToLowerInvariant();
+        _metrics.Published.WithLabels(name).Inc();
+        if (Activity.Current is { } activity && activity.Source == AlertingTracing.Source)
+        {
+            activity.SetTag("vigil.alert.outcome", name);
+        }
+
         _logger.AlertPublished(alert.Name, alert.DedupKey, outcome);
         return outcome;
     }

@@ -25,6 +25,9 @@ public static class EventStoreLimits
 
     public const int MaxErrors = 1000;
 
+    /// <summary>A log template's text (the miner truncates lines long before this; the recorder cuts to it).</summary>
+    public const int MaxTemplateLength = 8192;
+
     public const int MaxPageSize = 1000;
 
     /// <summary>The longest dedup window (a day): a longer one is almost certainly a unit mistake.</summary>

@@ -12,23 +12,23 @@ public enum EventStoreBackend
     Postgres = 1,
 }
 
-/// <summary>Where Vigil keeps episodes, feedback, inspection reports, alert state and dedup keys. Defaults live here only.</summary>
-public sealed class EventStoreOptions
+/// <summary>Where Vigil keeps episodes, feedback, inspection reports, alert state and dedup keys. Defaults live here only; immutable (change with <c>with</c>).</summary>
+public sealed record EventStoreOptions
 {
     /// <summary>The SQLite file's name inside <c>server.state_dir</c>.</summary>
     public const string DefaultSqliteFileName = "events.db";
 
     /// <summary>Default <see cref="EventStoreBackend.Sqlite"/>; the host chooses Postgres when <c>business</c>/<c>database</c> is configured.</summary>
-    public EventStoreBackend Backend { get; set; } = EventStoreBackend.Sqlite;
+    public EventStoreBackend Backend { get; init; } = EventStoreBackend.Sqlite;
 
     /// <summary>The SQLite file (required for SQLite; see <see cref="ForStateDirectory"/>). Its directory is created if missing.</summary>
-    public string? SqlitePath { get; set; }
+    public string? SqlitePath { get; init; }
 
     /// <summary>How long a SQLite write waits for another writer (another process on the same file) before failing. Default 5 s.</summary>
-    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Create or upgrade the schema when the host starts. Default true.</summary>
-    public bool MigrateOnStartup { get; set; } = true;
+    public bool MigrateOnStartup { get; init; } = true;
 
     /// <summary>The embedded default: SQLite in <c>{stateDirectory}/events.db</c>.</summary>
     public static EventStoreOptions ForStateDirectory(string stateDirectory)

@@ -65,9 +65,11 @@ public static class EventStoreServiceCollectionExtensions
 
     /// <summary>
     /// Operator feedback (<see cref="FeedbackService"/>): stored, applied to the running jobs, and re-applied from the
-    /// store at start-up. Needs <see cref="AddEventStore"/> first and the pipeline's job list.
+    /// store at start-up. Needs <see cref="AddEventStore"/> first and the pipeline's job list. Without
+    /// <paramref name="reapplyAtStartup"/> the caller re-applies it (<see cref="FeedbackService.ReapplyAllAsync"/>)
+    /// when the store is reachable, e.g. once a PostgreSQL store that was down at start comes up.
     /// </summary>
-    public static IServiceCollection AddOperatorFeedback(this IServiceCollection services)
+    public static IServiceCollection AddOperatorFeedback(this IServiceCollection services, bool reapplyAtStartup = true)
     {
         ArgumentNullException.ThrowIfNull(services);
         if (services.Any(d => d.ServiceType == typeof(FeedbackService)))
@@ -80,7 +82,11 @@ public static class EventStoreServiceCollectionExtensions
             sp.GetService<IReadOnlyList<Pipeline.Jobs.JobRunner>>() ?? [],
             sp.GetService<EpisodeTrackerSink>(),
             sp.GetRequiredService<ILogger<FeedbackService>>()));
-        services.AddHostedService<FeedbackRestoreService>();
+        if (reapplyAtStartup)
+        {
+            services.AddHostedService<FeedbackRestoreService>();
+        }
+
         return services;
     }
 }

@@ -87,4 +87,16 @@ public interface IEventStore
 
     /// <summary>Deletes dedup keys that expired before now; returns how many. Expired keys are already claimable: this only reclaims space.</summary>
     Task<int> PurgeExpiredDedupKeysAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a new log template unless (source, template id) is already stored: the first sighting wins, so a
+    /// re-read after a restart or a second replica changes nothing. True when this call stored it.
+    /// </summary>
+    Task<bool> RecordNewLogTemplateAsync(LogTemplateRecord template, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// New templates first seen in [<paramref name="from"/>, <paramref name="to"/>] (of one source, or of all when
+    /// <paramref name="source"/> is null), newest first, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<LogTemplateRecord>> ListNewLogTemplatesAsync(string? source, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken);
 }

@@ -42,3 +42,19 @@ public sealed record AlertState
     /// <summary>Set by the store on every write; ignored when saving.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
 }
+
+/// <summary>A log template seen for the first time by a source's miner (<c>logs:</c>); ids are stable across restarts.</summary>
+public sealed record LogTemplateRecord
+{
+    public required string Source { get; init; }
+
+    public required long TemplateId { get; init; }
+
+    /// <summary>The template text (<c>&lt;*&gt;</c> for variables), at most <see cref="EventStoreLimits.MaxTemplateLength"/> characters.</summary>
+    public required string Template { get; init; }
+
+    public required DateTimeOffset FirstSeen { get; init; }
+
+    /// <summary>Set by the store when first written; ignored when recording.</summary>
+    public DateTimeOffset RecordedAt { get; init; }
+}

@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using Vigil.Alerting;
+using Vigil.Core.Tracing;
 using Vigil.EventStore;
 using Vigil.Inspection.Sensors;
+using Vigil.Inspection.Tracing;
 using Vigil.Pipeline.Telemetry;
 
 namespace Vigil.Inspection;
@@ -46,14 +49,22 @@ internal sealed class Inspector(
         }
 
         var began = clocks.Host.GetTimestamp();
+        using var activity = InspectionTracing.Source.StartActivity(InspectionTracing.Round);
         try
         {
-            var report = await RunCoreAsync(cancellationToken).ConfigureAwait(false);
+            var report = await RunCoreAsync(activity, cancellationToken).ConfigureAwait(false);
             inspectionMetrics.Rounds.WithLabels(report.Errors.Count == 0 ? "ok" : "sensor_errors").Inc();
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity.SetTag("vigil.inspection.alerts", report.Alerts.Count);
+                activity.SetTag("vigil.inspection.errors", report.Errors.Count);
+            }
+
             return report;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            Traced.Fail(activity, ex.GetType().Name, ex.Message);
             inspectionMetrics.Rounds.WithLabels("failed").Inc();
             throw;
         }
@@ -65,13 +76,18 @@ internal sealed class Inspector(
         }
     }
 
-    private async Task<InspectionRoundReport> RunCoreAsync(CancellationToken cancellationToken)
+    private async Task<InspectionRoundReport> RunCoreAsync(Activity? activity, CancellationToken cancellationToken)
     {
         var startedAt = clocks.Data.GetUtcNow();
         var context = new InspectionContext(
             string.Create(CultureInfo.InvariantCulture, $"{startedAt:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}")[..25],
             startedAt,
             options.ShadowMode);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("vigil.inspection.round_id", context.RoundId);
+            activity.SetTag("vigil.inspection.shadow", context.Shadow);
+        }
         inspectionMetrics.ShadowMode.Unlabelled.Set(options.ShadowMode ? 1 : 0);
 
         var runs = _sensors.Select(s => s.Enabled ? RunSensorAsync(s, context, cancellationToken) : Task.FromResult((s.Name, Disabled(), (SensorResult?)null))).ToArray();
@@ -122,6 +138,9 @@ internal sealed class Inspector(
     private async Task<(string Name, SensorSummary Summary, SensorResult? Result)> RunSensorAsync(IInspectionSensor sensor, InspectionContext context, CancellationToken cancellationToken)
     {
         var began = clocks.Host.GetTimestamp();
+        // Current while the sensor runs (Task.Run carries it), so the sensor's own queries are its children.
+        using var activity = InspectionTracing.Source.StartActivity(InspectionTracing.Sensor);
+        activity?.SetTag("vigil.inspection.sensor", sensor.Name);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Task.Run isolates a sensor that blocks synchronously; WaitAsync abandons one that ignores its token.
         var task = Task.Run(() => sensor.InspectAsync(context, timeout.Token), CancellationToken.None);
@@ -133,12 +152,19 @@ internal sealed class Inspector(
                 logger.SensorReported(sensor.Name, error);
             }
 
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity.SetTag("vigil.inspection.inspected", result.Inspected);
+                activity.SetTag("vigil.inspection.findings", result.Findings.Count);
+            }
+
             return (sensor.Name, new SensorSummary(SensorStatus.Ok, result.Inspected, result.Findings.Count, clocks.Host.GetElapsedTime(began), result.Errors), result);
         }
         catch (TimeoutException) when (!task.IsCompleted)
         {
             await timeout.CancelAsync().ConfigureAwait(false);
             var message = string.Create(CultureInfo.InvariantCulture, $"{sensor.Name}: timed out after {sensor.Timeout.TotalSeconds:0.###} s");
+            Traced.Fail(activity, ErrorTypes.InspectionSensor, message);
             return (sensor.Name, Failed(sensor, SensorStatus.Timeout, message, context, null, began), null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -148,6 +174,7 @@ internal sealed class Inspector(
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             var message = $"{sensor.Name}: {ex.GetType().Name}: {ex.Message}";
+            Traced.Fail(activity, ErrorTypes.InspectionSensor, message);
             return (sensor.Name, Failed(sensor, SensorStatus.Error, message, context, ex, began), null);
         }
     }
@@ -177,13 +204,24 @@ internal sealed class Inspector(
             Shadow = context.Shadow,
         };
         inspectionMetrics.Alerts.WithLabels(finding.Sensor, finding.Severity.ToString().ToLowerInvariant()).Inc();
+        using var activity = InspectionTracing.Source.StartActivity(InspectionTracing.Notify);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("vigil.inspection.sensor", finding.Sensor);
+            activity.SetTag("vigil.alert.name", alert.Name);
+            activity.SetTag("vigil.alert.shadow", alert.Shadow);
+        }
+
         try
         {
             var outcome = await publisher.PublishAsync(alert, cancellationToken).ConfigureAwait(false);
-            return new RaisedAlert(finding, InspectionRoundReport.OutcomeName(outcome), alert.DedupKey);
+            var raised = new RaisedAlert(finding, InspectionRoundReport.OutcomeName(outcome), alert.DedupKey);
+            activity?.SetTag("vigil.alert.outcome", raised.Outcome);
+            return raised;
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
+            Traced.Fail(activity, ErrorTypes.AlertDelivery, ex.Message);
             // IAlertPublisher promises not to throw for receiver or dedup failures; anything else is a bug worth seeing.
             metrics.CountError(ErrorTypes.AlertDelivery);
             logger.PublishFailed(alert.Name, alert.DedupKey, ex);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using k8s;
 using k8s.Autorest;
+using Vigil.Logs.Sources;
 using Vigil.Logs.Sources.Kubernetes;
 
 namespace Vigil.Logs.Kubernetes;
@@ -13,7 +14,7 @@ public sealed record PodLogLine(string Pod, string Container, long TimestampNs, 
 public sealed record ContainerCheckpoint(long TimestampNs, IReadOnlySet<ulong> SeenAtTimestamp);
 
 /// <summary>The Kubernetes API could not be reached or answered with an error; the poll can be retried.</summary>
-public sealed class KubernetesLogException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class KubernetesLogException(string message, Exception? inner = null) : LogSourceException(message, inner);
 
 /// <summary>
 /// Reads the logs of the pods of a namespace that match a label selector: the last <see cref="KubernetesLogOptions.TailLines"/>

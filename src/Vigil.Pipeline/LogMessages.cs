@@ -91,6 +91,12 @@ internal static partial class LogMessages
     [LoggerMessage(2062, LogLevel.Information, "Anomaly episode closed: {Source} {Series} from {StartMs} to {EndMs}, {Points} anomalous point(s), peak score {Score:F2} at {PeakMs} (value {Value}, expected {Expected}, test {Test})")]
     public static partial void EpisodeClosed(this ILogger logger, string source, string series, long startMs, long endMs, int points, double score, long peakMs, double value, double expected, string test);
 
+    [LoggerMessage(2020, LogLevel.Information, "Job {Job}: {Warming} series warming up (detector not mature, no score yet); first scores within {Duration} at most (the detector's history window)")]
+    public static partial void WarmupStarted(this ILogger logger, string job, int warming, TimeSpan duration);
+
+    [LoggerMessage(2021, LogLevel.Information, "Job {Job}: first scores after warm-up ({Scored} points scored; {Warming} series still warming)")]
+    public static partial void FirstScores(this ILogger logger, string job, int scored, int warming);
+
     [LoggerMessage(2019, LogLevel.Information, "Job {Job}: feedback {Kind} for [{FromMs}, {ToMs}] applied to {Series} series")]
     public static partial void FeedbackApplied(this ILogger logger, string job, string kind, long fromMs, long toMs, int series);
 

@@ -6,21 +6,21 @@ using Vigil.Postgres.Ingest;
 
 namespace Vigil.Postgres;
 
-/// <summary>Configuration of the business-metrics pipeline (ingest, per-minute aggregation, detection).</summary>
-public sealed class BusinessMetricsOptions
+/// <summary>Configuration of the business-metrics pipeline (ingest, per-minute aggregation, detection). Immutable, as every options type (change with <c>with</c>); validated at registration (<see cref="ValidateOrThrow"/>: <see cref="ConfigException"/> with the <c>business</c> path).</summary>
+public sealed record BusinessMetricsOptions
 {
-    public IngestOptions Ingest { get; set; } = new();
+    public IngestOptions Ingest { get; init; } = new();
 
-    public AggregationOptions Aggregation { get; set; } = new();
+    public AggregationOptions Aggregation { get; init; } = new();
 
     /// <summary>Apply pending schema migrations when the host starts. Default true; <c>vigil db migrate</c> does it explicitly.</summary>
-    public bool MigrateOnStartup { get; set; } = true;
+    public bool MigrateOnStartup { get; init; } = true;
 
     /// <summary>
     /// Detector that scores every aggregated metric. Default: rolling 3-sigma over 180 minutes (the business-metrics
     /// design's method, explicit here rather than Vigil's general default, so its context keeps mean and σ).
     /// </summary>
-    public DetectorSpec Detector { get; set; } = new("rolling_sigma", new Dictionary<string, string>());
+    public DetectorSpec Detector { get; init; } = new("rolling_sigma", new Dictionary<string, string>());
 
     /// <summary>Every problem as <c>field: message</c>; empty when the options are usable.</summary>
     public IReadOnlyList<string> Validate(DetectorRegistry? detectors = null)
@@ -47,25 +47,25 @@ public sealed class BusinessMetricsOptions
     }
 }
 
-public sealed class IngestOptions
+public sealed record IngestOptions
 {
     /// <summary>When set, <c>POST /api/v1/events</c> requires <c>Authorization: Bearer &lt;token&gt;</c>. Default: none (no auth).</summary>
-    public string? BearerToken { get; set; }
+    public string? BearerToken { get; init; }
 
     /// <summary>Largest accepted request body; larger bodies get 413. Default 16 MiB.</summary>
-    public long MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
+    public long MaxBodyBytes { get; init; } = 16 * 1024 * 1024;
 
     /// <summary>Largest payload of one event (UTF-8 JSON). Default 16 KiB.</summary>
-    public int MaxPayloadBytes { get; set; } = 16 * 1024;
+    public int MaxPayloadBytes { get; init; } = 16 * 1024;
 
     /// <summary>Events per request; a larger request is rejected whole. Default 100 000.</summary>
-    public int MaxEventsPerRequest { get; set; } = 100_000;
+    public int MaxEventsPerRequest { get; init; } = 100_000;
 
     /// <summary>How far in the future an event timestamp may lie (client clock skew). Default 5 minutes.</summary>
-    public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Events older than this are rejected. Default 400 days (a year of backfill plus margin).</summary>
-    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(400);
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(400);
 
     internal void Validate(List<string> errors)
     {
@@ -101,43 +101,43 @@ public sealed class IngestOptions
     }
 }
 
-public sealed partial class AggregationOptions
+public sealed partial record AggregationOptions
 {
     /// <summary>Run the aggregation loop in this process (it still only aggregates while it holds the leader lock). Default true.</summary>
-    public bool Enabled { get; set; } = true;
+    public bool Enabled { get; init; } = true;
 
     /// <summary>Time between aggregation cycles, and the longest a follower waits before taking over. Default 1 minute.</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>A minute is aggregated once it ended this long ago, so in-flight events of the minute arrive first. Default 5 s.</summary>
-    public TimeSpan SettleDelay { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan SettleDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Events up to this far behind the watermark re-aggregate their minute; older ones are only counted and logged. Default 1 hour.</summary>
-    public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromHours(1);
+    public TimeSpan AllowedLateness { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>Largest number of minutes one aggregation transaction covers (bounded catch-up batches). Default 1440 (a day).</summary>
-    public int MaxMinutesPerRun { get; set; } = 1440;
+    public int MaxMinutesPerRun { get; init; } = 1440;
 
     /// <summary>Largest number of late (dirty) minutes re-aggregated per transaction. Default 1000.</summary>
-    public int MaxDirtyMinutesPerRun { get; set; } = 1000;
+    public int MaxDirtyMinutesPerRun { get; init; } = 1000;
 
     /// <summary>Largest number of minutes scored per detection transaction. Default 1440.</summary>
-    public int MaxDetectionMinutesPerRun { get; set; } = 1440;
+    public int MaxDetectionMinutesPerRun { get; init; } = 1440;
 
     /// <summary>First minute to aggregate on a fresh database. Default: the earliest event's minute.</summary>
-    public DateTimeOffset? StartAt { get; set; }
+    public DateTimeOffset? StartAt { get; init; }
 
     /// <summary>Event types to aggregate. Default: every event type seen.</summary>
-    public IReadOnlyList<string>? EventTypes { get; set; }
+    public IReadOnlyList<string>? EventTypes { get; init; }
 
     /// <summary>
     /// Per event type, a numeric payload field to sum per minute as metric <c>{event_type}:sum:{field}</c>
     /// (e.g. <c>order_placed → amount</c>). Default: none.
     /// </summary>
-    public IReadOnlyDictionary<string, string> SumFields { get; set; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> SumFields { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Advisory lock key of the leader lease. Change only to run two independent pipelines in one database.</summary>
-    public long LeaderLockKey { get; set; } = BusinessMetricsConstants.LeaderLockKey;
+    public long LeaderLockKey { get; init; } = BusinessMetricsConstants.LeaderLockKey;
 
     internal void Validate(List<string> errors)
     {

@@ -6,6 +6,7 @@ using Vigil.Core.Detection;
 using Vigil.Exposition;
 using Vigil.Pipeline;
 using Vigil.Pipeline.Scheduling;
+using Vigil.Pipeline.Telemetry;
 using Vigil.Pipeline.Verdicts;
 using Vigil.Postgres.Aggregation;
 using Vigil.Postgres.Api;
@@ -51,11 +52,24 @@ public static class BusinessMetricsServiceCollectionExtensions
         services.TryAddSingleton<AggregationCycle>();
         services.TryAddSingleton<MetricSeriesReader>();
 
-        // Order matters: hosted services start in registration order, so the schema exists before the loop runs.
+        // The database may be down when Vigil starts: the start-up steps (this connection check and the migrations,
+        // then whatever the host adds with AddDatabaseStartupStep) are retried with back-off by DatabaseStartup, and the
+        // aggregation waits for BusinessReadiness, while everything else runs. Its first attempt runs inside the host's
+        // start (hosted services start in registration order), so with the database up the schema exists before the loop.
+        services.TryAddSingleton<BusinessReadiness>();
+        services.TryAddSingleton(sp => new DatabaseStartup(
+            sp.GetServices<DatabaseStartupStep>(),
+            sp.GetRequiredService<BusinessReadiness>(),
+            sp.GetService<VigilMetrics>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DatabaseStartup>>()));
+        services.AddDatabaseStartupStep("connecting to the database", static (sp, ct) => PingAsync(sp.GetRequiredService<NpgsqlDataSource>(), ct));
         if (options.MigrateOnStartup)
         {
-            services.AddHostedService<MigrationService>();
+            services.AddDatabaseStartupStep("business-metrics migrations", static (sp, ct) => sp.GetRequiredService<DbMigrator>().MigrateAsync(ct));
         }
+
+        services.AddHostedService<DatabaseStartupService>();
 
         if (options.Aggregation.Enabled)
         {
@@ -65,5 +79,22 @@ public static class BusinessMetricsServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// Adds a step the business pipeline runs against the database before it is ready, after those added before it
+    /// (e.g. the PostgreSQL event store's migration). Retried with back-off while the database is unreachable; must be
+    /// safe to run again after a failure.
+    /// </summary>
+    public static IServiceCollection AddDatabaseStartupStep(this IServiceCollection services, string name, Func<IServiceProvider, CancellationToken, Task> step)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(step);
+        return services.AddSingleton(sp => new DatabaseStartupStep(name, ct => step(sp, ct)));
+    }
+
+    private static async Task PingAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -64,12 +64,18 @@ public sealed class BusinessSection : IConfigSection
             const string p = "business.ingest";
             y.RejectUnknown(ingest, p, "bearer_token", "max_body_bytes", "max_payload_bytes", "max_events_per_request", "max_future_skew", "retention");
             var i = pipeline.Ingest;
-            i.BearerToken = y.String(ingest, p, "bearer_token") ?? i.BearerToken;
-            i.MaxBodyBytes = y.Int(ingest, p, "max_body_bytes", 1024, int.MaxValue) ?? i.MaxBodyBytes;
-            i.MaxPayloadBytes = y.Int(ingest, p, "max_payload_bytes", 2, int.MaxValue) ?? i.MaxPayloadBytes;
-            i.MaxEventsPerRequest = y.Int(ingest, p, "max_events_per_request", 1, int.MaxValue) ?? i.MaxEventsPerRequest;
-            i.MaxFutureSkew = y.Duration(ingest, p, "max_future_skew", TimeSpan.Zero, TimeSpan.FromDays(7)) ?? i.MaxFutureSkew;
-            i.Retention = y.Duration(ingest, p, "retention", TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650)) ?? i.Retention;
+            pipeline = pipeline with
+            {
+                Ingest = i with
+                {
+                    BearerToken = y.String(ingest, p, "bearer_token") ?? i.BearerToken,
+                    MaxBodyBytes = y.Int(ingest, p, "max_body_bytes", 1024, int.MaxValue) ?? i.MaxBodyBytes,
+                    MaxPayloadBytes = y.Int(ingest, p, "max_payload_bytes", 2, int.MaxValue) ?? i.MaxPayloadBytes,
+                    MaxEventsPerRequest = y.Int(ingest, p, "max_events_per_request", 1, int.MaxValue) ?? i.MaxEventsPerRequest,
+                    MaxFutureSkew = y.Duration(ingest, p, "max_future_skew", TimeSpan.Zero, TimeSpan.FromDays(7)) ?? i.MaxFutureSkew,
+                    Retention = y.Duration(ingest, p, "retention", TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650)) ?? i.Retention,
+                },
+            };
         }
 
         if (y.Mapping(map, path, "aggregation") is { } aggregation)
@@ -77,15 +83,12 @@ public sealed class BusinessSection : IConfigSection
             const string p = "business.aggregation";
             y.RejectUnknown(aggregation, p, "enabled", "interval", "settle_delay", "allowed_lateness", "start_at", "event_types", "sum_fields");
             var a = pipeline.Aggregation;
-            a.Enabled = y.Bool(aggregation, p, "enabled") ?? a.Enabled;
-            a.Interval = y.Duration(aggregation, p, "interval", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)) ?? a.Interval;
-            a.SettleDelay = y.Duration(aggregation, p, "settle_delay", TimeSpan.Zero, TimeSpan.FromHours(1)) ?? a.SettleDelay;
-            a.AllowedLateness = y.Duration(aggregation, p, "allowed_lateness", TimeSpan.Zero, TimeSpan.FromDays(30)) ?? a.AllowedLateness;
+            var startAt = a.StartAt;
             if (y.String(aggregation, p, "start_at") is { } startText)
             {
-                if (DateTimeOffset.TryParse(startText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var startAt))
+                if (DateTimeOffset.TryParse(startText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
                 {
-                    a.StartAt = startAt;
+                    startAt = parsed;
                 }
                 else
                 {
@@ -93,23 +96,31 @@ public sealed class BusinessSection : IConfigSection
                 }
             }
 
-            if (y.Sequence(aggregation, p, "event_types") is { } types)
+            pipeline = pipeline with
             {
-                a.EventTypes = [.. types.Children.OfType<YamlScalarNode>().Select(n => n.Value ?? string.Empty)];
-            }
-
-            if (y.Mapping(aggregation, p, "sum_fields") is { } sums)
-            {
-                a.SumFields = sums.Children.ToDictionary(
-                    kv => ((YamlScalarNode)kv.Key).Value ?? string.Empty,
-                    kv => (kv.Value as YamlScalarNode)?.Value ?? string.Empty,
-                    StringComparer.Ordinal);
-            }
+                Aggregation = a with
+                {
+                    Enabled = y.Bool(aggregation, p, "enabled") ?? a.Enabled,
+                    Interval = y.Duration(aggregation, p, "interval", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)) ?? a.Interval,
+                    SettleDelay = y.Duration(aggregation, p, "settle_delay", TimeSpan.Zero, TimeSpan.FromHours(1)) ?? a.SettleDelay,
+                    AllowedLateness = y.Duration(aggregation, p, "allowed_lateness", TimeSpan.Zero, TimeSpan.FromDays(30)) ?? a.AllowedLateness,
+                    StartAt = startAt,
+                    EventTypes = y.Sequence(aggregation, p, "event_types") is { } types
+                        ? [.. types.Children.OfType<YamlScalarNode>().Select(n => n.Value ?? string.Empty)]
+                        : a.EventTypes,
+                    SumFields = y.Mapping(aggregation, p, "sum_fields") is { } sums
+                        ? sums.Children.ToDictionary(
+                            kv => ((YamlScalarNode)kv.Key).Value ?? string.Empty,
+                            kv => (kv.Value as YamlScalarNode)?.Value ?? string.Empty,
+                            StringComparer.Ordinal)
+                        : a.SumFields,
+                },
+            };
         }
 
         if (y.Mapping(map, path, "detector") is not null)
         {
-            pipeline.Detector = DetectorSpecReader.Read(y, map, path, context.Detectors);
+            pipeline = pipeline with { Detector = DetectorSpecReader.Read(y, map, path, context.Detectors) };
         }
 
         // The detector was validated as it was read, with its path; the pipeline checks the rest.

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Vigil.Configuration;
 using Vigil.Core.Series;
 using Vigil.Core.Sources;
+using Vigil.Core.Tracing;
+using Vigil.Prometheus.Tracing;
 
 namespace Vigil.Prometheus;
 
@@ -86,6 +88,14 @@ public sealed class PrometheusClient : IMetricSource
         var endpoint = expected.Endpoint;
         var loggedQuery = query.Length <= MaxLoggedQueryChars ? query : string.Concat(query.AsSpan(0, MaxLoggedQueryChars), "...");
         var maxAttempts = _options.MaxRetries + 1;
+        using var activity = PrometheusTracing.Source.StartActivity(PrometheusTracing.Query, System.Diagnostics.ActivityKind.Internal);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("vigil.prometheus.endpoint", endpoint);
+            activity.SetTag("vigil.prometheus.query", loggedQuery);
+            activity.SetTag("server.address", _requests.EndpointUri(endpoint).Host);
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -96,12 +106,22 @@ public sealed class PrometheusClient : IMetricSource
                 var elapsed = _timeProvider.GetElapsedTime(started);
                 _logger.QueryCompleted(endpoint, parsed.Batch.SeriesCount, parsed.Batch.SampleCount, bytes, (long)elapsed.TotalMilliseconds, attempt, loggedQuery);
                 LogNotes(parsed, endpoint, loggedQuery);
+                if (activity is { IsAllDataRequested: true })
+                {
+                    activity.SetTag("vigil.prometheus.attempts", attempt);
+                    activity.SetTag("vigil.series", parsed.Batch.SeriesCount);
+                    activity.SetTag("vigil.samples", parsed.Batch.SampleCount);
+                    activity.SetTag("vigil.prometheus.response_bytes", bytes);
+                }
+
                 return parsed.Batch;
             }
             catch (PrometheusException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 if (!ex.IsTransient || attempt >= maxAttempts)
                 {
+                    activity?.SetTag("vigil.prometheus.attempts", attempt);
+                    Traced.Fail(activity, ex.ErrorType, ex.Message);
                     _logger.QueryFailed(ex, endpoint, attempt, ex.ErrorType, ex.IsTransient, loggedQuery);
                     throw;
                 }
@@ -133,7 +153,13 @@ public sealed class PrometheusClient : IMetricSource
                 throw CreateHttpError(response, body, expected, uri);
             }
 
-            var parsed = PrometheusResponseParser.Parse(body.Span, expected, _labelSets);
+            ParsedResponse parsed;
+            using (var parse = PrometheusTracing.Source.StartActivity(PrometheusTracing.Parse))
+            {
+                parse?.SetTag("vigil.prometheus.response_bytes", body.Length);
+                parsed = PrometheusResponseParser.Parse(body.Span, expected, _labelSets);
+            }
+
             if (parsed.IsError)
             {
                 throw new PrometheusApiException(parsed.ErrorType!, parsed.Error!, status);

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Vigil.Prometheus;
 
-/// <summary>How Vigil talks to the Prometheus HTTP API. Validate with <see cref="Validate"/> at start-up.</summary>
+/// <summary>How Vigil talks to the Prometheus HTTP API (immutable, as every options type; change with <c>with</c>). Validate with <see cref="Validate"/> at start-up.</summary>
 public sealed record PrometheusClientOptions
 {
     /// <summary>
@@ -10,40 +10,40 @@ public sealed record PrometheusClientOptions
     /// (<c>http://host/prometheus</c>), a trailing slash, or the <c>/api/v1</c> suffix; all resolve to the same API.
     /// Credentials must not be embedded in the URL (they would end up in logs): use the auth options.
     /// </summary>
-    public Uri BaseUrl { get; set; } = DefaultBaseUrl;
+    public Uri BaseUrl { get; init; } = DefaultBaseUrl;
 
     /// <summary>Time allowed for one attempt (request, response headers and body). Default 30 s.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Retries after the first attempt for transient failures only. Default 3 (so up to 4 requests).</summary>
-    public int MaxRetries { get; set; } = 3;
+    public int MaxRetries { get; init; } = 3;
 
     /// <summary>First retry delay; doubles per retry with jitter, capped at 10 s. Default 500 ms.</summary>
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Bearer token sent as <c>Authorization: Bearer</c>. Exclusive with <see cref="BearerTokenFile"/> and basic auth.</summary>
-    public string? BearerToken { get; set; }
+    public string? BearerToken { get; init; }
 
     /// <summary>File holding the bearer token; read (and trimmed) on every request so rotated tokens are picked up.</summary>
-    public string? BearerTokenFile { get; set; }
+    public string? BearerTokenFile { get; init; }
 
     /// <summary>Basic auth user name.</summary>
-    public string? Username { get; set; }
+    public string? Username { get; init; }
 
     /// <summary>Basic auth password (requires <see cref="Username"/>).</summary>
-    public string? Password { get; set; }
+    public string? Password { get; init; }
 
     /// <summary>PEM file of CA certificates trusted (instead of the system store) for an https BaseUrl.</summary>
-    public string? CaFile { get; set; }
+    public string? CaFile { get; init; }
 
     /// <summary>Skip TLS certificate verification entirely. For test set-ups only. Default false.</summary>
-    public bool InsecureSkipVerify { get; set; }
+    public bool InsecureSkipVerify { get; init; }
 
     /// <summary>Requests whose URL-encoded parameters are longer than this many characters go as a form POST. Default 2048.</summary>
-    public int PostThreshold { get; set; } = 2048;
+    public int PostThreshold { get; init; } = 2048;
 
     /// <summary>Largest response body accepted, in bytes (after decompression). Default 512 MiB.</summary>
-    public long MaxResponseBytes { get; set; } = 512L * 1024 * 1024;
+    public long MaxResponseBytes { get; init; } = 512L * 1024 * 1024;
 
     /// <summary>The Prometheus a configuration without <c>url</c> (or <c>PROMQL_QUERY</c> without <c>PROMETHEUS_URL</c>) talks to.</summary>
     public static readonly Uri DefaultBaseUrl = new("http://localhost:9090");

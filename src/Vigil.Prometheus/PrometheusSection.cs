@@ -28,14 +28,15 @@ public sealed class PrometheusSection : IConfigSection
         var y = context.Reader;
         map ??= new YamlDotNet.RepresentationModel.YamlMappingNode();
         y.RejectUnknown(map, Path, "url", "timeout", "max_retries", "retry_base_delay", "bearer_token", "bearer_token_file", "username", "password", "ca_file", "insecure_skip_verify");
-        var options = new PrometheusClientOptions();
+        var defaults = new PrometheusClientOptions();
+        var baseUrl = defaults.BaseUrl;
         var urlText = envUrl ?? y.String(map, Path, "url");
         var urlPath = envUrl is null ? $"{Path}.url" : "PROMETHEUS_URL";
         if (urlText is not null)
         {
             if (Uri.TryCreate(urlText, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
             {
-                options.BaseUrl = url;
+                baseUrl = url;
             }
             else
             {
@@ -43,15 +44,19 @@ public sealed class PrometheusSection : IConfigSection
             }
         }
 
-        options.Timeout = y.Duration(map, Path, "timeout", PrometheusClientOptions.MinTimeout, PrometheusClientOptions.MaxTimeout) ?? options.Timeout;
-        options.MaxRetries = y.Int(map, Path, "max_retries", 0, PrometheusConstants.MaxRetriesLimit) ?? options.MaxRetries;
-        options.RetryBaseDelay = y.Duration(map, Path, "retry_base_delay", TimeSpan.Zero, PrometheusConstants.MaxRetryDelay) ?? options.RetryBaseDelay;
-        options.BearerToken = y.String(map, Path, "bearer_token");
-        options.BearerTokenFile = y.String(map, Path, "bearer_token_file");
-        options.Username = y.String(map, Path, "username");
-        options.Password = y.String(map, Path, "password");
-        options.CaFile = y.String(map, Path, "ca_file");
-        options.InsecureSkipVerify = y.Bool(map, Path, "insecure_skip_verify") ?? false;
+        var options = defaults with
+        {
+            BaseUrl = baseUrl,
+            Timeout = y.Duration(map, Path, "timeout", PrometheusClientOptions.MinTimeout, PrometheusClientOptions.MaxTimeout) ?? defaults.Timeout,
+            MaxRetries = y.Int(map, Path, "max_retries", 0, PrometheusConstants.MaxRetriesLimit) ?? defaults.MaxRetries,
+            RetryBaseDelay = y.Duration(map, Path, "retry_base_delay", TimeSpan.Zero, PrometheusConstants.MaxRetryDelay) ?? defaults.RetryBaseDelay,
+            BearerToken = y.String(map, Path, "bearer_token"),
+            BearerTokenFile = y.String(map, Path, "bearer_token_file"),
+            Username = y.String(map, Path, "username"),
+            Password = y.String(map, Path, "password"),
+            CaFile = y.String(map, Path, "ca_file"),
+            InsecureSkipVerify = y.Bool(map, Path, "insecure_skip_verify") ?? false,
+        };
 
         // The URL's own errors name PROMETHEUS_URL when it came from there.
         foreach (var error in options.Validate())

@@ -46,8 +46,8 @@ public abstract class EventStoreContractTests : IAsyncLifetime
         var fresh = await FreshStoreAsync();
 
         Assert.Equal(0, await fresh.GetSchemaVersionAsync(CancellationToken.None));
-        Assert.Equal([1], await fresh.MigrateAsync(CancellationToken.None));
-        Assert.Equal(1, await fresh.GetSchemaVersionAsync(CancellationToken.None));
+        Assert.Equal([1, 2], await fresh.MigrateAsync(CancellationToken.None));
+        Assert.Equal(2, await fresh.GetSchemaVersionAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -73,8 +73,8 @@ public abstract class EventStoreContractTests : IAsyncLifetime
             Task.Run(() => first.MigrateAsync(CancellationToken.None)),
             Task.Run(() => second.MigrateAsync(CancellationToken.None)));
 
-        Assert.Equal([1], results.SelectMany(r => r).ToArray());
-        Assert.Equal(1, await second.GetSchemaVersionAsync(CancellationToken.None));
+        Assert.Equal([1, 2], results.SelectMany(r => r).Order().ToArray());
+        Assert.Equal(2, await second.GetSchemaVersionAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -86,6 +86,21 @@ public abstract class EventStoreContractTests : IAsyncLifetime
 
         Assert.Contains("schema version 99", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Upgrade Vigil", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MigrateAsync_StoreAtVersion1_AddsTheLogTemplatesTableAndKeepsData()
+    {
+        // A store as the previous Vigil left it: version 1 only, with data in it.
+        var fresh = await FreshStoreAsync();
+        Assert.Equal([1, 2], await fresh.MigrateAsync(CancellationToken.None));
+        await ExecuteSqlAsync("DROP TABLE log_templates");
+        await ExecuteSqlAsync("DELETE FROM event_store_schema WHERE version = 2");
+        await fresh.RecordEpisodeAsync(Episode(), CancellationToken.None);
+
+        Assert.Equal([2], await CreateStore().MigrateAsync(CancellationToken.None));
+        Assert.True(await fresh.RecordNewLogTemplateAsync(LogTemplate("app", 1, T0), CancellationToken.None));
+        Assert.Single((await fresh.QueryEpisodesAsync(new EpisodeQuery(), CancellationToken.None)).Items);
     }
 
     // ---- episodes -----------------------------------------------------------------------------------------------
@@ -296,6 +311,62 @@ public abstract class EventStoreContractTests : IAsyncLifetime
         Assert.Equal("""{"alerts":[1]}""", Assert.Single(all).Body);
         Assert.Empty(all[0].Errors);
     }
+
+    // ---- new log templates ----------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task RecordNewLogTemplateAsync_SameIdAgainOrFromAReplica_KeepsTheFirstSighting()
+    {
+        Clock.Advance(TimeSpan.FromSeconds(3));
+        var first = LogTemplate("app", 42, T0);
+
+        var stored = await Store.RecordNewLogTemplateAsync(first, CancellationToken.None);
+        var again = await CreateStore().RecordNewLogTemplateAsync(first with { Template = "rewritten <*>", FirstSeen = T0.AddMinutes(9) }, CancellationToken.None);
+
+        Assert.True(stored);
+        Assert.False(again);
+        var read = Assert.Single(await Store.ListNewLogTemplatesAsync(null, T0.AddDays(-1), T0.AddDays(1), 10, CancellationToken.None));
+        Assert.Equal(("app", 42L, "user <*> logged in from <*>", T0, T0.AddSeconds(3)), (read.Source, read.TemplateId, read.Template, read.FirstSeen, read.RecordedAt));
+    }
+
+    [Fact]
+    public async Task ListNewLogTemplatesAsync_SourcesAndRange_NewestFirstFilteredAndLimited()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.RecordNewLogTemplateAsync(LogTemplate("app", i, T0.AddMinutes(i)), CancellationToken.None);
+            await Store.RecordNewLogTemplateAsync(LogTemplate("db", i, T0.AddMinutes(i)), CancellationToken.None);
+        }
+
+        // A template id is only unique within its source: the same id in two sources is two templates.
+        var app = await Store.ListNewLogTemplatesAsync("app", T0.AddMinutes(1), T0.AddMinutes(3), 10, CancellationToken.None);
+        var all = await Store.ListNewLogTemplatesAsync(null, T0, T0.AddHours(1), 3, CancellationToken.None);
+
+        Assert.Equal([3L, 2L, 1L], app.Select(t => t.TemplateId));
+        Assert.All(app, t => Assert.Equal("app", t.Source));
+        Assert.Equal([("app", 4L), ("db", 4L), ("app", 3L)], all.Select(t => (t.Source, t.TemplateId)));
+    }
+
+    [Fact]
+    public async Task RecordNewLogTemplateAsync_BadInput_ThrowsNamingTheFieldAndWritesNothing()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.RecordNewLogTemplateAsync(LogTemplate("", 1, T0), CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.RecordNewLogTemplateAsync(LogTemplate("app", 1, T0) with { Template = "" }, CancellationToken.None));
+        var tooLong = await Assert.ThrowsAsync<ArgumentException>(() => Store.RecordNewLogTemplateAsync(LogTemplate("app", 1, T0) with { Template = new string('x', EventStoreLimits.MaxTemplateLength + 1) }, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.ListNewLogTemplatesAsync(null, T0, T0.AddSeconds(-1), 10, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ListNewLogTemplatesAsync(null, T0, T0, 0, CancellationToken.None));
+
+        Assert.Contains("template.template", tooLong.Message, StringComparison.Ordinal);
+        Assert.Empty(await Store.ListNewLogTemplatesAsync(null, DateTimeOffset.UnixEpoch, T0.AddYears(1), 10, CancellationToken.None));
+    }
+
+    private static LogTemplateRecord LogTemplate(string source, long id, DateTimeOffset firstSeen) => new()
+    {
+        Source = source,
+        TemplateId = id,
+        Template = "user <*> logged in from <*>",
+        FirstSeen = firstSeen,
+    };
 
     // ---- alerts -------------------------------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ public sealed class EventStoreServiceCollectionExtensionsTests : IDisposable
 
         var store = provider.GetRequiredService<IEventStore>();
         Assert.IsType<SqliteEventStore>(store);
-        Assert.Equal(1, await store.GetSchemaVersionAsync(CancellationToken.None));
+        Assert.Equal(2, await store.GetSchemaVersionAsync(CancellationToken.None));
         Assert.True(File.Exists(_temp.File("events.db")));
     }
 
@@ -57,8 +57,7 @@ public sealed class EventStoreServiceCollectionExtensionsTests : IDisposable
     [Fact]
     public void AddEventStore_MigrateOnStartupOff_RegistersNoHostedService()
     {
-        var options = EventStoreOptions.ForStateDirectory(_temp.Path);
-        options.MigrateOnStartup = false;
+        var options = EventStoreOptions.ForStateDirectory(_temp.Path) with { MigrateOnStartup = false };
         using var provider = Services(options).BuildServiceProvider();
 
         Assert.Empty(provider.GetServices<IHostedService>());

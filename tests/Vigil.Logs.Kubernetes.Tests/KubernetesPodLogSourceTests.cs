@@ -1,8 +1,3 @@
-using System.Collections.Specialized;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using System.Web;
 using k8s;
 using Vigil.Logs.Kubernetes;
 using Vigil.Logs.Sources.Kubernetes;
@@ -21,7 +16,7 @@ public sealed class KubernetesPodLogSourceTests : IDisposable
 
     public void Dispose() => _server.Dispose();
 
-    private static string Recorded(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "recorded", name));
+    private static string Recorded(string name) => FakeApiServer.Recorded(name);
 
     private KubernetesPodLogSource CreateSut(IReadOnlyDictionary<string, ContainerCheckpoint>? checkpoint = null) =>
         new(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _server.Url }),
@@ -102,77 +97,5 @@ public sealed class KubernetesPodLogSourceTests : IDisposable
     public void TryParseTimestamp_Malformed_False(string text)
     {
         Assert.False(KubernetesPodLogSource.TryParseTimestamp(text, out _));
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    private sealed record Request(string Path, NameValueCollection Query);
-
-    /// <summary>A loopback HTTP server that serves the recorded pod list and queued log bodies.</summary>
-    private sealed class FakeApiServer : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly Task _loop;
-
-        public FakeApiServer()
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            Url = $"http://127.0.0.1:{port}/";
-            _listener.Prefixes.Add(Url);
-            _listener.Start();
-            _loop = Task.Run(ServeAsync);
-        }
-
-        public string Url { get; }
-
-        public Queue<string> Logs { get; } = new();
-
-        public List<Request> Requests { get; } = [];
-
-        public bool FailLogs { get; set; }
-
-        private async Task ServeAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-
-                var path = context.Request.Url!.AbsolutePath;
-                lock (Requests)
-                {
-                    Requests.Add(new Request(path, HttpUtility.ParseQueryString(context.Request.Url.Query)));
-                }
-
-                var (status, type, body) = path.EndsWith("/log", StringComparison.Ordinal)
-                    ? FailLogs ? (500, "application/json", "{\"kind\":\"Status\",\"status\":\"Failure\",\"code\":500}") : (200, "text/plain", Logs.Count > 0 ? Logs.Dequeue() : "")
-                    : (200, "application/json", Recorded("pods.json"));
-                var bytes = Encoding.UTF8.GetBytes(body);
-                context.Response.StatusCode = status;
-                context.Response.ContentType = type;
-                await context.Response.OutputStream.WriteAsync(bytes);
-                context.Response.Close();
-            }
-        }
-
-        public void Dispose()
-        {
-            _listener.Stop();
-            _listener.Close();
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
     }
 }

@@ -144,7 +144,7 @@ public sealed class PrometheusClientTests : IDisposable
     public async Task QueryRangeAsync_LongQuery_GoesAsFormPost()
     {
         await using var server = await FakePrometheusServer.StartAsync(CannedResponse.Golden("matrix.json"));
-        var (client, _) = CreateSut(Options(server.BaseUrl, o => o.PostThreshold = 100));
+        var (client, _) = CreateSut(Options(server.BaseUrl, o => o with { PostThreshold = 100 }));
         var query = "sum by (job) (rate(http_requests_total{path=~\"" + string.Join('|', Enumerable.Range(0, 20).Select(i => $"/api/{i}")) + "\"}[5m]))";
 
         await client.QueryRangeAsync(query, Start, End, Step, CancellationToken.None);
@@ -163,7 +163,7 @@ public sealed class PrometheusClientTests : IDisposable
     public async Task QueryRangeAsync_ShortQuery_GoesAsGet()
     {
         await using var server = await FakePrometheusServer.StartAsync(CannedResponse.Golden("matrix.json"));
-        var (client, _) = CreateSut(Options(server.BaseUrl, o => o.PostThreshold = 100));
+        var (client, _) = CreateSut(Options(server.BaseUrl, o => o with { PostThreshold = 100 }));
 
         await client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None);
 
@@ -174,7 +174,7 @@ public sealed class PrometheusClientTests : IDisposable
     public async Task QueryRangeAsync_BadData400_ThrowsApiExceptionWithoutRetry()
     {
         await using var server = await FakePrometheusServer.StartAsync(CannedResponse.Golden("error_bad_data.json", 400));
-        var (client, logger) = CreateSut(Options(server.BaseUrl, o => o.MaxRetries = 3));
+        var (client, logger) = CreateSut(Options(server.BaseUrl, o => o with { MaxRetries = 3 }));
 
         var ex = await Assert.ThrowsAsync<PrometheusApiException>(() => client.QueryRangeAsync("sum(", Start, End, Step, CancellationToken.None));
 
@@ -192,7 +192,7 @@ public sealed class PrometheusClientTests : IDisposable
     public async Task QueryRangeAsync_Execution422_ThrowsApiExceptionWithoutRetry()
     {
         await using var server = await FakePrometheusServer.StartAsync(CannedResponse.Golden("error_execution.json", 422));
-        var (client, _) = CreateSut(Options(server.BaseUrl, o => o.MaxRetries = 3));
+        var (client, _) = CreateSut(Options(server.BaseUrl, o => o with { MaxRetries = 3 }));
 
         var ex = await Assert.ThrowsAsync<PrometheusApiException>(() => client.QueryRangeAsync("a + on() b", Start, End, Step, CancellationToken.None));
 
@@ -227,7 +227,7 @@ public sealed class PrometheusClientTests : IDisposable
             new CannedResponse(429, "slow down", "text/plain", new Dictionary<string, string> { ["Retry-After"] = "3" }),
             CannedResponse.Golden("matrix.json"));
         var clock = new DelayRecordingTimeProvider();
-        var (client, _) = CreateSut(Options(server.BaseUrl, o => o.Timeout = TimeSpan.FromMinutes(5)), clock);
+        var (client, _) = CreateSut(Options(server.BaseUrl, o => o with { Timeout = TimeSpan.FromMinutes(5) }), clock);
 
         var batch = await client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None);
 
@@ -254,7 +254,7 @@ public sealed class PrometheusClientTests : IDisposable
     public async Task QueryRangeAsync_QueryTimeout503Persisting_ThrowsTransientApiExceptionAfterAllAttempts()
     {
         await using var server = await FakePrometheusServer.StartAsync(CannedResponse.Golden("error_timeout.json", 503));
-        var (client, _) = CreateSut(Options(server.BaseUrl, o => o.MaxRetries = 2));
+        var (client, _) = CreateSut(Options(server.BaseUrl, o => o with { MaxRetries = 2 }));
 
         var ex = await Assert.ThrowsAsync<PrometheusApiException>(() => client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None));
 
@@ -267,7 +267,7 @@ public sealed class PrometheusClientTests : IDisposable
     public async Task QueryRangeAsync_Proxy502Html_ThrowsTransportExceptionWithStatusAfterRetries()
     {
         await using var server = await FakePrometheusServer.StartAsync(new CannedResponse(502, GoldenFiles.Read("proxy_502.html"), "text/html"));
-        var (client, _) = CreateSut(Options(server.BaseUrl, o => o.MaxRetries = 2));
+        var (client, _) = CreateSut(Options(server.BaseUrl, o => o with { MaxRetries = 2 }));
 
         var ex = await Assert.ThrowsAsync<PrometheusTransportException>(() => client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None));
 
@@ -283,7 +283,7 @@ public sealed class PrometheusClientTests : IDisposable
     public async Task QueryRangeAsync_Unauthorized401_IsNotRetried()
     {
         await using var server = await FakePrometheusServer.StartAsync(new CannedResponse(401, "Unauthorized", "text/plain"));
-        var (client, _) = CreateSut(Options(server.BaseUrl, o => o.MaxRetries = 3));
+        var (client, _) = CreateSut(Options(server.BaseUrl, o => o with { MaxRetries = 3 }));
 
         var ex = await Assert.ThrowsAsync<PrometheusTransportException>(() => client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None));
 
@@ -298,12 +298,7 @@ public sealed class PrometheusClientTests : IDisposable
         await using var server = await FakePrometheusServer.StartAsync(new CannedResponse(500, "boom", "text/plain"));
         var clock = new DelayRecordingTimeProvider();
         var (client, _) = CreateSut(
-            Options(server.BaseUrl, o =>
-            {
-                o.MaxRetries = 4;
-                o.RetryBaseDelay = TimeSpan.FromSeconds(1);
-                o.Timeout = TimeSpan.FromMinutes(5);
-            }),
+            Options(server.BaseUrl, o => o with { MaxRetries = 4, RetryBaseDelay = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromMinutes(5) }),
             clock);
 
         await Assert.ThrowsAsync<PrometheusTransportException>(() => client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None));
@@ -329,7 +324,7 @@ public sealed class PrometheusClientTests : IDisposable
     public async Task QueryRangeAsync_UnusableBody_ThrowsResponseExceptionWithoutRetry(string body, string expectedMessage)
     {
         await using var server = await FakePrometheusServer.StartAsync(CannedResponse.Json(body));
-        var (client, _) = CreateSut(Options(server.BaseUrl, o => o.MaxRetries = 3));
+        var (client, _) = CreateSut(Options(server.BaseUrl, o => o with { MaxRetries = 3 }));
 
         var ex = await Assert.ThrowsAsync<PrometheusResponseException>(() => client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None));
 
@@ -343,11 +338,7 @@ public sealed class PrometheusClientTests : IDisposable
     public async Task QueryRangeAsync_SlowerThanTimeout_ThrowsTransportExceptionAfterEveryAttemptTimedOut()
     {
         await using var server = await FakePrometheusServer.StartAsync(CannedResponse.Hanging());
-        var (client, _) = CreateSut(Options(server.BaseUrl, o =>
-        {
-            o.Timeout = TimeSpan.FromMilliseconds(200);
-            o.MaxRetries = 2;
-        }));
+        var (client, _) = CreateSut(Options(server.BaseUrl, o => o with { Timeout = TimeSpan.FromMilliseconds(200), MaxRetries = 2 }));
 
         var ex = await Assert.ThrowsAsync<PrometheusTransportException>(() => client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None));
 
@@ -360,7 +351,7 @@ public sealed class PrometheusClientTests : IDisposable
     [Fact]
     public async Task QueryRangeAsync_ConnectionRefused_ThrowsTransientTransportException()
     {
-        var (client, _) = CreateSut(Options(new Uri($"http://127.0.0.1:{ClosedPort()}"), o => o.MaxRetries = 1));
+        var (client, _) = CreateSut(Options(new Uri($"http://127.0.0.1:{ClosedPort()}"), o => o with { MaxRetries = 1 }));
 
         var ex = await Assert.ThrowsAsync<PrometheusTransportException>(() => client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None));
 
@@ -374,7 +365,7 @@ public sealed class PrometheusClientTests : IDisposable
     public async Task QueryRangeAsync_BearerToken_SendsAuthorizationHeaderAndNeverLogsIt()
     {
         await using var server = await FakePrometheusServer.StartAsync(CannedResponse.Golden("matrix.json"));
-        var (client, logger) = CreateSut(Options(server.BaseUrl, o => o.BearerToken = "s3cr3t-token"));
+        var (client, logger) = CreateSut(Options(server.BaseUrl, o => o with { BearerToken = "s3cr3t-token" }));
 
         await client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None);
 
@@ -390,7 +381,7 @@ public sealed class PrometheusClientTests : IDisposable
         try
         {
             await File.WriteAllTextAsync(tokenFile, "  first-token\n");
-            var (client, _) = CreateSut(Options(server.BaseUrl, o => o.BearerTokenFile = tokenFile));
+            var (client, _) = CreateSut(Options(server.BaseUrl, o => o with { BearerTokenFile = tokenFile }));
 
             await client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None);
             await File.WriteAllTextAsync(tokenFile, "rotated-token\n");
@@ -408,11 +399,7 @@ public sealed class PrometheusClientTests : IDisposable
     public async Task QueryRangeAsync_BasicAuth_SendsAuthorizationHeaderAndNeverLogsPassword()
     {
         await using var server = await FakePrometheusServer.StartAsync(new CannedResponse(500, "boom", "text/plain"), CannedResponse.Golden("matrix.json"));
-        var (client, logger) = CreateSut(Options(server.BaseUrl, o =>
-        {
-            o.Username = "vigil";
-            o.Password = "pa55word";
-        }));
+        var (client, logger) = CreateSut(Options(server.BaseUrl, o => o with { Username = "vigil", Password = "pa55word" }));
 
         await client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None);
 
@@ -427,7 +414,7 @@ public sealed class PrometheusClientTests : IDisposable
     public async Task QueryRangeAsync_CallerCancels_ThrowsOperationCanceledWithoutRetry()
     {
         await using var server = await FakePrometheusServer.StartAsync(CannedResponse.Hanging());
-        var (client, logger) = CreateSut(Options(server.BaseUrl, o => o.MaxRetries = 3));
+        var (client, logger) = CreateSut(Options(server.BaseUrl, o => o with { MaxRetries = 3 }));
         using var cts = new CancellationTokenSource();
 
         var query = client.QueryRangeAsync("up", Start, End, Step, cts.Token);
@@ -460,7 +447,7 @@ public sealed class PrometheusClientTests : IDisposable
             ? new Dictionary<string, string> { ["Content-Length"] = Encoding.UTF8.GetByteCount(body).ToString(System.Globalization.CultureInfo.InvariantCulture) }
             : null;
         await using var server = await FakePrometheusServer.StartAsync(new CannedResponse(200, body, "application/json", headers));
-        var (client, _) = CreateSut(Options(server.BaseUrl, o => o.MaxResponseBytes = 1000));
+        var (client, _) = CreateSut(Options(server.BaseUrl, o => o with { MaxResponseBytes = 1000 }));
 
         var ex = await Assert.ThrowsAsync<PrometheusResponseException>(() => client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None));
 
@@ -474,7 +461,7 @@ public sealed class PrometheusClientTests : IDisposable
     {
         var body = GoldenFiles.Read("matrix.json");
         await using var server = await FakePrometheusServer.StartAsync(CannedResponse.Json(body));
-        var (client, _) = CreateSut(Options(server.BaseUrl, o => o.MaxResponseBytes = Encoding.UTF8.GetByteCount(body)));
+        var (client, _) = CreateSut(Options(server.BaseUrl, o => o with { MaxResponseBytes = Encoding.UTF8.GetByteCount(body) }));
 
         var batch = await client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None);
 
@@ -549,7 +536,7 @@ public sealed class PrometheusClientTests : IDisposable
         Assert.Contains("sources.prometheus.max_retries:", ex.Message, StringComparison.Ordinal);
     }
 
-    private static PrometheusClientOptions Options(Uri baseUrl, Action<PrometheusClientOptions>? configure = null)
+    private static PrometheusClientOptions Options(Uri baseUrl, Func<PrometheusClientOptions, PrometheusClientOptions>? configure = null)
     {
         // 1 ms back-off keeps retry tests fast on the real clock; tests about the delays use DelayRecordingTimeProvider.
         var options = new PrometheusClientOptions
@@ -559,8 +546,7 @@ public sealed class PrometheusClientTests : IDisposable
             RetryBaseDelay = TimeSpan.FromMilliseconds(1),
             Timeout = TimeSpan.FromSeconds(20),
         };
-        configure?.Invoke(options);
-        return options;
+        return configure?.Invoke(options) ?? options;
     }
 
     private (PrometheusClient Client, FakeLogger<PrometheusClient> Logger) CreateSut(PrometheusClientOptions options, TimeProvider? timeProvider = null)

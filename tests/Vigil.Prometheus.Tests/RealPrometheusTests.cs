@@ -35,7 +35,7 @@ public sealed class RealPrometheusTests(RealPrometheusFixture prometheus) : ICla
     [Fact]
     public async Task QueryRangeAsync_LongQueryAsPost_IsAcceptedByPrometheus()
     {
-        var (client, _) = CreateSut(o => o.PostThreshold = 10);
+        var (client, _) = CreateSut(o => o with { PostThreshold = 10 });
         var end = DateTimeOffset.FromUnixTimeSeconds(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() + 2);
 
         var batch = await client.QueryRangeAsync("sum by (job) (up{job=~\"self|other\"})", end.AddSeconds(-30), end, TimeSpan.FromSeconds(5), CancellationToken.None);
@@ -63,7 +63,7 @@ public sealed class RealPrometheusTests(RealPrometheusFixture prometheus) : ICla
     [Fact]
     public async Task QueryRangeAsync_RealBadQuery_ThrowsBadDataOnce()
     {
-        var (client, logger) = CreateSut(o => o.MaxRetries = 3);
+        var (client, logger) = CreateSut(o => o with { MaxRetries = 3 });
         var now = TimeProvider.System.GetUtcNow();
 
         var ex = await Assert.ThrowsAsync<PrometheusApiException>(() => client.QueryRangeAsync("sum(", now.AddMinutes(-1), now, TimeSpan.FromSeconds(15), CancellationToken.None));
@@ -85,10 +85,10 @@ public sealed class RealPrometheusTests(RealPrometheusFixture prometheus) : ICla
         Assert.Contains("exceeded maximum resolution", ex.Message, StringComparison.Ordinal);
     }
 
-    private (PrometheusClient Client, FakeLogger<PrometheusClient> Logger) CreateSut(Action<PrometheusClientOptions>? configure = null)
+    private (PrometheusClient Client, FakeLogger<PrometheusClient> Logger) CreateSut(Func<PrometheusClientOptions, PrometheusClientOptions>? configure = null)
     {
-        var options = new PrometheusClientOptions { BaseUrl = prometheus.BaseUrl, RetryBaseDelay = TimeSpan.FromMilliseconds(1) };
-        configure?.Invoke(options);
+        var defaults = new PrometheusClientOptions { BaseUrl = prometheus.BaseUrl, RetryBaseDelay = TimeSpan.FromMilliseconds(1) };
+        var options = configure?.Invoke(defaults) ?? defaults;
         var http = new HttpClient(PrometheusHttpHandler.Create(options));
         _disposables.Add(http);
         var logger = new FakeLogger<PrometheusClient>();

@@ -184,6 +184,18 @@ internal static class EventStoreValidation
         }
     }
 
+    public static void LogTemplate(LogTemplateRecord template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        Name(template.Source, "template.source");
+        if (string.IsNullOrEmpty(template.Template))
+        {
+            throw new ArgumentException("template.template: required", "template.template");
+        }
+
+        MaxLength(template.Template, EventStoreLimits.MaxTemplateLength, "template.template");
+    }
+
     public static void Alert(AlertState alert)
     {
         ArgumentNullException.ThrowIfNull(alert);

@@ -348,6 +348,53 @@ internal abstract class SqlEventStore : IEventStore
         return await ReadReportsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<bool> RecordNewLogTemplateAsync(LogTemplateRecord template, CancellationToken cancellationToken)
+    {
+        EventStoreValidation.LogTemplate(template);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var inserted = await ExecuteAsync(
+            connection,
+            null,
+            """
+            INSERT INTO log_templates (source, template_id, template, first_seen_ms, recorded_ms) VALUES (@source, @id, @template, @first, @now)
+            ON CONFLICT (source, template_id) DO NOTHING
+            """,
+            cancellationToken,
+            ("source", template.Source),
+            ("id", template.TemplateId),
+            ("template", template.Template),
+            ("first", Codec.Ms(template.FirstSeen)),
+            ("now", Codec.Ms(Time.GetUtcNow()))).ConfigureAwait(false);
+        return inserted == 1;
+    }
+
+    public async Task<IReadOnlyList<LogTemplateRecord>> ListNewLogTemplatesAsync(string? source, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        EventStoreValidation.OptionalName(source, nameof(source));
+        EventStoreValidation.Range(from, to, nameof(to));
+        EventStoreValidation.Limit(limit, nameof(limit));
+        const string Columns = "source, template_id, template, first_seen_ms, recorded_ms";
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = source is null
+            ? Command(connection, null, $"SELECT {Columns} FROM log_templates WHERE first_seen_ms >= @from AND first_seen_ms <= @to ORDER BY first_seen_ms DESC, source, template_id LIMIT @limit", ("from", Codec.Ms(from)), ("to", Codec.Ms(to)), ("limit", limit))
+            : Command(connection, null, $"SELECT {Columns} FROM log_templates WHERE source = @source AND first_seen_ms >= @from AND first_seen_ms <= @to ORDER BY first_seen_ms DESC, source, template_id LIMIT @limit", ("source", source), ("from", Codec.Ms(from)), ("to", Codec.Ms(to)), ("limit", limit));
+        var templates = new List<LogTemplateRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            templates.Add(new LogTemplateRecord
+            {
+                Source = reader.GetString(0),
+                TemplateId = reader.GetInt64(1),
+                Template = reader.GetString(2),
+                FirstSeen = Codec.Time(reader.GetInt64(3)),
+                RecordedAt = Codec.Time(reader.GetInt64(4)),
+            });
+        }
+
+        return templates;
+    }
+
     public async Task<AlertState> SaveAlertAsync(AlertState alert, CancellationToken cancellationToken)
     {
         EventStoreValidation.Alert(alert);

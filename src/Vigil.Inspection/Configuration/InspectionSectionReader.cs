@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using Vigil.Configuration;
 using Vigil.Core.Detection;
 using YamlDotNet.RepresentationModel;
 
@@ -11,7 +11,7 @@ namespace Vigil.Inspection.Configuration;
 /// Environment: <c>VIGIL_INSPECTION_ENABLED</c>, <c>VIGIL_INSPECTION_SHADOW_MODE</c> and one
 /// <c>VIGIL_INSPECTION_&lt;SENSOR&gt;_ENABLED</c> per sensor (<c>BASELINE</c>, <c>TREND</c>, <c>LOG_PATTERNS</c>).
 /// </summary>
-public static partial class InspectionSectionReader
+public static class InspectionSectionReader
 {
     public const string SectionName = "inspection";
 
@@ -32,7 +32,7 @@ public static partial class InspectionSectionReader
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(errors);
-        var r = new Reader(errors);
+        var r = new ConfigReader(errors);
         var enabled = section is not null || defaults is not null;
         var options = defaults ?? new InspectionOptions();
         if (section is not null)
@@ -41,14 +41,14 @@ public static partial class InspectionSectionReader
             enabled = r.Bool(section, SectionName, "enabled") ?? true;
             options = options with
             {
-                Interval = r.Duration(section, SectionName, "interval") ?? options.Interval,
+                Interval = Duration(r, section, SectionName, "interval") ?? options.Interval,
                 ShadowMode = r.Bool(section, SectionName, "shadow_mode") ?? options.ShadowMode,
                 Source = r.String(section, SectionName, "source") switch
                 {
                     null => options.Source,
                     "prometheus" => InspectionSource.Prometheus,
                     "replay" => InspectionSource.Replay,
-                    var other => r.Error($"{SectionName}.source: must be prometheus or replay (got '{other}')", options.Source),
+                    var other => Fail(r, $"{SectionName}.source: must be prometheus or replay (got '{other}')", options.Source),
                 },
             };
             if (r.Mapping(section, SectionName, "sensors") is { } sensors)
@@ -62,7 +62,7 @@ public static partial class InspectionSectionReader
             }
         }
 
-        enabled = r.EnvBool(environment, "VIGIL_INSPECTION_ENABLED") ?? enabled;
+        enabled = EnvBool(r, environment, "VIGIL_INSPECTION_ENABLED") ?? enabled;
         if (!enabled)
         {
             return null;
@@ -70,14 +70,14 @@ public static partial class InspectionSectionReader
 
         return options with
         {
-            ShadowMode = r.EnvBool(environment, "VIGIL_INSPECTION_SHADOW_MODE") ?? options.ShadowMode,
-            Baseline = options.Baseline with { Enabled = r.EnvBool(environment, "VIGIL_INSPECTION_BASELINE_ENABLED") ?? options.Baseline.Enabled },
-            Trend = options.Trend with { Enabled = r.EnvBool(environment, "VIGIL_INSPECTION_TREND_ENABLED") ?? options.Trend.Enabled },
-            LogPatterns = options.LogPatterns with { Enabled = r.EnvBool(environment, "VIGIL_INSPECTION_LOG_PATTERNS_ENABLED") ?? options.LogPatterns.Enabled },
+            ShadowMode = EnvBool(r, environment, "VIGIL_INSPECTION_SHADOW_MODE") ?? options.ShadowMode,
+            Baseline = options.Baseline with { Enabled = EnvBool(r, environment, "VIGIL_INSPECTION_BASELINE_ENABLED") ?? options.Baseline.Enabled },
+            Trend = options.Trend with { Enabled = EnvBool(r, environment, "VIGIL_INSPECTION_TREND_ENABLED") ?? options.Trend.Enabled },
+            LogPatterns = options.LogPatterns with { Enabled = EnvBool(r, environment, "VIGIL_INSPECTION_LOG_PATTERNS_ENABLED") ?? options.LogPatterns.Enabled },
         };
     }
 
-    private static InspectionOptions ReadSensors(Reader r, YamlMappingNode sensors, InspectionOptions options)
+    private static InspectionOptions ReadSensors(ConfigReader r, YamlMappingNode sensors, InspectionOptions options)
     {
         const string path = "inspection.sensors";
         r.RejectUnknown(sensors, path, SensorKeys);
@@ -91,10 +91,10 @@ public static partial class InspectionSectionReader
                 Baseline = d with
                 {
                     Enabled = r.Bool(b, p, "enabled") ?? d.Enabled,
-                    Timeout = r.Duration(b, p, "timeout") ?? d.Timeout,
-                    Step = r.Duration(b, p, "step") ?? d.Step,
-                    WarningSigma = r.Double(b, p, "warning_sigma") ?? d.WarningSigma,
-                    CriticalSigma = r.Double(b, p, "critical_sigma") ?? d.CriticalSigma,
+                    Timeout = Duration(r, b, p, "timeout") ?? d.Timeout,
+                    Step = Duration(r, b, p, "step") ?? d.Step,
+                    WarningSigma = Double(r, b, p, "warning_sigma") ?? d.WarningSigma,
+                    CriticalSigma = Double(r, b, p, "critical_sigma") ?? d.CriticalSigma,
                     Retrain = r.Bool(b, p, "retrain") ?? d.Retrain,
                     Detector = r.Mapping(b, p, "detector") is { } detector ? ReadDetector(r, detector, p + ".detector") : d.Detector,
                 },
@@ -111,14 +111,14 @@ public static partial class InspectionSectionReader
                 Trend = d with
                 {
                     Enabled = r.Bool(t, p, "enabled") ?? d.Enabled,
-                    Timeout = r.Duration(t, p, "timeout") ?? d.Timeout,
-                    Lookback = r.Duration(t, p, "lookback") ?? d.Lookback,
-                    Horizon = r.Duration(t, p, "horizon") ?? d.Horizon,
-                    Step = r.Duration(t, p, "step") ?? d.Step,
-                    HighR2 = r.Double(t, p, "high_r2") ?? d.HighR2,
-                    MediumR2 = r.Double(t, p, "medium_r2") ?? d.MediumR2,
-                    HighMinPoints = r.Int(t, p, "high_min_points") ?? d.HighMinPoints,
-                    MediumMinPoints = r.Int(t, p, "medium_min_points") ?? d.MediumMinPoints,
+                    Timeout = Duration(r, t, p, "timeout") ?? d.Timeout,
+                    Lookback = Duration(r, t, p, "lookback") ?? d.Lookback,
+                    Horizon = Duration(r, t, p, "horizon") ?? d.Horizon,
+                    Step = Duration(r, t, p, "step") ?? d.Step,
+                    HighR2 = Double(r, t, p, "high_r2") ?? d.HighR2,
+                    MediumR2 = Double(r, t, p, "medium_r2") ?? d.MediumR2,
+                    HighMinPoints = Int(r, t, p, "high_min_points") ?? d.HighMinPoints,
+                    MediumMinPoints = Int(r, t, p, "medium_min_points") ?? d.MediumMinPoints,
                 },
             };
         }
@@ -130,14 +130,14 @@ public static partial class InspectionSectionReader
             var d = options.LogPatterns;
             options = options with
             {
-                LogPatterns = d with { Enabled = r.Bool(l, p, "enabled") ?? d.Enabled, Timeout = r.Duration(l, p, "timeout") ?? d.Timeout },
+                LogPatterns = d with { Enabled = r.Bool(l, p, "enabled") ?? d.Enabled, Timeout = Duration(r, l, p, "timeout") ?? d.Timeout },
             };
         }
 
         return options;
     }
 
-    private static DetectorSpec ReadDetector(Reader r, YamlMappingNode map, string path)
+    private static DetectorSpec ReadDetector(ConfigReader r, YamlMappingNode map, string path)
     {
         var type = r.String(map, path, "type") ?? "seasonal";
         var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -155,14 +155,14 @@ public static partial class InspectionSectionReader
             }
             else
             {
-                r.Error($"{path}.{name}: must be a single value", 0);
+                r.Errors.Add($"{path}.{name}: must be a single value");
             }
         }
 
         return new DetectorSpec(type, parameters);
     }
 
-    private static List<MonitoredMetric> ReadMonitored(Reader r, YamlSequenceNode list)
+    private static List<MonitoredMetric> ReadMonitored(ConfigReader r, YamlSequenceNode list)
     {
         var metrics = new List<MonitoredMetric>();
         for (var i = 0; i < list.Children.Count; i++)
@@ -170,7 +170,7 @@ public static partial class InspectionSectionReader
             var path = $"inspection.monitored[{i.ToString(CultureInfo.InvariantCulture)}]";
             if (list.Children[i] is not YamlMappingNode m)
             {
-                r.Error($"{path}: must be a mapping with name, promql and threshold", 0);
+                r.Errors.Add($"{path}: must be a mapping with name, promql and threshold");
                 continue;
             }
 
@@ -187,7 +187,7 @@ public static partial class InspectionSectionReader
                     }
                     else
                     {
-                        r.Error($"{path}.labels.{name}: must be a single value", 0);
+                        r.Errors.Add($"{path}.labels.{name}: must be a single value");
                     }
                 }
             }
@@ -196,17 +196,17 @@ public static partial class InspectionSectionReader
             {
                 Name = r.String(m, path, "name", required: true) ?? string.Empty,
                 Promql = r.String(m, path, "promql", required: true) ?? string.Empty,
-                Threshold = r.Double(m, path, "threshold", required: true) ?? double.NaN,
+                Threshold = Double(r, m, path, "threshold", required: true) ?? double.NaN,
                 Description = r.String(m, path, "description") ?? string.Empty,
                 Direction = r.String(m, path, "direction") switch
                 {
                     null => null,
                     "above" => ThresholdDirection.Above,
                     "below" => ThresholdDirection.Below,
-                    var other => r.Error<ThresholdDirection?>($"{path}.direction: must be above or below (got '{other}')", null),
+                    var other => Fail<ThresholdDirection?>(r, $"{path}.direction: must be above or below (got '{other}')", null),
                 },
-                WarningSigma = r.Double(m, path, "warning_sigma"),
-                CriticalSigma = r.Double(m, path, "critical_sigma"),
+                WarningSigma = Double(r, m, path, "warning_sigma"),
+                CriticalSigma = Double(r, m, path, "critical_sigma"),
                 Labels = labels,
             });
         }
@@ -214,103 +214,32 @@ public static partial class InspectionSectionReader
         return metrics;
     }
 
-    /// <summary>Parses <c>90s</c>, <c>5m</c>, <c>1h</c>, <c>2d</c>, <c>500ms</c>.</summary>
-    internal static bool TryParseDuration(string text, out TimeSpan value)
-    {
-        value = default;
-        var match = DurationPattern().Match(text.Trim());
-        if (!match.Success || !double.TryParse(match.Groups["n"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
-        {
-            return false;
-        }
+    // Parsing, paths and messages are Vigil.Configuration.ConfigReader's (the one YAML reader of every section); only
+    // what it has no form for is here: numbers whose limits InspectionOptions.Validate checks (so the parse error
+    // names no range), optional-limit durations, the environment flags, and errors with a fallback value.
 
-        value = match.Groups["u"].Value switch
-        {
-            "ms" => TimeSpan.FromMilliseconds(n),
-            "s" => TimeSpan.FromSeconds(n),
-            "m" => TimeSpan.FromMinutes(n),
-            "h" => TimeSpan.FromHours(n),
-            _ => TimeSpan.FromDays(n),
-        };
-        return true;
+    private static T Fail<T>(ConfigReader r, string message, T fallback)
+    {
+        r.Errors.Add(message);
+        return fallback;
     }
 
-    [GeneratedRegex(@"^(?<n>[0-9]+(\.[0-9]+)?)(?<u>ms|s|m|h|d)$", RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex DurationPattern();
+    private static int? Int(ConfigReader r, YamlMappingNode parent, string path, string key)
+        => r.String(parent, path, key) is not { } text ? null
+        : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value
+        : Fail<int?>(r, $"{path}.{key}: must be a whole number (got '{text}')", null);
 
-    /// <summary>Typed, path-aware reads; every problem goes to the shared error list.</summary>
-    private sealed class Reader(List<string> errors)
-    {
-        public T Error<T>(string message, T fallback)
-        {
-            errors.Add(message);
-            return fallback;
-        }
+    private static double? Double(ConfigReader r, YamlMappingNode parent, string path, string key, bool required = false)
+        => r.String(parent, path, key, required) is not { } text ? null
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value
+        : Fail<double?>(r, $"{path}.{key}: must be a number (got '{text}')", null);
 
-        public void RejectUnknown(YamlMappingNode map, string path, params string[] known)
-        {
-            foreach (var key in map.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? string.Empty))
-            {
-                if (!known.Contains(key, StringComparer.Ordinal))
-                {
-                    errors.Add($"{path}.{key}: unknown key (expected one of: {string.Join(", ", known)})");
-                }
-            }
-        }
+    // Limits are InspectionOptions.Validate's (e.g. "must be positive"), not the reader's.
+    private static TimeSpan? Duration(ConfigReader r, YamlMappingNode parent, string path, string key)
+        => r.Duration(parent, path, key, TimeSpan.MinValue, TimeSpan.MaxValue);
 
-        public YamlMappingNode? Mapping(YamlMappingNode parent, string path, string key) => Get(parent, key) switch
-        {
-            null or YamlScalarNode { Value: null or "" or "~" or "null" } => null,
-            YamlMappingNode map => map,
-            _ => Error<YamlMappingNode?>($"{path}.{key}: must be a mapping", null),
-        };
-
-        public YamlSequenceNode? Sequence(YamlMappingNode parent, string path, string key) => Get(parent, key) switch
-        {
-            null or YamlScalarNode { Value: null or "" or "~" or "null" } => null,
-            YamlSequenceNode list => list,
-            _ => Error<YamlSequenceNode?>($"{path}.{key}: must be a list", null),
-        };
-
-        public string? String(YamlMappingNode parent, string path, string key, bool required = false)
-        {
-            switch (Get(parent, key))
-            {
-                case null or YamlScalarNode { Value: null or "~" }:
-                    return required ? Error<string?>($"{path}.{key}: required", null) : null;
-                case YamlScalarNode { Value: var value }:
-                    return required && string.IsNullOrWhiteSpace(value) ? Error<string?>($"{path}.{key}: required", null) : value;
-                default:
-                    return Error<string?>($"{path}.{key}: must be a single value", null);
-            }
-        }
-
-        public bool? Bool(YamlMappingNode parent, string path, string key)
-            => String(parent, path, key) is not { } text ? null
-            : bool.TryParse(text, out var value) ? value
-            : Error<bool?>($"{path}.{key}: must be true or false (got '{text}')", null);
-
-        public int? Int(YamlMappingNode parent, string path, string key)
-            => String(parent, path, key) is not { } text ? null
-            : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value
-            : Error<int?>($"{path}.{key}: must be a whole number (got '{text}')", null);
-
-        public double? Double(YamlMappingNode parent, string path, string key, bool required = false)
-            => String(parent, path, key, required) is not { } text ? null
-            : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value
-            : Error<double?>($"{path}.{key}: must be a number (got '{text}')", null);
-
-        public TimeSpan? Duration(YamlMappingNode parent, string path, string key)
-            => String(parent, path, key) is not { } text ? null
-            : TryParseDuration(text, out var value) ? value
-            : Error<TimeSpan?>($"{path}.{key}: '{text}' is not a duration with a unit (e.g. 30s, 5m, 1h)", null);
-
-        public bool? EnvBool(IReadOnlyDictionary<string, string?> environment, string name)
-            => !environment.TryGetValue(name, out var text) || string.IsNullOrWhiteSpace(text) ? null
-            : bool.TryParse(text.Trim(), out var value) ? value
-            : Error<bool?>($"{name}: must be true or false (got '{text}')", null);
-
-        private static YamlNode? Get(YamlMappingNode parent, string key)
-            => parent.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
-    }
+    private static bool? EnvBool(ConfigReader r, IReadOnlyDictionary<string, string?> environment, string name)
+        => !environment.TryGetValue(name, out var text) || string.IsNullOrWhiteSpace(text) ? null
+        : bool.TryParse(text.Trim(), out var value) ? value
+        : Fail<bool?>(r, $"{name}: must be true or false (got '{text}')", null);
 }

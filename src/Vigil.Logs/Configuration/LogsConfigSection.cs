@@ -3,6 +3,7 @@ using Vigil.Configuration;
 using Vigil.Logs.Headers;
 using Vigil.Logs.Mining;
 using Vigil.Logs.Sources.Files;
+using Vigil.Logs.Sources.Kubernetes;
 using Vigil.Logs.Sources.Loki;
 using Vigil.Logs.Sources.Syslog;
 using YamlDotNet.RepresentationModel;
@@ -172,11 +173,21 @@ public sealed class LogsConfigSection : IConfigSection
                     },
                 };
             case "kubernetes":
-                // The options are read and checked, but `vigil run` cannot run this source yet (docs/logs.md: the
-                // Kubernetes client needs a YamlDotNet the host is not on): an error now beats a source that never reads.
-                y.RejectUnknown(s, path, [.. common, "namespace", "label_selector", "tail_lines", "poll_interval"]);
-                y.Error(path + ".type", "kubernetes sources are not run by `vigil run` yet (see docs/logs.md); use `vigil logs` or a file/loki source");
-                return null;
+                y.RejectUnknown(s, path, [.. common, "namespace", "label_selector", "tail_lines", "poll_interval", "kubeconfig", "in_cluster"]);
+                return new LogSourceOptions
+                {
+                    Name = name,
+                    Format = format,
+                    Kubernetes = new KubernetesLogOptions
+                    {
+                        Namespace = y.String(s, path, "namespace", required: true) ?? string.Empty,
+                        LabelSelector = y.String(s, path, "label_selector") ?? string.Empty,
+                        TailLines = y.Int(s, path, "tail_lines", 1, int.MaxValue) ?? KubernetesLogOptions.DefaultTailLines,
+                        PollInterval = y.Duration(s, path, "poll_interval", TimeSpan.FromMilliseconds(1), MaxPoll) ?? KubernetesLogOptions.DefaultPollInterval,
+                        Kubeconfig = y.String(s, path, "kubeconfig"),
+                        InCluster = y.Bool(s, path, "in_cluster") ?? false,
+                    },
+                };
             case null:
                 return null;
             default:

@@ -16,4 +16,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 9003, Level = LogLevel.Information, Message = "Log source {Source}: new template {TemplateId}: {Template}")]
     public static partial void NewTemplate(this ILogger logger, string source, long templateId, string template);
+
+    [LoggerMessage(EventId = 9004, Level = LogLevel.Warning, Message = "New template {TemplateId} of log source {Source} could not be written to the event store; retrying in {RetryIn}")]
+    public static partial void TemplateRecordFailed(this ILogger logger, string source, long templateId, TimeSpan retryIn, Exception exception);
 }

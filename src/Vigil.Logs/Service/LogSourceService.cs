@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Vigil.Logs.Sources;
 using Vigil.Logs.Sources.Files;
 using Vigil.Logs.Sources.Loki;
 using Vigil.Logs.Sources.Syslog;
@@ -15,7 +16,7 @@ namespace Vigil.Logs.Service;
 /// <c>checkpoint_interval</c> and at stop. A failed read is counted (<c>log_source</c>) and retried at the next poll;
 /// the service keeps running.
 /// </summary>
-internal sealed class LogSourceService(SourceIngestor ingestor, TimeSpan checkpointInterval, VigilMetrics metrics, LogTelemetry telemetry, TimeProvider time, IHttpClientFactory? http, ILogger<LogSourceService> logger) : BackgroundService
+internal sealed class LogSourceService(SourceIngestor ingestor, TimeSpan checkpointInterval, VigilMetrics metrics, LogTelemetry telemetry, TimeProvider time, IHttpClientFactory? http, IEnumerable<IPolledLogSourceFactory> polled, ILogger<LogSourceService> logger) : BackgroundService
 {
     private const int MaxLinesPerPoll = 10_000;
 
@@ -48,6 +49,13 @@ internal sealed class LogSourceService(SourceIngestor ingestor, TimeSpan checkpo
             else if (source.Loki is { } loki)
             {
                 await RunLokiAsync(loki, stoppingToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // Kubernetes (and any other kind implemented in its own assembly): the host registers the factory.
+                var factory = polled.FirstOrDefault(f => f.Kind == source.Kind)
+                    ?? throw new InvalidOperationException($"logs source '{source.Name}': no reader for type {source.Kind} is registered (the host must add it, e.g. AddKubernetesLogSources)");
+                await RunPolledAsync(factory.Create(source, ingestor.CheckpointPath, time), stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -179,6 +187,35 @@ internal sealed class LogSourceService(SourceIngestor ingestor, TimeSpan checkpo
         finally
         {
             Save(() => WriteLokiCheckpoint(ingestor.CheckpointPath!, loki.Checkpoint));
+        }
+    }
+
+    private async Task RunPolledAsync(IPolledLogSource reader, CancellationToken ct)
+    {
+        _started.TrySetResult();
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    var lines = await reader.PollAsync(ct).ConfigureAwait(false);
+                    ingestor.Ingest(lines);
+                    _dirty |= lines.Count > 0;
+                }
+                catch (LogSourceException ex)
+                {
+                    Failed(ex);
+                }
+
+                Tick(() => reader.SaveCheckpoint(ingestor.CheckpointPath!));
+                await Task.Delay(reader.PollInterval, time, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Save(() => reader.SaveCheckpoint(ingestor.CheckpointPath!));
+            (reader as IDisposable)?.Dispose();
         }
     }
 

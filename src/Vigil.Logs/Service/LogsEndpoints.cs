@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Vigil.EventStore;
+using Vigil.EventStore.Api;
 
 namespace Vigil.Logs.Service;
 
@@ -24,6 +26,7 @@ public static class LogsEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/api/v1/logs/templates", (Delegate)GetTemplates);
+        app.MapGet("/api/v1/logs/events", (Delegate)GetEventsAsync);
         return app;
     }
 
@@ -55,6 +58,72 @@ public static class LogsEndpoints
         }
 
         return Results.Json(new { sources = result }, Json);
+    }
+
+    public const int DefaultEventLimit = 100;
+
+    /// <summary>
+    /// <c>GET /api/v1/logs/events?source=&amp;from=&amp;to=&amp;limit=</c>: new templates as recorded in the event store
+    /// (every replica's, across restarts), newest first. 503 with Retry-After when the store is down.
+    /// </summary>
+    private static async Task GetEventsAsync(HttpContext http)
+    {
+        var store = http.RequestServices.GetRequiredService<IEventStore>();
+        var query = http.Request.Query;
+        if (!TryTime(query["from"], DateTimeOffset.UnixEpoch, out var from) || !TryTime(query["to"], DateTimeOffset.MaxValue, out var to))
+        {
+            await ApiResponses.ErrorAsync(http, StatusCodes.Status400BadRequest, "from, to: RFC 3339 times or Unix seconds");
+            return;
+        }
+
+        var limit = DefaultEventLimit;
+        if (query["limit"].ToString() is { Length: > 0 } limitText
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > EventStoreLimits.MaxPageSize))
+        {
+            await ApiResponses.ErrorAsync(http, StatusCodes.Status400BadRequest, string.Create(CultureInfo.InvariantCulture, $"limit: an integer from 1 to {EventStoreLimits.MaxPageSize}"));
+            return;
+        }
+
+        if (from > to)
+        {
+            await ApiResponses.ErrorAsync(http, StatusCodes.Status400BadRequest, "from must not be after to");
+            return;
+        }
+
+        var source = query["source"].ToString() is { Length: > 0 } name ? name : null;
+        IReadOnlyList<LogTemplateRecord> events;
+        try
+        {
+            events = await store.ListNewLogTemplatesAsync(source, from, to, limit, http.RequestAborted);
+        }
+        catch (ArgumentException ex)
+        {
+            await ApiResponses.ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
+            return;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await ApiResponses.StoreUnavailableAsync(http);
+            return;
+        }
+
+        await ApiResponses.JsonAsync(http, StatusCodes.Status200OK, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("events");
+            foreach (var e in events)
+            {
+                w.WriteStartObject();
+                w.WriteString("source", e.Source);
+                w.WriteNumber("id", e.TemplateId);
+                w.WriteString("template", e.Template);
+                w.WriteString("first_seen", e.FirstSeen.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
     }
 
     private static bool TryTime(string? text, DateTimeOffset absent, out DateTimeOffset time)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Configuration;
 using Vigil.Core.Detection;
+using Vigil.EventStore;
 using Vigil.Exposition;
 using Vigil.Logs.Configuration;
 using Vigil.Pipeline;
@@ -58,6 +59,12 @@ public static class LogsServiceCollectionExtensions
                 directory))]);
         });
 
+        // New templates to the event store when the host has one (vigil run always does); before the sources, so the
+        // recorder subscribes before the first line is mined.
+        services.AddSingleton<IHostedService>(sp => sp.GetService<IEventStore>() is { } store
+            ? new NewTemplateRecorder(sp.GetRequiredService<NewTemplateFeed>(), store, sp.GetRequiredService<VigilMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<NewTemplateRecorder>>())
+            : new NoRecorder());
+
         for (var i = 0; i < options.Sources.Count; i++)
         {
             var index = i;
@@ -70,9 +77,18 @@ public static class LogsServiceCollectionExtensions
                 sp.GetRequiredService<LogTelemetry>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<IHttpClientFactory>(),
+                sp.GetServices<Sources.IPolledLogSourceFactory>(),
                 sp.GetRequiredService<ILogger<LogSourceService>>()));
         }
 
         return services;
     }
+}
+
+/// <summary>Stands in for the recorder when no event store is registered (a hosted-service factory must return one).</summary>
+internal sealed class NoRecorder : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -67,6 +67,44 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
     public IReadOnlyList<Labels> Series(string source)
         => [.. _byKey.Keys.Where(k => string.Equals(k.Source, source, StringComparison.Ordinal)).Select(k => k.Labels)];
 
+    /// <summary>
+    /// A copy of the history of each of <paramref name="series"/> (exported labels) of <paramref name="source"/> that has
+    /// any, for the job-state snapshot; each buffer is copied under its own lock, so cycles of other jobs go on.
+    /// </summary>
+    public IReadOnlyList<SeriesHistory> Export(string source, IEnumerable<Labels> series)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var result = new List<SeriesHistory>();
+        foreach (var labels in series)
+        {
+            if (_byKey.TryGetValue((source, labels), out var buffer) && buffer.ToArray() is { Length: > 0 } points)
+            {
+                result.Add(new SeriesHistory(labels, points));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Puts a restored series' history back (before the job's first cycle). Points go through the same retention and
+    /// cap as live ones, so a snapshot taken under a longer retention or a larger cap is trimmed to today's settings.
+    /// </summary>
+    public void Import(string source, SeriesHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        if (!Enabled || history.Points.Length == 0)
+        {
+            return;
+        }
+
+        var buffer = _byKey.GetOrAdd((source, history.Labels), _ => new SeriesBuffer(Math.Min(InitialCapacity, _cap)));
+        foreach (var point in history.Points)
+        {
+            buffer.Append(point, _retentionMs, _cap);
+        }
+    }
+
     /// <summary>A ring buffer that grows by doubling up to the cap, then overwrites its oldest point.</summary>
     private sealed class SeriesBuffer(int initialCapacity)
     {
@@ -118,6 +156,20 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
                     {
                         result.Add(p);
                     }
+                }
+
+                return result;
+            }
+        }
+
+        public HistoryPoint[] ToArray()
+        {
+            lock (_gate)
+            {
+                var result = new HistoryPoint[_count];
+                for (var i = 0; i < _count; i++)
+                {
+                    result[i] = _points[(_head + i) % _points.Length];
                 }
 
                 return result;

@@ -1,10 +1,13 @@
 using Vigil.Core.Detection;
 using Vigil.Core.Series;
 using Vigil.Core.Sources;
+using Vigil.Core.Tracing;
 using Vigil.Exposition;
+using Vigil.Pipeline.History;
 using Vigil.Pipeline.Lifecycle;
 using Vigil.Pipeline.Scheduling;
 using Vigil.Pipeline.Telemetry;
+using Vigil.Pipeline.Tracing;
 using Vigil.Pipeline.Verdicts;
 
 namespace Vigil.Pipeline.Jobs;
@@ -41,6 +44,7 @@ public sealed class JobRunner
     private readonly Counter _successes;
     private readonly Counter _failures;
     private readonly Gauge _seriesGauge;
+    private readonly Gauge _warmingGauge;
     private readonly Gauge? _foreignSeries;
     private readonly Gauge _lastSuccess;
     private readonly Histogram _duration;
@@ -50,6 +54,9 @@ public sealed class JobRunner
     private long _successfulCycles;
     private int _consecutiveFailures;
     private int _inProgress;
+    private int _warming;
+    private bool _warmupAnnounced;
+    private bool _awaitingFirstScores;
 
     public JobRunner(
         JobOptions job,
@@ -106,8 +113,10 @@ public sealed class JobRunner
         _successes = metrics.Cycles.WithLabels(job.Name, "success");
         _failures = metrics.Cycles.WithLabels(job.Name, "failure");
         _seriesGauge = metrics.Series.WithLabels(job.Name);
+        _warmingGauge = metrics.SeriesWarming.WithLabels(job.Name);
         _lastSuccess = metrics.LastSuccess.WithLabels(job.Name);
         _duration = metrics.CycleDuration.WithLabels(job.Name);
+        metrics.Errors.AddJob(job.Name);
     }
 
     public JobOptions Options => _job;
@@ -133,6 +142,16 @@ public sealed class JobRunner
 
     public int SeriesCount => _series.Count;
 
+    /// <summary>Series still warming up after the last cycle (<c>vigil_series_warming</c>); shown in <c>/readyz</c>.</summary>
+    public int WarmingSeries => Volatile.Read(ref _warming);
+
+    /// <summary>
+    /// How long a series that starts without history warms up at most: the detector's history window in steps. The
+    /// first cycle and every new series are warmed from the source's history first, so this is only reached when the
+    /// source has none (a new metric, a short retention).
+    /// </summary>
+    public TimeSpan WarmupDuration => _job.EffectiveStep * _detector.HistoryPoints;
+
     /// <summary>
     /// Queues operator feedback for the matching series. Thread-safe: it is applied on the job's own loop, in the next
     /// cycle after the fetched series are resolved and warmed (detectors are not thread-safe, and a feedback request
@@ -151,11 +170,29 @@ public sealed class JobRunner
     {
         var started = _wallClock.GetTimestamp();
         Volatile.Write(ref _inProgress, 1);
+        // Started before the log scope, so every line of the cycle carries its trace_id (docs/tracing.md).
+        using var activity = PipelineTracing.Source.StartActivity(PipelineTracing.Cycle);
         using var scope = _logger.BeginScope(new CycleScope(_job.Name, ++_cycleId));
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("vigil.job", _job.Name);
+            activity.SetTag("vigil.cycle_id", _cycleId);
+            activity.SetTag("vigil.detector", _detector.Type);
+            activity.SetTag("vigil.source", _job.Source == JobSource.Replay ? "replay" : "prometheus");
+        }
+
         _batch.Clear();
         try
         {
             var result = await RunCoreAsync(cancellationToken);
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity.SetTag("vigil.points", result.Points);
+                activity.SetTag("vigil.anomalies", result.Anomalies);
+                activity.SetTag("vigil.invalid_samples", result.InvalidSamples);
+                activity.SetTag("vigil.series", _series.Count);
+            }
+
             _successes.Inc();
             Interlocked.Increment(ref _successfulCycles);
             Volatile.Write(ref _consecutiveFailures, 0);
@@ -169,7 +206,8 @@ public sealed class JobRunner
         }
         catch (MetricSourceException ex)
         {
-            _metrics.CountError(ex.ErrorType);
+            Traced.Fail(activity, ex.ErrorType, ex.Message);
+            _metrics.CountError(ex.ErrorType, _job.Name);
             _failures.Inc();
             Interlocked.Increment(ref _consecutiveFailures);
             _logger.QueryFailed(ex, _job.Name, ex.ErrorType);
@@ -178,7 +216,8 @@ public sealed class JobRunner
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A bug in one job must not stop the others; it is counted and logged, and the next cycle retries.
-            _metrics.CountError(ErrorTypes.DataProcessing);
+            Traced.Fail(activity, ErrorTypes.DataProcessing, ex.Message);
+            _metrics.CountError(ErrorTypes.DataProcessing, _job.Name);
             _failures.Inc();
             Interlocked.Increment(ref _consecutiveFailures);
             _logger.CycleCrashed(ex, _job.Name);
@@ -199,17 +238,22 @@ public sealed class JobRunner
     /// </summary>
     public string StateFingerprint => $"{DetectorSnapshot.Fingerprint(_job.Detector)}|query={_job.Query}|step={_job.EffectiveStep.Ticks}";
 
-    /// <summary>Writes the last completed range and every series' detector state. Call between cycles only.</summary>
-    public int SaveState(Stream stream) => JobStateCodec.Write(stream, _cursor.LastEnd, StateFingerprint, _series.Detectors);
+    /// <summary>
+    /// Writes the last completed range, the recent history of the job's series from <paramref name="history"/> (so a
+    /// restart keeps the charts), and every series' detector state. Call between cycles only.
+    /// </summary>
+    public int SaveState(Stream stream, RecentHistory? history = null)
+        => JobStateCodec.Write(stream, _cursor.LastEnd, StateFingerprint, _series.Detectors, history?.Export(_job.Name, _series.Exported) ?? []);
 
     /// <summary>
     /// Restores a snapshot written by <see cref="SaveState"/> before the first cycle. The job then asks only for the
     /// points after the snapshot (catching up on the downtime) instead of warming up from scratch.
     /// </summary>
     /// <exception cref="InvalidDataException">Not a job state file, or truncated.</exception>
-    public (int Restored, int Skipped) RestoreState(Stream stream)
+    public (int Restored, int Skipped) RestoreState(Stream stream, RecentHistory? history = null)
     {
-        if (JobStateCodec.ReadHeader(stream) is not { } lastEnd)
+        var header = JobStateCodec.ReadHeader(stream);
+        if (header.LastEnd is not { } lastEnd)
         {
             return (0, 0);
         }
@@ -221,6 +265,16 @@ public sealed class JobRunner
             _series.Restore(restored, lastEnd.ToUnixTimeMilliseconds(), DataClock.GetUtcNow());
             _cursor.Restore(lastEnd);
             _seriesGauge.Set(_series.Count);
+            // History only for the series restored: those go stale and leave the history like live ones; a series
+            // whose detector state was discarded (another fingerprint, another shard) would otherwise stay forever.
+            if (history is not null)
+            {
+                var tracked = _series.Exported.ToHashSet();
+                foreach (var entry in header.History.Where(h => tracked.Contains(h.Labels)))
+                {
+                    history.Import(_job.Name, entry);
+                }
+            }
         }
 
         return counts;
@@ -232,7 +286,7 @@ public sealed class JobRunner
         if (_cursor.Next(now) is not { } range)
         {
             DropStale(now);
-            _verdicts.Publish(_batch);
+            PublishBatch();
             return JobCycleResult.Empty;
         }
 
@@ -242,7 +296,28 @@ public sealed class JobRunner
         }
 
         var step = _job.EffectiveStep;
-        var batch = await _input.FetchAsync(range.Start, range.End, step, cancellationToken);
+        SeriesBatch batch;
+        using (var fetch = PipelineTracing.Source.StartActivity(PipelineTracing.Fetch))
+        {
+            try
+            {
+                batch = await _input.FetchAsync(range.Start, range.End, step, cancellationToken);
+            }
+            catch (MetricSourceException ex) when (Traced.Fail(fetch, ex.ErrorType, ex.Message))
+            {
+                throw; // never reached: the filter only marks the span
+            }
+
+            if (fetch is { IsAllDataRequested: true })
+            {
+                fetch.SetTag("vigil.range.start_ms", range.Start.ToUnixTimeMilliseconds());
+                fetch.SetTag("vigil.range.end_ms", range.End.ToUnixTimeMilliseconds());
+                fetch.SetTag("vigil.step_ms", (long)step.TotalMilliseconds);
+                fetch.SetTag("vigil.series", batch.SeriesCount);
+                fetch.SetTag("vigil.samples", batch.SampleCount);
+            }
+        }
+
         var states = _series.Resolve(batch, now, range.IsFirst, DuplicateSeries, out var fresh);
         _foreignSeries?.Set(_series.ForeignInLastBatch);
         if (fresh is not null)
@@ -251,12 +326,35 @@ public sealed class JobRunner
         }
 
         ApplyFeedback();
-        var result = Score(batch, states, range.IsFirst ? range.End.ToUnixTimeMilliseconds() : long.MinValue);
+        JobCycleResult result;
+        using (var score = PipelineTracing.Source.StartActivity(PipelineTracing.Score))
+        {
+            result = Score(batch, states, range.IsFirst ? range.End.ToUnixTimeMilliseconds() : long.MinValue);
+            if (score is { IsAllDataRequested: true })
+            {
+                score.SetTag("vigil.points", result.Points);
+                score.SetTag("vigil.anomalies", result.Anomalies);
+            }
+        }
+
         _cursor.Complete(range.End);
         DropStale(now);
         _seriesGauge.Set(_series.Count);
-        _verdicts.Publish(_batch);
+        PublishBatch();
         return result;
+    }
+
+    /// <summary>Hands the cycle's batch to the sinks (/metrics, history, episodes, ...), in one span.</summary>
+    private void PublishBatch()
+    {
+        using var publish = PipelineTracing.Source.StartActivity(PipelineTracing.Publish);
+        if (publish is { IsAllDataRequested: true })
+        {
+            publish.SetTag("vigil.points", _batch.Count);
+            publish.SetTag("vigil.removed_series", _batch.Removed.Count);
+        }
+
+        _verdicts.Publish(_batch);
     }
 
     private void ApplyFeedback()
@@ -278,7 +376,7 @@ public sealed class JobRunner
 
     private void DuplicateSeries(Labels id)
     {
-        _metrics.CountError(ErrorTypes.DataProcessing);
+        _metrics.CountError(ErrorTypes.DataProcessing, _job.Name);
         _logger.DuplicateSeries(_job.Name, id.ToString());
     }
 
@@ -286,6 +384,8 @@ public sealed class JobRunner
     private async Task WarmAsync(Dictionary<Labels, SeriesState> fresh, DateTimeOffset start, TimeSpan step, CancellationToken cancellationToken)
     {
         SeriesBatch history;
+        using var warm = PipelineTracing.Source.StartActivity(PipelineTracing.Warm);
+        warm?.SetTag("vigil.fresh_series", fresh.Count);
         try
         {
             var (from, to) = _cursor.WarmupRange(start);
@@ -293,7 +393,8 @@ public sealed class JobRunner
         }
         catch (MetricSourceException ex)
         {
-            _metrics.CountError(ex.ErrorType);
+            Traced.Fail(warm, ex.ErrorType, ex.Message);
+            _metrics.CountError(ex.ErrorType, _job.Name);
             _logger.WarmupFailed(ex, _job.Name, fresh.Count);
             return;
         }
@@ -328,7 +429,7 @@ public sealed class JobRunner
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
-                    _metrics.CountError(ErrorTypes.ModelPredict);
+                    _metrics.CountError(ErrorTypes.ModelPredict, _job.Name);
                     _logger.DetectorFailed(ex, _job.Name, state.Series.Labels.ToString());
                     break;
                 }
@@ -346,11 +447,13 @@ public sealed class JobRunner
                     continue;
                 }
 
-                points++;
+                state.Warming = verdict.Kind == VerdictKind.Warmup;
                 if (verdict.Kind != VerdictKind.Scored)
                 {
-                    continue;
+                    continue; // a warm-up verdict is published (status warmup) but is no prediction (docs/metrics.md)
                 }
+
+                points++;
 
                 _shadow?.Observe(state.Id, t, features, _batch);
                 if (verdict.IsAnomaly)
@@ -364,7 +467,36 @@ public sealed class JobRunner
         _predictions.Inc(points);
         _anomalies.Inc(anomalies);
         _invalid.Inc(invalid);
+        ReportWarmup(points);
         return new JobCycleResult(true, points, anomalies, invalid, null);
+    }
+
+    /// <summary>
+    /// Exports how many series are still warming and logs the two moments a new user waits for: series start warming
+    /// (with how long that takes at most) and the first scores after a warm-up. One line each, not one per cycle.
+    /// </summary>
+    private void ReportWarmup(int scored)
+    {
+        var warming = _series.CountWarming();
+        Volatile.Write(ref _warming, warming);
+        _warmingGauge.Set(warming);
+        if (warming > 0 && !_warmupAnnounced)
+        {
+            _warmupAnnounced = true;
+            _awaitingFirstScores = true;
+            _logger.WarmupStarted(_job.Name, warming, WarmupDuration);
+        }
+
+        if (_awaitingFirstScores && scored > 0)
+        {
+            _awaitingFirstScores = false;
+            _logger.FirstScores(_job.Name, scored, warming);
+        }
+
+        if (warming == 0)
+        {
+            _warmupAnnounced = false; // a later warm-up (new series without history) is announced again
+        }
     }
 
     private void DropStale(DateTimeOffset now)

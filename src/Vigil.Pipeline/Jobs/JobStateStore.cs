@@ -1,3 +1,4 @@
+using Vigil.Pipeline.History;
 using Vigil.Pipeline.Telemetry;
 
 namespace Vigil.Pipeline.Jobs;
@@ -5,9 +6,10 @@ namespace Vigil.Pipeline.Jobs;
 /// <summary>
 /// Keeps each job's detector state in <c>{state_dir}/{job}.state</c>. Writes are atomic (temporary file, flush to
 /// disk, rename) so a crash mid-write leaves the previous snapshot intact; an unreadable snapshot is logged, counted
-/// and ignored, and the job warms up from history as on a first start.
+/// and ignored, and the job warms up from history as on a first start. With a <see cref="RecentHistory"/>, each job's
+/// chart history is saved and restored with its detector state.
 /// </summary>
-public sealed class JobStateStore(StateSnapshotOptions options, VigilMetrics metrics, ILogger<JobStateStore> logger)
+public sealed class JobStateStore(StateSnapshotOptions options, VigilMetrics metrics, ILogger<JobStateStore> logger, RecentHistory? history = null)
 {
     public const string ErrorType = ErrorTypes.StateSnapshot;
 
@@ -31,7 +33,7 @@ public sealed class JobStateStore(StateSnapshotOptions options, VigilMetrics met
             int written;
             using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                written = runner.SaveState(stream);
+                written = runner.SaveState(stream, history);
                 stream.Flush(flushToDisk: true);
             }
 
@@ -40,7 +42,7 @@ public sealed class JobStateStore(StateSnapshotOptions options, VigilMetrics met
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            metrics.CountError(ErrorType);
+            metrics.CountError(ErrorType, runner.Name);
             logger.StateSaveFailed(ex, runner.Name, path);
         }
     }
@@ -62,13 +64,13 @@ public sealed class JobStateStore(StateSnapshotOptions options, VigilMetrics met
         try
         {
             using var stream = File.OpenRead(path);
-            var (restored, skipped) = runner.RestoreState(stream);
+            var (restored, skipped) = runner.RestoreState(stream, history);
             metrics.RestoredSeries.WithLabels(runner.Name).Set(restored);
             logger.StateRestored(runner.Name, restored, skipped, path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or EndOfStreamException)
         {
-            metrics.CountError(ErrorType);
+            metrics.CountError(ErrorType, runner.Name);
             logger.StateRestoreFailed(ex, runner.Name, path);
         }
     }

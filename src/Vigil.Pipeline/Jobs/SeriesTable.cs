@@ -16,6 +16,9 @@ internal sealed class SeriesState(Labels id, ISeriesDetector detector, ScoredSer
 
     public long LastTimestampMs { get; set; } = long.MinValue;
 
+    /// <summary>Its detector's latest verdict was a warm-up one: not mature yet, no score exported.</summary>
+    public bool Warming { get; set; }
+
     public DateTimeOffset LastSeen { get; set; }
 }
 
@@ -50,10 +53,28 @@ internal sealed class SeriesTable
 
     public int Count => _series.Count;
 
+    /// <summary>Series whose latest verdict was warm-up (detector not yet mature).</summary>
+    public int CountWarming()
+    {
+        var warming = 0;
+        foreach (var state in _series.Values)
+        {
+            if (state.Warming)
+            {
+                warming++;
+            }
+        }
+
+        return warming;
+    }
+
     /// <summary>Series of other shards in the last batch resolved (0 without sharding).</summary>
     public int ForeignInLastBatch { get; private set; }
 
     public IEnumerable<KeyValuePair<Labels, ISeriesDetector>> Detectors => _series.Select(s => KeyValuePair.Create(s.Key, s.Value.Detector));
+
+    /// <summary>Each series' labels as exported on the seam (the recent history's key).</summary>
+    public IEnumerable<Labels> Exported => _series.Values.Select(s => s.Series.Labels);
 
     public Labels Identify(Labels returned) => _allowList is null ? returned : returned.Keep(_allowList);
 

@@ -49,7 +49,7 @@ public sealed class ModelLifecycles
             catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
             {
                 // A bug or an unexpected I/O failure in one lifecycle must not stop the others nor scoring.
-                _metrics.CountError(ErrorTypes.ModelTraining);
+                _metrics.CountError(ErrorTypes.ModelTraining, job);
                 _logger.LifecycleFailed(ex, job);
                 continue;
             }

@@ -2,8 +2,9 @@ namespace Vigil.Pipeline.Telemetry;
 
 /// <summary>
 /// The one catalogue of the <c>error_type</c> values of <c>vigil_errors_total</c>. The metric's help text lists
-/// <see cref="All"/>, docs/metrics.md documents each, and a test checks that every value another assembly raises
-/// (Prometheus and replay source exceptions) is one of these.
+/// <see cref="All"/>; docs/metrics.md documents each in a table that a test compares with <see cref="All"/> and
+/// <see cref="PerJob"/> both ways; another test checks that every value another assembly raises (Prometheus and replay
+/// source exceptions) is one of these.
 /// </summary>
 public static class ErrorTypes
 {
@@ -67,9 +68,36 @@ public static class ErrorTypes
     /// <summary>A log source failed to read (file I/O, Loki, syslog socket) or to save its positions; it retries at its next poll.</summary>
     public const string LogSource = "log_source";
 
+    /// <summary>The business-metrics database (PostgreSQL) is unreachable or failed a pipeline operation; the pipeline retries with back-off.</summary>
+    public const string Database = "database";
+
     /// <summary>Every value, in documentation order.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized, Dedup, AlertDelivery, AlertOutbox, RemoteWrite, InspectionSensor, InspectionReport, ChartRender, LogSource,
+        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, ModelLoad, StateSnapshot, VerdictSink, EventStore, Unauthorized, Dedup, AlertDelivery, AlertOutbox, RemoteWrite, InspectionSensor, InspectionReport, ChartRender, LogSource, Database,
     ];
+
+    /// <summary>
+    /// The values a detection job raises in its own cycles, state and model lifecycle: counted with the job's
+    /// <c>job</c> label and exported at 0 for every job from the start. (Other parts, e.g. inspection sensors or charts,
+    /// may raise the source types too, without a job.)
+    /// </summary>
+    public static IReadOnlyList<string> PerJob { get; } =
+    [
+        PrometheusQuery, PrometheusResponse, ReplayQuery, SourceError, DataProcessing, ModelPredict, ModelTraining, StateSnapshot,
+    ];
+
+    /// <summary>The position of <paramref name="errorType"/> in <see cref="All"/>, or -1.</summary>
+    public static int IndexOf(string errorType)
+    {
+        for (var i = 0; i < All.Count; i++)
+        {
+            if (string.Equals(All[i], errorType, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 }

@@ -14,12 +14,14 @@ public sealed class VigilMetrics
         registry.CreateGauge("vigil_build_info", "Vigil build; the value is always 1.", "version").WithLabels(version).Set(1);
         Predictions = registry.CreateCounter("vigil_predictions_total", "Points scored by a detector (warm-up points excluded).", "job");
         Anomalies = registry.CreateCounter("vigil_anomalies_total", "Scored points whose anomaly score exceeded 1.", "job");
-        Errors = registry.CreateCounter("vigil_errors_total", "Errors by type: " + string.Join(", ", ErrorTypes.All) + ".", "error_type");
+        Errors = new ErrorCounters();
+        registry.Register(Errors);
         InvalidSamples = registry.CreateCounter("vigil_invalid_samples_total", "Samples that were NaN or infinite and so were not scored nor learned.", "job");
         Cycles = registry.CreateCounter("vigil_cycles_total", "Detection cycles by outcome (success, failure).", "job", "outcome");
         LastSuccess = registry.CreateGauge("vigil_last_successful_run_timestamp_seconds", "Unix time of the job's last successful cycle.", "job");
         CycleDuration = registry.CreateHistogram("vigil_cycle_duration_seconds", "Duration of a detection cycle: query, scoring and publishing.", DefaultBuckets.Latency, "job");
         Series = registry.CreateGauge("vigil_series", "Series currently scored by the job.", "job");
+        SeriesWarming = registry.CreateGauge("vigil_series_warming", "Series of the job whose detector is still warming up (no score exported yet); 0 once every series scores.", "job");
         FeatureRowsSkipped = registry.CreateCounter("vigil_feature_rows_skipped_total", "Feature rows of multivariate jobs not scored, by reason (missing_component, non_finite, missing_join_label, duplicate_series).", "job", "reason");
         ModelAge = registry.CreateGauge("vigil_model_age_seconds", "Age of the job's active model (since its creation).", "job");
         ModelTrainingDuration = registry.CreateGauge("vigil_model_training_duration_seconds", "Duration of the job's last successful scheduled training.", "job");
@@ -41,7 +43,8 @@ public sealed class VigilMetrics
 
     public CounterFamily Anomalies { get; }
 
-    public CounterFamily Errors { get; }
+    /// <summary><c>vigil_errors_total{error_type, job}</c>.</summary>
+    public ErrorCounters Errors { get; }
 
     public CounterFamily InvalidSamples { get; }
 
@@ -52,6 +55,8 @@ public sealed class VigilMetrics
     public HistogramFamily CycleDuration { get; }
 
     public GaugeFamily Series { get; }
+
+    public GaugeFamily SeriesWarming { get; }
 
     public CounterFamily FeatureRowsSkipped { get; }
 
@@ -77,5 +82,9 @@ public sealed class VigilMetrics
 
     public GaugeFamily RestoredSeries { get; }
 
-    public void CountError(string errorType) => Errors.WithLabels(errorType).Inc();
+    /// <summary>Counts an error that belongs to no job.</summary>
+    public void CountError(string errorType) => Errors.Count(errorType);
+
+    /// <summary>Counts an error of <paramref name="job"/>.</summary>
+    public void CountError(string errorType, string job) => Errors.Count(errorType, job);
 }

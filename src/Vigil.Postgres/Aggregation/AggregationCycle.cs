@@ -1,4 +1,5 @@
 using Vigil.Postgres.Detection;
+using Vigil.Postgres.Tracing;
 
 namespace Vigil.Postgres.Aggregation;
 
@@ -26,7 +27,10 @@ public sealed class AggregationCycle
 
     public async Task<CycleResult> RunAsync(CancellationToken cancellationToken = default)
     {
-        if (!await _lease.TryAcquireOrConfirmAsync(cancellationToken).ConfigureAwait(false))
+        using var activity = BusinessTracing.Source.StartActivity(BusinessTracing.Cycle);
+        var leader = await _lease.TryAcquireOrConfirmAsync(cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("vigil.business.leader", leader);
+        if (!leader)
         {
             return new CycleResult(false, 0, 0);
         }

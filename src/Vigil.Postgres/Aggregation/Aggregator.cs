@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using Vigil.Core.Tracing;
+using Vigil.Postgres.Tracing;
 
 namespace Vigil.Postgres.Aggregation;
 
@@ -54,9 +56,18 @@ public sealed class Aggregator
     public async Task<AggregationRunResult> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var started = _time.GetTimestamp();
+        using var activity = BusinessTracing.Source.StartActivity(BusinessTracing.Aggregate);
         try
         {
             var result = await RunCoreAsync(started, cancellationToken).ConfigureAwait(false);
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity.SetTag("vigil.business.minutes", result.Minutes);
+                activity.SetTag("vigil.business.dirty_minutes", result.DirtyMinutes);
+                activity.SetTag("vigil.business.events_aggregated", result.EventsAggregated);
+                activity.SetTag("vigil.business.caught_up", result.CaughtUp);
+            }
+
             _telemetry.AggregationDuration(result.Elapsed);
             _telemetry.EventsAggregated(result.EventsAggregated);
             if (result.Watermark is { } watermark)
@@ -73,6 +84,7 @@ public sealed class Aggregator
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
+            Traced.Fail(activity, BusinessMetricsTelemetry.Classify(ex), ex.Message);
             _telemetry.DatabaseError(ex, "aggregate");
             throw;
         }

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using Vigil.Core.Detection;
+using Vigil.Core.Tracing;
+using Vigil.Postgres.Tracing;
 
 namespace Vigil.Postgres.Detection;
 
@@ -66,12 +68,23 @@ public sealed class AnomalyScorer
 
     public async Task<DetectionRunResult> RunOnceAsync(CancellationToken cancellationToken = default)
     {
+        using var activity = BusinessTracing.Source.StartActivity(BusinessTracing.Score);
         try
         {
-            return await RunCoreAsync(cancellationToken).ConfigureAwait(false);
+            var result = await RunCoreAsync(cancellationToken).ConfigureAwait(false);
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity.SetTag("vigil.points", result.Points);
+                activity.SetTag("vigil.business.metrics", result.Metrics);
+                activity.SetTag("vigil.anomalies", result.Anomalies);
+                activity.SetTag("vigil.business.caught_up", result.CaughtUp);
+            }
+
+            return result;
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
+            Traced.Fail(activity, BusinessMetricsTelemetry.Classify(ex), ex.Message);
             _telemetry.DatabaseError(ex, "detect");
             throw;
         }

@@ -8,7 +8,7 @@ namespace Vigil.Postgres.Hosting;
 /// The aggregation/detection cycle as scheduled work under the pipeline's scheduler; a failed cycle is logged and
 /// counted, and retried next tick. On stop the leader lease is released so another replica takes over at once.
 /// </summary>
-internal sealed class AggregationWork(AggregationCycle cycle, BusinessMetricsOptions options, ILogger<AggregationWork> logger) : IScheduledWork
+internal sealed class AggregationWork(AggregationCycle cycle, BusinessMetricsOptions options, BusinessReadiness readiness, ILogger<AggregationWork> logger) : IScheduledWork
 {
     public string Name => "business-aggregation";
 
@@ -16,6 +16,12 @@ internal sealed class AggregationWork(AggregationCycle cycle, BusinessMetricsOpt
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (!readiness.Ready)
+        {
+            // The database is not up yet (DatabaseStartup retries it and counts the errors): nothing to aggregate.
+            return;
+        }
+
         try
         {
             await cycle.RunAsync(cancellationToken).ConfigureAwait(false);

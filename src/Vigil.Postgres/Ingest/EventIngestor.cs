@@ -4,6 +4,8 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using Vigil.Core.Tracing;
+using Vigil.Postgres.Tracing;
 
 namespace Vigil.Postgres.Ingest;
 
@@ -157,9 +159,23 @@ public sealed class EventIngestor
             return new IngestResult(0, 0, 0, 0, 0, Replayed: false);
         }
 
+        using var activity = BusinessTracing.Source.StartActivity(BusinessTracing.Ingest);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("vigil.business.events", events.Count);
+            activity.SetTag("vigil.business.mode", mode == IngestMode.Live ? "live" : "backfill");
+        }
+
         try
         {
             var result = await IngestCoreAsync(events, requestKey, mode, cancellationToken).ConfigureAwait(false);
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity.SetTag("vigil.business.inserted", result.Inserted);
+                activity.SetTag("vigil.business.duplicates", result.Duplicates);
+                activity.SetTag("vigil.business.replayed", result.Replayed);
+            }
+
             _telemetry.EventsIngested(result.Inserted);
             if (result.TooLate > 0)
             {
@@ -171,6 +187,7 @@ public sealed class EventIngestor
         }
         catch (NpgsqlException ex)
         {
+            Traced.Fail(activity, BusinessMetricsTelemetry.Classify(ex), ex.Message);
             _telemetry.DatabaseError(ex, "ingest");
             throw;
         }

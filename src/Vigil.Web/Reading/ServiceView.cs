@@ -21,6 +21,7 @@ public sealed record JobSummary(
     long SuccessfulCycles,
     int ConsecutiveFailures,
     int SeriesCount,
+    int WarmingSeries,
     int AnomalousNow,
     DateTimeOffset? LastPoint);
 
@@ -64,7 +65,7 @@ internal sealed class ServiceView(IReadOnlyList<JobRunner> runners, ScoreStore s
 
             var (ready, state) = r.Readiness;
             return new JobSummary(r.Name, r.Options.Query, r.Detector.Type, Duration.Format(r.Options.Interval), ready, state, r.CompletedCycles, r.SuccessfulCycles,
-                r.ConsecutiveFailures, r.SeriesCount, anomalous, last == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(last));
+                r.ConsecutiveFailures, r.SeriesCount, r.WarmingSeries, anomalous, last == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(last));
         })];
     }
 

@@ -123,7 +123,11 @@ internal static class BusinessCommands
         }
 
         var services = new ServiceCollection();
-        services.AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(DebugOrWarning(options.Logging.Level)));
+        services.AddLogging(l => l.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.ColorBehavior = ConsoleColours.DisabledForThisProcess ? Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled : Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Default;
+        }).SetMinimumLevel(DebugOrWarning(options.Logging.Level)));
         services.AddSingleton(TimeProvider.System);
         services.AddBusinessMetricsDatabase(business);
         exit = CliEnvironment.Ok;

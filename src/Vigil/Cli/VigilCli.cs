@@ -32,6 +32,7 @@ public static class VigilCli
     {
         // The host owns SIGTERM/Ctrl+C for `run` (graceful shutdown with a grace period), so the parser must not race it.
         var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null };
+        ConsoleColours.Apply(ConsoleColours.DisabledForThisProcess);
         return CreateRoot().Parse(args).InvokeAsync(configuration);
     }
 }

@@ -35,6 +35,8 @@ public sealed class ConfigLoader(DetectorRegistry detectors)
         new LogsConfigSection(),
         new Vigil.Pipeline.Scheduling.ShardingSection(),
         new Vigil.Export.RemoteWrite.RemoteWriteSection(),
+        new Vigil.Pipeline.History.HistorySection(),
+        new Vigil.Hosting.Tracing.TracingSection(),
     ];
 
     private readonly ConfigDispatcher _dispatcher = new(Sections, detectors);

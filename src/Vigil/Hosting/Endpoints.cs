@@ -1,5 +1,6 @@
 using Vigil.Exposition;
 using Vigil.Pipeline.Jobs;
+using Vigil.Postgres.Hosting;
 
 namespace Vigil.Hosting;
 
@@ -9,14 +10,18 @@ public static class Endpoints
     {
         app.MapGet("/metrics", WriteMetricsAsync);
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", (IReadOnlyList<JobRunner> runners) =>
+        app.MapGet("/readyz", (IReadOnlyList<JobRunner> runners, IServiceProvider services) =>
         {
-            // Ready when every job is: a job whose every cycle fails is not (see JobReadiness and docs/metrics.md).
+            // Ready when every part is: each job (a job whose every cycle fails is not; see JobReadiness and
+            // docs/metrics.md) and, when configured, the business pipeline (not while its database is unreachable).
+            // Each part says its own state, so a database outage shows as the business part only.
             var jobs = runners.Select(r => (Runner: r, Readiness: r.Readiness)).ToList();
-            var ready = jobs.TrueForAll(j => j.Readiness.Ready);
+            var business = services.GetService<BusinessReadiness>()?.Current is { } b ? new BusinessReadinessReport(b.Ready, b.State, b.Error, b.Attempts) : null;
+            var ready = jobs.TrueForAll(j => j.Readiness.Ready) && business is not { Ready: false };
             var body = new ReadinessReport(
                 ready ? "ready" : "not_ready",
-                [.. jobs.Select(j => new JobReadinessReport(j.Runner.Name, j.Readiness.Ready, j.Readiness.State, j.Runner.CompletedCycles, j.Runner.SuccessfulCycles, j.Runner.ConsecutiveFailures))]);
+                [.. jobs.Select(j => new JobReadinessReport(j.Runner.Name, j.Readiness.Ready, j.Readiness.State, j.Runner.CompletedCycles, j.Runner.SuccessfulCycles, j.Runner.ConsecutiveFailures, j.Runner.SeriesCount, j.Runner.WarmingSeries))],
+                business);
             return Results.Json(body, ReadinessJsonContext.Default.ReadinessReport, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
         // "/" is the web UI (Vigil.Web), mapped by VigilHost.
@@ -37,10 +42,15 @@ public static class Endpoints
     }
 }
 
-internal sealed record ReadinessReport(string Status, IReadOnlyList<JobReadinessReport> Jobs);
+// Business: the business pipeline's part; absent (null, not written) when no business section is configured.
+internal sealed record ReadinessReport(string Status, IReadOnlyList<JobReadinessReport> Jobs, BusinessReadinessReport? Business);
 
-internal sealed record JobReadinessReport(string Job, bool Ready, string State, long Cycles, long SuccessfulCycles, int ConsecutiveFailures);
+// State: ok, connecting, database_unreachable (retrying with back-off) or startup_failed (not retried).
+internal sealed record BusinessReadinessReport(bool Ready, string State, string? Error, int Attempts);
 
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
+// WarmingSeries: series still warming up (no score yet), why a new job shows no score for a while; not a readiness condition.
+internal sealed record JobReadinessReport(string Job, bool Ready, string State, long Cycles, long SuccessfulCycles, int ConsecutiveFailures, int Series, int WarmingSeries);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(ReadinessReport))]
 internal sealed partial class ReadinessJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

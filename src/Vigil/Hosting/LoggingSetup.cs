@@ -1,4 +1,5 @@
 using Vigil.Configuration;
+using Vigil.Hosting.Tracing;
 
 namespace Vigil.Hosting;
 
@@ -20,11 +21,14 @@ internal static class LoggingSetup
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
                 o.UseUtcTimestamp = true;
             });
+            logging.AddTraceIdsToConsole(); // trace_id and span_id of the current span (docs/tracing.md)
         }
         else
         {
             logging.AddSimpleConsole(o =>
             {
+                // The logger's own default only looks at redirection; NO_COLOR must silence it on a terminal too.
+                o.ColorBehavior = Cli.ConsoleColours.DisabledForThisProcess ? Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled : Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Default;
                 o.IncludeScopes = true;
                 o.SingleLine = true;
                 o.TimestampFormat = "HH:mm:ss ";

@@ -6,6 +6,8 @@ using Vigil.EventStore;
 using Vigil.Export.RemoteWrite;
 using Vigil.Inspection;
 using Vigil.Logs.Configuration;
+using Vigil.Logs.Demo;
+using Vigil.Logs.Kubernetes;
 using Vigil.Logs.Service;
 using Vigil.Models;
 using Vigil.Models.Store;
@@ -33,7 +35,9 @@ public static class VigilComposition
         // feedback queued for the jobs) before the first cycle can open an episode.
         services.AddEventStore(EventStoreFor(options));
         services.AddEpisodePersistence();
-        services.AddOperatorFeedback();
+        // On PostgreSQL (business configured) the store may be down at start: its migration and the feedback re-apply
+        // become start-up steps of the business database, retried with back-off, instead of failing the host's start.
+        services.AddOperatorFeedback(reapplyAtStartup: options.Business is null);
         // First, so the configured grace is the scheduler's even when business metrics also ask for one.
         services.AddWorkScheduler(new SchedulerOptions { ShutdownGrace = options.Server.ShutdownGrace });
         services.AddModelStorage(options.ModelPath, reload: true);
@@ -45,10 +49,13 @@ public static class VigilComposition
             ShutdownGrace = options.Server.ShutdownGrace,
             State = new Pipeline.Jobs.StateSnapshotOptions { Directory = options.Server.StateDirectory, Interval = options.Server.SnapshotInterval },
             Replay = options.Replay,
+            History = options.Sections.Get<Pipeline.History.RecentHistoryOptions>() ?? new(),
         });
         if (options.Business is { } business)
         {
             services.AddBusinessMetricsDatabase(business);
+            services.AddDatabaseStartupStep("event store migrations", static (sp, ct) => sp.GetRequiredService<IEventStore>().MigrateAsync(ct));
+            services.AddDatabaseStartupStep("re-applying stored feedback", static (sp, ct) => sp.GetRequiredService<Vigil.EventStore.Feedback.FeedbackService>().ReapplyAllAsync(ct));
         }
 
         if (options.Inspection is { } inspection)
@@ -73,9 +80,14 @@ public static class VigilComposition
             services.AddRemoteWrite(remoteWrite);
         }
 
-        if (options.Sections.Get<LogsOptions>() is { } logs)
+        // The demo mines a generated log too (Vigil.Logs.Demo), so /api/v1/logs/templates is not empty on it.
+        var logs = options.Sections.Get<LogsOptions>() ?? (options.IsEmbeddedDemo
+            ? services.AddReplayLogs(options.Replay, Path.Combine(options.Server.StateDirectory ?? Path.GetTempPath(), FormattableString.Invariant($"vigil-demo-logs-{Environment.ProcessId}-{Guid.NewGuid():N}")))
+            : null);
+        if (logs is not null)
         {
             services.AddLogMining(logs, options.Server.StateDirectory is { } state ? Path.Combine(state, "logs") : null);
+            services.AddKubernetesLogSources();
         }
 
         return services;
@@ -92,7 +104,8 @@ public static class VigilComposition
         ArgumentNullException.ThrowIfNull(options);
         if (options.Business is not null)
         {
-            return new EventStoreOptions { Backend = EventStoreBackend.Postgres };
+            // Migrated by the business database's start-up steps (retried while the database is down), not at host start.
+            return new EventStoreOptions { Backend = EventStoreBackend.Postgres, MigrateOnStartup = false };
         }
 
         return EventStoreOptions.ForStateDirectory(options.Server.StateDirectory

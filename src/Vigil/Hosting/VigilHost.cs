@@ -4,6 +4,7 @@ using Vigil.Charts.Api;
 using Vigil.Configuration;
 using Vigil.EventStore;
 using Vigil.EventStore.Api;
+using Vigil.Hosting.Tracing;
 using Vigil.Inspection.Api;
 using Vigil.Logs.Service;
 using Vigil.Postgres.Api;
@@ -15,7 +16,10 @@ namespace Vigil.Hosting;
 /// <summary>Builds the `vigil run` web application from validated options: Kestrel, logging, the composition, the endpoints.</summary>
 public static class VigilHost
 {
-    public static WebApplication Build(VigilOptions options, TimeProvider? timeProvider = null)
+    /// <param name="options">Validated options.</param>
+    /// <param name="timeProvider">The host clock; the system's by default.</param>
+    /// <param name="configureServices">Last registrations before the build (tests: an in-memory span exporter).</param>
+    public static WebApplication Build(VigilOptions options, TimeProvider? timeProvider = null, Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -35,6 +39,11 @@ public static class VigilHost
         builder.Logging.AddVigilLogging(options.Logging);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.Server.ShutdownGrace + TimeSpan.FromSeconds(5));
         builder.Services.AddVigil(options, timeProvider ?? TimeProvider.System);
+        var tracing = options.Sections.Get<TracingOptions>() ?? new TracingOptions();
+        // The exporter reads OTEL_* from configuration: the values the options were read from, wherever they came from.
+        builder.Configuration.AddInMemoryCollection(tracing.Settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)));
+        builder.Services.AddVigilTracing(tracing);
+        configureServices?.Invoke(builder.Services);
 
         var policy = ApiAuthPolicy.For(options);
         builder.Services.AddSingleton(policy);

@@ -29,13 +29,16 @@ public sealed class LogsConfigSectionTests
                 - { name: app, type: file, include: [/var/log/app/*.log], format: json, poll_interval: 500ms }
                 - { name: syslog, type: syslog, udp_port: 1514, tcp_port: null }
                 - { name: loki, type: loki, url: 'http://loki:3100', query: '{app="x"}', tenant: team-a, delay: 5s }
+                - { name: pods, type: kubernetes, namespace: shop, label_selector: 'app=checkout', tail_lines: 50, poll_interval: 15s, kubeconfig: /etc/vigil/kubeconfig }
             """);
 
         Assert.Empty(errors);
         Assert.Equal(("/var/lib/vigil/logs", TimeSpan.FromSeconds(30), 5, 100, TimeSpan.FromSeconds(2)), (options!.StateDirectory, options.Interval, options.TopTemplates, options.HistoryIntervals, options.CheckpointInterval));
         Assert.Equal("rolling_sigma", options.Detector.Type);
         Assert.Equal((0.8, 500, 4096, 64), (options.Miner.SimilarityThreshold, options.Miner.MaxTemplates, options.Miner.MaxLineLength, options.Miner.MaxTokens));
-        Assert.Equal(["file", "syslog", "loki"], options.Sources.Select(s => s.Kind));
+        Assert.Equal(["file", "syslog", "loki", "kubernetes"], options.Sources.Select(s => s.Kind));
+        var pods = options.Sources[3].Kubernetes!;
+        Assert.Equal(("shop", "app=checkout", 50, TimeSpan.FromSeconds(15), "/etc/vigil/kubeconfig", false), (pods.Namespace, pods.LabelSelector, pods.TailLines, pods.PollInterval, pods.Kubeconfig, pods.InCluster));
         Assert.Equal(LogFormat.Json, options.Sources[0].Format);
         Assert.Equal(TimeSpan.FromMilliseconds(500), options.Sources[0].File!.PollInterval);
         Assert.Equal((LogFormat.Syslog, 1514, (int?)null), (options.Sources[1].Format, options.Sources[1].Syslog!.UdpPort, options.Sources[1].Syslog!.TcpPort));
@@ -70,7 +73,7 @@ public sealed class LogsConfigSectionTests
                 - { name: a, type: file, include: [relative/*.log] }
                 - { name: a, type: file, include: [/tmp/a.log], format: xml }
                 - { type: tape }
-                - { name: k, type: kubernetes, namespace: shop }
+                - { name: k, type: kubernetes, namespace: shop, kubeconfig: /k/config, in_cluster: true, tail_lines: 0 }
                 - { name: l, type: loki, url: 'not a url', query: '{a="b"}', limit: x }
             """);
 
@@ -83,7 +86,8 @@ public sealed class LogsConfigSectionTests
         Assert.Contains(errors, e => e.StartsWith("logs.sources[1].format: unknown 'xml'", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("logs.sources[2].name: required", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("logs.sources[2].type: unknown 'tape'", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("logs.sources[3].type: kubernetes sources are not run", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("logs.sources[3].in_cluster: cannot be combined with kubeconfig", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("logs.sources[3].tail_lines:", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("logs.sources[4].url:", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("logs.sources[4].limit:", StringComparison.Ordinal));
     }

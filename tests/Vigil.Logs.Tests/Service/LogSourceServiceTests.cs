@@ -124,8 +124,8 @@ public sealed class LogSourceServiceTests
     }
 
     /// <summary>
-    /// Real sender: util-linux <c>logger --server</c> over UDP and TCP (RFC 5424, octet counting). Debian's rsyslog is
-    /// not installed on this machine and packages may not be installed here, so rsyslog forwarding is not tested.
+    /// Real sender: util-linux <c>logger --server</c> over UDP and TCP (RFC 5424, octet counting). Forwarding by a real
+    /// rsyslog is tested in <see cref="RsyslogForwardingTests"/>.
     /// </summary>
     [Theory]
     [InlineData("--udp")]

@@ -41,7 +41,7 @@ internal sealed class LogsHarness
     }
 
     public LogSourceService CreateService(SourceIngestor ingestor, TimeSpan? checkpointInterval = null)
-        => new(ingestor, checkpointInterval ?? TimeSpan.FromSeconds(10), Metrics, Telemetry, Time, null, NullLogger<LogSourceService>.Instance);
+        => new(ingestor, checkpointInterval ?? TimeSpan.FromSeconds(10), Metrics, Telemetry, Time, null, [], NullLogger<LogSourceService>.Instance);
 
     /// <summary>Waits (bounded: only a broken build hits the bound) until <paramref name="condition"/> holds; the loops run on the thread pool.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, string what)

@@ -28,7 +28,7 @@ public sealed class LokiServiceTests
         var harness = new LogsHarness(Now);
         var loki = new RecordedLoki([(HttpStatusCode.OK, Recorded("page1.json")), (HttpStatusCode.InternalServerError, "boom")]);
         var ingestor = harness.CreateIngestor(Source, stateDirectory: state.Path);
-        var sut = new LogSourceService(ingestor, TimeSpan.FromSeconds(10), harness.Metrics, harness.Telemetry, harness.Time, loki, NullLogger<LogSourceService>.Instance);
+        var sut = new LogSourceService(ingestor, TimeSpan.FromSeconds(10), harness.Metrics, harness.Telemetry, harness.Time, loki, [], NullLogger<LogSourceService>.Instance);
         await sut.StartAsync(CancellationToken.None);
         await LogsHarness.WaitUntilAsync(() => ingestor.LinesIngested == 2, "the first page");
         harness.Time.Advance(TimeSpan.FromSeconds(15));
@@ -38,7 +38,7 @@ public sealed class LokiServiceTests
         // The same entries again after a restart: at or before the saved checkpoint, so none is mined twice.
         var again = new RecordedLoki([(HttpStatusCode.OK, Recorded("page1.json"))]);
         var restarted = harness.CreateIngestor(Source, stateDirectory: state.Path);
-        var second = new LogSourceService(restarted, TimeSpan.FromSeconds(10), harness.Metrics, harness.Telemetry, harness.Time, again, NullLogger<LogSourceService>.Instance);
+        var second = new LogSourceService(restarted, TimeSpan.FromSeconds(10), harness.Metrics, harness.Telemetry, harness.Time, again, [], NullLogger<LogSourceService>.Instance);
         await second.StartAsync(CancellationToken.None);
         await LogsHarness.WaitUntilAsync(() => again.Requests >= 1, "the poll after the restart");
         await second.StopAsync(CancellationToken.None);

@@ -14,6 +14,7 @@ namespace Vigil.Pipeline.Tests.Fakes;
 internal sealed class FakeInput : IJobInput
 {
     private readonly Dictionary<Labels, Func<DateTimeOffset, double>> _series = [];
+    private readonly Dictionary<Labels, DateTimeOffset> _firstPoint = [];
 
     public List<(DateTimeOffset Start, DateTimeOffset End, TimeSpan Step)> Requests { get; } = [];
 
@@ -22,6 +23,13 @@ internal sealed class FakeInput : IJobInput
     public int FeatureCount => 1;
 
     public void Set(Labels labels, Func<DateTimeOffset, double> value) => _series[labels] = value;
+
+    /// <summary>A series with no point before <paramref name="firstPoint"/>: a new metric, without history to warm from.</summary>
+    public void Set(Labels labels, Func<DateTimeOffset, double> value, DateTimeOffset firstPoint)
+    {
+        _series[labels] = value;
+        _firstPoint[labels] = firstPoint;
+    }
 
     public void Remove(Labels labels) => _series.Remove(labels);
 
@@ -39,6 +47,11 @@ internal sealed class FakeInput : IJobInput
             builder.BeginSeries(labels);
             for (var t = start; t <= end; t += step)
             {
+                if (_firstPoint.TryGetValue(labels, out var first) && t < first)
+                {
+                    continue;
+                }
+
                 builder.Add(t.ToUnixTimeMilliseconds(), value(t));
             }
         }

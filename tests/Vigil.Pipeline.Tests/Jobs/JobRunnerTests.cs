@@ -275,6 +275,35 @@ public sealed class JobRunnerTests
         Assert.Equal(Start + TimeSpan.FromMinutes(1), aligned);
     }
 
+    [Fact]
+    public async Task RunCycle_SeriesWithoutHistory_WarmupPointsAreNeitherPredictionsNorSilent()
+    {
+        // A new metric: nothing before Start to warm from, so its first five verdicts are warm-up.
+        _input.Set(NodeA, Wiggle(10), firstPoint: Start);
+        var sut = CreateSut(detector: new WarmupDetector(warmupPoints: 5));
+
+        var first = await sut.RunCycleAsync(CancellationToken.None);
+        var afterFirst = (_metrics.Predictions.WithLabels("cpu").Value, _metrics.SeriesWarming.WithLabels("cpu").Value, sut.WarmingSeries);
+        _clock.Advance(Step * 3);
+        await sut.RunCycleAsync(CancellationToken.None); // points 2–4: still warming
+        var stillWarming = (_metrics.Predictions.WithLabels("cpu").Value, _metrics.SeriesWarming.WithLabels("cpu").Value);
+        _clock.Advance(Step * 4);
+        var scored = await sut.RunCycleAsync(CancellationToken.None); // point 5 warms, 6–8 are scored
+
+        Assert.Equal(0, first.Points);
+        Assert.Equal((0d, 1d, 1), afterFirst);
+        Assert.Equal((0d, 1d), stillWarming);
+        Assert.Equal(3, scored.Points);
+        Assert.Equal(3, _metrics.Predictions.WithLabels("cpu").Value);
+        Assert.Equal(0, _metrics.SeriesWarming.WithLabels("cpu").Value);
+        Assert.Equal(0, sut.WarmingSeries);
+        var started = Assert.Single(_logger.Entries, e => e.Message.Contains("warming up", StringComparison.Ordinal));
+        Assert.Contains("1 series warming up", started.Message, StringComparison.Ordinal);
+        Assert.Contains("00:05:00", started.Message, StringComparison.Ordinal); // 5 history points of 1 min
+        var firstScores = Assert.Single(_logger.Entries, e => e.Message.Contains("first scores after warm-up", StringComparison.Ordinal));
+        Assert.Contains("3 points scored", firstScores.Message, StringComparison.Ordinal);
+    }
+
     private static Func<DateTimeOffset, double> Wiggle(double level)
         => t => level + Math.Sin(t.ToUnixTimeSeconds() / 60.0);
 
@@ -303,6 +332,26 @@ public sealed class JobRunnerTests
         {
             Calls++;
             return Throw ? throw new InvalidOperationException("model broke") : new Verdict(0.5, features[0], features[0] - 1, features[0] + 1, VerdictKind.Scored);
+        }
+    }
+
+    /// <summary>Warm-up verdicts for each series' first <c>warmupPoints</c> observations, then scored ones.</summary>
+    private sealed class WarmupDetector(int warmupPoints) : IDetector
+    {
+        public string Type => "warmup";
+
+        public int FeatureCount => 1;
+
+        public int HistoryPoints => warmupPoints;
+
+        public ISeriesDetector CreateSeries() => new Series(warmupPoints);
+
+        private sealed class Series(int warmupPoints) : ISeriesDetector
+        {
+            private int _seen;
+
+            public Verdict Observe(long timestampMs, ReadOnlySpan<double> features)
+                => new(0.5, features[0], features[0] - 1, features[0] + 1, ++_seen <= warmupPoints ? VerdictKind.Warmup : VerdictKind.Scored);
         }
     }
 }

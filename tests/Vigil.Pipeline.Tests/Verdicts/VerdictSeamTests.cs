@@ -64,6 +64,22 @@ public sealed class VerdictSeamTests
     }
 
     [Fact]
+    public void RecentHistory_ImportLongerThanToday_IsTrimmedToRetentionAndCap()
+    {
+        var sut = new RecentHistory(new RecentHistoryOptions { Retention = TimeSpan.FromMinutes(30), MaxPointsPerSeries = 20 });
+        var labels = Labels.From(new Label("instance", "a"));
+        var points = Enumerable.Range(0, 60).Select(i => new HistoryPoint(i * 60_000L, i, 0, i, i - 1, i + 1, VerdictKind.Scored)).ToArray();
+
+        sut.Import("cpu", new SeriesHistory(labels, points));
+
+        var kept = sut.Query("cpu", labels, long.MinValue, long.MaxValue);
+        Assert.Equal(20, kept.Count); // the cap (20) is tighter than the 30 minutes of retention
+        Assert.Equal(points[40..], kept);
+        Assert.Equal(kept, Assert.Single(sut.Export("cpu", [labels])).Points);
+        Assert.Empty(sut.Export("cpu", [Labels.From(new Label("instance", "b"))]));
+    }
+
+    [Fact]
     public void RecentHistory_MoreThanTheCap_KeepsTheNewestInOrderAndQueriesByRange()
     {
         var sut = new RecentHistory(new RecentHistoryOptions { MaxPointsPerSeries = 100 });

@@ -40,7 +40,7 @@ public sealed class AggregatorTests(PostgresServer server)
     [Fact]
     public async Task RunOnceAsync_OpenMinute_NotAggregatedUntilClosedAndSettled()
     {
-        await using var db = await CreateAsync(server, o => o.Aggregation.SettleDelay = TimeSpan.FromSeconds(5), now: T0.AddMinutes(1).AddSeconds(4));
+        await using var db = await CreateAsync(server, o => o with { Aggregation = o.Aggregation with { SettleDelay = TimeSpan.FromSeconds(5) } }, now: T0.AddMinutes(1).AddSeconds(4));
         await db.Ingestor().IngestAsync([Event("signup", T0.AddSeconds(30))]);
 
         await db.Aggregator().RunOnceAsync();
@@ -55,7 +55,7 @@ public sealed class AggregatorTests(PostgresServer server)
     [Fact]
     public async Task CatchUpAsync_FirstRun_StartsAtEarliestEventInBoundedBatches()
     {
-        await using var db = await CreateAsync(server, o => o.Aggregation.MaxMinutesPerRun = 60, now: T0.AddHours(5));
+        await using var db = await CreateAsync(server, o => o with { Aggregation = o.Aggregation with { MaxMinutesPerRun = 60 } }, now: T0.AddHours(5));
         await db.Ingestor().IngestAsync([Event("signup", T0.AddMinutes(7).AddSeconds(1)), Event("signup", T0.AddHours(4))]);
         var aggregator = db.Aggregator();
 
@@ -73,7 +73,7 @@ public sealed class AggregatorTests(PostgresServer server)
     [Fact]
     public async Task CatchUpAsync_ConfiguredStart_IgnoresEarlierEvents()
     {
-        await using var db = await CreateAsync(server, o => o.Aggregation.StartAt = T0.AddMinutes(30), now: T0.AddHours(1));
+        await using var db = await CreateAsync(server, o => o with { Aggregation = o.Aggregation with { StartAt = T0.AddMinutes(30) } }, now: T0.AddHours(1));
         await db.Ingestor().IngestAsync([Event("signup", T0), Event("signup", T0.AddMinutes(40))]);
 
         await db.Aggregator().CatchUpAsync();
@@ -84,7 +84,7 @@ public sealed class AggregatorTests(PostgresServer server)
     [Fact]
     public async Task RunOnceAsync_LateEventWithinAllowedLateness_ReaggregatesItsMinute()
     {
-        await using var db = await CreateAsync(server, o => o.Aggregation.AllowedLateness = TimeSpan.FromMinutes(30), now: T0.AddMinutes(20));
+        await using var db = await CreateAsync(server, o => o with { Aggregation = o.Aggregation with { AllowedLateness = TimeSpan.FromMinutes(30) } }, now: T0.AddMinutes(20));
         await db.Ingestor().IngestAsync([Event("signup", T0), Event("signup", T0.AddMinutes(15))]);
         await db.Aggregator().CatchUpAsync();
 
@@ -101,7 +101,7 @@ public sealed class AggregatorTests(PostgresServer server)
     [Fact]
     public async Task IngestAsync_EventLaterThanAllowedLateness_CountedButNotReaggregated()
     {
-        await using var db = await CreateAsync(server, o => o.Aggregation.AllowedLateness = TimeSpan.FromMinutes(5), now: T0.AddMinutes(20));
+        await using var db = await CreateAsync(server, o => o with { Aggregation = o.Aggregation with { AllowedLateness = TimeSpan.FromMinutes(5) } }, now: T0.AddMinutes(20));
         await db.Ingestor().IngestAsync([Event("signup", T0)]);
         await db.Aggregator().CatchUpAsync();
 
@@ -117,7 +117,7 @@ public sealed class AggregatorTests(PostgresServer server)
     [Fact]
     public async Task IngestAsync_BackfillMode_ReaggregatesEvenBeyondAllowedLateness()
     {
-        await using var db = await CreateAsync(server, o => o.Aggregation.AllowedLateness = TimeSpan.Zero, now: T0.AddMinutes(20));
+        await using var db = await CreateAsync(server, o => o with { Aggregation = o.Aggregation with { AllowedLateness = TimeSpan.Zero } }, now: T0.AddMinutes(20));
         await db.Ingestor().IngestAsync([Event("signup", T0)]);
         await db.Aggregator().CatchUpAsync();
 
@@ -130,7 +130,7 @@ public sealed class AggregatorTests(PostgresServer server)
     [Fact]
     public async Task RunOnceAsync_NewTypeArrivingLate_ZeroFilledFromItsFirstMinute()
     {
-        await using var db = await CreateAsync(server, o => o.Aggregation.AllowedLateness = TimeSpan.FromMinutes(30), now: T0.AddMinutes(20));
+        await using var db = await CreateAsync(server, o => o with { Aggregation = o.Aggregation with { AllowedLateness = TimeSpan.FromMinutes(30) } }, now: T0.AddMinutes(20));
         await db.Ingestor().IngestAsync([Event("signup", T0)]);
         await db.Aggregator().CatchUpAsync();
 
@@ -146,7 +146,7 @@ public sealed class AggregatorTests(PostgresServer server)
     [Fact]
     public async Task RunOnceAsync_SumField_SumsNumericPayloadAndIgnoresNonNumbers()
     {
-        await using var db = await CreateAsync(server, o => o.Aggregation.SumFields = new Dictionary<string, string> { ["order"] = "amount" }, now: T0.AddMinutes(3));
+        await using var db = await CreateAsync(server, o => o with { Aggregation = o.Aggregation with { SumFields = new Dictionary<string, string> { ["order"] = "amount" } } }, now: T0.AddMinutes(3));
         await db.Ingestor().IngestAsync([
             Event("order", T0, "{\"amount\": 10.5}"),
             Event("order", T0.AddSeconds(1), "{\"amount\": 2}"),
@@ -166,7 +166,7 @@ public sealed class AggregatorTests(PostgresServer server)
     [Fact]
     public async Task RunOnceAsync_EventTypeAllowList_AggregatesOnlyListedTypes()
     {
-        await using var db = await CreateAsync(server, o => o.Aggregation.EventTypes = ["signup"], now: T0.AddMinutes(2));
+        await using var db = await CreateAsync(server, o => o with { Aggregation = o.Aggregation with { EventTypes = ["signup"] } }, now: T0.AddMinutes(2));
         await db.Ingestor().IngestAsync([Event("signup", T0), Event("debug", T0)]);
 
         var result = await db.Aggregator().CatchUpAsync();

@@ -102,7 +102,7 @@ public sealed class BusinessMetricsEndpointsTests(PostgresServer server)
     [Fact]
     public async Task PostEvents_BodyOverLimit_413()
     {
-        await using var db = await TestDb.CreateAsync(server, o => { Configure(o); o.Ingest.MaxBodyBytes = 1024; });
+        await using var db = await TestDb.CreateAsync(server, o => Configure(o) with { Ingest = o.Ingest with { MaxBodyBytes = 1024 } });
         await using var app = await StartAsync(db);
         var lines = Enumerable.Repeat("""{"event_type":"signup","timestamp":"2026-01-10T11:00:01Z"}""", 40).ToArray();
 
@@ -118,7 +118,7 @@ public sealed class BusinessMetricsEndpointsTests(PostgresServer server)
     [InlineData("s3cret", HttpStatusCode.OK)]
     public async Task PostEvents_BearerTokenConfigured_RequiresIt(string? token, HttpStatusCode expected)
     {
-        await using var db = await TestDb.CreateAsync(server, o => { Configure(o); o.Ingest.BearerToken = "s3cret"; });
+        await using var db = await TestDb.CreateAsync(server, o => Configure(o) with { Ingest = o.Ingest with { BearerToken = "s3cret" } });
         await using var app = await StartAsync(db);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events") { Content = Ndjson("""{"event_type":"signup","timestamp":"2026-01-10T11:00:01Z"}""") };
         if (token is not null)
@@ -331,7 +331,7 @@ public sealed class BusinessMetricsEndpointsTests(PostgresServer server)
     [Fact]
     public async Task ListMetrics_AggregatedAndScored_ListsEveryMetricWithRangeCountAndLastScore()
     {
-        await using var db = await TestDb.CreateAsync(server, o => { Configure(o); o.Aggregation.SumFields = new Dictionary<string, string> { ["order"] = "amount" }; }, now: T0.AddMinutes(120));
+        await using var db = await TestDb.CreateAsync(server, o => Configure(o) with { Aggregation = Configure(o).Aggregation with { SumFields = new Dictionary<string, string> { ["order"] = "amount" } } }, now: T0.AddMinutes(120));
         var events = Enumerable.Range(0, 120).SelectMany(m => Enumerable.Range(0, 5 + (m % 2)).Select(i => TestDb.Event("signup", T0.AddMinutes(m).AddSeconds(i))))
             .Append(TestDb.Event("order", T0.AddMinutes(100), "{\"amount\":7}"));
         await db.Ingestor().IngestAsync([.. events]);
@@ -373,11 +373,8 @@ public sealed class BusinessMetricsEndpointsTests(PostgresServer server)
         Assert.Equal(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "golden", name)).TrimEnd('\n'), actual);
     }
 
-    private static void Configure(BusinessMetricsOptions options)
-    {
-        options.MigrateOnStartup = false;
-        options.Aggregation.Enabled = false;
-    }
+    private static BusinessMetricsOptions Configure(BusinessMetricsOptions options)
+        => options with { MigrateOnStartup = false, Aggregation = options.Aggregation with { Enabled = false } };
 
     private static async Task<WebApplication> StartAsync(TestDb db, NpgsqlDataSource? dataSource = null)
     {

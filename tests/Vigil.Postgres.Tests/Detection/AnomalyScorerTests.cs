@@ -54,7 +54,7 @@ public sealed class AnomalyScorerTests(PostgresServer server)
     [Fact]
     public async Task RunOnceAsync_LateEventChangesScoredMinute_MinuteIsRescored()
     {
-        await using var db = await TestDb.CreateAsync(server, o => o.Aggregation.AllowedLateness = TimeSpan.FromHours(1), now: T0.AddMinutes(150));
+        await using var db = await TestDb.CreateAsync(server, o => o with { Aggregation = o.Aggregation with { AllowedLateness = TimeSpan.FromHours(1) } }, now: T0.AddMinutes(150));
         await db.Ingestor().IngestAsync([.. Enumerable.Range(0, 150).SelectMany(m => Enumerable.Range(0, 10 + (m % 2)).Select(i => TestDb.Event("signup", T0.AddMinutes(m).AddSeconds(i))))]);
         await db.Aggregator().CatchUpAsync();
         await db.Scorer().CatchUpAsync();
@@ -75,7 +75,7 @@ public sealed class AnomalyScorerTests(PostgresServer server)
         var contexts = new List<List<(DateTimeOffset, string)>>();
         foreach (var batch in new[] { 1440, 7 })
         {
-            await using var db = await TestDb.CreateAsync(server, o => o.Aggregation.MaxDetectionMinutesPerRun = batch, now: T0.AddMinutes(150));
+            await using var db = await TestDb.CreateAsync(server, o => o with { Aggregation = o.Aggregation with { MaxDetectionMinutesPerRun = batch } }, now: T0.AddMinutes(150));
             var random = new Random(42);
             await db.Ingestor().IngestAsync([.. Enumerable.Range(0, 3000).Select(_ => TestDb.Event("signup", T0.AddSeconds(random.Next(150 * 60))))]);
             await db.Aggregator().CatchUpAsync();

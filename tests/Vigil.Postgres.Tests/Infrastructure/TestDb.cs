@@ -34,11 +34,10 @@ public sealed class TestDb : IAsyncDisposable
     public BusinessMetricsTelemetry Telemetry { get; }
 
     /// <param name="verdicts">Receives the scored minutes the telemetry publishes on the verdict seam.</param>
-    public static async Task<TestDb> CreateAsync(PostgresServer server, Action<BusinessMetricsOptions>? configure = null, DateTimeOffset? now = null, IVerdictSink? verdicts = null)
+    public static async Task<TestDb> CreateAsync(PostgresServer server, Func<BusinessMetricsOptions, BusinessMetricsOptions>? configure = null, DateTimeOffset? now = null, IVerdictSink? verdicts = null)
     {
-        var options = new BusinessMetricsOptions();
-        options.Aggregation.SettleDelay = TimeSpan.Zero;
-        configure?.Invoke(options);
+        var options = new BusinessMetricsOptions { Aggregation = new AggregationOptions { SettleDelay = TimeSpan.Zero } };
+        options = configure?.Invoke(options) ?? options;
         Assert.Empty(options.Validate());
         var db = new TestDb(await server.CreateDatabaseAsync(), options, now ?? DefaultNow, verdicts);
         await db.Migrator().MigrateAsync();

@@ -36,7 +36,7 @@ public sealed class BusinessMetricsHostTests : IAsyncLifetime
             Business = new BusinessOptions
             {
                 ConnectionString = _connectionString,
-                Pipeline = new BusinessMetricsOptions { Aggregation = { Interval = TimeSpan.FromSeconds(1), SettleDelay = TimeSpan.Zero } },
+                Pipeline = new BusinessMetricsOptions { Aggregation = new AggregationOptions { Interval = TimeSpan.FromSeconds(1), SettleDelay = TimeSpan.Zero } },
             },
         };
         await using var host = VigilHost.Build(options);

@@ -1,9 +1,7 @@
 using Vigil.Pipeline.Jobs;
 using Vigil.Configuration;
 using Vigil.Core.Detection;
-using Vigil.Core.Features;
 using Vigil.Hosting;
-using Vigil.Models.Training;
 using Vigil.Pipeline.Tests.Fakes;
 using Vigil.Tests.Support;
 
@@ -186,200 +184,6 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Load_MultivariateJob_ReadsFeaturesAndJoinLabels()
-    {
-        var path = Write("""
-            model_path: /models
-            sources:
-              prometheus: { url: 'http://127.0.0.1:9090' }
-            jobs:
-              - name: checkout
-                join_labels: [instance]
-                features:
-                  - { name: cpu, query: 'rate(cpu[5m])', scaling: standard }
-                  - { name: queue, query: 'queue_depth' }
-                detector: { type: isolation_forest, model: checkout }
-            """);
-
-        var job = Assert.Single(CreateSut().Load(path, Env()).Jobs);
-
-        Assert.Equal(["instance"], job.JoinLabels);
-        Assert.Equal([new FeatureQuery("cpu", "rate(cpu[5m])", ScalingKind.Standard), new FeatureQuery("queue", "queue_depth")], job.Features);
-        Assert.Equal("cpu=rate(cpu[5m]); queue=queue_depth", job.Query);
-    }
-
-    [Fact]
-    public void TryLoad_InvalidMultivariateJobs_ListEveryErrorWithItsPath()
-    {
-        var path = Write("""
-            sources:
-              prometheus: { url: 'http://127.0.0.1:9090' }
-            jobs:
-              - name: both
-                query: up
-                join_labels: [instance]
-                features: [{ name: cpu, query: cpu }]
-                detector: { type: isolation_forest, model: both }
-              - name: nolabels
-                features: [{ name: cpu }, { name: cpu, query: x, scaling: log }]
-                detector: { type: isolation_forest, model: nolabels }
-              - name: univariate
-                join_labels: [instance]
-                features: [{ name: cpu, query: cpu }]
-              - name: neither
-            """);
-
-        var (_, errors) = CreateSut().TryLoad(path, Env());
-
-        Assert.Contains("jobs[0].features: query and features are mutually exclusive (one query, or several joined into features)", errors);
-        Assert.Contains("jobs[1].features[0].query: required", errors);
-        Assert.Contains(errors, e => e.StartsWith("jobs[1].features[1].name: duplicate", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("jobs[1].features[1].scaling:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("jobs[1].join_labels: required", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("jobs[2].features: detector ", StringComparison.Ordinal) && e.Contains("scores one value", StringComparison.Ordinal));
-        Assert.Contains("jobs[3].query: required", errors);
-        Assert.Contains(errors, e => e.StartsWith("model_path: required by isolation_forest job 'both'", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void Load_LifecycleShadowOff_DecidesWithoutShadow()
-    {
-        var path = WriteForestJob("""
-            training: { fit_every: 6h }
-            shadow: off
-            """);
-
-        var job = Assert.Single(CreateSut().Load(path, Env()).Jobs);
-
-        Assert.Equal(TimeSpan.FromHours(6), job.Lifecycle!.FitEvery);
-        Assert.Equal(TimeSpan.FromDays(14), job.Lifecycle.FitWindow);
-        Assert.Null(job.Lifecycle.Shadow);
-    }
-
-    [Fact]
-    public void Load_TrainingIncidents_BecomeLabelledWindowsForValidation()
-    {
-        var path = WriteForestJob("""
-            training:
-              fit_every: 6h
-              incidents:
-                - { from: "2026-03-01T10:00:00Z", to: "2026-03-01T11:30:00Z", labels: { instance: a } }
-                - { from: "2026-03-02T00:00:00Z", to: "2026-03-02T00:10:00Z" }
-            """);
-
-        var job = Assert.Single(CreateSut().Load(path, Env()).Jobs);
-
-        Assert.Equal(2, job.Incidents.Count);
-        Assert.Equal(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), job.Incidents[0].From);
-        Assert.Equal("a", job.Incidents[0].Entity.Get("instance"));
-        Assert.Empty(job.Incidents[1].Entity);
-    }
-
-    [Fact]
-    public void TryLoad_InvalidTrainingIncidents_ErrorsHavePaths()
-    {
-        var path = WriteForestJob("""
-            training:
-              incidents:
-                - { from: yesterday, to: "2026-03-01T11:30:00Z" }
-                - { from: "2026-03-02T00:10:00Z", to: "2026-03-02T00:00:00Z" }
-                - { to: "2026-03-02T00:00:00Z", colour: red }
-            """);
-
-        var (_, errors) = CreateSut().TryLoad(path, Env());
-
-        Assert.Contains(errors, e => e.StartsWith("jobs[0].training.incidents[0].from: 'yesterday'", StringComparison.Ordinal));
-        Assert.Contains("jobs[0].training.incidents[1].to: must not be before from", errors);
-        Assert.Contains("jobs[0].training.incidents[2].from: required", errors);
-        Assert.Contains(errors, e => e.StartsWith("jobs[0].training.incidents[2].colour: unknown key", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void TryLoad_InvalidLifecycle_ListsEveryErrorWithItsPath()
-    {
-        var path = Write("""
-            model_path: /models
-            sources:
-              prometheus: { url: 'http://127.0.0.1:9090' }
-            jobs:
-              - name: nofeatures
-                query: up
-                training: { fit_every: 1h, fit_evry: 2h, forest: { contamination: 0.9 } }
-                promotion: { max_anomaly_rate: 2 }
-              - name: notraining
-                join_labels: [instance]
-                features: [{ name: cpu, query: cpu }]
-                detector: { type: isolation_forest, model: notraining }
-                shadow: { duration: 1h }
-            """);
-
-        var (_, errors) = CreateSut().TryLoad(path, Env());
-
-        Assert.Contains(errors, e => e.StartsWith("jobs[0].training: scheduled retraining needs detector type isolation_forest and features", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("jobs[0].training.fit_evry:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("jobs[0].training.forest.contamination", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("jobs[0].promotion.max_anomaly_rate:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("jobs[1].training: required when promotion or shadow is set", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void Load_ForestJobWithoutQueries_IsAcceptedAndTakesThemFromTheModel()
-    {
-        var path = Write("""
-            model_path: /models
-            sources:
-              prometheus: { url: 'http://127.0.0.1:9090' }
-            jobs:
-              - name: checkout
-                detector: { type: isolation_forest, model: checkout }
-            """);
-
-        var job = Assert.Single(CreateSut().Load(path, Env()).Jobs);
-
-        Assert.Null(job.Features);
-        Assert.Equal(string.Empty, job.Query);
-    }
-
-    [Theory]
-    [InlineData("''")]
-    [InlineData("'   '")]
-    [InlineData("\"\\t\"")]
-    public void TryLoad_EmptyOrWhitespaceQuery_ReportsQueryRequired(string query)
-    {
-        var path = Write($$"""
-            sources:
-              prometheus: { url: 'http://127.0.0.1:9090' }
-            jobs:
-              - name: cpu
-                query: {{query}}
-            """);
-
-        var (options, errors) = CreateSut().TryLoad(path, Env());
-
-        Assert.Null(options);
-        Assert.Equal(["jobs[0].query: required"], errors);
-    }
-
-    [Fact]
-    public void TryLoad_WhitespaceFeatureQuery_ReportsFeatureQueryRequired()
-    {
-        var path = Write("""
-            model_path: /models
-            sources:
-              prometheus: { url: 'http://127.0.0.1:9090' }
-            jobs:
-              - name: checkout
-                join_labels: [instance]
-                features: [{ name: cpu, query: ' ' }]
-                detector: { type: isolation_forest, model: checkout }
-            """);
-
-        var (_, errors) = CreateSut().TryLoad(path, Env());
-
-        Assert.Contains("jobs[0].features[0].query: required", errors);
-    }
-
-    [Fact]
     public void Load_EmptyFile_SaysTheEmbeddedDemoRunsAndWhy()
     {
         var path = Write(string.Empty);
@@ -487,7 +291,7 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         var (_, errors) = CreateSut().TryLoad(Write("alertng: { }\nsources: { prometeus: { } }\n"), Env());
 
-        Assert.Contains("alertng: unknown key (expected one of: server, logging, sources, model_path, jobs, business, alerting, redis, inspection, logs, sharding, remote_write)", errors);
+        Assert.Contains("alertng: unknown key (expected one of: server, logging, sources, model_path, jobs, business, alerting, redis, inspection, logs, sharding, remote_write, history)", errors);
         Assert.Contains("sources.prometeus: unknown key (expected one of: prometheus, replay)", errors);
     }
 
@@ -495,23 +299,6 @@ public sealed class ConfigLoaderTests : IDisposable
 
     private static Dictionary<string, string?> Env(params (string Name, string Value)[] values)
         => values.ToDictionary(v => v.Name, v => (string?)v.Value, StringComparer.Ordinal);
-
-    /// <summary>A configuration with one isolation_forest job "checkout" (cpu joined on instance) and <paramref name="jobKeys"/> added to it.</summary>
-    private string WriteForestJob(string jobKeys)
-    {
-        var indented = string.Join('\n', jobKeys.Split('\n').Select(line => "    " + line));
-        return Write($$"""
-            model_path: /models
-            sources:
-              prometheus: { url: 'http://127.0.0.1:9090' }
-            jobs:
-              - name: checkout
-                join_labels: [instance]
-                features: [{ name: cpu, query: cpu }]
-                detector: { type: isolation_forest, model: checkout }
-            {{indented}}
-            """);
-    }
 
     private string Write(string yaml)
     {

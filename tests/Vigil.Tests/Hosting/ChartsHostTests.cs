@@ -10,6 +10,8 @@ using Vigil.Configuration;
 using Vigil.Core.Detection;
 using Vigil.Exposition;
 using Vigil.Hosting;
+using Vigil.Core.Series;
+using Vigil.Pipeline.History;
 using Vigil.Pipeline.Replay;
 using Vigil.Pipeline.Verdicts;
 
@@ -71,6 +73,28 @@ public sealed class ChartsHostTests
         Assert.Equal(400, bitmap.Width);
     }
 
+    [Fact]
+    public async Task Restart_WithStateDir_KeepsTheChartHistory()
+    {
+        using var state = new TempDirectory();
+        Labels series;
+        IReadOnlyList<HistoryPoint> before;
+        await using (var first = await StartAsync(s => s with { StateDirectory = state.Path }))
+        {
+            await first.StopAsync(); // the scheduler's stop writes every job's snapshot
+            var history = first.Services.GetRequiredService<IRecentHistory>();
+            series = history.Series("replay-requests").First(l => l.Get("service") == "checkout");
+            before = history.Query("replay-requests", series, long.MinValue, long.MaxValue);
+        }
+
+        await using var second = await StartAsync(s => s with { StateDirectory = state.Path });
+        var after = second.Services.GetRequiredService<IRecentHistory>().Query("replay-requests", series, long.MinValue, long.MaxValue);
+
+        Assert.NotEmpty(before);
+        Assert.Equal(before, after.Take(before.Count));
+        Assert.True(after.Count > before.Count, "the restarted job appends after the restored history");
+    }
+
     [Theory]
     [InlineData("/api/v1/charts/no-such-job", HttpStatusCode.NotFound, "job: no job 'no-such-job'")]
     [InlineData("/api/v1/charts/replay-requests", HttpStatusCode.BadRequest, "matches 3 series")]
@@ -83,6 +107,7 @@ public sealed class ChartsHostTests
     [InlineData("/api/v1/charts/replay-requests?series=%7Bservice%3D%22checkout%22%7D&from=yesterday", HttpStatusCode.BadRequest, "from: 'yesterday'")]
     [InlineData("/api/v1/charts/replay-requests?series=%7Bservice%3D%22checkout%22%7D&tz=Mars%2FOlympus", HttpStatusCode.BadRequest, "tz: 'Mars/Olympus'")]
     [InlineData("/api/v1/charts/replay-requests?series=service%3D", HttpStatusCode.BadRequest, "series: ")]
+    [InlineData("/api/v1/charts/replay-requests?series=%7Bservice%3D%22checkout%22%7D&from=86400", HttpStatusCode.BadRequest, "at most 11000 steps")]
     [InlineData("/api/v1/metrics/signups/chart", HttpStatusCode.NotFound, "business metrics are not configured")]
     public async Task GetChart_BadInput_IsA4xxWithAMessage(string path, HttpStatusCode status, string message)
     {
@@ -94,8 +119,8 @@ public sealed class ChartsHostTests
         Assert.Equal(status, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Contains(message, body.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
-        // The caller's mistakes are not Vigil's errors.
-        Assert.DoesNotContain("error_type=\"chart_render\"", await http.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        // The caller's mistakes are not Vigil's errors (the series exists at 0 from the start: it must still be 0).
+        Assert.Contains("vigil_errors_total{error_type=\"chart_render\"} 0\n", await http.GetStringAsync("/metrics"), StringComparison.Ordinal);
     }
 
     [Fact]

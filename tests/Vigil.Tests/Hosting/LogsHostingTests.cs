@@ -70,6 +70,45 @@ public sealed class LogsHostingTests
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task EmbeddedDemo_GeneratedLog_TemplatesServedAndTheIncidentsNewTemplateRecorded()
+    {
+        // Exactly what `vigil run` loads with no file and no variables, on a free port.
+        using var state = new TempDirectory();
+        var options = new ConfigLoader(DetectorRegistry.CreateDefault()).Load(null, new Dictionary<string, string?> { ["LISTEN_PORT"] = "0", ["VIGIL_STATE_DIR"] = state.Path });
+        options = options with { Logging = new LoggingOptions { Level = "Warning" } };
+        Assert.True(options.IsEmbeddedDemo);
+        var host = VigilHost.Build(options);
+        await using var _ = host;
+        await host.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(host.Urls.First()) };
+
+        // The replay's checkout incident starts 5 replay minutes in: 5 s of real time at the demo's 60×. Bounded polls.
+        JsonElement source = default;
+        JsonElement events = default;
+        for (var i = 0; i < 600; i++)
+        {
+            using var templates = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/v1/logs/templates", UriKind.Relative)));
+            using var recorded = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/v1/logs/events", UriKind.Relative)));
+            source = templates.RootElement.GetProperty("sources")[0].Clone();
+            events = recorded.RootElement.GetProperty("events").Clone();
+            if (events.EnumerateArray().Any(e => e.GetProperty("template").GetString()!.Contains("payment gateway", StringComparison.Ordinal)))
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        await host.StopAsync();
+
+        Assert.Equal("demo-checkout", source.GetProperty("source").GetString());
+        Assert.True(source.GetProperty("lines").GetInt64() > 0);
+        Assert.Equal(source.GetProperty("lines").GetInt64(), source.GetProperty("templates").EnumerateArray().Sum(t => t.GetProperty("count").GetInt64()));
+        Assert.Contains(events.EnumerateArray(), e => e.GetProperty("template").GetString()!.Contains("payment gateway", StringComparison.Ordinal));
+        Assert.Contains(events.EnumerateArray(), e => e.GetProperty("template").GetString()!.Contains("logged in", StringComparison.Ordinal));
+    }
+
     /// <summary>Counts the log source's batches and lets the test wait for the n-th.</summary>
     private sealed class LogBatches : IVerdictSink
     {

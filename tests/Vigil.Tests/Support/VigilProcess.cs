@@ -12,12 +12,35 @@ internal static partial class VigilProcess
 
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IDictionary<string, string>? environment, params string[] args)
     {
+        var withNoColor = new Dictionary<string, string>(environment ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        withNoColor.TryAdd("NO_COLOR", "1");
+        var (exit, stdout, stderr) = await RunRawAsync(withNoColor, terminal: false, args);
+        return (exit, StripAnsi(stdout), StripAnsi(stderr));
+    }
+
+    /// <summary>
+    /// As <see cref="RunAsync"/> but the output is returned as written, escape codes included, and NO_COLOR is only set
+    /// when <paramref name="environment"/> sets it. With <paramref name="terminal"/>, stdout is a pseudo-terminal
+    /// (util-linux <c>script</c>), as in an interactive shell.
+    /// </summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunRawAsync(IDictionary<string, string>? environment, bool terminal, params string[] args)
+    {
         var dll = Path.Combine(AppContext.BaseDirectory, "vigil.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
-        foreach (var arg in args)
+        var info = new ProcessStartInfo(terminal ? "script" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (terminal)
         {
-            info.ArgumentList.Add(arg);
+            // script -q -e -c CMD /dev/null: runs CMD on a pseudo-terminal, copies what it writes to our stdout, keeps its exit code.
+            info.ArgumentList.Add("-qec");
+            info.ArgumentList.Add(string.Join(' ', new[] { "dotnet", dll }.Concat(args).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'")));
+            info.ArgumentList.Add("/dev/null");
+        }
+        else
+        {
+            info.ArgumentList.Add(dll);
+            foreach (var arg in args)
+            {
+                info.ArgumentList.Add(arg);
+            }
         }
 
         // The tests' own environment must not leak a deployment's variables into the child.
@@ -26,7 +49,7 @@ internal static partial class VigilProcess
             info.Environment.Remove(name);
         }
 
-        info.Environment["NO_COLOR"] = "1";
+        info.Environment.Remove("NO_COLOR");
         info.Environment["COLUMNS"] = "200";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
@@ -38,6 +61,6 @@ internal static partial class VigilProcess
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, StripAnsi(await stdout), StripAnsi(await stderr));
+        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -19,9 +19,28 @@ public sealed record KubernetesLogOptions
 
     public TimeSpan PollInterval { get; init; } = DefaultPollInterval;
 
+    /// <summary>
+    /// A kubeconfig file (its current context is used). Null: the client's default (<c>$KUBECONFIG</c>, then
+    /// <c>~/.kube/config</c>, then the in-cluster service account).
+    /// </summary>
+    public string? Kubeconfig { get; init; }
+
+    /// <summary>Use the pod's service account (token and CA mounted by Kubernetes) and nothing else.</summary>
+    public bool InCluster { get; init; }
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
+        if (InCluster && Kubeconfig is not null)
+        {
+            errors.Add("in_cluster: cannot be combined with kubeconfig");
+        }
+
+        if (Kubeconfig is { Length: 0 })
+        {
+            errors.Add("kubeconfig: must not be empty");
+        }
+
         if (string.IsNullOrWhiteSpace(Namespace))
         {
             errors.Add("namespace: required");

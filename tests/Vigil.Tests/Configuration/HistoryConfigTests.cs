@@ -1,0 +1,57 @@
+using Vigil.Pipeline.History;
+using Vigil.Configuration;
+using Vigil.Pipeline.Jobs;
+
+namespace Vigil.Tests.Configuration;
+
+/// <summary>The <c>history</c> section: how much verdict history each series keeps for charts (docs/charts.md).</summary>
+public sealed class HistoryConfigTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Load_NoHistorySection_StoresNothingSoTheDefaultsApply()
+    {
+        var options = CreateSut().Load(Write("jobs: [{ name: a, query: up }]\n"), Env());
+
+        Assert.Null(options.Sections.Get<RecentHistoryOptions>());
+        Assert.Equal((TimeSpan.FromHours(24), 1440), (new RecentHistoryOptions().Retention, new RecentHistoryOptions().MaxPointsPerSeries));
+    }
+
+    [Fact]
+    public void Load_HistorySection_IsRead()
+    {
+        var options = CreateSut().Load(Write("history: { retention: 6h, max_points_per_series: 720 }\njobs: [{ name: a, query: up }]\n"), Env());
+
+        var history = options.Sections.Get<RecentHistoryOptions>();
+        Assert.NotNull(history);
+        Assert.Equal((TimeSpan.FromHours(6), 720), (history.Retention, history.MaxPointsPerSeries));
+    }
+
+    [Theory]
+    [InlineData("retention: 30d", "history.retention: must be between")]
+    [InlineData("retention: 5", "history.retention: '5' is not a duration")]
+    [InlineData("max_points_per_series: 0", "history.max_points_per_series:")]
+    [InlineData("max_points_per_series: 1000000", "history.max_points_per_series:")]
+    [InlineData("size: 3", "history.size: unknown key")]
+    public void TryLoad_BadHistorySetting_NamesIt(string setting, string error)
+    {
+        var (options, errors) = CreateSut().TryLoad(Write($"history: {{ {setting} }}\njobs: [{{ name: a, query: up }}]\n"), Env());
+
+        Assert.Null(options);
+        Assert.Contains(errors, e => e.StartsWith(error, StringComparison.Ordinal));
+    }
+
+    private static ConfigLoader CreateSut() => new(VigilDetectors.ForValidation());
+
+    private static Dictionary<string, string?> Env() => new(StringComparer.Ordinal);
+
+    private string Write(string yaml)
+    {
+        var path = _temp.File($"vigil-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+}
