@@ -63,8 +63,8 @@ internal static class FeatureEndpoints
         }
 
         var q = http.Request.Query;
-        // The notice names only a job of this page, so a crafted link cannot make the page say something else.
-        var flash = jobs.All(j => j.Job != q["job"].ToString()) ? null : q["done"].ToString() switch
+        // The notice names only a job of this page and the version it now runs, so a crafted link cannot make the page say something else.
+        var flash = !jobs.Any(j => j.Job == q["job"].ToString() && j.Active?.Header?.Version == q["version"].ToString()) ? null : q["done"].ToString() switch
         {
             ModelActions.PromoteAction => new Flash("ok", $"Job {q["job"]}: {q["version"]} promoted; the job scores with it from its next point."),
             ModelActions.RollbackAction => new Flash("ok", $"Job {q["job"]}: rolled back to {q["version"]}; the job scores with it from its next point."),

@@ -171,6 +171,8 @@ public sealed class ModelActionsTests : IDisposable
         Assert.DoesNotContain("ModelHeader", page, StringComparison.Ordinal);
         Assert.Contains($"formaction=\"/ui/models/{ForestModels.Job}/promote\"", page, StringComparison.Ordinal);
         Assert.Contains("No shadow comparison is running", page, StringComparison.Ordinal);
+        var crafted = await http.GetStringAsync($"/models?done=promote&job={ForestModels.Job}&version=call%20this%20number");
+        Assert.DoesNotContain("call this number", crafted, StringComparison.Ordinal); // the notice names only the version now active
     }
 
     [Fact]
