@@ -6,7 +6,7 @@
 #   pull: Prometheus scrapes the instance's /metrics (measured by run.sh on a live `vigil run`).
 # docs/decisions/0001-multi-instance-metrics.md quotes the results.
 #
-#   bash bench/scale/delivery.sh             # N = 1000, 10000, 100000
+#   bash bench/scale/delivery.sh             # N = 1000, 10000, 100000 (SIZES="1000 10000" for fewer)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=/usr/bin/python3
@@ -24,7 +24,7 @@ for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PG_PORT/-/ready" >/dev/null
 
 echo "| series | payload | Pushgateway PUT | Pushgateway scrape | Redis pipelined HSET | Redis HGETALL (exporter read) |"
 echo "|---:|---:|---:|---:|---:|---:|"
-for n in 1000 10000 100000; do
+for n in ${SIZES:-1000 10000 100000}; do
   $PY - "$n" "$WORK/body.txt" "$WORK/redis.txt" <<'PYEOF'
 import sys
 n, body, redis = int(sys.argv[1]), sys.argv[2], sys.argv[3]

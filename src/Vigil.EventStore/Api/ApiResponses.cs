@@ -12,6 +12,31 @@ namespace Vigil.EventStore.Api;
 /// </summary>
 public static class ApiResponses
 {
+    /// <summary>
+    /// Runs one store call for an endpoint and returns its result, or writes the refusal and returns false: 400 with the
+    /// store's message for an <see cref="ArgumentException"/> (the store validates page tokens, limits and fields, and
+    /// names them), 503 with <c>Retry-After</c> for anything else (the store is down). A client that goes away cancels.
+    /// </summary>
+    public static async Task<(bool Ok, T? Value)> TryStoreAsync<T>(HttpContext http, Func<CancellationToken, Task<T>> call)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(call);
+        try
+        {
+            return (true, await call(http.RequestAborted).ConfigureAwait(false));
+        }
+        catch (ArgumentException ex)
+        {
+            await ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await StoreUnavailableAsync(http).ConfigureAwait(false);
+        }
+
+        return (false, default);
+    }
+
     public static Task StoreUnavailableAsync(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);

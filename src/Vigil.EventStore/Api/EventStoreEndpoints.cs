@@ -46,24 +46,14 @@ public static class EventStoreEndpoints
         }
 
         var store = http.RequestServices.GetRequiredService<IEventStore>();
-        EpisodePage page;
-        try
+        // The store validates the page token and the limits; its message names the field (a 400).
+        var (ok, page) = await ApiResponses.TryStoreAsync(http, ct => store.QueryEpisodesAsync(query, ct));
+        if (!ok)
         {
-            page = await store.QueryEpisodesAsync(query, http.RequestAborted);
-        }
-        catch (ArgumentException ex)
-        {
-            // The store validates the page token and the limits; its message names the field.
-            await ApiResponses.ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
-            return;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await ApiResponses.StoreUnavailableAsync(http);
             return;
         }
 
-        await ApiResponses.JsonAsync(http, StatusCodes.Status200OK, w => WriteEpisodePage(w, page));
+        await ApiResponses.JsonAsync(http, StatusCodes.Status200OK, w => WriteEpisodePage(w, page!));
     }
 
     /// <summary>Reads <c>from</c>, <c>to</c>, <c>job</c>, <c>series</c> (exact labels), <c>limit</c>, <c>page_token</c>.</summary>
@@ -114,19 +104,15 @@ public static class EventStoreEndpoints
             return;
         }
 
-        IReadOnlyList<OperatorFeedback> items;
-        try
+        var store = http.RequestServices.GetRequiredService<IEventStore>();
+        var (ok, items) = await ApiResponses.TryStoreAsync(http, ct => store.ListFeedbackAsync(job, EventStoreLimits.MaxPageSize, ct));
+        if (!ok)
         {
-            items = await http.RequestServices.GetRequiredService<IEventStore>().ListFeedbackAsync(job, EventStoreLimits.MaxPageSize, http.RequestAborted);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await ApiResponses.StoreUnavailableAsync(http);
             return;
         }
 
         // Ranges overlapping [from, to]: the same rule as episodes.
-        var selected = items.Where(i => (from is null || i.To >= from) && (to is null || i.From <= to)).ToList();
+        var selected = items!.Where(i => (from is null || i.To >= from) && (to is null || i.From <= to)).ToList();
         await ApiResponses.JsonAsync(http, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
@@ -167,22 +153,13 @@ public static class EventStoreEndpoints
         }
 
         var service = http.RequestServices.GetRequiredService<FeedbackService>();
-        OperatorFeedback stored;
-        bool running;
-        try
+        var (ok, added) = await ApiResponses.TryStoreAsync(http, ct => service.AddAsync(feedback, ct));
+        if (!ok)
         {
-            (stored, running) = await service.AddAsync(feedback, http.RequestAborted);
-        }
-        catch (ArgumentException ex)
-        {
-            await ApiResponses.ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
             return;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await ApiResponses.StoreUnavailableAsync(http);
-            return;
-        }
+
+        var (stored, running) = added;
 
         await ApiResponses.JsonAsync(http, StatusCodes.Status201Created, w =>
         {

@@ -42,14 +42,10 @@ public static class InspectionEndpoints
             return;
         }
 
-        InspectionReport? stored;
-        try
+        var store = http.RequestServices.GetRequiredService<IEventStore>();
+        var (ok, stored) = await ApiResponses.TryStoreAsync(http, store.GetLatestInspectionReportAsync);
+        if (!ok)
         {
-            stored = await http.RequestServices.GetRequiredService<IEventStore>().GetLatestInspectionReportAsync(http.RequestAborted);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await ApiResponses.StoreUnavailableAsync(http);
             return;
         }
 
@@ -88,14 +84,10 @@ public static class InspectionEndpoints
             return;
         }
 
-        IReadOnlyList<InspectionReport> reports;
-        try
+        var store = http.RequestServices.GetRequiredService<IEventStore>();
+        var (ok, reports) = await ApiResponses.TryStoreAsync(http, ct => store.ListInspectionReportsAsync(from, to, limit, ct));
+        if (!ok)
         {
-            reports = await http.RequestServices.GetRequiredService<IEventStore>().ListInspectionReportsAsync(from, to, limit, http.RequestAborted);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await ApiResponses.StoreUnavailableAsync(http);
             return;
         }
 
@@ -103,7 +95,7 @@ public static class InspectionEndpoints
         {
             w.WriteStartObject();
             w.WriteStartArray("items");
-            foreach (var report in reports)
+            foreach (var report in reports!)
             {
                 w.WriteRawValue(report.Body);
             }

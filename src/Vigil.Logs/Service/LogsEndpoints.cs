@@ -91,19 +91,9 @@ public static class LogsEndpoints
         }
 
         var source = query["source"].ToString() is { Length: > 0 } name ? name : null;
-        IReadOnlyList<LogTemplateRecord> events;
-        try
+        var (ok, events) = await ApiResponses.TryStoreAsync(http, ct => store.ListNewLogTemplatesAsync(source, from, to, limit, ct));
+        if (!ok)
         {
-            events = await store.ListNewLogTemplatesAsync(source, from, to, limit, http.RequestAborted);
-        }
-        catch (ArgumentException ex)
-        {
-            await ApiResponses.ErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message);
-            return;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await ApiResponses.StoreUnavailableAsync(http);
             return;
         }
 
@@ -111,7 +101,7 @@ public static class LogsEndpoints
         {
             w.WriteStartObject();
             w.WriteStartArray("events");
-            foreach (var e in events)
+            foreach (var e in events!)
             {
                 w.WriteStartObject();
                 w.WriteString("source", e.Source);
