@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
+using Vigil.Models.Store;
+using Vigil.Web.Api;
 using Vigil.Web.Components.Pages;
 using Vigil.Web.Reading;
 
@@ -35,16 +38,69 @@ internal static class FeatureEndpoints
         return WebUiEndpoints.Render<Business>(new FeaturePage<BusinessModel>(null, content, access.Options.TimeZone));
     }
 
-    public static RazorComponentResult Models(HttpContext http, FeatureReader reader, UiAccess access)
+    public static RazorComponentResult Models(HttpContext http, FeatureReader reader, ServiceView view, ModelActions actions, UiAccess access)
     {
         if (reader.Models is not { } store)
         {
             return WebUiEndpoints.Render<Components.Pages.Models>(new FeaturePage<ModelsModel>("No model store is configured (model_path or MODEL_PATH, docs/models.md): only isolation_forest jobs use one.", null, access.Options.TimeZone));
         }
 
-        var flash = http.Request.Query["done"].ToString() is { Length: > 0 } done ? new Flash("ok", done) : null;
-        var model = new ModelsModel(store.List(), WebUiEndpoints.WriteAccessOf(access), flash);
+        var entries = store.List();
+        var jobs = new List<ModelJobView>();
+        foreach (var runner in view.Runners)
+        {
+            if (actions.ModelOf(runner.Name) is not { } name)
+            {
+                continue;
+            }
+
+            var files = entries.Where(e => e.Name == name).ToList();
+            ShadowView? shadow = reader.Lifecycle(runner.Name)?.Shadow is { } running
+                ? new ShadowView(running.Candidate.Version, running.StartedAt, running.IsDue, running.Snapshot())
+                : null;
+            jobs.Add(new ModelJobView(runner.Name, name, files.Find(e => e.Slot == ModelSlot.Active), files.Find(e => e.Slot == ModelSlot.Candidate),
+                [.. files.Where(e => e.Slot == ModelSlot.History).OrderByDescending(e => e.Header?.CreatedAt ?? DateTimeOffset.MinValue)], shadow));
+        }
+
+        var q = http.Request.Query;
+        // The notice names only a job of this page and the version it now runs, so a crafted link cannot make the page say something else.
+        var flash = !jobs.Any(j => j.Job == q["job"].ToString() && j.Active?.Header?.Version == q["version"].ToString()) ? null : q["done"].ToString() switch
+        {
+            ModelActions.PromoteAction => new Flash("ok", $"Job {q["job"]}: {q["version"]} promoted; the job scores with it from its next point."),
+            ModelActions.RollbackAction => new Flash("ok", $"Job {q["job"]}: rolled back to {q["version"]}; the job scores with it from its next point."),
+            _ => null,
+        };
+        var model = new ModelsModel(jobs, entries, WebUiEndpoints.WriteAccessOf(access), flash);
         return WebUiEndpoints.Render<Components.Pages.Models>(new FeaturePage<ModelsModel>(null, new Read<ModelsModel>(model, null), access.Options.TimeZone));
+    }
+
+    /// <summary>The Promote and Rollback buttons: the feedback form's write rules, then the same action as the API, then back to the page.</summary>
+    public static async Task<IResult> PostModelActionAsync(HttpContext http, string job, string action, UiAccess access, ModelActions actions, ILoggerFactory loggers)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        if (access.CheckWrite(http, form) is { } refused)
+        {
+            loggers.CreateLogger(typeof(FeatureEndpoints)).Refused(http.Request.Path, refused.Status, refused.Message);
+            return WebUiEndpoints.Message(refused.Status, "Model action refused", refused.Message, "/models", "Back to the models");
+        }
+
+        var result = action switch
+        {
+            ModelActions.PromoteAction => actions.Promote(job),
+            ModelActions.RollbackAction => actions.Rollback(job, null),
+            _ => null,
+        };
+        if (result is null)
+        {
+            return WebUiEndpoints.Message(StatusCodes.Status404NotFound, "No such action", $"'{action}' is not a model action: promote or rollback.", "/models", "Back to the models");
+        }
+
+        if (result.Outcome != ModelActionOutcome.Done)
+        {
+            return WebUiEndpoints.Message(ModelEndpoints.StatusOf(result.Outcome), action == ModelActions.PromoteAction ? "Not promoted" : "Not rolled back", result.Message, "/models", "Back to the models");
+        }
+
+        return Results.Redirect($"/models?done={action}&job={Uri.EscapeDataString(job)}&version={Uri.EscapeDataString(result.Active!.Version)}#model-{Uri.EscapeDataString(job)}", permanent: false, preserveMethod: false);
     }
 
     public static async Task<RazorComponentResult> PreviewAsync(HttpContext http, PreviewRunner preview, ServiceView view, UiAccess access, CancellationToken cancellationToken)

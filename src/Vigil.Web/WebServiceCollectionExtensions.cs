@@ -20,6 +20,7 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton<ServiceView>();
         services.AddSingleton<FeatureReader>();
         services.AddSingleton<PreviewRunner>();
+        services.AddSingleton<Api.ModelActions>();
         return services;
     }
 }

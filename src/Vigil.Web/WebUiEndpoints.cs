@@ -48,6 +48,7 @@ public static class WebUiEndpoints
         ui.MapGet("/logs", FeatureEndpoints.Logs);
         ui.MapGet("/business", FeatureEndpoints.BusinessAsync);
         ui.MapGet("/models", FeatureEndpoints.Models);
+        ui.MapPost("/ui/models/{job}/{action}", FeatureEndpoints.PostModelActionAsync);
         ui.MapGet("/ui/site.css", () => Results.Text(Stylesheet.Value, "text/css; charset=utf-8"));
         return app;
     }

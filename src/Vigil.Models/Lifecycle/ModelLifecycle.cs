@@ -134,6 +134,19 @@ public sealed class ModelLifecycle
         return Decided(decision, version, result);
     }
 
+    /// <summary>
+    /// Promotes the candidate by hand (the API and the UI) through the provider (live swap) and counts it. A running
+    /// shadow comparison ends: the candidate it was weighing is the one now active, so there is nothing left to decide.
+    /// </summary>
+    /// <exception cref="ModelFileException">No candidate, it does not load, or its features differ from the running model's.</exception>
+    public ModelFile Promote()
+    {
+        var file = _provider.Promote(Name);
+        Volatile.Write(ref _shadow, null);
+        Update(s => WithActive(s with { Promotions = s.Promotions + 1, Shadowing = false }));
+        return file;
+    }
+
     /// <summary>Rolls back through the provider (live swap) and counts it; for <c>vigil models rollback</c> via the API.</summary>
     public ModelFile Rollback(string? version = null)
     {
@@ -176,6 +189,19 @@ public sealed class ModelLifecycle
         }
     }
 
-    // Single writer (the background loop); readers take the reference atomically.
-    private void Update(Func<ModelLifecycleStats, ModelLifecycleStats> change) => Volatile.Write(ref _stats, change(Stats));
+    // Two writers (the background loop, and a promotion or rollback from the API): compare-and-swap, so neither loses the other's count.
+    private void Update(Func<ModelLifecycleStats, ModelLifecycleStats> change)
+    {
+        var seen = Stats;
+        while (true)
+        {
+            var previous = Interlocked.CompareExchange(ref _stats, change(seen), seen);
+            if (ReferenceEquals(previous, seen))
+            {
+                return;
+            }
+
+            seen = previous;
+        }
+    }
 }

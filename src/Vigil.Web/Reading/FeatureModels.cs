@@ -1,5 +1,6 @@
 using Vigil.EventStore;
 using Vigil.Models.Store;
+using Vigil.Models.Validation;
 using Vigil.Postgres.Api;
 
 namespace Vigil.Web.Reading;
@@ -18,4 +19,15 @@ public sealed record LogTemplateRow(string Source, long Id, string Template, Dat
 
 public sealed record BusinessModel(IReadOnlyList<MetricSummary> Metrics, string? Selected, string? ChartUrl);
 
-public sealed record ModelsModel(IReadOnlyList<ModelEntry> Entries, WriteAccess Access, Flash? Flash);
+/// <summary>The Models page: one section per model-backed job, then every file of the store.</summary>
+public sealed record ModelsModel(IReadOnlyList<ModelJobView> Jobs, IReadOnlyList<ModelEntry> Entries, WriteAccess Access, Flash? Flash);
+
+/// <summary>A job that scores with a model: its active and candidate files (null when absent), its history, and a running shadow comparison.</summary>
+public sealed record ModelJobView(string Job, string Model, ModelEntry? Active, ModelEntry? Candidate, IReadOnlyList<ModelEntry> History, ShadowView? Shadow)
+{
+    /// <summary>Whether some valid history version is older than the active one, i.e. whether Rollback can do anything.</summary>
+    public bool CanRollBack => History.Any(h => h.Header is { } header && (Active?.Header is not { } active || (header.CreatedAt < active.CreatedAt && header.Version != active.Version)));
+}
+
+/// <summary>A candidate scored beside the active model on live points since <paramref name="StartedAt"/>; the comparison so far.</summary>
+public sealed record ShadowView(string CandidateVersion, DateTimeOffset StartedAt, bool Due, ValidationComparison Comparison);

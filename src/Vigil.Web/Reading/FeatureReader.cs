@@ -49,6 +49,9 @@ internal sealed class FeatureReader(IServiceProvider services, IEventStore event
 
     public ModelStore? Models => services.GetService<ModelStore>();
 
+    /// <summary>The job's model lifecycle (scheduled training, shadow comparison), or null when it has none.</summary>
+    public Vigil.Models.Lifecycle.ModelLifecycle? Lifecycle(string job) => services.GetService<Vigil.Pipeline.Lifecycle.ModelLifecycles>()?.ByJob.GetValueOrDefault(job);
+
     private async Task<Read<T>> ReadAsync<T>(string what, string errorType, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         try

@@ -9,6 +9,7 @@ using Vigil.Inspection.Api;
 using Vigil.Logs.Service;
 using Vigil.Postgres.Api;
 using Vigil.Web;
+using Vigil.Web.Api;
 
 namespace Vigil.Hosting;
 
@@ -70,6 +71,7 @@ public static class VigilHost
         app.UseMiddleware<ApiAuthenticationMiddleware>();
         app.MapVigilEndpoints();
         app.MapVigilWeb();
+        app.MapModelsApi();
         app.MapEventStoreApi();
         app.MapChartsApi();
         if (options.Server.GrpcPort is { } port)

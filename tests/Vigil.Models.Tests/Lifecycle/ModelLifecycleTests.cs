@@ -1,6 +1,7 @@
 using Vigil.Core.Detectors.IsolationForest;
 using Vigil.Core.Features;
 using Vigil.Core.Sources;
+using Vigil.Models.Files;
 using Vigil.Models.Lifecycle;
 using Vigil.Models.Shadow;
 using Vigil.Models.Store;
@@ -140,6 +141,44 @@ public sealed class ModelLifecycleTests
         Assert.Equal(first, provider.Get("checkout").Current.Version);
         Assert.Equal(1, sut.Stats.Rollbacks);
         Assert.Equal(first, sut.Stats.ActiveVersion);
+    }
+
+    [Fact]
+    public async Task Promote_DuringShadow_SwapsCountsAndEndsTheComparison()
+    {
+        using var dir = new TempDirectory();
+        var (sut, provider, _, time) = CreateSut(dir);
+        await sut.TickAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromHours(24));
+        var started = await sut.TickAsync(CancellationToken.None);
+        Assert.Equal(LifecycleEventKind.ShadowStarted, started!.Kind);
+        var promotionsBefore = sut.Stats.Promotions;
+
+        var file = sut.Promote();
+
+        Assert.Equal(started.CandidateVersion, file.Header.Version);
+        Assert.Equal(started.CandidateVersion, provider.Get("checkout").Current.Version);
+        Assert.Equal(started.CandidateVersion, sut.Stats.ActiveVersion);
+        Assert.Equal(promotionsBefore + 1, sut.Stats.Promotions);
+        Assert.Null(sut.Shadow);
+        Assert.False(sut.Stats.Shadowing);
+        time.Advance(TimeSpan.FromHours(1));
+        Assert.Null(await sut.TickAsync(CancellationToken.None)); // nothing left to conclude, no failure counted
+        Assert.Equal(0, sut.Stats.TrainingFailures);
+    }
+
+    [Fact]
+    public async Task Promote_NoCandidate_ThrowsAndChangesNothing()
+    {
+        using var dir = new TempDirectory();
+        var (sut, provider, _, _) = CreateSut(dir, shadowing: false);
+        await sut.TickAsync(CancellationToken.None);
+        var active = provider.Get("checkout").Current.Version;
+
+        Assert.Throws<ModelFileException>(() => sut.Promote());
+
+        Assert.Equal(active, provider.Get("checkout").Current.Version);
+        Assert.Equal(1, sut.Stats.Promotions); // the first training's, not this attempt's
     }
 
     private static (ModelLifecycle Sut, ModelStoreProvider Provider, FakeMetricSource Source, FakeTimeProvider Time) CreateSut(TempDirectory dir, bool shadowing = true)

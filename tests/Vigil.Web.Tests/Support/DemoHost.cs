@@ -38,7 +38,7 @@ public sealed class DemoHost : IAsyncDisposable
 
     public HttpClient Client() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
 
-    public static async Task<DemoHost> StartAsync(Func<ServerOptions, ServerOptions>? server = null, IReadOnlyList<JobOptions>? jobs = null, double speed = 600)
+    public static async Task<DemoHost> StartAsync(Func<ServerOptions, ServerOptions>? server = null, IReadOnlyList<JobOptions>? jobs = null, double speed = 600, string? modelPath = null)
     {
         var serverOptions = new ServerOptions { ListenAddress = "127.0.0.1", Port = 0, ShutdownGrace = TimeSpan.FromSeconds(2) };
         // The embedded demo exactly as `vigil run` without configuration builds it (jobs, alerting to the log,
@@ -50,6 +50,7 @@ public sealed class DemoHost : IAsyncDisposable
             Replay = new ReplayOptions { Speed = speed, Seed = Seed },
             Jobs = jobs ?? [.. ReplayDefaults.Jobs(TimeSpan.FromMinutes(1))],
             Logging = new LoggingOptions { Level = "Warning" },
+            ModelPath = modelPath ?? demo.ModelPath,
         };
         var app = VigilHost.Build(options);
         var recorder = new VerdictRecorder([.. options.Jobs.Select(j => j.Name)]);
