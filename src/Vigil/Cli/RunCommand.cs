@@ -71,6 +71,14 @@ internal static class RunCommand
                 await Console.Error.WriteLineAsync(ex.Message);
                 return CliEnvironment.InvalidConfig;
             }
+            catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested || cancellationToken.IsCancellationRequested)
+            {
+                // SIGTERM (or Ctrl+C) while the services were still starting: the operator asked to stop, so this is a
+                // clean stop, not a failed start; what had started is stopped within the grace period.
+                using var grace = new CancellationTokenSource(options.Server.ShutdownGrace);
+                await app.StopAsync(grace.Token);
+                return CliEnvironment.Ok;
+            }
             catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
             {
                 // Lost the race with another process between the check above and Kestrel's bind.
