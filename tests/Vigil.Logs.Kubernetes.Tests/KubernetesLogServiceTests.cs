@@ -57,8 +57,7 @@ public sealed class KubernetesLogServiceTests : IDisposable
 
             var sources = host.GetRequiredService<LogSources>();
             await WaitUntilAsync(() => Lines(sources) == 3, "the last lines of the container");
-            time.Advance(TimeSpan.FromSeconds(30));
-            await WaitUntilAsync(() => Lines(sources) == 4, "the increment after one poll interval");
+            await AdvanceUntilAsync(time, () => Lines(sources) == 4, "the increment after one poll interval");
             foreach (var service in hosted)
             {
                 await service.StopAsync(CancellationToken.None);
@@ -113,8 +112,7 @@ public sealed class KubernetesLogServiceTests : IDisposable
         await WaitUntilAsync(() => errors.Value == 1, "the first failed poll counted");
         _server.FailLogs = false;
         _server.Logs.Enqueue(FakeApiServer.Recorded("tail.log"));
-        time.Advance(TimeSpan.FromSeconds(30));
-        await WaitUntilAsync(() => Lines(host.GetRequiredService<LogSources>()) == 3, "the lines once the server answers again");
+        await AdvanceUntilAsync(time, () => Lines(host.GetRequiredService<LogSources>()) == 3, "the lines once the server answers again");
         foreach (var service in hosted)
         {
             await service.StopAsync(CancellationToken.None);
@@ -126,6 +124,25 @@ public sealed class KubernetesLogServiceTests : IDisposable
     private static long Lines(LogSources sources) => sources.Query("pods", DateTimeOffset.MinValue, DateTimeOffset.MaxValue)!.Lines;
 
     /// <summary>Waits (bounded: only a broken build hits the bound) for the service loop, which runs on the thread pool.</summary>
+    /// <summary>
+    /// Advances the fake clock a poll interval at a time until <paramref name="condition"/> holds. One advance is not
+    /// always enough: under load the poller may arm its next timer only after the clock moved, and then the next
+    /// advance fires it; an extra poll finds no new lines.
+    /// </summary>
+    private static async Task AdvanceUntilAsync(FakeTimeProvider time, Func<bool> condition, string what)
+    {
+        for (var advance = 0; advance < 20 && !condition(); advance++)
+        {
+            time.Advance(TimeSpan.FromSeconds(30));
+            for (var i = 0; i < 200 && !condition(); i++)
+            {
+                await Task.Delay(10);
+            }
+        }
+
+        Assert.True(condition(), "timed out waiting for " + what);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
         for (var i = 0; i < 3000 && !condition(); i++)
