@@ -44,6 +44,24 @@ internal sealed class LogsHarness
         => new(ingestor, checkpointInterval ?? TimeSpan.FromSeconds(10), Metrics, Telemetry, Time, null, [], NullLogger<LogSourceService>.Instance);
 
     /// <summary>Waits (bounded: only a broken build hits the bound) until <paramref name="condition"/> holds; the loops run on the thread pool.</summary>
+    /// <summary>
+    /// Advances the fake clock by <paramref name="step"/> until <paramref name="condition"/> holds: under load a poller
+    /// may arm its next timer only after the clock moved, and then only the next advance fires it.
+    /// </summary>
+    public async Task AdvanceUntilAsync(TimeSpan step, Func<bool> condition, string what)
+    {
+        for (var advance = 0; advance < 20 && !condition(); advance++)
+        {
+            Time.Advance(step);
+            for (var i = 0; i < 400 && !condition(); i++)
+            {
+                await Task.Delay(5);
+            }
+        }
+
+        Assert.True(condition(), "timed out waiting for " + what);
+    }
+
     public static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
         for (var i = 0; i < 2000 && !condition(); i++)
