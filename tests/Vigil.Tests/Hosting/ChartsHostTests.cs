@@ -15,6 +15,8 @@ using Vigil.Pipeline.History;
 using Vigil.Pipeline.Replay;
 using Vigil.Pipeline.Verdicts;
 
+using Vigil.Tests.Support;
+
 namespace Vigil.Tests.Hosting;
 
 /// <summary>
@@ -197,33 +199,5 @@ public sealed class ChartsHostTests
         await host.StartAsync();
         await signal.Completed.WaitAsync(TimeSpan.FromSeconds(60));
         return host;
-    }
-
-    /// <summary>Completes once every named source has published a scored point.</summary>
-    private sealed class AllSourcesScored(IReadOnlyCollection<string> sources) : IVerdictSink
-    {
-        private readonly HashSet<string> _waiting = [.. sources];
-        private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task Completed => _completed.Task;
-
-        public void Publish(VerdictBatch batch)
-        {
-            foreach (var point in batch.Points)
-            {
-                if (point.Verdict.Kind == VerdictKind.Scored)
-                {
-                    lock (_waiting)
-                    {
-                        if (_waiting.Remove(batch.Source) && _waiting.Count == 0)
-                        {
-                            _completed.TrySetResult();
-                        }
-                    }
-
-                    return;
-                }
-            }
-        }
     }
 }
