@@ -22,7 +22,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 {
     // 4 is the first layout under the contract; every detector's earlier layouts (1–3) predate it and are rejected.
     // 5: auto's baseline stores its working scale (transform) and buffers its warm-up; 4 is rejected, the series re-learns.
-    private const byte Version = 5;
+    // 6: auto's baseline stores its daily profile (the seasonal expectation); 5 is rejected, the series re-learns.
+    private const byte Version = 6;
 
 
     private readonly IBaseline _baseline;
@@ -358,8 +359,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         {
             throw new InvalidDataException(version < 4
                 ? $"{_baseline.Name}: state version {version} predates the detection contract (version {Version}); the series re-learns."
-                : version < Version
+                : version == 4
                 ? $"{_baseline.Name}: state version {version} predates the working-scale layout (version {Version}); the series re-learns."
+                : version < Version
+                ? $"{_baseline.Name}: state version {version} predates the seasonal-profile layout (version {Version}); the series re-learns."
                 : $"{_baseline.Name}: state version {version} is not supported (expected {Version}).");
         }
 

@@ -97,6 +97,21 @@ public sealed record AutoOptions
     /// <summary>Least σ of a count on its square-root scale (Poisson noise is 1 there). Default 1.</summary>
     public double CountsSigma { get; init; } = 1;
 
+    /// <summary>
+    /// Whether the daily profile (docs/detectors.md, <c>auto</c> item 8) may replace the Holt forecast where it explains
+    /// the series better: a clean daily curve is then expected to have its peak, and a day without it alerts.
+    /// </summary>
+    public bool SeasonalProfile { get; init; } = true;
+
+    /// <summary>The profile takes over only if its mean |error| is at most this multiple of the Holt forecast's. Default 1.25.</summary>
+    public double SeasonalRatio { get; init; } = 1.25;
+
+    /// <summary>The profile takes over only if its daily swing (standard deviation of its levels) is at least this many σ of its errors. Default 1.</summary>
+    public double SeasonalSnr { get; init; } = 1;
+
+    /// <summary>Weight of a normal point's seasonal error in the profile's deseasonalised offset. Default 0.02.</summary>
+    public double SeasonalLevelAlpha { get; init; } = 0.02;
+
     /// <summary>The shared contract parameters: shift test and <c>adapt_after</c> (see <see cref="ContractOptions"/>).</summary>
     public ContractOptions Contract { get; init; } = DefaultContract;
 
