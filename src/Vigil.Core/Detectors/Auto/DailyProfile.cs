@@ -175,15 +175,23 @@ internal sealed class DailyProfile
         }
     }
 
-    /// <summary>The series changed for good: the offset moves by the shift the contract measured.</summary>
+    /// <summary>
+    /// The series changed for good (adapt_after, new_normal): the offset moves by the shift the contract measured, and
+    /// the profile must prove itself again before it is the expectation. A level shift of a rate or a count scales
+    /// its daily shape as well as its level; an additive offset alone put the evening of a doubled request rate 25 %
+    /// below what was expected, and the Holt forecast judges better until the profile has re-learned the day.
+    /// </summary>
     public void Shift(double shift)
     {
-        // Only when the residuals were the profile's own: a shift measured against the Holt forecast says nothing
-        // about where the profile's offset should be (its slow offset follows from the next normal points).
         if (_active)
         {
             _offset += shift;
         }
+
+        _active = false;
+        _evidence = 0;
+        _seasonalAbs = 0;
+        _holtAbs = 0;
     }
 
     private void Decide(long timestampMs)
