@@ -47,7 +47,7 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             CountsSigma = p.ReadDouble("counts_sigma", d.CountsSigma, 0, 100),
             SeasonalProfile = p.ReadInt("seasonal_profile", d.SeasonalProfile ? 1 : 0, 0, 1) == 1,
             SeasonalRatio = p.ReadDouble("seasonal_ratio", d.SeasonalRatio, 0, 100),
-            SeasonalSnr = p.ReadDouble("seasonal_snr", d.SeasonalSnr, 0, 1000),
+            SeasonalGain = p.ReadDouble("seasonal_gain", d.SeasonalGain, 0, 100),
             SeasonalLevelAlpha = p.ReadDouble("seasonal_level_alpha", d.SeasonalLevelAlpha, 0, 1),
             Contract = ContractOptions.Read(p, AutoOptions.DefaultContract),
         };

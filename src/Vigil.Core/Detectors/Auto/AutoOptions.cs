@@ -108,8 +108,11 @@ public sealed record AutoOptions
     /// <summary>The profile takes over only if its mean |error| is at most this multiple of the Holt forecast's. Default 1.25.</summary>
     public double SeasonalRatio { get; init; } = 1.25;
 
-    /// <summary>The profile takes over only if its daily swing (standard deviation of its levels) is at least this many σ of its errors. Default 1.</summary>
-    public double SeasonalSnr { get; init; } = 1;
+    /// <summary>
+    /// The profile takes over only if its mean |error| is at most this fraction of a slow level's without it (the same
+    /// offset, no daily shape). Default 0.7: the daily shape must explain a good part of what a slow level cannot (0.5 kept it off on the scenario suite's request rates, whose one-minute noise hides a smooth curve).
+    /// </summary>
+    public double SeasonalGain { get; init; } = 0.7;
 
     /// <summary>Weight of a normal point's seasonal error in the profile's deseasonalised offset. Default 0.02.</summary>
     public double SeasonalLevelAlpha { get; init; } = 0.02;

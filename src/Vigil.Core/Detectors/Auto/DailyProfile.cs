@@ -9,10 +9,10 @@ namespace Vigil.Core.Detectors.Auto;
 /// <para>
 /// <see cref="Active"/> says whether the profile explains the series better than the Holt one-step forecast: over the
 /// normal points it forecast out of sample (a day after it started), its mean |error| is at most
-/// <see cref="AutoOptions.SeasonalRatio"/> × Holt's, and its daily swing (the standard deviation of the bucket levels)
-/// is at least <see cref="AutoOptions.SeasonalSnr"/> σ of its own errors. A random walk fails the first test (Holt
-/// follows it, a profile cannot); white noise, or a latency with a weak daily bump under heavy noise, fails the
-/// second. Re-checked at every point, with a 10 % hysteresis so the band does not flap between the two forecasts.
+/// <see cref="AutoOptions.SeasonalRatio"/> × Holt's, and at most <see cref="AutoOptions.SeasonalGain"/> × that of the same
+/// slow offset without the profile (the profile explains most of what a slow level leaves). A random walk fails both
+/// (Holt follows it; a profile adds nothing a slow level does not), white noise or a latency with a weak daily bump
+/// under heavy noise fails the second (every forecast's error is the noise). Re-checked at every point, with a 10 % hysteresis so the band does not flap between the two forecasts.
 /// </para>
 /// <para>Learned only from points the contract judged normal: an incident never teaches the profile.</para>
 /// </summary>
@@ -43,7 +43,7 @@ internal sealed class DailyProfile
     private const double BucketScaleFloor = 0.3;
 
     private readonly double _ratio;
-    private readonly double _snr;
+    private readonly double _gain;
     private readonly double _offsetAlpha;
 
     private readonly float[] _level = new float[Buckets];
@@ -59,14 +59,23 @@ internal sealed class DailyProfile
     private double _holtAbs;
     private long _evidence;
     private long _evidenceFromMs;
-    private double _amplitude;
-    private int _amplitudeBucket = -1;
+    private double _flat = double.NaN;
+
+    // The "explains the shape" test works on errors averaged over each bucket's visit (12 minutes): one-minute noise
+    // dominates single errors of every forecast alike, while a slow level's lag behind a daily curve does not average out.
+    private double _flatAbs;
+    private double _smoothAbs;
+    private double _sumSeasonal;
+    private double _sumFlat;
+    private int _sumCount;
+    private int _sumBucket = -1;
+    private long _smoothEvidence;
     private bool _active;
 
     public DailyProfile(AutoOptions options)
     {
         _ratio = options.SeasonalRatio;
-        _snr = options.SeasonalSnr;
+        _gain = options.SeasonalGain;
         _offsetAlpha = options.SeasonalLevelAlpha;
     }
 
@@ -112,6 +121,11 @@ internal sealed class DailyProfile
             return;
         }
 
+        if (double.IsNaN(_flat))
+        {
+            _flat = value;
+        }
+
         var (i0, i1, f) = Phase(timestampMs);
         var levelCap = VisitCap(LevelMemoryDays, 4);
         var scaleCap = VisitCap(ScaleMemoryDays, MinScaleVisits);
@@ -137,6 +151,15 @@ internal sealed class DailyProfile
                 var rate = Math.Max(1.0 / _evidence, _stepMs > 0 ? Math.Min(1, _stepMs / DayMs) : 0);
                 _seasonalAbs += rate * (absError - _seasonalAbs);
                 _holtAbs += rate * (Math.Abs(value - holtForecast) - _holtAbs);
+                if (i0 != _sumBucket)
+                {
+                    CloseVisit();
+                    _sumBucket = i0;
+                }
+
+                _sumSeasonal += error;
+                _sumFlat += value - _flat;
+                _sumCount++;
 
                 // The offset follows the deseasonalised level slowly: a drift over days, a week's level. (On the
                 // first day there is nothing to deseasonalise against yet.)
@@ -147,11 +170,9 @@ internal sealed class DailyProfile
         var target = value - _offset;
         LearnLevel(i0, (1 - f) * weight, target, levelCap);
         LearnLevel(i1, f * weight, target, levelCap);
-        if (i0 != _amplitudeBucket)
-        {
-            _amplitudeBucket = i0;
-            _amplitude = Spread();
-        }
+
+        // The same slow level without the profile: what the profile's forecast must beat by a wide margin.
+        _flat += _offsetAlpha * weight * (value - _flat);
 
         Decide(timestampMs);
     }
@@ -192,6 +213,14 @@ internal sealed class DailyProfile
         _evidence = 0;
         _seasonalAbs = 0;
         _holtAbs = 0;
+        _flatAbs = 0;
+        _smoothAbs = 0;
+        _smoothEvidence = 0;
+        _sumSeasonal = 0;
+        _sumFlat = 0;
+        _sumCount = 0;
+        _sumBucket = -1;
+        _flat = double.NaN;
     }
 
     private void Decide(long timestampMs)
@@ -202,9 +231,23 @@ internal sealed class DailyProfile
             return;
         }
 
-        var sigma = AbsToSigma * _seasonalAbs;
         var slack = _active ? Hysteresis : 1;
-        _active = _seasonalAbs <= _ratio * slack * _holtAbs && _amplitude * slack >= _snr * sigma;
+        _active = _seasonalAbs <= _ratio * slack * _holtAbs && _smoothAbs <= _gain * slack * _flatAbs;
+    }
+
+    private void CloseVisit()
+    {
+        if (_sumCount > 0)
+        {
+            _smoothEvidence++;
+            var rate = Math.Max(1.0 / _smoothEvidence, 1.0 / Buckets);
+            _smoothAbs += rate * ((Math.Abs(_sumSeasonal) / _sumCount) - _smoothAbs);
+            _flatAbs += rate * ((Math.Abs(_sumFlat) / _sumCount) - _flatAbs);
+        }
+
+        _sumSeasonal = 0;
+        _sumFlat = 0;
+        _sumCount = 0;
     }
 
     private int VisitCap(double days, int least)
@@ -283,26 +326,6 @@ internal sealed class DailyProfile
         }
     }
 
-    private double Spread()
-    {
-        double mean = 0, m2 = 0;
-        var n = 0;
-        for (var i = 0; i < Buckets; i++)
-        {
-            if (_visits[i] == 0)
-            {
-                continue;
-            }
-
-            n++;
-            var d = _level[i] - mean;
-            mean += d / n;
-            m2 += d * (_level[i] - mean);
-        }
-
-        return n > 1 ? Math.Sqrt(m2 / n) : 0;
-    }
-
     private static (int I0, int I1, double F) Phase(long timestampMs)
     {
         var ms = timestampMs % DayMs;
@@ -335,8 +358,14 @@ internal sealed class DailyProfile
         writer.Write(_holtAbs);
         writer.Write(_evidence);
         writer.Write(_evidenceFromMs);
-        writer.Write(_amplitude);
-        writer.Write(_amplitudeBucket);
+        writer.Write(_flat);
+        writer.Write(_flatAbs);
+        writer.Write(_smoothAbs);
+        writer.Write(_sumSeasonal);
+        writer.Write(_sumFlat);
+        writer.Write(_sumCount);
+        writer.Write(_sumBucket);
+        writer.Write(_smoothEvidence);
         writer.Write(_active);
         for (var i = 0; i < Buckets; i++)
         {
@@ -357,12 +386,20 @@ internal sealed class DailyProfile
         _holtAbs = reader.ReadDouble();
         _evidence = reader.ReadInt64();
         _evidenceFromMs = reader.ReadInt64();
-        _amplitude = reader.ReadDouble();
-        _amplitudeBucket = reader.ReadInt32();
+        _flat = reader.ReadDouble();
+        _flatAbs = reader.ReadDouble();
+        _smoothAbs = reader.ReadDouble();
+        _sumSeasonal = reader.ReadDouble();
+        _sumFlat = reader.ReadDouble();
+        _sumCount = reader.ReadInt32();
+        _sumBucket = reader.ReadInt32();
+        _smoothEvidence = reader.ReadInt64();
         _active = reader.ReadBoolean();
         if (!(_stepMs >= 0) || !double.IsFinite(_stepMs) || !double.IsFinite(_offset) || !(_seasonalAbs >= 0) || !(_holtAbs >= 0)
-            || !double.IsFinite(_seasonalAbs) || !double.IsFinite(_holtAbs) || _evidence < 0 || !(_amplitude >= 0)
-            || _amplitudeBucket < -1 || _amplitudeBucket >= Buckets)
+            || !double.IsFinite(_seasonalAbs) || !double.IsFinite(_holtAbs) || _evidence < 0 || double.IsInfinity(_flat)
+            || !(_flatAbs >= 0) || !double.IsFinite(_flatAbs) || !(_smoothAbs >= 0) || !double.IsFinite(_smoothAbs)
+            || !double.IsFinite(_sumSeasonal) || !double.IsFinite(_sumFlat) || _sumCount < 0 || _sumBucket < -1
+            || _sumBucket >= Buckets || _smoothEvidence < 0)
         {
             throw new InvalidDataException("auto: seasonal profile state out of range.");
         }
