@@ -118,7 +118,7 @@ public sealed class DailyProfileTests
         }
 
         using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer))
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             series.WriteState(writer);
         }
