@@ -127,10 +127,10 @@ public sealed class DailyProfileTests
     }
 
     [Fact]
-    public void ReadState_VersionFiveBeforeTheProfile_IsRejectedClearly()
+    public void ReadState_VersionSixBeforeTheProfile_IsRejectedClearly()
     {
         var series = (ISerializableSeriesDetector)Create(On).CreateSeries();
-        using var reader = new BinaryReader(new MemoryStream([5, 0, 0, 0, 0, 0, 0, 0, 0]));
+        using var reader = new BinaryReader(new MemoryStream([6, 0, 0, 0, 0, 0, 0, 0, 0]));
 
         var ex = Assert.Throws<InvalidDataException>(() => series.ReadState(reader));
 
