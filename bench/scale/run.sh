@@ -69,6 +69,9 @@ sleep 60
 QUERY_MS=$(for _ in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' --get "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode 'query=scale_value'; done \
   | sort -n | sed -n 3p | awk '{ printf "%.0f", $1 * 1000 }')
 
+echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+# Neither Vigil nor the reference service is scraped during the runs (Prometheus scrapes the exporter only), so neither
+# pays for rendering its /metrics: the comparison is the query-score-publish cycle and the idle process around it.
 echo "| configuration | series per instance | cycle time (mean) | CPU s per cycle (all instances) | CPU µs per series | peak RSS per instance | Prometheus query |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for k in $SHARDS; do
@@ -107,6 +110,7 @@ YAML
   awk -v k="$k" -v per="$per" -v sum="$cycle_sum" -v n="$cycle_n" -v ticks="$total_ticks" -v hz="$TICK" -v c="$CYCLES" -v rss="$worst_rss" -v q="$QUERY_MS" -v s="$SERIES" \
     'BEGIN { cpu = ticks / hz / c; printf "| Vigil, %d shard%s | %d | %.2f s | %.2f | %.1f | %d MB | %d ms |\n", k, (k > 1 ? "s" : ""), per, sum / n, cpu, cpu / s * 1e6, rss, q }'
   for p in "${vpids[@]}"; do kill "$p"; wait "$p" 2>/dev/null || true; done
+  echo "  (load average after $k shard(s): $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 done
 
 # The reference Python service on the same query (SKIP_REFERENCE=1 leaves it out).

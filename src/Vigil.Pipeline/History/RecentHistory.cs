@@ -35,7 +35,7 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
             return;
         }
 
-        var cap = PointsPerSeries;
+        var cap = _cap;
         ScoredSeries? current = null;
         SeriesBuffer? buffer = null;
         foreach (ref readonly var point in batch.Points)
@@ -49,6 +49,8 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
             {
                 current = point.Series;
                 buffer = BufferOf(current);
+                cap = PointsPerSeries; // after BufferOf: a new series counts in the share it gets
+
             }
 
             var v = point.Verdict;
@@ -98,8 +100,10 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
         if (series.HistorySlot is null)
         {
             var claimed = GetOrAddByKey(series.Source, series.Labels);
-            series.HistorySlot = claimed;
-            return claimed;
+            if (Interlocked.CompareExchange(ref series.HistorySlot, claimed, null) is null)
+            {
+                return claimed;
+            }
         }
 
         // The slot belongs to another RecentHistory: keyed by reference here (the lambdas would allocate per lookup).
