@@ -7,14 +7,14 @@ namespace Vigil.Tests.Configuration;
 /// <summary><c>server.grpc_port</c>, <c>server.grpc_listen_address</c> and <c>server.time_zone</c> (docs/charts.md).</summary>
 public sealed class ChartsConfigTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly ConfigFiles _config = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => _config.Dispose();
 
     [Fact]
     public void Load_NoChartSettings_GrpcOffAndUtc()
     {
-        var options = CreateSut().Load(Write("jobs: [{ name: a, query: up }]\n"), Env());
+        var options = _config.Load("jobs: [{ name: a, query: up }]\n");
 
         Assert.Null(options.Server.GrpcPort);
         Assert.Null(options.Server.GrpcListenAddress);
@@ -24,7 +24,7 @@ public sealed class ChartsConfigTests : IDisposable
     [Fact]
     public void Load_ChartSettings_AreRead()
     {
-        var options = CreateSut().Load(Write("server: { grpc_port: 50051, grpc_listen_address: 127.0.0.1, time_zone: Europe/Berlin }\njobs: [{ name: a, query: up }]\n"), Env());
+        var options = _config.Load("server: { grpc_port: 50051, grpc_listen_address: 127.0.0.1, time_zone: Europe/Berlin }\njobs: [{ name: a, query: up }]\n");
 
         Assert.Equal(50051, options.Server.GrpcPort);
         Assert.Equal("127.0.0.1", options.Server.GrpcListenAddress);
@@ -38,20 +38,9 @@ public sealed class ChartsConfigTests : IDisposable
     [InlineData("time_zone: Mars/Olympus", "server.time_zone: 'Mars/Olympus' is not a known time zone id")]
     public void TryLoad_BadChartSetting_NamesIt(string setting, string error)
     {
-        var (options, errors) = CreateSut().TryLoad(Write($"server: {{ {setting} }}\njobs: [{{ name: a, query: up }}]\n"), Env());
+        var (options, errors) = _config.TryLoad($"server: {{ {setting} }}\njobs: [{{ name: a, query: up }}]\n");
 
         Assert.Null(options);
         Assert.Contains(errors, e => e.StartsWith(error, StringComparison.Ordinal));
-    }
-
-    private static ConfigLoader CreateSut() => new(VigilDetectors.ForValidation());
-
-    private static Dictionary<string, string?> Env() => new(StringComparer.Ordinal);
-
-    private string Write(string yaml)
-    {
-        var path = _temp.File($"vigil-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, yaml);
-        return path;
     }
 }

@@ -1,20 +1,21 @@
 using Vigil.Pipeline.History;
 using Vigil.Configuration;
 using Vigil.Pipeline.Jobs;
+using Vigil.Tests.Support;
 
 namespace Vigil.Tests.Configuration;
 
 /// <summary>The <c>history</c> section: how much verdict history each series keeps for charts (docs/charts.md).</summary>
 public sealed class HistoryConfigTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly ConfigFiles _config = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => _config.Dispose();
 
     [Fact]
     public void Load_NoHistorySection_StoresNothingSoTheDefaultsApply()
     {
-        var options = CreateSut().Load(Write("jobs: [{ name: a, query: up }]\n"), Env());
+        var options = _config.Load("jobs: [{ name: a, query: up }]\n");
 
         Assert.Null(options.Sections.Get<RecentHistoryOptions>());
         Assert.Equal((TimeSpan.FromHours(24), 1440), (new RecentHistoryOptions().Retention, new RecentHistoryOptions().MaxPointsPerSeries));
@@ -23,7 +24,7 @@ public sealed class HistoryConfigTests : IDisposable
     [Fact]
     public void Load_HistorySection_IsRead()
     {
-        var options = CreateSut().Load(Write("history: { retention: 6h, max_points_per_series: 720 }\njobs: [{ name: a, query: up }]\n"), Env());
+        var options = _config.Load("history: { retention: 6h, max_points_per_series: 720 }\njobs: [{ name: a, query: up }]\n");
 
         var history = options.Sections.Get<RecentHistoryOptions>();
         Assert.NotNull(history);
@@ -50,20 +51,9 @@ public sealed class HistoryConfigTests : IDisposable
     [InlineData("max_bytes: 1000.5", "history.max_bytes: must be a whole number")]
     public void TryLoad_BadHistorySetting_NamesIt(string setting, string error)
     {
-        var (options, errors) = CreateSut().TryLoad(Write($"history: {{ {setting} }}\njobs: [{{ name: a, query: up }}]\n"), Env());
+        var (options, errors) = _config.TryLoad($"history: {{ {setting} }}\njobs: [{{ name: a, query: up }}]\n");
 
         Assert.Null(options);
         Assert.Contains(errors, e => e.StartsWith(error, StringComparison.Ordinal));
-    }
-
-    private static ConfigLoader CreateSut() => new(VigilDetectors.ForValidation());
-
-    private static Dictionary<string, string?> Env() => new(StringComparer.Ordinal);
-
-    private string Write(string yaml)
-    {
-        var path = _temp.File($"vigil-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, yaml);
-        return path;
     }
 }
