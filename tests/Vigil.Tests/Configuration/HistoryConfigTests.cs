@@ -35,7 +35,7 @@ public sealed class HistoryConfigTests : IDisposable
     [Fact]
     public void Load_HistoryMaxBytes_IsRead()
     {
-        var options = CreateSut().Load(Write("history: { max_bytes: 536870912 }\njobs: [{ name: a, query: up }]\n"), Env());
+        var options = _config.Load("history: { max_bytes: 536870912 }\njobs: [{ name: a, query: up }]\n");
 
         Assert.Equal(512L * 1024 * 1024, options.Sections.Get<RecentHistoryOptions>()!.MaxBytes);
     }
