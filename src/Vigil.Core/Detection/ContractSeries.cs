@@ -22,7 +22,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 {
     // 4 is the first layout under the contract; every detector's earlier layouts (1–3) predate it and are rejected.
     // 5: auto's baseline stores its working scale (transform) and buffers its warm-up; 4 is rejected, the series re-learns.
-    private const byte Version = 5;
+    // 6: the contract remembers whether the last point passed the near point edge (isolated-point edge), and auto's
+    // baseline stores its tail's mean excess; 5 is rejected, the series re-learns.
+    private const byte Version = 6;
 
 
     private readonly IBaseline _baseline;
@@ -40,6 +42,11 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     private double _shiftUp;
     private double _shiftDown;
     private bool _alarmed;
+
+    // Whether the previous scored point lay past the near point edge (k·σ) above / below: the next point on that side is
+    // then judged on the near edge even if the baseline offers a wider one for isolated points.
+    private bool _nearUp;
+    private bool _nearDown;
 
     // Lag-1 autocorrelation of the standardised residuals of normal points (EWMA of r·r₋₁ over EWMA of r²).
     private double _lagProduct;
@@ -99,8 +106,13 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         var inflation = _alarmed ? 1 : ShiftInflation();
         var shiftHigh = double.IsNaN(p.ShiftSigmaHigh) ? p.SigmaHigh : p.ShiftSigmaHigh;
         var shiftLow = double.IsNaN(p.ShiftSigmaLow) ? p.SigmaLow : p.ShiftSigmaLow;
-        var (upHalf, upTest) = Edge(p.SigmaHigh, shiftHigh, _shiftUp, p.NoveltyUpper - e, inflation);
-        var (downHalf, downTest) = Edge(p.SigmaLow, shiftLow, _shiftDown, e - p.NoveltyLower, inflation);
+        // An isolated point (after a point inside the near edge, outside an alarm) must pass the far tail to page on its
+        // own: a latency's routine 1 % of slow requests is not an incident. Two in a row past the near edge, or an alarm
+        // in progress, are judged on the near edge; sustained changes are the shift test's, which keeps the near σ.
+        var pointHigh = !_alarmed && !_nearUp && _shiftUp < IsolatedEvidence && p.IsolatedSigmaHigh > p.SigmaHigh ? p.IsolatedSigmaHigh : p.SigmaHigh;
+        var pointLow = !_alarmed && !_nearDown && _shiftDown < IsolatedEvidence && p.IsolatedSigmaLow > p.SigmaLow ? p.IsolatedSigmaLow : p.SigmaLow;
+        var (upHalf, upTest) = Edge(pointHigh, shiftHigh, _shiftUp, p.NoveltyUpper - e, inflation);
+        var (downHalf, downTest) = Edge(pointLow, shiftLow, _shiftDown, e - p.NoveltyLower, inflation);
         // Seasonal context: a value the series showed at this phase of its last season is normal, however far it is
         // from the forecast (a daily batch job, a square wave). Known before the point arrives, so the band stays a
         // prediction. It only counts where it reaches past the point band: inside it, noise in last season's values
@@ -129,6 +141,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // A value that the seasonal context explains adds no evidence of a shift.
         var explained = !anomalous && ((contextUp && y > e + (_k * p.SigmaHigh)) || (contextDown && y < e - (_k * p.SigmaLow)));
         UpdateShift(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, anomalous, inflation);
+        _nearUp = !explained && y > e + (_k * p.SigmaHigh);
+        _nearDown = !explained && y < e - (_k * p.SigmaLow);
         _recent.Add(timestampMs, x, y - e, anomalous);
         if (anomalous)
         {
@@ -151,7 +165,20 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             // Trust falls as evidence of a shift accumulates, so the baseline does not learn a small shift away.
             // Zero once the evidence reaches half the threshold: past that, a shift is more likely than noise.
             var weight = _h > 0 ? Math.Max(0, 1 - (2 * Math.Max(_shiftUp, _shiftDown) / _h)) : 1;
-            _baseline.Learn(timestampMs, y, weight);
+            // Winsorised learning: a normal point past the near edge (forgiven as an isolated point, or explained by the
+            // seasonal context) teaches level and scale only as much as a point on that edge, while the baseline still
+            // remembers the value itself (range, season). Routine slow requests and last season's batch job then do not
+            // widen the near band or drag the level a sustained step is judged by.
+            var low = e - (_k * p.SigmaLow);
+            var high = e + (_k * p.SigmaHigh);
+            if (y > high || y < low)
+            {
+                _baseline.LearnClipped(timestampMs, y, low, high, weight);
+            }
+            else
+            {
+                _baseline.Learn(timestampMs, y, weight);
+            }
             if (_inRun && ++_quiet >= _quietPoints)
             {
                 _inRun = false;
@@ -204,6 +231,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     }
 
     private const double MaxAutocorrelation = 0.9;
+
+    // A point is isolated only while the shift statistic on its side holds less than half its threshold (where normal
+    // points stop being learned, see Observe): once a shift is building up or an alarm has just ended, the near edge applies.
+    private double IsolatedEvidence => _h > 0 ? _h / 2 : double.PositiveInfinity;
     private const double AutocorrelationAlpha = 0.01;
 
     private void UpdateShift(double deviation, double sigma, bool anomalous, double inflation)
@@ -261,6 +292,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _shiftUp = 0;
         _shiftDown = 0;
         _alarmed = false;
+        _nearUp = false;
+        _nearDown = false;
         _inRun = false;
         _quiet = 0;
         _rebaselinedFromMs = fromMs;
@@ -339,6 +372,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         writer.Write(_shiftUp);
         writer.Write(_shiftDown);
         writer.Write(_alarmed);
+        writer.Write(_nearUp);
+        writer.Write(_nearDown);
         writer.Write(_lagProduct);
         writer.Write(_residualSquare);
         writer.Write(_previousR);
@@ -358,8 +393,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         {
             throw new InvalidDataException(version < 4
                 ? $"{_baseline.Name}: state version {version} predates the detection contract (version {Version}); the series re-learns."
-                : version < Version
+                : version == 4
                 ? $"{_baseline.Name}: state version {version} predates the working-scale layout (version {Version}); the series re-learns."
+                : version < Version
+                ? $"{_baseline.Name}: state version {version} predates the isolated-point edge (version {Version}); the series re-learns."
                 : $"{_baseline.Name}: state version {version} is not supported (expected {Version}).");
         }
 
@@ -368,6 +405,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _shiftUp = reader.ReadDouble();
         _shiftDown = reader.ReadDouble();
         _alarmed = reader.ReadBoolean();
+        _nearUp = reader.ReadBoolean();
+        _nearDown = reader.ReadBoolean();
         _lagProduct = reader.ReadDouble();
         _residualSquare = reader.ReadDouble();
         _previousR = reader.ReadDouble();

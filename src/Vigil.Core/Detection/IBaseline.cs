@@ -17,6 +17,16 @@ internal readonly record struct Prediction(double Expected, double SigmaLow, dou
 
     public double ShiftSigmaHigh { get; init; } = double.NaN;
 
+    /// <summary>
+    /// σ of the point edge for an isolated point (one that follows a point inside the near point edge, outside an
+    /// alarm): the far tail of a heavy-tailed series, NaN when the baseline has none. A second point in a row past the
+    /// near edge is judged on <see cref="SigmaLow"/>/<see cref="SigmaHigh"/>.
+    /// </summary>
+    public double IsolatedSigmaLow { get; init; } = double.NaN;
+
+    /// <inheritdoc cref="IsolatedSigmaLow"/>
+    public double IsolatedSigmaHigh { get; init; } = double.NaN;
+
     public static Prediction Symmetric(double expected, double sigma) => new(expected, sigma, sigma, double.NegativeInfinity, double.PositiveInfinity);
 
     public static Prediction None(double expected = double.NaN) => new(expected, 0, 0, double.NegativeInfinity, double.PositiveInfinity);
@@ -51,6 +61,13 @@ internal interface IBaseline
     /// sustained shift before the test can flag it (baselines with a window, not a weight, learn it fully).
     /// </summary>
     void Learn(long timestampMs, double value, double weight = 1);
+
+    /// <summary>
+    /// Learns a normal point that lay past the near point edge (forgiven as an isolated point, or explained by the
+    /// seasonal context): level and scale learn it as if it lay at <paramref name="low"/>/<paramref name="high"/>
+    /// (winsorised), while what the baseline remembers of the series (range, season) is the value itself.
+    /// </summary>
+    void LearnClipped(long timestampMs, double value, double low, double high, double weight) => Learn(timestampMs, Math.Clamp(value, low, high), weight);
 
     /// <summary>
     /// A point judged anomalous, or a missing one (<paramref name="value"/> NaN): not learned, but position-keeping

@@ -220,6 +220,18 @@ public sealed class ContractTests
     }
 
     [Theory]
+    [MemberData(nameof(Types))]
+    public void ReadState_VersionFiveBeforeTheIsolatedPointEdge_IsRejectedClearly(string type)
+    {
+        var series = (ISerializableSeriesDetector)Synthetic.Create(type).CreateSeries();
+        using var reader = new BinaryReader(new MemoryStream([5, 0, 0, 0, 0, 0, 0, 0, 0]));
+
+        var ex = Assert.Throws<InvalidDataException>(() => series.ReadState(reader));
+
+        Assert.Contains("predates the isolated-point edge", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(300)]
     [InlineData(1500)]
     public void WriteState_Auto_StaysUnderEightKilobytes(int points)

@@ -91,6 +91,16 @@ public sealed record AutoOptions
     /// <summary>Whether σ is also at least the 99.9th percentile of |error| over 3.29 (the far-tail term). Default false: it ends the latency false alarms but widens every band (scenario detection 80 % → 55 %).</summary>
     public bool FarTail { get; init; }
 
+    /// <summary>
+    /// Whether an isolated point (one following a point inside the near point edge, outside an alarm, with less than
+    /// half the shift threshold of evidence on its side) is judged on the far tail: σ at least the estimated 99.9th
+    /// percentile of |error| over 3.29, the 99th percentile plus ln 10 mean excesses over it. A second point in a row
+    /// past the near edge, and every point of an alarm, keep the near σ. Default true: routine isolated excursions of a
+    /// heavy-tailed series stop paging one by one, a sustained step still alarms by its second point. On a series with
+    /// Gaussian errors both σ are about the same.
+    /// </summary>
+    public bool IsolatedFarTail { get; init; } = true;
+
     /// <summary>Whether the shift test standardises by the core spread of each side (without the heavy-tail terms). Default false.</summary>
     public bool CoreShiftSigma { get; init; }
 
