@@ -104,6 +104,13 @@ public sealed record AutoOptions
     /// <summary>Whether the shift test standardises by the core spread of each side (without the heavy-tail terms). Default false.</summary>
     public bool CoreShiftSigma { get; init; }
 
+    /// <summary>
+    /// Whether the variance test standardises by the core spread of each side (without the heavy-tail terms), so a
+    /// routine spike counts as a large r² (clipped) and spikes that come more often than usual accumulate evidence.
+    /// With the tail terms, a spiky series' σ is set by its spikes and a denser run of them looks ordinary.
+    /// </summary>
+    public bool VarianceCoreSigma { get; init; } = true;
+
     /// <summary>Least σ of a count on its square-root scale (Poisson noise is 1 there). Default 1.</summary>
     public double CountsSigma { get; init; } = 1;
 
