@@ -69,23 +69,22 @@ public sealed record ContractOptions
     /// <summary>
     /// Variance CUSUM slack κ_v, in σ²: each point adds min(r², <see cref="VarianceClip"/>) − κ_v of evidence that the
     /// series got noisier (r the standardised residual on the shift test's σ). Gaussian noise adds 1 on average, so the
-    /// statistic drifts down by κ_v − 1 per point in control; noise twice as wide adds 4 − κ_v. Default 2.
+    /// statistic drifts down by κ_v − 1 per point in control; noise three times as wide adds about 9 − κ_v. Default 4.
     /// </summary>
-    public double VarianceSlack { get; init; } = 2;
+    public double VarianceSlack { get; init; } = 4;
 
     /// <summary>
-    /// Variance CUSUM decision threshold h_v, in σ²; 0 (the default here) disables the variance test. <c>auto</c> turns
-    /// it on (docs/detectors.md): with κ_v = 2 and a clip of 16, h_v = 20 gives an in-control run length of about 37 000
-    /// points (25 days at one-minute steps) on Gaussian noise, and a ×4 variance burst alarms after about 4 points.
+    /// Variance CUSUM decision threshold h_v, in σ²; 0 (the default here, for every type but <c>auto</c>) disables the
+    /// variance test. <c>auto</c> uses 150 (docs/detectors.md, "The variance test").
     /// </summary>
     public double VarianceThreshold { get; init; }
 
     /// <summary>
-    /// Largest r² one point adds to the variance statistic (default 16, i.e. 4σ): one huge spike adds at most
-    /// clip − κ_v, less than h_v, so it cannot fire the test alone; routine spikes that come more often than about one
-    /// in (clip − κ_v)/(κ_v − 1) points can.
+    /// Largest r² one point adds to the variance statistic, relative to the series' own mean r² (default 36, i.e. 6σ):
+    /// one huge spike adds at most clip − κ_v, less than h_v, so it cannot fire the test alone; spikes that come more
+    /// often than about one in (clip − κ_v)/(κ_v − 1) points can.
     /// </summary>
-    public double VarianceClip { get; init; } = 16;
+    public double VarianceClip { get; init; } = 36;
 
     /// <summary>Reads the contract parameters from <paramref name="p"/> (before its <c>RejectUnknown</c>), falling back to <paramref name="defaults"/>.</summary>
     public static ContractOptions Read(DetectorParameters p, ContractOptions? defaults = null)

@@ -11,7 +11,6 @@ public sealed class VarianceTestTests
 {
     private const long MinuteMs = 60_000;
 
-    private static readonly (string Key, string Value)[] VarianceOn = [(ContractOptions.VarianceThresholdKey, "20")];
 
     private static Verdict[] RunMinutes(ISeriesDetector series, double[] values)
     {
@@ -57,15 +56,17 @@ public sealed class VarianceTestTests
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
-    public void Observe_FivefoldVarianceBurst_AlarmsWithinTenPointsAndHolds(int seed)
+    public void Observe_FivefoldVarianceBurst_AlarmsWithinTwentyFivePointsAndHolds(int seed)
     {
         const int from = 1500, to = 1560;
-        var verdicts = RunMinutes(Synthetic.Create("auto", VarianceOn).CreateSeries(), Burst(2000, from, to, 5, seed));
+        var verdicts = RunMinutes(Synthetic.Create("auto").CreateSeries(), Burst(2000, from, to, 5, seed));
 
         var first = Array.FindIndex(verdicts, from, to - from, v => v.Test == AnomalyTest.Variance);
-        Assert.True(first >= from && first < from + 10, $"seed {seed}: first variance alarm at {first}");
-        var held = verdicts.Skip(from).Take(to - from).Count(v => v.IsAnomaly);
-        Assert.True(held >= (to - from) / 2, $"seed {seed}: {held} of {to - from} burst points above 1");
+        Assert.True(first >= from && first < from + 25, $"seed {seed}: first variance alarm at {first}");
+        // Once it has fired, the burst keeps scoring above 1 on a large share of its points (those that fall near the
+        // expectation do not: the saturated edge is √(κ_v·m) ≈ 2σ) and stays one open episode (below).
+        var held = verdicts.Skip(first).Take(to - first).Count(v => v.IsAnomaly);
+        Assert.True(held >= 0.4 * (to - first), $"seed {seed}: {held} of the {to - first} burst points from the alarm on above 1");
         // One incident, one episode: the burst opens one episode that stays open until it ends.
         var onsets = Onsets(verdicts).Where(i => i >= from - 10 && i < to + 60).ToList();
         Assert.True(onsets.Count == 1, $"seed {seed}: onsets at {string.Join(", ", onsets)}");
@@ -76,26 +77,28 @@ public sealed class VarianceTestTests
     [Fact]
     public void Observe_WhiteNoiseManySeeds_StaysQuiet()
     {
-        // 20 series of four days at one-minute steps: the budget is 0.2 false-alarm episodes per series-day (16 here),
-        // and the variance test may open at most a few of them.
+        // 20 series of four days at one-minute steps: the variance test opens at most 0.05 episodes per series-day, and
+        // adds at most that many to what auto raises without it.
         const int seeds = 20, n = 4 * 1440;
-        var total = 0;
-        var variance = 0;
+        int with = 0, without = 0, variance = 0;
         var perSeed = new List<string>();
         for (var seed = 100; seed < 100 + seeds; seed++)
         {
-            var verdicts = RunMinutes(Synthetic.Create("auto", VarianceOn).CreateSeries(), Synthetic.Noise(n, 100, 2, seed));
+            var values = Synthetic.Noise(n, 100, 2, seed);
+            var verdicts = RunMinutes(Synthetic.Create("auto").CreateSeries(), values);
             var onsets = Onsets(verdicts);
-            total += onsets.Count;
-            variance += onsets.Count(i => verdicts[i].Test == AnomalyTest.Variance);
-            if (onsets.Count > 0)
+            with += onsets.Count;
+            without += Onsets(RunMinutes(Synthetic.Create("auto", (ContractOptions.VarianceThresholdKey, "0")).CreateSeries(), values)).Count;
+            var v = onsets.Count(i => verdicts[i].Test == AnomalyTest.Variance);
+            variance += v;
+            if (v > 0)
             {
-                perSeed.Add($"seed {seed}: {onsets.Count}");
+                perSeed.Add($"seed {seed}: {v}");
             }
         }
 
-        Assert.True(total <= 0.2 * seeds * 4, $"{total} false-alarm episodes in {seeds * 4} series-days ({string.Join("; ", perSeed)})");
         Assert.True(variance <= 0.05 * seeds * 4, $"{variance} variance-test onsets in {seeds * 4} series-days ({string.Join("; ", perSeed)})");
+        Assert.True(with <= without + (0.05 * seeds * 4), $"{with} false-alarm episodes with the variance test, {without} without");
     }
 
     [Fact]
@@ -103,11 +106,11 @@ public sealed class VarianceTestTests
     {
         var values = Synthetic.Noise(1200, 100, 2, seed: 7);
         values[1000] = 1000;
-        var verdicts = RunMinutes(Synthetic.Create("auto", VarianceOn).CreateSeries(), values);
+        var verdicts = RunMinutes(Synthetic.Create("auto").CreateSeries(), values);
 
         Assert.True(verdicts[1000].IsAnomaly);
         Assert.NotEqual(AnomalyTest.Variance, verdicts[1000].Test);
-        // The spike adds clip − κ_v = 14 < h_v = 20 of evidence: the next point's edge stays at √(20 − 14 + 2) σ or wider.
+        // The spike adds at most clip − κ_v = 32 < h_v = 150 of evidence: the next point's edge stays wide.
         var next = verdicts[1001];
         Assert.True(next.Upper - next.Expected >= 2.5 * next.Sigma, $"edge {next.Upper - next.Expected} for σ {next.Sigma}");
         Assert.DoesNotContain(verdicts.Skip(1001).Take(100), v => v.IsAnomaly);
@@ -128,7 +131,7 @@ public sealed class VarianceTestTests
             values[i] += 20;
         }
 
-        var verdicts = RunMinutes(Synthetic.Create("auto", VarianceOn).CreateSeries(), values);
+        var verdicts = RunMinutes(Synthetic.Create("auto").CreateSeries(), values);
 
         Assert.Contains(verdicts.Skip(2400).Take(100), v => v.Test == AnomalyTest.Variance);
     }
@@ -138,7 +141,7 @@ public sealed class VarianceTestTests
     {
         // Fourfold noise from point 1500 on, for good: it alarms, and after adapt_after (3 h) it is the new normal.
         const int from = 1500;
-        var verdicts = RunMinutes(Synthetic.Create("auto", VarianceOn).CreateSeries(), Burst(4000, from, 4000, 4, seed: 13));
+        var verdicts = RunMinutes(Synthetic.Create("auto").CreateSeries(), Burst(4000, from, 4000, 4, seed: 13));
 
         Assert.Contains(verdicts.Skip(from).Take(30), v => v.IsAnomaly);
         var late = Onsets(verdicts).Where(i => i >= from + 600).ToList();
@@ -178,7 +181,7 @@ public sealed class VarianceTestTests
     [Fact]
     public void WriteState_VarianceStatistic_RoundTrips()
     {
-        var detector = Synthetic.Create("auto", VarianceOn);
+        var detector = Synthetic.Create("auto");
         var values = Burst(1600, 1500, 1600, 5, seed: 17);
         var a = (ISerializableSeriesDetector)detector.CreateSeries();
         RunMinutes(a, values);
