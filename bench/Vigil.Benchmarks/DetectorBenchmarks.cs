@@ -18,8 +18,13 @@ public class DetectorBenchmarks
     private long[] _timestamps = [];
     private ISeriesDetector _series = null!;
 
-    [Params("rolling_sigma", "robust", "ewma", "seasonal", "holt_winters", "auto")]
+    // auto_seasonal: auto with its daily profile on (seasonal_profile=1); on this clean daily sine the profile takes over.
+    [Params("rolling_sigma", "robust", "ewma", "seasonal", "holt_winters", "auto", "auto_seasonal")]
     public string Type { get; set; } = "auto";
+
+    internal static DetectorSpec Spec(string type) => type == "auto_seasonal"
+        ? new DetectorSpec("auto", new Dictionary<string, string> { ["seasonal_profile"] = "1" })
+        : new DetectorSpec(type, new Dictionary<string, string>());
 
     [GlobalSetup]
     public void Setup()
@@ -33,7 +38,7 @@ public class DetectorBenchmarks
             _values[i] = 100 + (10 * Math.Sin(2 * Math.PI * i / 288.0)) + random.NextDouble() + (random.Next(500) == 0 ? 50 : 0);
         }
 
-        _series = DetectorRegistry.CreateDefault().Create(new DetectorSpec(Type, new Dictionary<string, string>())).CreateSeries();
+        _series = DetectorRegistry.CreateDefault().Create(Spec(Type)).CreateSeries();
         // Warm past every fit and window so the benchmark measures the steady state a live series is in.
         for (var round = 0; round < 2; round++)
         {
@@ -73,11 +78,11 @@ public class DetectorStateBenchmarks
 {
     private IDetector _detector = null!;
 
-    [Params("rolling_sigma", "robust", "ewma", "seasonal", "holt_winters", "auto")]
+    [Params("rolling_sigma", "robust", "ewma", "seasonal", "holt_winters", "auto", "auto_seasonal")]
     public string Type { get; set; } = "auto";
 
     [GlobalSetup]
-    public void Setup() => _detector = DetectorRegistry.CreateDefault().Create(new DetectorSpec(Type, new Dictionary<string, string>()));
+    public void Setup() => _detector = DetectorRegistry.CreateDefault().Create(DetectorBenchmarks.Spec(Type));
 
     [Benchmark]
     public int CreateWarmAndSerialise()

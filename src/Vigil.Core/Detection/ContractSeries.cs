@@ -25,8 +25,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // 5: auto's baseline stores its working scale (transform) and buffers its warm-up; 4 is rejected, the series re-learns.
     // 6: the contract remembers whether the last point passed the near point edge (isolated-point edge), and auto's
     // baseline stores its tail's mean excess; 5 is rejected, the series re-learns.
-    // 7: the contract stores the variance test's statistic; 6 is rejected, the series re-learns.
-    private const byte Version = 7;
+    // 7: auto's baseline stores its daily profile (the seasonal expectation); 6 is rejected, the series re-learns.
+    // 8: the contract stores the variance test's statistics; 7 is rejected, the series re-learns.
+    private const byte Version = 8;
 
 
     private readonly IBaseline _baseline;
@@ -494,8 +495,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 ? $"{_baseline.Name}: state version {version} predates the detection contract (version {Version}); the series re-learns."
                 : version == 4
                 ? $"{_baseline.Name}: state version {version} predates the working-scale layout (version {Version}); the series re-learns."
-                : version < 6
+                : version == 5
                 ? $"{_baseline.Name}: state version {version} predates the isolated-point edge (version {Version}); the series re-learns."
+                : version == 6
+                ? $"{_baseline.Name}: state version {version} predates the seasonal-profile layout (version {Version}); the series re-learns."
                 : version < Version
                 ? $"{_baseline.Name}: state version {version} predates the variance test (version {Version}); the series re-learns."
                 : $"{_baseline.Name}: state version {version} is not supported (expected {Version}).");

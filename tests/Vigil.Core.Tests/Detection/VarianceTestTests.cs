@@ -168,10 +168,10 @@ public sealed class VarianceTestTests
 
     [Theory]
     [MemberData(nameof(ContractTests.Types), MemberType = typeof(ContractTests))]
-    public void ReadState_VersionSixBeforeTheVarianceTest_IsRejectedClearly(string type)
+    public void ReadState_VersionSevenBeforeTheVarianceTest_IsRejectedClearly(string type)
     {
         var series = (ISerializableSeriesDetector)Synthetic.Create(type).CreateSeries();
-        using var reader = new BinaryReader(new MemoryStream([6, 0, 0, 0, 0, 0, 0, 0, 0]));
+        using var reader = new BinaryReader(new MemoryStream([7, 0, 0, 0, 0, 0, 0, 0, 0]));
 
         var ex = Assert.Throws<InvalidDataException>(() => series.ReadState(reader));
 

@@ -66,11 +66,15 @@ internal sealed class AutoBaseline : IBaseline
     private ValueTransform _transform = ValueTransform.Identity;
     private bool _decided;
 
+    // The daily profile (item 8): the expectation where the series is strongly seasonal on the wall-clock day.
+    private readonly DailyProfile? _profile;
+
     public AutoBaseline(AutoOptions options)
     {
         _o = options;
         // The buffer also holds the warm-up values the working scale is chosen from, so it exists even without a season.
         _fit = new float[Math.Max(options.FitPoints, options.MinPoints)];
+        _profile = options.SeasonalProfile ? new DailyProfile(options) : null;
     }
 
     public string Name => AutoDetectorFactory.TypeName;
@@ -104,6 +108,16 @@ internal sealed class AutoBaseline : IBaseline
         var tailSigma = _o.HeavyTail ? Math.Max(_tail / TailToSigma, _farTail / FarTailToSigma) : 0;
         var sigmaHigh = Math.Max(Math.Max(HalfMeanToSigma * _up, tailSigma), floor);
         var sigmaLow = Math.Max(Math.Max(HalfMeanToSigma * _down, tailSigma), floor);
+        if (_profile is { Active: true } && _profile.TryForecast(timestampMs, out var seasonal, out var seasonalSigma))
+        {
+            // A strongly seasonal series is expected to follow its daily shape, not last point's level: a day whose
+            // peak is missing is then far from what was expected however slowly it diverged. One expectation, one
+            // scale (the profile's errors at this time of day), so the band cannot invert.
+            expected = seasonal;
+            sigmaHigh = Math.Max(seasonalSigma, floor);
+            sigmaLow = sigmaHigh;
+        }
+
         // The far tail for isolated points: the contract uses it only where it is wider than the side's σ.
         var isolated = _o.IsolatedFarTail && _o.HeavyTail ? (_tail + (ExcessToFar * _meanExcess)) / FarTailToSigma : double.NaN;
         var noveltyHigh = double.PositiveInfinity;
@@ -157,6 +171,12 @@ internal sealed class AutoBaseline : IBaseline
         {
             // Warm-up: buffer the raw values (and keep a rough level to show) until there are enough to choose the
             // working scale; then learn them all on it, oldest first, as if it had been chosen from the start.
+            if (_o.Transform == AutoOptions.TransformNone)
+            {
+                // Values are already on the working scale: the profile starts learning the day at once.
+                _profile?.Learn(timestampMs, value, _level, weight);
+            }
+
             _count++;
             _level = _count == 1 ? value : _level + (0.2 * (value - _level));
             Remember(value);
@@ -168,6 +188,7 @@ internal sealed class AutoBaseline : IBaseline
             return;
         }
 
+        _profile?.Learn(timestampMs, value, Forecast, weight);
         LearnWorking(value, weight);
     }
 
@@ -305,6 +326,7 @@ internal sealed class AutoBaseline : IBaseline
     public void Exclude(long timestampMs, double value, AnomalyTest test = AnomalyTest.None)
     {
         Remember(double.IsFinite(value) ? value : Forecast);
+        _profile?.Advance(timestampMs);
         if (double.IsFinite(value))
         {
             _anomalousRun = Math.Min(_anomalousRun + 1, int.MaxValue - 1);
@@ -393,6 +415,7 @@ internal sealed class AutoBaseline : IBaseline
         // The new level is where the recent points sit; their spread around it is the new scale, and the range they
         // span is normal from now on.
         _level += shift;
+        _profile?.Shift(shift);
         _trend = 0;
         _anomalousRun = 0;
         _excludedRun = 0;
@@ -456,6 +479,9 @@ internal sealed class AutoBaseline : IBaseline
         {
             writer.Write(_history[(_historyHead + i) % _history.Length]);
         }
+
+        writer.Write(_profile is not null);
+        _profile?.Write(writer);
     }
 
     public void Read(BinaryReader reader)
@@ -523,5 +549,11 @@ internal sealed class AutoBaseline : IBaseline
         }
 
         _historyHead = 0;
+        if (reader.ReadBoolean() != _profile is not null)
+        {
+            throw new InvalidDataException("auto: seasonal profile state does not fit these options (seasonal_profile changed).");
+        }
+
+        _profile?.Read(reader);
     }
 }

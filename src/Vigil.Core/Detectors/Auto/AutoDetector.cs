@@ -21,7 +21,11 @@ public sealed class AutoDetector : IDetector
 
     public int FeatureCount => 1;
 
-    public int HistoryPoints => Math.Max(Math.Max(Options.MinPoints, Options.Novelty ? Options.NoveltyMinPoints : 0), Options.SeasonSlack >= 0 ? Options.FitPoints : 0);
+    // With the daily profile on, a day and six hours (at one-minute steps, as the seasonal detector assumes) before the
+    // profile may take over.
+    public int HistoryPoints => Math.Max(
+        Math.Max(Math.Max(Options.MinPoints, Options.Novelty ? Options.NoveltyMinPoints : 0), Options.SeasonSlack >= 0 ? Options.FitPoints : 0),
+        Options.SeasonalProfile ? 30 * 60 : 0);
 
     public ISeriesDetector CreateSeries() => new ContractSeries(new AutoBaseline(Options), Options.K, Options.Contract);
 }

@@ -47,6 +47,10 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             CoreShiftSigma = p.ReadInt("core_shift_sigma", d.CoreShiftSigma ? 1 : 0, 0, 1) == 1,
             VarianceCoreSigma = p.ReadInt("variance_core_sigma", d.VarianceCoreSigma ? 1 : 0, 0, 1) == 1,
             CountsSigma = p.ReadDouble("counts_sigma", d.CountsSigma, 0, 100),
+            SeasonalProfile = p.ReadInt("seasonal_profile", d.SeasonalProfile ? 1 : 0, 0, 1) == 1,
+            SeasonalRatio = p.ReadDouble("seasonal_ratio", d.SeasonalRatio, 0, 100),
+            SeasonalGain = p.ReadDouble("seasonal_gain", d.SeasonalGain, 0, 100),
+            SeasonalLevelAlpha = p.ReadDouble("seasonal_level_alpha", d.SeasonalLevelAlpha, 0, 1),
             Contract = ContractOptions.Read(p, AutoOptions.DefaultContract),
         };
         p.RejectUnknown();

@@ -115,6 +115,26 @@ public sealed record AutoOptions
     /// <summary>Least σ of a count on its square-root scale (Poisson noise is 1 there). Default 1.</summary>
     public double CountsSigma { get; init; } = 1;
 
+    /// <summary>
+    /// Whether the daily profile (docs/detectors.md, <c>auto</c> item 8) may replace the Holt forecast where it explains
+    /// the series better: a clean daily curve is then expected to have its peak, and a day without it alerts. Default
+    /// false (opt-in, <c>seasonal_profile=1</c>): it lifts NAB DEV and the leave-one-category-out mean, but raised the
+    /// scenario suite's false alarms on clean stretches (0.88 → 0.95 per series-day) and alerted one level shift fewer at onset (docs/benchmarks.md, "Daily profile").
+    /// </summary>
+    public bool SeasonalProfile { get; init; }
+
+    /// <summary>The profile takes over only if its mean |error| is at most this multiple of the Holt forecast's. Default 1.25.</summary>
+    public double SeasonalRatio { get; init; } = 1.25;
+
+    /// <summary>
+    /// The profile takes over only if its mean |error| is at most this fraction of a slow level's without it (the same
+    /// offset, no daily shape). Default 0.7: the daily shape must explain a good part of what a slow level cannot (0.5 kept it off on the scenario suite's request rates, whose one-minute noise hides a smooth curve).
+    /// </summary>
+    public double SeasonalGain { get; init; } = 0.7;
+
+    /// <summary>Weight of a normal point's seasonal error in the profile's deseasonalised offset. Default 0.02.</summary>
+    public double SeasonalLevelAlpha { get; init; } = 0.02;
+
     /// <summary>The shared contract parameters: shift test and <c>adapt_after</c> (see <see cref="ContractOptions"/>).</summary>
     public ContractOptions Contract { get; init; } = DefaultContract;
 

@@ -1,0 +1,419 @@
+namespace Vigil.Core.Detectors.Auto;
+
+/// <summary>
+/// <c>auto</c>'s seasonal expectation: the series' shape over the UTC day, folded into <see cref="Buckets"/> buckets of
+/// twelve minutes whatever the step (a day at one-minute steps is 1 440 points, more than a detection buffer can hold; on
+/// the wall clock it is 120 buckets), plus a slow deseasonalised offset. The forecast for a point is the profile
+/// interpolated between the two nearest bucket centres plus the offset; the scale is the mean |error| of that forecast
+/// in the neighbouring buckets, so a quiet night is judged on the night's noise, not on the afternoon's.
+/// <para>
+/// <see cref="Active"/> says whether the profile explains the series better than the Holt one-step forecast: over the
+/// normal points it forecast out of sample (a day after it started), its mean |error| is at most
+/// <see cref="AutoOptions.SeasonalRatio"/> × Holt's, and at most <see cref="AutoOptions.SeasonalGain"/> × that of the same
+/// slow offset without the profile (the profile explains most of what a slow level leaves). A random walk fails both
+/// (Holt follows it; a profile adds nothing a slow level does not), white noise or a latency with a weak daily bump
+/// under heavy noise fails the second (every forecast's error is the noise). Re-checked at every point, with a 10 % hysteresis so the band does not flap between the two forecasts.
+/// </para>
+/// <para>Learned only from points the contract judged normal: an incident never teaches the profile.</para>
+/// </summary>
+internal sealed class DailyProfile
+{
+    // 12-minute buckets: 120 of them keep the profile at 1.3 KB, so a series stays within its 8 KB state budget even
+    // in warm-up (the contract's recent points take 4 KB, the season detection buffer 2.4 KB).
+    public const int Buckets = 120;
+    private const long DayMs = 86_400_000;
+    private const long BucketMs = DayMs / Buckets;
+
+    // σ = √(π/2) · E|r| for normal errors.
+    private const double AbsToSigma = 1.2533;
+
+    // A bucket's level remembers about three days (at one-minute steps 36 visits), its error scale about a week (at
+    // least 20 visits, so a 5-minute series' two visits a day do not give a scale from a handful of points).
+    private const double LevelMemoryDays = 3;
+    private const double ScaleMemoryDays = 7;
+    private const int MinScaleVisits = 20;
+
+    // Out-of-sample evidence needed before the profile may take over: six hours of series time and 72 points.
+    private const long MinEvidenceMs = 6 * 3_600_000L;
+    private const int MinEvidencePoints = 72;
+    private const double Hysteresis = 1.1;
+
+    // The per-bucket scale never falls below this fraction of the profile's overall error: a bucket's scale learned
+    // from a few quiet visits must not make the band razor-thin.
+    private const double BucketScaleFloor = 0.3;
+
+    private readonly double _ratio;
+    private readonly double _gain;
+    private readonly double _offsetAlpha;
+
+    private readonly float[] _level = new float[Buckets];
+    private readonly float[] _abs = new float[Buckets];
+    private readonly byte[] _visits = new byte[Buckets];
+    private readonly byte[] _scaleVisits = new byte[Buckets];
+
+    private long _startMs = long.MinValue;
+    private long _lastMs = long.MinValue;
+    private double _stepMs;
+    private double _offset;
+    private double _seasonalAbs;
+    private double _holtAbs;
+    private long _evidence;
+    private long _evidenceFromMs;
+    private double _flat = double.NaN;
+
+    // The "explains the shape" test works on errors averaged over each bucket's visit (12 minutes): one-minute noise
+    // dominates single errors of every forecast alike, while a slow level's lag behind a daily curve does not average out.
+    private double _flatAbs;
+    private double _smoothAbs;
+    private double _sumSeasonal;
+    private double _sumFlat;
+    private int _sumCount;
+    private int _sumBucket = -1;
+    private long _smoothEvidence;
+    private bool _active;
+
+    public DailyProfile(AutoOptions options)
+    {
+        _ratio = options.SeasonalRatio;
+        _gain = options.SeasonalGain;
+        _offsetAlpha = options.SeasonalLevelAlpha;
+    }
+
+    /// <summary>Whether the seasonal forecast currently replaces the Holt one (see the class remarks).</summary>
+    public bool Active => _active;
+
+    /// <summary>
+    /// The seasonal forecast and its σ at <paramref name="timestampMs"/>, if the profile has seen both neighbouring
+    /// buckets a day or more ago. From history only.
+    /// </summary>
+    public bool TryForecast(long timestampMs, out double expected, out double sigma)
+    {
+        expected = double.NaN;
+        sigma = double.NaN;
+        if (_startMs == long.MinValue || timestampMs - _startMs < DayMs)
+        {
+            return false;
+        }
+
+        var (i0, i1, f) = Phase(timestampMs);
+        if (_visits[i0] == 0 || _visits[i1] == 0 || (_scaleVisits[i0] == 0 && _scaleVisits[i1] == 0))
+        {
+            return false;
+        }
+
+        expected = ((1 - f) * _level[i0]) + (f * _level[i1]) + _offset;
+        sigma = AbsToSigma * Math.Max(LocalAbs(i0, i1), BucketScaleFloor * _seasonalAbs);
+        return true;
+    }
+
+    /// <summary>Learns a normal point; <paramref name="holtForecast"/> is what the Holt level forecast for it (for the gate).</summary>
+    public void Learn(long timestampMs, double value, double holtForecast, double weight)
+    {
+        if (_startMs == long.MinValue)
+        {
+            _startMs = timestampMs;
+            _evidenceFromMs = long.MinValue;
+        }
+
+        Advance(timestampMs);
+        if (!(weight > 0))
+        {
+            return;
+        }
+
+        if (double.IsNaN(_flat))
+        {
+            _flat = value;
+        }
+
+        var (i0, i1, f) = Phase(timestampMs);
+        var levelCap = VisitCap(LevelMemoryDays, 4);
+        var scaleCap = VisitCap(ScaleMemoryDays, MinScaleVisits);
+        if (_visits[i0] > 0 && _visits[i1] > 0)
+        {
+            var error = value - (((1 - f) * _level[i0]) + (f * _level[i1]) + _offset);
+            var absError = Math.Abs(error);
+            if (timestampMs - _startMs >= DayMs)
+            {
+                // The scale too is learned from out-of-sample errors only: on the first day a bucket's level was set
+                // by the point before, and its error would say the series is far quieter than it is.
+                LearnScale(i0, (1 - f) * weight, absError, scaleCap);
+                LearnScale(i1, f * weight, absError, scaleCap);
+
+                // Out of sample: the profile at this phase was learned on earlier days. Both forecasts are judged on
+                // the same normal points, with a memory of about a day.
+                if (_evidence == 0)
+                {
+                    _evidenceFromMs = timestampMs;
+                }
+
+                _evidence++;
+                var rate = Math.Max(1.0 / _evidence, _stepMs > 0 ? Math.Min(1, _stepMs / DayMs) : 0);
+                _seasonalAbs += rate * (absError - _seasonalAbs);
+                _holtAbs += rate * (Math.Abs(value - holtForecast) - _holtAbs);
+                if (i0 != _sumBucket)
+                {
+                    CloseVisit();
+                    _sumBucket = i0;
+                }
+
+                _sumSeasonal += error;
+                _sumFlat += value - _flat;
+                _sumCount++;
+
+                // The offset follows the deseasonalised level slowly: a drift over days, a week's level. (On the
+                // first day there is nothing to deseasonalise against yet.)
+                _offset += _offsetAlpha * weight * error;
+            }
+        }
+
+        var target = value - _offset;
+        LearnLevel(i0, (1 - f) * weight, target, levelCap);
+        LearnLevel(i1, f * weight, target, levelCap);
+
+        // The same slow level without the profile: what the profile's forecast must beat by a wide margin.
+        _flat += _offsetAlpha * weight * (value - _flat);
+
+        Decide(timestampMs);
+    }
+
+    /// <summary>Time passes without learning (an anomalous or missing point).</summary>
+    public void Advance(long timestampMs)
+    {
+        if (_lastMs != long.MinValue && timestampMs > _lastMs)
+        {
+            // The typical step (only used to size the memories in visits): an EWMA of the gaps below a day.
+            var dt = (double)(timestampMs - _lastMs);
+            if (dt < DayMs)
+            {
+                _stepMs = _stepMs > 0 ? _stepMs + (0.05 * (dt - _stepMs)) : dt;
+            }
+        }
+
+        if (timestampMs > _lastMs)
+        {
+            _lastMs = timestampMs;
+        }
+    }
+
+    /// <summary>
+    /// The series changed for good (adapt_after, new_normal): the offset moves by the shift the contract measured, and
+    /// the profile must prove itself again before it is the expectation. A level shift of a rate or a count scales
+    /// its daily shape as well as its level; an additive offset alone put the evening of a doubled request rate 25 %
+    /// below what was expected, and the Holt forecast judges better until the profile has re-learned the day.
+    /// </summary>
+    public void Shift(double shift)
+    {
+        if (_active)
+        {
+            _offset += shift;
+        }
+
+        _active = false;
+        _evidence = 0;
+        _seasonalAbs = 0;
+        _holtAbs = 0;
+        _flatAbs = 0;
+        _smoothAbs = 0;
+        _smoothEvidence = 0;
+        _sumSeasonal = 0;
+        _sumFlat = 0;
+        _sumCount = 0;
+        _sumBucket = -1;
+        _flat = double.NaN;
+    }
+
+    private void Decide(long timestampMs)
+    {
+        if (_evidence < MinEvidencePoints || timestampMs - _evidenceFromMs < MinEvidenceMs || !(_holtAbs > 0))
+        {
+            _active = false;
+            return;
+        }
+
+        var slack = _active ? Hysteresis : 1;
+        _active = _seasonalAbs <= _ratio * slack * _holtAbs && _smoothAbs <= _gain * slack * _flatAbs;
+    }
+
+    private void CloseVisit()
+    {
+        if (_sumCount > 0)
+        {
+            _smoothEvidence++;
+            var rate = Math.Max(1.0 / _smoothEvidence, 1.0 / Buckets);
+            _smoothAbs += rate * ((Math.Abs(_sumSeasonal) / _sumCount) - _smoothAbs);
+            _flatAbs += rate * ((Math.Abs(_sumFlat) / _sumCount) - _flatAbs);
+        }
+
+        _sumSeasonal = 0;
+        _sumFlat = 0;
+        _sumCount = 0;
+    }
+
+    private int VisitCap(double days, int least)
+    {
+        // Visits a bucket gets per day at this step (12 at one-minute steps, 2.4 at five).
+        var perDay = _stepMs > 0 ? BucketMs / _stepMs : 1;
+        return (int)Math.Clamp(Math.Round(days * perDay), least, byte.MaxValue);
+    }
+
+    private void LearnLevel(int i, double w, double target, int cap)
+    {
+        if (!(w > 0))
+        {
+            return;
+        }
+
+        if (_visits[i] == 0)
+        {
+            _level[i] = (float)target;
+            _visits[i] = 1;
+            return;
+        }
+
+        // A running mean until the cap, then an EWMA over about cap visits.
+        var n = Math.Min(_visits[i] + 1, cap);
+        _level[i] += (float)(w / n * (target - _level[i]));
+        if (_visits[i] < byte.MaxValue)
+        {
+            _visits[i]++;
+        }
+    }
+
+    private void LearnScale(int i, double w, double absError, int cap)
+    {
+        if (!(w > 0))
+        {
+            return;
+        }
+
+        if (_scaleVisits[i] == 0)
+        {
+            _abs[i] = (float)absError;
+            _scaleVisits[i] = 1;
+            return;
+        }
+
+        var n = Math.Min(_scaleVisits[i] + 1, cap);
+        var current = (double)_abs[i];
+        _abs[i] = (float)(current + (w / n * (absError - current)));
+        if (_scaleVisits[i] < byte.MaxValue)
+        {
+            _scaleVisits[i]++;
+        }
+    }
+
+    private double LocalAbs(int i0, int i1)
+    {
+        // The two buckets either side of this phase, those with a scale.
+        var prev = i0 == 0 ? Buckets - 1 : i0 - 1;
+        var next = i1 == Buckets - 1 ? 0 : i1 + 1;
+        double sum = 0;
+        var n = 0;
+        Add(prev);
+        Add(i0);
+        Add(i1);
+        Add(next);
+        return n > 0 ? sum / n : 0;
+
+        void Add(int i)
+        {
+            if (_scaleVisits[i] > 0)
+            {
+                sum += _abs[i];
+                n++;
+            }
+        }
+    }
+
+    private static (int I0, int I1, double F) Phase(long timestampMs)
+    {
+        var ms = timestampMs % DayMs;
+        if (ms < 0)
+        {
+            ms += DayMs;
+        }
+
+        // Position relative to bucket centres, so the profile is linear between them.
+        var pos = ((double)ms / BucketMs) - 0.5;
+        var floor = Math.Floor(pos);
+        var f = pos - floor;
+        var i0 = (int)floor;
+        if (i0 < 0)
+        {
+            i0 += Buckets;
+        }
+
+        var i1 = i0 + 1 == Buckets ? 0 : i0 + 1;
+        return (i0, i1, f);
+    }
+
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(_startMs);
+        writer.Write(_lastMs);
+        writer.Write(_stepMs);
+        writer.Write(_offset);
+        writer.Write(_seasonalAbs);
+        writer.Write(_holtAbs);
+        writer.Write(_evidence);
+        writer.Write(_evidenceFromMs);
+        writer.Write(_flat);
+        writer.Write(_flatAbs);
+        writer.Write(_smoothAbs);
+        writer.Write(_sumSeasonal);
+        writer.Write(_sumFlat);
+        writer.Write(_sumCount);
+        writer.Write(_sumBucket);
+        writer.Write(_smoothEvidence);
+        writer.Write(_active);
+        for (var i = 0; i < Buckets; i++)
+        {
+            writer.Write(_level[i]);
+            writer.Write(_abs[i]);
+            writer.Write(_visits[i]);
+            writer.Write(_scaleVisits[i]);
+        }
+    }
+
+    public void Read(BinaryReader reader)
+    {
+        _startMs = reader.ReadInt64();
+        _lastMs = reader.ReadInt64();
+        _stepMs = reader.ReadDouble();
+        _offset = reader.ReadDouble();
+        _seasonalAbs = reader.ReadDouble();
+        _holtAbs = reader.ReadDouble();
+        _evidence = reader.ReadInt64();
+        _evidenceFromMs = reader.ReadInt64();
+        _flat = reader.ReadDouble();
+        _flatAbs = reader.ReadDouble();
+        _smoothAbs = reader.ReadDouble();
+        _sumSeasonal = reader.ReadDouble();
+        _sumFlat = reader.ReadDouble();
+        _sumCount = reader.ReadInt32();
+        _sumBucket = reader.ReadInt32();
+        _smoothEvidence = reader.ReadInt64();
+        _active = reader.ReadBoolean();
+        if (!(_stepMs >= 0) || !double.IsFinite(_stepMs) || !double.IsFinite(_offset) || !(_seasonalAbs >= 0) || !(_holtAbs >= 0)
+            || !double.IsFinite(_seasonalAbs) || !double.IsFinite(_holtAbs) || _evidence < 0 || double.IsInfinity(_flat)
+            || !(_flatAbs >= 0) || !double.IsFinite(_flatAbs) || !(_smoothAbs >= 0) || !double.IsFinite(_smoothAbs)
+            || !double.IsFinite(_sumSeasonal) || !double.IsFinite(_sumFlat) || _sumCount < 0 || _sumBucket < -1
+            || _sumBucket >= Buckets || _smoothEvidence < 0)
+        {
+            throw new InvalidDataException("auto: seasonal profile state out of range.");
+        }
+
+        for (var i = 0; i < Buckets; i++)
+        {
+            _level[i] = reader.ReadSingle();
+            _abs[i] = reader.ReadSingle();
+            _visits[i] = reader.ReadByte();
+            _scaleVisits[i] = reader.ReadByte();
+            if (!float.IsFinite(_level[i]) || !(_abs[i] >= 0) || !float.IsFinite(_abs[i]))
+            {
+                throw new InvalidDataException("auto: seasonal profile bucket out of range.");
+            }
+        }
+    }
+}
