@@ -6,6 +6,7 @@
 #
 #   bash bench/scale/run.sh                   # 100k series, 5 measured cycles of 30 s per configuration
 #   SERIES=20000 CYCLES=3 bash bench/scale/run.sh
+#   SKIP=3 SHARDS=1 bash bench/scale/run.sh   # steady state: measure after 3 more cycles
 #
 # Needs the Debian packages prometheus, python3-requests, python3-prometheus-client, python3-sklearn (installed here
 # when missing) and the .NET SDK. Everything listens on loopback and is stopped by PID at the end.
@@ -15,6 +16,10 @@ SERIES=${SERIES:-100000}
 CYCLES=${CYCLES:-5}
 INTERVAL=${INTERVAL:-30}
 SHARDS=${SHARDS:-"1 2 3"}
+# Cycles left out after the first (warm-up) one before measuring, for Vigil and the reference alike: 0 measures from
+# the end of the first cycle (the method of the first figures); 3 leaves out the JIT's tiering and the warm-up's garbage
+# and measures the steady state.
+SKIP=${SKIP:-0}
 PY=/usr/bin/python3
 WORK=$(mktemp -d /tmp/vigil-scale.XXXXXX)
 PIDS=()
@@ -69,6 +74,9 @@ sleep 60
 QUERY_MS=$(for _ in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' --get "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode 'query=scale_value'; done \
   | sort -n | sed -n 3p | awk '{ printf "%.0f", $1 * 1000 }')
 
+echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+# Neither Vigil nor the reference service is scraped during the runs (Prometheus scrapes the exporter only), so neither
+# pays for rendering its /metrics: the comparison is the query-score-publish cycle and the idle process around it.
 echo "| configuration | series per instance | cycle time (mean) | CPU s per cycle (all instances) | CPU µs per series | peak RSS per instance | Prometheus query |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for k in $SHARDS; do
@@ -90,13 +98,13 @@ YAML
   declare -A start_ticks=() start_sum=() start_count=()
   metric() { curl -sf "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m "{job=\"scale\"}" { print $2 }'; }
   for ((i = 0; i < k; i++)); do
-    until [ "$(cycles_of "${vports[$i]}")" -ge 1 ]; do sleep 0.5; done
+    until [ "$(cycles_of "${vports[$i]}")" -ge $((1 + SKIP)) ]; do sleep 0.5; done
     start_ticks[$i]=$(cpu_ticks "${vpids[$i]}")
     start_sum[$i]=$(metric "${vports[$i]}" vigil_cycle_duration_seconds_sum); start_count[$i]=$(metric "${vports[$i]}" vigil_cycle_duration_seconds_count)
   done
   total_ticks=0; worst_rss=0; cycle_sum=0; cycle_n=0; per=0
   for ((i = 0; i < k; i++)); do
-    until [ "$(cycles_of "${vports[$i]}")" -ge $((CYCLES + 1)) ]; do sleep 0.5; done
+    until [ "$(cycles_of "${vports[$i]}")" -ge $((CYCLES + 1 + SKIP)) ]; do sleep 0.5; done
     t=$(cpu_ticks "${vpids[$i]}"); total_ticks=$((total_ticks + t - start_ticks[$i]))
     s=$(metric "${vports[$i]}" vigil_cycle_duration_seconds_sum); c=$(metric "${vports[$i]}" vigil_cycle_duration_seconds_count)
     cycle_sum=$(awk -v a="$cycle_sum" -v b="$s" -v c="${start_sum[$i]}" 'BEGIN { print a + b - c }')
@@ -107,6 +115,7 @@ YAML
   awk -v k="$k" -v per="$per" -v sum="$cycle_sum" -v n="$cycle_n" -v ticks="$total_ticks" -v hz="$TICK" -v c="$CYCLES" -v rss="$worst_rss" -v q="$QUERY_MS" -v s="$SERIES" \
     'BEGIN { cpu = ticks / hz / c; printf "| Vigil, %d shard%s | %d | %.2f s | %.2f | %.1f | %d MB | %d ms |\n", k, (k > 1 ? "s" : ""), per, sum / n, cpu, cpu / s * 1e6, rss, q }'
   for p in "${vpids[@]}"; do kill "$p"; wait "$p" 2>/dev/null || true; done
+  echo "  (load average after $k shard(s): $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 done
 
 # The reference Python service on the same query (SKIP_REFERENCE=1 leaves it out).
@@ -114,17 +123,17 @@ done
 $PY bench/scale/reference_service.py --prometheus "http://127.0.0.1:$PROM_PORT" --model "$WORK/model.pkl" --train
 # Whole-process CPU over the same window as Vigil's (end of the first cycle to the end of the last), from /proc.
 $PY bench/scale/reference_service.py --prometheus "http://127.0.0.1:$PROM_PORT" --model "$WORK/model.pkl" \
-  --port "$(port)" --interval "$INTERVAL" --cycles $((CYCLES + 1)) > "$WORK/python.jsonl" & PY_PID=$!; PIDS+=($PY_PID)
+  --port "$(port)" --interval "$INTERVAL" --cycles $((CYCLES + 1 + SKIP)) > "$WORK/python.jsonl" & PY_PID=$!; PIDS+=($PY_PID)
 cycle_lines() { local n; n=$(grep -c '"cycle"' "$WORK/python.jsonl" 2>/dev/null); echo "${n:-0}"; }
-until [ "$(cycle_lines)" -ge 1 ]; do sleep 0.2; done
+until [ "$(cycle_lines)" -ge $((1 + SKIP)) ]; do sleep 0.2; done
 py_start=$(cpu_ticks "$PY_PID")
-until [ "$(cycle_lines)" -ge $((CYCLES + 1)) ]; do sleep 0.2; done
+until [ "$(cycle_lines)" -ge $((CYCLES + 1 + SKIP)) ]; do sleep 0.2; done
 py_end=$(cpu_ticks "$PY_PID"); py_rss=$(peak_rss_mb "$PY_PID")
 kill "$PY_PID" 2>/dev/null || true; wait "$PY_PID" 2>/dev/null || true
-$PY - "$WORK/python.jsonl" "$SERIES" "$QUERY_MS" "$(( py_end - py_start ))" "$TICK" "$CYCLES" "$py_rss" <<'PYEOF'
+$PY - "$WORK/python.jsonl" "$SERIES" "$QUERY_MS" "$(( py_end - py_start ))" "$TICK" "$CYCLES" "$py_rss" "$SKIP" <<'PYEOF'
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if '"cycle"' in l]
-cycles = lines[1:]
+cycles = lines[1 + int(sys.argv[8]):]
 wall = sum(c["wall_s"] for c in cycles) / len(cycles)
 cpu = int(sys.argv[4]) / int(sys.argv[5]) / int(sys.argv[6])
 print(f"| reference Python service (000) | {cycles[-1]['series']} | {wall:.2f} s | {cpu:.2f} | {cpu / int(sys.argv[2]) * 1e6:.1f} | {sys.argv[7]} MB | {sys.argv[3]} ms |")

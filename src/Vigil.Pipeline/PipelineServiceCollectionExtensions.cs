@@ -1,3 +1,4 @@
+using Vigil.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Vigil.Core.Detection;
 using Vigil.Core.Sources;
@@ -71,11 +72,8 @@ public static class PipelineServiceCollectionExtensions
         }
 
         var historyOptions = history ?? new RecentHistoryOptions();
-        var errors = historyOptions.Validate();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException(string.Join("; ", errors), nameof(history));
-        }
+        // The messages already carry their "history." path.
+        ConfigException.ThrowIfInvalid(string.Empty, historyOptions.Validate());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<MetricRegistry>();

@@ -17,6 +17,11 @@ internal static class RemoteWriteEncoder
 {
     private static readonly string[] Names = [ScoreStore.ScoreMetric, ScoreStore.ExpectedMetric, ScoreStore.LowerMetric, ScoreStore.UpperMetric];
 
+    // The four sorted label lists of a series, built once per series instead of once per request (issue 15 review): a
+    // protobuf Label is immutable once built and may be referenced by any number of requests. Keyed weakly by the
+    // series, so an entry goes when the series does.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ScoredSeries, ProtoLabel[][]> LabelLists = [];
+
     public static WriteRequest Build(ReadOnlySpan<ScoredPoint> points)
     {
         var request = new WriteRequest();
@@ -46,11 +51,24 @@ internal static class RemoteWriteEncoder
 
     private static TimeSeries[] Create(ScoredSeries scored)
     {
-        var exported = ScoreStore.ExportLabels(scored.Source, scored.Labels);
+        var lists = LabelLists.GetValue(scored, BuildLabelLists);
         var result = new TimeSeries[Names.Length];
         for (var i = 0; i < Names.Length; i++)
         {
             var series = new TimeSeries();
+            series.Labels.AddRange(lists[i]);
+            result[i] = series;
+        }
+
+        return result;
+    }
+
+    private static ProtoLabel[][] BuildLabelLists(ScoredSeries scored)
+    {
+        var exported = ScoreStore.ExportLabels(scored.Source, scored.Labels);
+        var result = new ProtoLabel[Names.Length][];
+        for (var i = 0; i < Names.Length; i++)
+        {
             // The spec requires label names sorted (byte order) and unique; __name__ sorts among them like any other.
             List<(string Name, string Value)> labels = [("__name__", Names[i])];
             foreach (var label in exported)
@@ -59,12 +77,7 @@ internal static class RemoteWriteEncoder
             }
 
             labels.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-            foreach (var (name, value) in labels)
-            {
-                series.Labels.Add(new ProtoLabel { Name = name, Value = value });
-            }
-
-            result[i] = series;
+            result[i] = [.. labels.Select(l => new ProtoLabel { Name = l.Name, Value = l.Value })];
         }
 
         return result;

@@ -72,7 +72,7 @@ public sealed class EpisodeTrackerSink(IEnumerable<IEpisodeSink> sinks, EpisodeO
             if (!ReferenceEquals(point.Series, current))
             {
                 current = point.Series;
-                box = _trackers.GetOrAdd(current, _ => new TrackerBox(options.QuietPoints));
+                box = BoxOf(current);
             }
 
             var transition = box!.Tracker.Observe(point.TimestampMs, point.Value, point.Verdict);
@@ -103,13 +103,41 @@ public sealed class EpisodeTrackerSink(IEnumerable<IEpisodeSink> sinks, EpisodeO
 
         foreach (var series in batch.Removed)
         {
-            _trackers.TryRemove(series, out _);
+            if (series.EpisodeSlot is TrackerBox owned && ReferenceEquals(owned.Owner, this))
+            {
+                series.EpisodeSlot = null;
+            }
+            else
+            {
+                _trackers.TryRemove(series, out _);
+            }
         }
     }
 
-    /// <summary>The tracker is a mutable struct; a box lets the dictionary hold it by reference.</summary>
-    private sealed class TrackerBox(int quietPoints)
+    /// <summary>The series' tracker: from its slot when this sink owns it, else by reference in a dictionary.</summary>
+    private TrackerBox BoxOf(ScoredSeries series)
     {
+        if (series.EpisodeSlot is TrackerBox owned && ReferenceEquals(owned.Owner, this))
+        {
+            return owned;
+        }
+
+        if (series.EpisodeSlot is null)
+        {
+            var box = new TrackerBox(this, options.QuietPoints);
+            series.EpisodeSlot = box;
+            return box;
+        }
+
+        // A lambda capturing the options would allocate a delegate per lookup: look up first, create only when missing.
+        return _trackers.TryGetValue(series, out var existing) ? existing : _trackers.GetOrAdd(series, new TrackerBox(this, options.QuietPoints));
+    }
+
+    /// <summary>The tracker is a mutable struct; a box lets the dictionary hold it by reference.</summary>
+    private sealed class TrackerBox(EpisodeTrackerSink owner, int quietPoints)
+    {
+        public readonly EpisodeTrackerSink Owner = owner;
+
         public EpisodeTracker Tracker = new(quietPoints);
 
         /// <summary>The current episode's onset fell in a not_anomaly range: its open and close are not announced.</summary>

@@ -13,6 +13,9 @@ public sealed class HistorySection : IConfigSection
     /// <summary>A week at a one-minute step; 320 KB a series at 32 bytes a point.</summary>
     public const int MaxPointsPerSeries = 10_080;
 
+    /// <summary>Upper bound of <c>max_bytes</c> (64 GiB): a typo with three zeros too many is refused, not allocated.</summary>
+    public const double MaxBytes = 64d * 1024 * 1024 * 1024;
+
     public IReadOnlyList<string> Keys { get; } = [Path];
 
     public IReadOnlyList<string> EnvironmentVariables { get; } = [];
@@ -27,11 +30,24 @@ public sealed class HistorySection : IConfigSection
 
         var defaults = new RecentHistoryOptions();
         var y = context.Reader;
-        y.RejectUnknown(map, Path, "retention", "max_points_per_series");
-        context.Set(new RecentHistoryOptions
+        y.RejectUnknown(map, Path, "retention", "max_points_per_series", "max_bytes");
+        var maxBytes = y.Double(map, Path, "max_bytes", HistoryPoint.Bytes * RecentHistoryOptions.MinPointsPerSeries, MaxBytes);
+        if (maxBytes is { } b && b != Math.Floor(b))
+        {
+            y.Errors.Add($"{Path}.max_bytes: must be a whole number of bytes (got {b.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+        }
+
+        var options = new RecentHistoryOptions
         {
             Retention = y.Duration(map, Path, "retention", TimeSpan.Zero, MaxRetention) ?? defaults.Retention,
             MaxPointsPerSeries = y.Int(map, Path, "max_points_per_series", 1, MaxPointsPerSeries) ?? defaults.MaxPointsPerSeries,
-        });
+            MaxBytes = maxBytes is { } bytes ? (long)bytes : defaults.MaxBytes,
+        };
+        foreach (var error in options.Validate())
+        {
+            y.Errors.Add(error);
+        }
+
+        context.Set(options);
     }
 }

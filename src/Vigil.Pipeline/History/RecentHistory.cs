@@ -12,12 +12,16 @@ namespace Vigil.Pipeline.History;
 /// </summary>
 public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, IRecentHistory
 {
-    private const int InitialCapacity = 64;
+    // Small at first (256 bytes): at 100k series a 64-point start cost 200 MB before a single point was kept. Buffers
+    // double as points arrive, up to the cap.
+    private const int InitialCapacity = 8;
 
     private readonly ConcurrentDictionary<(string Source, Labels Labels), SeriesBuffer> _byKey = new();
     private readonly ConcurrentDictionary<ScoredSeries, SeriesBuffer> _bySeries = new();
     private readonly long _retentionMs = (long)options.Retention.TotalMilliseconds;
     private readonly int _cap = options.MaxPointsPerSeries;
+    private readonly long _budgetPoints = options.MaxBytes / HistoryPoint.Bytes;
+    private int _seriesCount;
 
     public bool Enabled => _retentionMs > 0;
 
@@ -31,6 +35,7 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
             return;
         }
 
+        var cap = _cap;
         ScoredSeries? current = null;
         SeriesBuffer? buffer = null;
         foreach (ref readonly var point in batch.Points)
@@ -43,22 +48,83 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
             if (!ReferenceEquals(point.Series, current))
             {
                 current = point.Series;
-                // Known series take the lookup only: the GetOrAdd lambdas capture this and would allocate per series per batch.
-                if (!_bySeries.TryGetValue(current, out buffer))
-                {
-                    buffer = _bySeries.GetOrAdd(current, s => _byKey.GetOrAdd((s.Source, s.Labels), _ => new SeriesBuffer(Math.Min(InitialCapacity, _cap))));
-                }
+                buffer = BufferOf(current);
+                cap = PointsPerSeries; // after BufferOf: a new series counts in the share it gets
+
             }
 
             var v = point.Verdict;
-            buffer!.Append(new HistoryPoint(point.TimestampMs, (float)point.Value, (float)v.Score, (float)v.Expected, (float)v.Lower, (float)v.Upper, v.Kind), _retentionMs, _cap);
+            buffer!.Append(new HistoryPoint(point.TimestampMs, (float)point.Value, (float)v.Score, (float)v.Expected, (float)v.Lower, (float)v.Upper, v.Kind), _retentionMs, cap);
         }
 
         foreach (var series in batch.Removed)
         {
-            _bySeries.TryRemove(series, out _);
-            _byKey.TryRemove((series.Source, series.Labels), out _);
+            if (series.HistorySlot is SeriesBuffer owned && ReferenceEquals(owned.Owner, this))
+            {
+                series.HistorySlot = null;
+            }
+            else
+            {
+                _bySeries.TryRemove(series, out _);
+            }
+
+            if (_byKey.TryRemove((series.Source, series.Labels), out _))
+            {
+                Interlocked.Decrement(ref _seriesCount);
+            }
         }
+    }
+
+    /// <summary>
+    /// Points each series keeps now: <see cref="RecentHistoryOptions.MaxPointsPerSeries"/>, lowered so that all series
+    /// together stay within <see cref="RecentHistoryOptions.MaxBytes"/> (never below <see cref="RecentHistoryOptions.MinPointsPerSeries"/>).
+    /// A buffer above it gives back its oldest points, and its memory, on its next append.
+    /// </summary>
+    public int PointsPerSeries
+    {
+        get
+        {
+            var series = Math.Max(1, Volatile.Read(ref _seriesCount));
+            var share = _budgetPoints / series;
+            return (int)Math.Clamp(share, Math.Min(RecentHistoryOptions.MinPointsPerSeries, _cap), _cap);
+        }
+    }
+
+    private SeriesBuffer BufferOf(ScoredSeries series)
+    {
+        if (series.HistorySlot is SeriesBuffer owned && ReferenceEquals(owned.Owner, this))
+        {
+            return owned;
+        }
+
+        if (series.HistorySlot is null)
+        {
+            var claimed = GetOrAddByKey(series.Source, series.Labels);
+            if (Interlocked.CompareExchange(ref series.HistorySlot, claimed, null) is null)
+            {
+                return claimed;
+            }
+        }
+
+        // The slot belongs to another RecentHistory: keyed by reference here (the lambdas would allocate per lookup).
+        return _bySeries.TryGetValue(series, out var buffer) ? buffer : _bySeries.GetOrAdd(series, s => GetOrAddByKey(s.Source, s.Labels));
+    }
+
+    private SeriesBuffer GetOrAddByKey(string source, Labels labels)
+    {
+        if (_byKey.TryGetValue((source, labels), out var existing))
+        {
+            return existing;
+        }
+
+        var created = new SeriesBuffer(this, Math.Min(InitialCapacity, _cap));
+        var buffer = _byKey.GetOrAdd((source, labels), created);
+        if (ReferenceEquals(buffer, created))
+        {
+            Interlocked.Increment(ref _seriesCount);
+        }
+
+        return buffer;
     }
 
     public IReadOnlyList<HistoryPoint> Query(string source, Labels labels, long fromMs, long toMs)
@@ -98,17 +164,22 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
             return;
         }
 
-        var buffer = _byKey.GetOrAdd((source, history.Labels), _ => new SeriesBuffer(Math.Min(InitialCapacity, _cap)));
+        var buffer = GetOrAddByKey(source, history.Labels);
+        var cap = PointsPerSeries;
         foreach (var point in history.Points)
         {
-            buffer.Append(point, _retentionMs, _cap);
+            buffer.Append(point, _retentionMs, cap);
         }
     }
 
     /// <summary>A ring buffer that grows by doubling up to the cap, then overwrites its oldest point.</summary>
-    private sealed class SeriesBuffer(int initialCapacity)
+    private sealed class SeriesBuffer(RecentHistory owner, int initialCapacity)
     {
         private readonly Lock _gate = new();
+
+        /// <summary>The history this buffer belongs to (a series' slot is only used by its owner).</summary>
+        public RecentHistory Owner { get; } = owner;
+
         private HistoryPoint[] _points = new HistoryPoint[initialCapacity];
         private int _head; // index of the oldest point
         private int _count;
@@ -124,6 +195,12 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
                 {
                     _head = (_head + 1) % _points.Length;
                     _count--;
+                }
+
+                if (_points.Length > cap)
+                {
+                    // The budget's share fell (more series): keep the newest points and give the rest of the array back.
+                    Shrink(cap);
                 }
 
                 if (_count == _points.Length)
@@ -174,6 +251,20 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
 
                 return result;
             }
+        }
+
+        private void Shrink(int capacity)
+        {
+            var keep = Math.Min(_count, capacity - 1);
+            var shrunk = new HistoryPoint[capacity];
+            for (var i = 0; i < keep; i++)
+            {
+                shrunk[i] = _points[(_head + _count - keep + i) % _points.Length];
+            }
+
+            _points = shrunk;
+            _head = 0;
+            _count = keep;
         }
 
         private void Grow(int capacity)

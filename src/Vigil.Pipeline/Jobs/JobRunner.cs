@@ -447,7 +447,7 @@ public sealed class JobRunner
                     continue;
                 }
 
-                state.Warming = verdict.Kind == VerdictKind.Warmup;
+                _series.SetWarming(state, verdict.Kind == VerdictKind.Warmup);
                 if (verdict.Kind != VerdictKind.Scored)
                 {
                     continue; // a warm-up verdict is published (status warmup) but is no prediction (docs/metrics.md)

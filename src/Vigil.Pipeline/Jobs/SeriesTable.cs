@@ -17,9 +17,24 @@ internal sealed class SeriesState(Labels id, ISeriesDetector detector, ScoredSer
     public long LastTimestampMs { get; set; } = long.MinValue;
 
     /// <summary>Its detector's latest verdict was a warm-up one: not mature yet, no score exported.</summary>
-    public bool Warming { get; set; }
+    public bool Warming { get; private set; }
+
+    /// <summary>Sets <see cref="Warming"/>; true when it changed (the table keeps the count).</summary>
+    public bool SetWarming(bool warming)
+    {
+        if (Warming == warming)
+        {
+            return false;
+        }
+
+        Warming = warming;
+        return true;
+    }
 
     public DateTimeOffset LastSeen { get; set; }
+
+    /// <summary>The last <see cref="SeriesTable.Resolve"/> round that returned it: a second hit in one round is a duplicate.</summary>
+    public long SeenRound { get; set; }
 }
 
 /// <summary>
@@ -39,6 +54,13 @@ internal sealed class SeriesTable
     private readonly HashSet<Labels> _foreign = [];
     private const int ForeignMemory = 1_000_000;
 
+    // Reused every cycle (a cycle at 100k series allocated a 100k-entry list and a 100k-entry HashSet of "seen" ids).
+    private readonly List<(int Index, SeriesState State)> _resolved = [];
+    private int _warmingCount;
+    private long _round;
+    private int _seenInRound;
+    private DateTimeOffset _lastResolvedAt = DateTimeOffset.MinValue;
+
     /// <param name="detector">Creates each new series' detector.</param>
     /// <param name="allowList">Labels that identify a series; null keeps all of them.</param>
     /// <param name="identify">The series' identity on the verdict seam, from its id.</param>
@@ -54,18 +76,15 @@ internal sealed class SeriesTable
     public int Count => _series.Count;
 
     /// <summary>Series whose latest verdict was warm-up (detector not yet mature).</summary>
-    public int CountWarming()
-    {
-        var warming = 0;
-        foreach (var state in _series.Values)
-        {
-            if (state.Warming)
-            {
-                warming++;
-            }
-        }
+    public int CountWarming() => _warmingCount;
 
-        return warming;
+    /// <summary>Records a series' latest verdict kind; the warming count is kept as it changes instead of walking every series each cycle.</summary>
+    public void SetWarming(SeriesState state, bool warming)
+    {
+        if (state.SetWarming(warming))
+        {
+            _warmingCount += warming ? 1 : -1;
+        }
     }
 
     /// <summary>Series of other shards in the last batch resolved (0 without sharding).</summary>
@@ -83,29 +102,27 @@ internal sealed class SeriesTable
     /// Series seen for the first time after the job's first cycle are also returned in <paramref name="fresh"/>, to be
     /// warmed; a series whose id repeats (the allow-list made two collide) is reported to <paramref name="duplicate"/> and skipped.
     /// </summary>
+    /// <remarks>The list returned is reused by the next call.</remarks>
     public List<(int Index, SeriesState State)> Resolve(SeriesBatch batch, DateTimeOffset now, bool first, Action<Labels> duplicate, out Dictionary<Labels, SeriesState>? fresh)
     {
-        var states = new List<(int, SeriesState)>(batch.SeriesCount);
-        var seen = new HashSet<Labels>();
+        var states = _resolved;
+        states.Clear();
+        states.EnsureCapacity(batch.SeriesCount);
+        var round = ++_round;
+        var seen = 0;
         fresh = null;
         var foreign = 0;
         for (var i = 0; i < batch.SeriesCount; i++)
         {
             var id = Identify(batch.GetLabels(i));
-            if (_owns is not null && !_series.ContainsKey(id) && IsForeign(id))
-            {
-                foreign++;
-                continue;
-            }
-
-            if (!seen.Add(id))
-            {
-                duplicate(id);
-                continue;
-            }
-
             if (!_series.TryGetValue(id, out var state))
             {
+                if (_owns is not null && IsForeign(id))
+                {
+                    foreign++;
+                    continue;
+                }
+
                 state = new SeriesState(id, _detector.CreateSeries(), _identify(id));
                 _series.Add(id, state);
                 if (!first)
@@ -113,12 +130,21 @@ internal sealed class SeriesTable
                     (fresh ??= []).Add(id, state);
                 }
             }
+            else if (state.SeenRound == round)
+            {
+                duplicate(id);
+                continue;
+            }
 
+            state.SeenRound = round;
             state.LastSeen = now;
+            seen++;
             states.Add((i, state));
         }
 
         ForeignInLastBatch = foreign;
+        _seenInRound = seen;
+        _lastResolvedAt = now;
         return states;
     }
 
@@ -171,6 +197,13 @@ internal sealed class SeriesTable
     /// <summary>Removes the series last seen before <paramref name="cutoff"/> and returns them (null when none).</summary>
     public List<SeriesState>? DropStale(DateTimeOffset cutoff)
     {
+        // Every series was returned by the last resolve (the usual cycle): none can be stale, skip the walk over all of
+        // them (at 100k series, a cache miss each).
+        if (_seenInRound == _series.Count && _lastResolvedAt >= cutoff)
+        {
+            return null;
+        }
+
         List<SeriesState>? stale = null;
         foreach (var state in _series.Values)
         {
@@ -183,6 +216,10 @@ internal sealed class SeriesTable
         foreach (var state in stale ?? [])
         {
             _series.Remove(state.Id);
+            if (state.Warming)
+            {
+                _warmingCount--;
+            }
         }
 
         return stale;
@@ -192,6 +229,8 @@ internal sealed class SeriesTable
     public void Restore(IReadOnlyDictionary<Labels, ISeriesDetector> detectors, long lastScoredMs, DateTimeOffset now)
     {
         _series.Clear();
+        _warmingCount = 0;
+        _seenInRound = -1; // restored series were not resolved: the next DropStale walks them
         foreach (var (id, detector) in detectors)
         {
             if (_owns is not null && !_owns(id))

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -49,26 +50,44 @@ public sealed partial class ShardAssignment
     public static ulong ShardOf(Labels identity, int count)
     {
         ArgumentNullException.ThrowIfNull(identity);
-        var joined = new StringBuilder();
-        var first = true;
-        foreach (var label in identity)
+        var labels = identity.AsSpan();
+        var length = Math.Max(0, labels.Length - 1); // the ';' separators
+        foreach (var label in labels)
         {
-            // Labels are kept sorted by name, so this is ascending label-name order.
-            if (!first)
-            {
-                joined.Append(';');
-            }
-
-            joined.Append(label.Value);
-            first = false;
+            length += Encoding.UTF8.GetMaxByteCount(label.Value.Length);
         }
 
-        Span<byte> hash = stackalloc byte[16];
-        // MD5 is what Prometheus' hashmod uses; here it is a stable spreading function, not a security measure.
+        // The joined values are written as UTF-8 straight into a stack (or pooled) buffer: no string per series.
+        byte[]? rented = null;
+        var buffer = length <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            var written = 0;
+            for (var i = 0; i < labels.Length; i++)
+            {
+                // Labels are kept sorted by name, so this is ascending label-name order.
+                if (i > 0)
+                {
+                    buffer[written++] = (byte)';';
+                }
+
+                written += Encoding.UTF8.GetBytes(labels[i].Value, buffer[written..]);
+            }
+
+            Span<byte> hash = stackalloc byte[16];
+            // MD5 is what Prometheus' hashmod uses; here it is a stable spreading function, not a security measure.
 #pragma warning disable CA5351
-        MD5.HashData(Encoding.UTF8.GetBytes(joined.ToString()), hash);
+            MD5.HashData(buffer[..written], hash);
 #pragma warning restore CA5351
-        return BinaryPrimitives.ReadUInt64BigEndian(hash[8..]) % (ulong)count;
+            return BinaryPrimitives.ReadUInt64BigEndian(hash[8..]) % (ulong)count;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Vigil.Core.Detection;
 using Vigil.Core.Series;
+using Vigil.Pipeline.Verdicts;
 
 namespace Vigil.Pipeline.Scores;
 
@@ -18,6 +19,9 @@ public sealed class ScoreEntry(string job, Labels seriesLabels, byte[] labelBloc
     public byte[] LabelBlock { get; } = labelBlock;
 
     public long TimestampMs { get; private set; }
+
+    /// <summary>The store whose series slot holds this entry (<see cref="ScoredSeries"/>), if any.</summary>
+    internal ScoreStore? Owner { get; set; }
 
     public void Update(in Verdict verdict, long timestampMs)
     {

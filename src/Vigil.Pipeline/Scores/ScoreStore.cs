@@ -81,22 +81,48 @@ public sealed class ScoreStore : ISteppedMetricCollector, IVerdictSink
                 continue;
             }
 
-            if (!_bySeries.TryGetValue(point.Series, out var entry))
-            {
-                entry = GetOrAdd(point.Series.Source, point.Series.Labels);
-                _bySeries[point.Series] = entry;
-            }
-
-            entry.Update(point.Verdict, point.TimestampMs);
+            EntryOf(point.Series).Update(point.Verdict, point.TimestampMs);
         }
 
         foreach (var series in batch.Removed)
         {
-            if (_bySeries.TryRemove(series, out var entry))
+            if (series.ScoreSlot is ScoreEntry owned && ReferenceEquals(owned.Owner, this))
+            {
+                series.ScoreSlot = null;
+                Remove(owned);
+            }
+            else if (_bySeries.TryRemove(series, out var entry))
             {
                 Remove(entry);
             }
         }
+    }
+
+    /// <summary>The series' entry: from its slot (one load) when this store owns it, else by reference in a dictionary.</summary>
+    private ScoreEntry EntryOf(ScoredSeries series)
+    {
+        if (series.ScoreSlot is ScoreEntry owned && ReferenceEquals(owned.Owner, this))
+        {
+            return owned;
+        }
+
+        if (_bySeries.TryGetValue(series, out var entry))
+        {
+            return entry;
+        }
+
+        entry = GetOrAdd(series.Source, series.Labels);
+        if (series.ScoreSlot is null && entry.Owner is null)
+        {
+            entry.Owner = this;
+            series.ScoreSlot = entry;
+        }
+        else
+        {
+            _bySeries[series] = entry;
+        }
+
+        return entry;
     }
 
     public static Labels ExportLabels(string job, Labels seriesLabels)

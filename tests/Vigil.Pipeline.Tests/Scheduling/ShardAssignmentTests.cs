@@ -45,6 +45,21 @@ public sealed class ShardAssignmentTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(5_000)] // longer than the stack buffer: the pooled path
+    public void ShardOf_ValuesOfAnyLength_IsMd5OfTheJoinedValuesModuloCount(int length)
+    {
+        var value = new string('é', length);
+        var labels = Labels.From(new Label("a", value), new Label("b", "x;y"));
+#pragma warning disable CA5351 // the definition under test (Prometheus' hashmod)
+        var md5 = System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(value + ";x;y"));
+#pragma warning restore CA5351
+        var expected = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(md5.AsSpan(8)) % 7;
+
+        Assert.Equal(expected, ShardAssignment.ShardOf(labels, 7));
+    }
+
+    [Theory]
     [InlineData("vigil-0", 0)]
     [InlineData("vigil-12", 12)]
     [InlineData("my-vigil-statefulset-3", 3)]

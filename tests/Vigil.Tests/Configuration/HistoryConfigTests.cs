@@ -29,6 +29,15 @@ public sealed class HistoryConfigTests : IDisposable
         var history = options.Sections.Get<RecentHistoryOptions>();
         Assert.NotNull(history);
         Assert.Equal((TimeSpan.FromHours(6), 720), (history.Retention, history.MaxPointsPerSeries));
+        Assert.Equal(RecentHistoryOptions.DefaultMaxBytes, history.MaxBytes);
+    }
+
+    [Fact]
+    public void Load_HistoryMaxBytes_IsRead()
+    {
+        var options = _config.Load("history: { max_bytes: 536870912 }\njobs: [{ name: a, query: up }]\n");
+
+        Assert.Equal(512L * 1024 * 1024, options.Sections.Get<RecentHistoryOptions>()!.MaxBytes);
     }
 
     [Theory]
@@ -37,6 +46,9 @@ public sealed class HistoryConfigTests : IDisposable
     [InlineData("max_points_per_series: 0", "history.max_points_per_series:")]
     [InlineData("max_points_per_series: 1000000", "history.max_points_per_series:")]
     [InlineData("size: 3", "history.size: unknown key")]
+    [InlineData("max_bytes: 100", "history.max_bytes: must be a number between 512")]
+    [InlineData("max_bytes: 1e12", "history.max_bytes: must be a number between")]
+    [InlineData("max_bytes: 1000.5", "history.max_bytes: must be a whole number")]
     public void TryLoad_BadHistorySetting_NamesIt(string setting, string error)
     {
         var (options, errors) = _config.TryLoad($"history: {{ {setting} }}\njobs: [{{ name: a, query: up }}]\n");

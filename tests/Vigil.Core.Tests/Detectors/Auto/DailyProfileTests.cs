@@ -3,7 +3,7 @@ using Vigil.Core.Detection;
 namespace Vigil.Core.Tests.Detectors.Auto;
 
 /// <summary>
-/// <c>auto</c>'s daily profile (<c>seasonal_profile=1</c>, docs/detectors.md item 8) on one-minute series: a day whose
+/// <c>auto</c>'s daily profile (on by default, <c>seasonal_profile</c>; docs/detectors.md item 10) on one-minute series: a day whose
 /// peak is missing alerts throughout, a routine peak does not, and a series without a strong daily shape is judged
 /// exactly as without the profile.
 /// </summary>
@@ -13,6 +13,8 @@ public sealed class DailyProfileTests
     private const int Day = 1440;
 
     private static readonly (string, string)[] On = [("seasonal_profile", "1")];
+
+    private static readonly (string, string)[] Off = [("seasonal_profile", "0")];
 
     [Fact]
     public void Observe_MissingDailyPeakAtOneMinuteSteps_AlertsThroughTheEightHoursAndNotOnTheReturn()
@@ -66,7 +68,7 @@ public sealed class DailyProfileTests
         }
 
         var with = Run(Create(On), values);
-        var without = Run(Create(), values);
+        var without = Run(Create(Off), values);
 
         Assert.Equal(without, with);
     }
@@ -140,7 +142,7 @@ public sealed class DailyProfileTests
     [Fact]
     public void ReadState_StateWrittenWithoutTheProfile_IsRejectedClearly()
     {
-        var without = (ISerializableSeriesDetector)Create().CreateSeries();
+        var without = (ISerializableSeriesDetector)Create(Off).CreateSeries();
         without.Observe(Time(0), 1);
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
