@@ -2,7 +2,7 @@ namespace Vigil.Core.Detection;
 
 /// <summary>
 /// The parameters of the detection contract that every univariate detector shares (docs/detectors.md, "The score
-/// contract"): the shift test and how long an anomaly may last before it becomes the new normal. Read by each detector
+/// contract"): the shift test, the variance test and how long an anomaly may last before it becomes the new normal. Read by each detector
 /// factory with <see cref="Read"/>, so the names and defaults are the same for every type.
 /// </summary>
 public sealed record ContractOptions
@@ -13,6 +13,9 @@ public sealed record ContractOptions
     public const string AdaptQuietKey = "adapt_quiet";
     public const string ShiftDecorrelateKey = "shift_decorrelate";
     public const string ShiftClipKey = "shift_clip";
+    public const string VarianceSlackKey = "variance_slack";
+    public const string VarianceThresholdKey = "variance_threshold";
+    public const string VarianceClipKey = "variance_clip";
 
     public static ContractOptions Default { get; } = new();
 
@@ -63,6 +66,26 @@ public sealed record ContractOptions
     /// </summary>
     public double ShiftClip { get; init; }
 
+    /// <summary>
+    /// Variance CUSUM slack κ_v, in σ²: each point adds min(r², <see cref="VarianceClip"/>) − κ_v of evidence that the
+    /// series got noisier (r the standardised residual on the shift test's σ). Gaussian noise adds 1 on average, so the
+    /// statistic drifts down by κ_v − 1 per point in control; noise three times as wide adds about 9 − κ_v. Default 4.
+    /// </summary>
+    public double VarianceSlack { get; init; } = 4;
+
+    /// <summary>
+    /// Variance CUSUM decision threshold h_v, in σ²; 0 (the default here, for every type but <c>auto</c>) disables the
+    /// variance test. <c>auto</c> uses 150 (docs/detectors.md, "The variance test").
+    /// </summary>
+    public double VarianceThreshold { get; init; }
+
+    /// <summary>
+    /// Largest r² one point adds to the variance statistic, relative to the series' own mean r² (default 36, i.e. 6σ):
+    /// one huge spike adds at most clip − κ_v, less than h_v, so it cannot fire the test alone; spikes that come more
+    /// often than about one in (clip − κ_v)/(κ_v − 1) points can.
+    /// </summary>
+    public double VarianceClip { get; init; } = 36;
+
     /// <summary>Reads the contract parameters from <paramref name="p"/> (before its <c>RejectUnknown</c>), falling back to <paramref name="defaults"/>.</summary>
     public static ContractOptions Read(DetectorParameters p, ContractOptions? defaults = null)
     {
@@ -76,6 +99,9 @@ public sealed record ContractOptions
             ShiftClip = p.ReadDouble(ShiftClipKey, d.ShiftClip, 0, 100),
             ShiftDecorrelate = p.ReadInt(ShiftDecorrelateKey, d.ShiftDecorrelate ? 1 : 0, 0, 1) == 1,
             AdaptQuietPoints = p.ReadInt(AdaptQuietKey, d.AdaptQuietPoints, 1, 100_000),
+            VarianceSlack = p.ReadDouble(VarianceSlackKey, d.VarianceSlack, 1, 100),
+            VarianceThreshold = p.ReadDouble(VarianceThresholdKey, d.VarianceThreshold, 0, 10_000),
+            VarianceClip = p.ReadDouble(VarianceClipKey, d.VarianceClip, 1, 10_000),
         };
     }
 }

@@ -6,7 +6,8 @@ namespace Vigil.Core.Detection;
 /// <list type="bullet">
 /// <item><b>Band from history.</b> Each side's edge is the tightest of the tests, each computed before the point is seen:
 /// the point edge E ± k·σ; the shift edge, where the point would push a CUSUM on r = (x − E)/σ over h
-/// (E + σ·(h − S⁺ + κ), never closer than κ·σ); and the baseline's novelty edge, if it has one.</item>
+/// (E + σ·(h − S⁺ + κ), never closer than κ·σ); the variance edge, where the point would push a CUSUM on r² over h_v
+/// (E ± σ·√(h_v − V + κ_v), while that is inside the clip); and the baseline's novelty edge, if it has one.</item>
 /// <item><b>Score on the band.</b> <see cref="ScoreMath.FromBand"/>: the deviation over the half-width on that side,
 /// exactly 1 on the edge, above 1 exactly when outside; <see cref="Verdict.Test"/> names the edge that was crossed.</item>
 /// <item><b>An incident does not teach the baseline.</b> Points scoring above 1 are excluded from learning, and the
@@ -25,7 +26,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // 6: the contract remembers whether the last point passed the near point edge (isolated-point edge), and auto's
     // baseline stores its tail's mean excess; 5 is rejected, the series re-learns.
     // 7: auto's baseline stores its daily profile (the seasonal expectation); 6 is rejected, the series re-learns.
-    private const byte Version = 7;
+    // 8: the contract stores the variance test's statistics; 7 is rejected, the series re-learns.
+    private const byte Version = 8;
 
 
     private readonly IBaseline _baseline;
@@ -36,6 +38,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     private readonly int _quietPoints;
     private readonly bool _decorrelate;
     private readonly double _rClip;
+    private readonly double _vKappa;
+    private readonly double _vH;
+    private readonly double _vClip;
     private readonly RecentPoints _recent = new();
 
     private bool _started;
@@ -43,6 +48,20 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     private double _shiftUp;
     private double _shiftDown;
     private bool _alarmed;
+
+    // Variance CUSUM: V = max(0, V + min(r², clip) − κ_v), capped at h_v (docs/detectors.md, "The variance test").
+    private double _variance;
+
+    // The series' own mean r² (clipped), learned from normal points: r² is judged relative to it, so the test asks "got
+    // noisier than this series usually is" whatever the σ estimate's bias on heavy-tailed or autocorrelated residuals.
+    private double _r2Mean = 1;
+    private const double R2Alpha = 0.005;
+
+    // Recent mean of r on normal points (about ten points): the variance test measures spread around it, so a forecast
+    // that lags a smooth daily curve (residuals biased one way for hours) is not mistaken for more noise.
+    private double _rMean;
+    private const double RMeanAlpha = 0.1;
+    private const double MinR2Mean = 0.05;
 
     // Whether the previous scored point lay past the near point edge (k·σ) above / below: the next point on that side is
     // then judged on the near edge even if the baseline offers a wider one for isolated points.
@@ -68,6 +87,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _quietPoints = options.AdaptQuietPoints;
         _decorrelate = options.ShiftDecorrelate;
         _rClip = options.ShiftClip > 0 ? Math.Min(options.ShiftClip, pointK) : pointK;
+        _vKappa = options.VarianceSlack;
+        _vH = options.VarianceThreshold;
+        _vClip = options.VarianceClip;
     }
 
     internal IBaseline Baseline => _baseline;
@@ -114,6 +136,25 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         var pointLow = !_alarmed && !_nearDown && _shiftDown < IsolatedEvidence && p.IsolatedSigmaLow > p.SigmaLow ? p.IsolatedSigmaLow : p.SigmaLow;
         var (upHalf, upTest) = Edge(pointHigh, shiftHigh, _shiftUp, p.NoveltyUpper - e, inflation);
         var (downHalf, downTest) = Edge(pointLow, shiftLow, _shiftDown, e - p.NoveltyLower, inflation);
+        // The variance edge, in r² units the same on both sides: where one more point would push V over h_v.
+        var varianceR = VarianceEdge();
+        var varianceHigh = double.IsNaN(p.VarianceSigmaHigh) ? shiftHigh : p.VarianceSigmaHigh;
+        var varianceLow = double.IsNaN(p.VarianceSigmaLow) ? shiftLow : p.VarianceSigmaLow;
+        // Centred on the recent mean residual, so each side is |r − r̄| = √(...) from there (and never inside κ·σ).
+        var varianceUp = varianceHigh * (_rMean + varianceR);
+        var varianceDown = varianceLow * (varianceR - _rMean);
+        if (varianceUp < upHalf)
+        {
+            upHalf = Math.Max(varianceUp, _kappa * shiftHigh);
+            upTest = AnomalyTest.Variance;
+        }
+
+        if (varianceDown < downHalf)
+        {
+            downHalf = Math.Max(varianceDown, _kappa * shiftLow);
+            downTest = AnomalyTest.Variance;
+        }
+
         // Seasonal context: a value the series showed at this phase of its last season is normal, however far it is
         // from the forecast (a daily batch job, a square wave). Known before the point arrives, so the band stays a
         // prediction. It only counts where it reaches past the point band: inside it, noise in last season's values
@@ -142,11 +183,13 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // A value that the seasonal context explains adds no evidence of a shift.
         var explained = !anomalous && ((contextUp && y > e + (_k * p.SigmaHigh)) || (contextDown && y < e - (_k * p.SigmaLow)));
         UpdateShift(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, anomalous, inflation);
+        var varianceSigma = y > e ? varianceHigh : varianceLow;
         _nearUp = !explained && y > e + (_k * p.SigmaHigh);
         _nearDown = !explained && y < e - (_k * p.SigmaLow);
         _recent.Add(timestampMs, x, y - e, anomalous);
         if (anomalous)
         {
+            UpdateVariance(explained ? 0 : y - e, varianceSigma, anomalous: true, 0);
             _baseline.Exclude(timestampMs, y, test);
             if (!_inRun)
             {
@@ -166,12 +209,23 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             // Trust falls as evidence of a shift accumulates, so the baseline does not learn a small shift away.
             // Zero once the evidence reaches half the threshold: past that, a shift is more likely than noise.
             var weight = _h > 0 ? Math.Max(0, 1 - (2 * Math.Max(_shiftUp, _shiftDown) / _h)) : 1;
+            UpdateVariance(explained ? 0 : y - e, varianceSigma, anomalous: false, weight);
+
             // Winsorised learning: a normal point past the near edge (forgiven as an isolated point, or explained by the
             // seasonal context) teaches level and scale only as much as a point on that edge, while the baseline still
             // remembers the value itself (range, season). Routine slow requests and last season's batch job then do not
             // widen the near band or drag the level a sustained step is judged by.
             var low = e - (_k * p.SigmaLow);
             var high = e + (_k * p.SigmaHigh);
+            if (_vH > 0 && _variance > _vH / 2)
+            {
+                // Variance evidence past half the threshold: a burst's points that stay inside the band teach level and
+                // scale only as far as one σ, so the burst does not widen the band it is judged by (the burst is the
+                // incident), while the level keeps following the series (freezing it made the residuals, and so the
+                // evidence, grow on their own).
+                low = Math.Max(low, e - varianceLow);
+                high = Math.Min(high, e + varianceHigh);
+            }
             if (y > high || y < low)
             {
                 _baseline.LearnClipped(timestampMs, y, low, high, weight);
@@ -275,6 +329,45 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         }
     }
 
+    /// <summary>
+    /// The variance test's edge in σ of the shift test: the |r| at which min(r², clip) − κ_v would take V over h_v,
+    /// √(h_v − V + κ_v), or +∞ while that r² is beyond the clip (no single point can fire it then). Known before the
+    /// point is seen, and symmetric: more variance moves points both ways.
+    /// </summary>
+    private double VarianceEdge()
+    {
+        if (_vH <= 0)
+        {
+            return double.PositiveInfinity;
+        }
+
+        var r2 = _vH - _variance + _vKappa;
+        return r2 < _vClip ? Math.Sqrt(r2 * _r2Mean) : double.PositiveInfinity;
+    }
+
+    private void UpdateVariance(double deviation, double sigma, bool anomalous, double weight)
+    {
+        if (_vH <= 0)
+        {
+            return;
+        }
+
+        var r = sigma > 0 ? deviation / sigma : deviation == 0 ? 0 : Math.CopySign(_rClip, deviation);
+        var raw = r - _rMean;
+        if (!anomalous)
+        {
+            _rMean += RMeanAlpha * (Math.Clamp(r, -_rClip, _rClip) - _rMean);
+            // Normal points only, trusted as the baseline trusts them: a burst does not become the norm it is judged by.
+            _r2Mean += R2Alpha * weight * (Math.Min(raw * raw, _vClip * _r2Mean) - _r2Mean);
+            _r2Mean = Math.Max(_r2Mean, MinR2Mean);
+        }
+
+        // Clipped: one spike adds at most clip − κ_v < h_v. Capped at h_v while points keep crossing the edge, so the
+        // burst keeps scoring above 1 on an edge of √κ_v σ; normal points bring it down by κ_v − r² each.
+        var r2 = Math.Min(raw * raw / _r2Mean, _vClip);
+        _variance = Math.Clamp(_variance + r2 - _vKappa, 0, _vH);
+    }
+
     private bool Rebaseline(long fromMs)
     {
         var count = _recent.Since(fromMs);
@@ -292,6 +385,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _recent.ClearExcluded(fromMs, long.MaxValue);
         _shiftUp = 0;
         _shiftDown = 0;
+        _variance = 0;
+        _r2Mean = 1;
+        _rMean = 0;
         _alarmed = false;
         _nearUp = false;
         _nearDown = false;
@@ -382,6 +478,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         writer.Write(_runStartMs);
         writer.Write(_quiet);
         writer.Write(_rebaselinedFromMs);
+        writer.Write(_variance);
+        writer.Write(_r2Mean);
+        writer.Write(_rMean);
         _recent.Write(writer);
         _baseline.Write(writer);
     }
@@ -398,8 +497,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 ? $"{_baseline.Name}: state version {version} predates the working-scale layout (version {Version}); the series re-learns."
                 : version == 5
                 ? $"{_baseline.Name}: state version {version} predates the isolated-point edge (version {Version}); the series re-learns."
-                : version < Version
+                : version == 6
                 ? $"{_baseline.Name}: state version {version} predates the seasonal-profile layout (version {Version}); the series re-learns."
+                : version < Version
+                ? $"{_baseline.Name}: state version {version} predates the variance test (version {Version}); the series re-learns."
                 : $"{_baseline.Name}: state version {version} is not supported (expected {Version}).");
         }
 
@@ -417,7 +518,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _runStartMs = reader.ReadInt64();
         _quiet = reader.ReadInt32();
         _rebaselinedFromMs = reader.ReadInt64();
-        if (!double.IsFinite(_lagProduct) || !(_residualSquare >= 0) || !double.IsFinite(_residualSquare) || !double.IsFinite(_previousR)
+        _variance = reader.ReadDouble();
+        _r2Mean = reader.ReadDouble();
+        _rMean = reader.ReadDouble();
+        if (!(_variance >= 0 && _variance <= Math.Max(_vH, 0)) || !(_r2Mean >= MinR2Mean) || !double.IsFinite(_r2Mean) || !(Math.Abs(_rMean) <= _rClip) || !double.IsFinite(_lagProduct) || !(_residualSquare >= 0) || !double.IsFinite(_residualSquare) || !double.IsFinite(_previousR)
             || !(_shiftUp >= 0 && _shiftUp <= _h) || !(_shiftDown >= 0 && _shiftDown <= _h) || _quiet < 0 || _quiet > _quietPoints)
         {
             throw new InvalidDataException($"{_baseline.Name}: contract state out of range (written with other shift options?).");

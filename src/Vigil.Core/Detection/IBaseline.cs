@@ -27,6 +27,15 @@ internal readonly record struct Prediction(double Expected, double SigmaLow, dou
     /// <inheritdoc cref="IsolatedSigmaLow"/>
     public double IsolatedSigmaHigh { get; init; } = double.NaN;
 
+    /// <summary>
+    /// The σ of each side the variance test standardises by (NaN: the shift test's). A baseline with a heavy-tail term
+    /// gives its core spread, so routine spikes count as large deviations and a denser run of them is evidence.
+    /// </summary>
+    public double VarianceSigmaLow { get; init; } = double.NaN;
+
+    /// <inheritdoc cref="VarianceSigmaLow"/>
+    public double VarianceSigmaHigh { get; init; } = double.NaN;
+
     public static Prediction Symmetric(double expected, double sigma) => new(expected, sigma, sigma, double.NegativeInfinity, double.PositiveInfinity);
 
     public static Prediction None(double expected = double.NaN) => new(expected, 0, 0, double.NegativeInfinity, double.PositiveInfinity);

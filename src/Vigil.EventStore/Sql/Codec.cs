@@ -54,6 +54,8 @@ internal static class Codec
         AnomalyTest.Point => "point",
         AnomalyTest.Shift => "shift",
         AnomalyTest.Range => "range",
+        AnomalyTest.Novelty => "novelty",
+        AnomalyTest.Variance => "variance",
         _ => throw new ArgumentException($"episode.test: unknown test {test}", nameof(test)),
     };
 
@@ -63,6 +65,8 @@ internal static class Codec
         "point" => AnomalyTest.Point,
         "shift" => AnomalyTest.Shift,
         "range" => AnomalyTest.Range,
+        "novelty" => AnomalyTest.Novelty,
+        "variance" => AnomalyTest.Variance,
         _ => throw new InvalidDataException($"Unknown anomaly test '{name}' in the event store."),
     };
 

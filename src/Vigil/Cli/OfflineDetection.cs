@@ -41,12 +41,14 @@ public static class OfflineDetection
         _ => verdict.IsAnomaly ? "anomaly" : "ok",
     };
 
-    /// <summary>The test that put the point outside its band: point, shift, range, or empty.</summary>
+    /// <summary>The test that put the point outside its band: point, shift, range, novelty, variance, or empty.</summary>
     public static string TestOf(AnomalyTest test) => test switch
     {
         AnomalyTest.Point => "point",
         AnomalyTest.Shift => "shift",
         AnomalyTest.Range => "range",
+        AnomalyTest.Novelty => "novelty",
+        AnomalyTest.Variance => "variance",
         _ => string.Empty,
     };
 

@@ -159,6 +159,8 @@ internal sealed class AutoBaseline : IBaseline
             ShiftSigmaHigh = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _up, floor) : double.NaN,
             IsolatedSigmaLow = isolated,
             IsolatedSigmaHigh = isolated,
+            VarianceSigmaLow = _o.VarianceCoreSigma ? Math.Max(HalfMeanToSigma * _down, floor) : double.NaN,
+            VarianceSigmaHigh = _o.VarianceCoreSigma ? Math.Max(HalfMeanToSigma * _up, floor) : double.NaN,
         };
         return _count >= _o.MinPoints;
     }

@@ -45,6 +45,7 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             FarTail = p.ReadInt("far_tail", d.FarTail ? 1 : 0, 0, 1) == 1,
             IsolatedFarTail = p.ReadInt("isolated_far_tail", d.IsolatedFarTail ? 1 : 0, 0, 1) == 1,
             CoreShiftSigma = p.ReadInt("core_shift_sigma", d.CoreShiftSigma ? 1 : 0, 0, 1) == 1,
+            VarianceCoreSigma = p.ReadInt("variance_core_sigma", d.VarianceCoreSigma ? 1 : 0, 0, 1) == 1,
             CountsSigma = p.ReadDouble("counts_sigma", d.CountsSigma, 0, 100),
             SeasonalProfile = p.ReadInt("seasonal_profile", d.SeasonalProfile ? 1 : 0, 0, 1) == 1,
             SeasonalRatio = p.ReadDouble("seasonal_ratio", d.SeasonalRatio, 0, 100),

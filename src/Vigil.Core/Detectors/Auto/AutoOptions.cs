@@ -104,6 +104,14 @@ public sealed record AutoOptions
     /// <summary>Whether the shift test standardises by the core spread of each side (without the heavy-tail terms). Default false.</summary>
     public bool CoreShiftSigma { get; init; }
 
+    /// <summary>
+    /// Whether the variance test standardises by the core spread of each side (without the heavy-tail terms), so a
+    /// routine spike counts as a large r² (clipped) and spikes that come more often than usual accumulate evidence.
+    /// With the tail terms, a spiky series' σ is set by its spikes and a denser run of them looks ordinary.
+    /// </summary>
+    /// Default false: on DEV the core spread fired on every heavy-tailed series (NAB 55.2 against 65.7 at h_v = 150).
+    public bool VarianceCoreSigma { get; init; }
+
     /// <summary>Least σ of a count on its square-root scale (Poisson noise is 1 there). Default 1.</summary>
     public double CountsSigma { get; init; } = 1;
 
@@ -134,7 +142,15 @@ public sealed record AutoOptions
 
     /// <summary>
     /// <c>auto</c>'s contract defaults: the shared ones (κ = 1, h = 10, adapt_after 3 h, the shift test decorrelated)
-    /// with an anomalous run ending only after 60 normal points, so a baseline that went wrong is rebaselined.
+    /// with an anomalous run ending only after 60 normal points, so a baseline that went wrong is rebaselined, and the
+    /// variance test on (h_v = 150, κ_v = 4, clip 36: docs/detectors.md, "The variance test").
     /// </summary>
-    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60 };
+    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold };
+
+    /// <summary>
+    /// <c>auto</c>'s variance threshold h_v. With κ_v = 4 and a clip of 36 the statistic drifts down by about 3 per point
+    /// on Gaussian noise and cannot reach 150 in control; a ×5 burst (about 16 a point) alarms after about ten points,
+    /// a ×3 one after about 25. Chosen on DEV among h_v ∈ {20 … 150} (docs/benchmarks.md, detect6).
+    /// </summary>
+    public const double AutoVarianceThreshold = 150;
 }
