@@ -491,17 +491,19 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         var version = reader.ReadByte();
         if (version != Version)
         {
-            throw new InvalidDataException(version < 4
-                ? $"{_baseline.Name}: state version {version} predates the detection contract (version {Version}); the series re-learns."
-                : version == 4
-                ? $"{_baseline.Name}: state version {version} predates the working-scale layout (version {Version}); the series re-learns."
-                : version == 5
-                ? $"{_baseline.Name}: state version {version} predates the isolated-point edge (version {Version}); the series re-learns."
-                : version == 6
-                ? $"{_baseline.Name}: state version {version} predates the seasonal-profile layout (version {Version}); the series re-learns."
-                : version < Version
-                ? $"{_baseline.Name}: state version {version} predates the variance test (version {Version}); the series re-learns."
-                : $"{_baseline.Name}: state version {version} is not supported (expected {Version}).");
+            // What each older layout lacks, so the log line says why the series re-learns.
+            var lacking = version switch
+            {
+                < 4 => "the detection contract",
+                4 => "the working-scale layout",
+                5 => "the isolated-point edge",
+                6 => "the seasonal-profile layout",
+                < Version => "the variance test",
+                _ => null,
+            };
+            throw new InvalidDataException(lacking is null
+                ? $"{_baseline.Name}: state version {version} is not supported (expected {Version})."
+                : $"{_baseline.Name}: state version {version} predates {lacking} (version {Version}); the series re-learns.");
         }
 
         _started = reader.ReadBoolean();
