@@ -16,6 +16,10 @@ public sealed record ContractOptions
     public const string VarianceSlackKey = "variance_slack";
     public const string VarianceThresholdKey = "variance_threshold";
     public const string VarianceClipKey = "variance_clip";
+    public const string SlowShiftSlackKey = "slow_shift_slack";
+    public const string SlowShiftThresholdKey = "slow_shift_threshold";
+    public const string SlowShiftWindowKey = "slow_shift_window";
+    public const string SlowShiftClipKey = "slow_shift_clip";
 
     public static ContractOptions Default { get; } = new();
 
@@ -86,6 +90,24 @@ public sealed record ContractOptions
     /// </summary>
     public double VarianceClip { get; init; } = 36;
 
+    /// <summary>
+    /// Slow shift test slack κ_s, in σ (docs/detectors.md, "The slow shift test"): residuals against the slow reference
+    /// smaller than this add no evidence. Default 0.5: a shift of 1.3σ per point adds about 0.8 a point.
+    /// </summary>
+    public double SlowShiftSlack { get; init; } = 0.5;
+
+    /// <summary>Slow shift test threshold h_s, in σ; 0 (the default here, for every type but <c>auto</c>) disables it.</summary>
+    public double SlowShiftThreshold { get; init; }
+
+    /// <summary>
+    /// How many points the slow reference takes to follow what the baseline learned (the memory of its average, in
+    /// points). Default 60: an hour at one-minute steps.
+    /// </summary>
+    public int SlowShiftWindow { get; init; } = 60;
+
+    /// <summary>Largest |z| one point adds to the slow statistic, in σ (default 3): one spike cannot fire it alone.</summary>
+    public double SlowShiftClip { get; init; } = 3;
+
     /// <summary>Reads the contract parameters from <paramref name="p"/> (before its <c>RejectUnknown</c>), falling back to <paramref name="defaults"/>.</summary>
     public static ContractOptions Read(DetectorParameters p, ContractOptions? defaults = null)
     {
@@ -102,6 +124,10 @@ public sealed record ContractOptions
             VarianceSlack = p.ReadDouble(VarianceSlackKey, d.VarianceSlack, 1, 100),
             VarianceThreshold = p.ReadDouble(VarianceThresholdKey, d.VarianceThreshold, 0, 10_000),
             VarianceClip = p.ReadDouble(VarianceClipKey, d.VarianceClip, 1, 10_000),
+            SlowShiftSlack = p.ReadDouble(SlowShiftSlackKey, d.SlowShiftSlack, 0.01, 100),
+            SlowShiftThreshold = p.ReadDouble(SlowShiftThresholdKey, d.SlowShiftThreshold, 0, 1000),
+            SlowShiftWindow = p.ReadInt(SlowShiftWindowKey, d.SlowShiftWindow, 1, 100_000),
+            SlowShiftClip = p.ReadDouble(SlowShiftClipKey, d.SlowShiftClip, 0.1, 100),
         };
     }
 }

@@ -27,7 +27,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // baseline stores its tail's mean excess; 5 is rejected, the series re-learns.
     // 7: auto's baseline stores its daily profile (the seasonal expectation); 6 is rejected, the series re-learns.
     // 8: the contract stores the variance test's statistics; 7 is rejected, the series re-learns.
-    private const byte Version = 8;
+    // 10: the contract stores the slow shift test, auto's baseline its learned shift; older layouts are rejected.
+    private const byte Version = 10;
 
 
     private readonly IBaseline _baseline;
@@ -42,6 +43,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     private readonly double _vH;
     private readonly double _vClip;
     private readonly RecentPoints _recent = new();
+    private readonly SlowShiftTest _slow;
 
     private bool _started;
     private long _lastMs;
@@ -90,6 +92,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _vKappa = options.VarianceSlack;
         _vH = options.VarianceThreshold;
         _vClip = options.VarianceClip;
+        _slow = new SlowShiftTest(options);
     }
 
     internal IBaseline Baseline => _baseline;
@@ -132,10 +135,32 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // An isolated point (after a point inside the near edge, outside an alarm) must pass the far tail to page on its
         // own: a latency's routine 1 % of slow requests is not an incident. Two in a row past the near edge, or an alarm
         // in progress, are judged on the near edge; sustained changes are the shift test's, which keeps the near σ.
-        var pointHigh = !_alarmed && !_nearUp && _shiftUp < IsolatedEvidence && p.IsolatedSigmaHigh > p.SigmaHigh ? p.IsolatedSigmaHigh : p.SigmaHigh;
-        var pointLow = !_alarmed && !_nearDown && _shiftDown < IsolatedEvidence && p.IsolatedSigmaLow > p.SigmaLow ? p.IsolatedSigmaLow : p.SigmaLow;
+        var alarmed = _alarmed || _slow.Alarmed;
+        var pointHigh = !alarmed && !_nearUp && _shiftUp < IsolatedEvidence && p.IsolatedSigmaHigh > p.SigmaHigh ? p.IsolatedSigmaHigh : p.SigmaHigh;
+        var pointLow = !alarmed && !_nearDown && _shiftDown < IsolatedEvidence && p.IsolatedSigmaLow > p.SigmaLow ? p.IsolatedSigmaLow : p.SigmaLow;
         var (upHalf, upTest) = Edge(pointHigh, shiftHigh, _shiftUp, p.NoveltyUpper - e, inflation);
         var (downHalf, downTest) = Edge(pointLow, shiftLow, _shiftDown, e - p.NoveltyLower, inflation);
+        // The slow shift test: against a reference that has not followed the last hour's learning (SlowShiftTest).
+        double learned = 0, drift = 0, slowInflation = 1;
+        if (_slow.Enabled)
+        {
+            learned = _baseline.LearnedShift;
+            drift = _slow.Drift(learned);
+            slowInflation = _slow.Inflation();
+            var (slowUp, slowDown) = _slow.Edges(shiftHigh, shiftLow, drift, slowInflation);
+            if (slowUp < upHalf)
+            {
+                upHalf = slowUp;
+                upTest = AnomalyTest.Shift;
+            }
+
+            if (slowDown < downHalf)
+            {
+                downHalf = slowDown;
+                downTest = AnomalyTest.Shift;
+            }
+        }
+
         // The variance edge, in r² units the same on both sides: where one more point would push V over h_v.
         var varianceR = VarianceEdge();
         var varianceHigh = double.IsNaN(p.VarianceSigmaHigh) ? shiftHigh : p.VarianceSigmaHigh;
@@ -183,6 +208,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // A value that the seasonal context explains adds no evidence of a shift.
         var explained = !anomalous && ((contextUp && y > e + (_k * p.SigmaHigh)) || (contextDown && y < e - (_k * p.SigmaLow)));
         UpdateShift(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, anomalous, inflation);
+        var unlearn = _slow.Enabled ? _slow.Update(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, drift, learned, anomalous, slowInflation) : 0;
         var varianceSigma = y > e ? varianceHigh : varianceLow;
         _nearUp = !explained && y > e + (_k * p.SigmaHigh);
         _nearDown = !explained && y < e - (_k * p.SigmaLow);
@@ -191,6 +217,11 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         {
             UpdateVariance(explained ? 0 : y - e, varianceSigma, anomalous: true, 0);
             _baseline.Exclude(timestampMs, y, test);
+            if (unlearn != 0)
+            {
+                _baseline.Unlearn(unlearn);
+                _slow.Rebase(_baseline.LearnedShift);
+            }
             if (!_inRun)
             {
                 _inRun = true;
@@ -209,6 +240,11 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             // Trust falls as evidence of a shift accumulates, so the baseline does not learn a small shift away.
             // Zero once the evidence reaches half the threshold: past that, a shift is more likely than noise.
             var weight = _h > 0 ? Math.Max(0, 1 - (2 * Math.Max(_shiftUp, _shiftDown) / _h)) : 1;
+            if (_slow.Alarmed)
+            {
+                // While a slow-shift alarm holds, the incident's points inside the band do not teach the baseline either.
+                weight = 0;
+            }
             UpdateVariance(explained ? 0 : y - e, varianceSigma, anomalous: false, weight);
 
             // Winsorised learning: a normal point past the near edge (forgiven as an isolated point, or explained by the
@@ -382,6 +418,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _recent.CopySince(fromMs, ts, values, residuals);
         ToWorking(values);
         _baseline.Rebaseline(ts, values, residuals);
+        _slow.Reset(_baseline.LearnedShift);
         _recent.ClearExcluded(fromMs, long.MaxValue);
         _shiftUp = 0;
         _shiftDown = 0;
@@ -481,6 +518,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         writer.Write(_variance);
         writer.Write(_r2Mean);
         writer.Write(_rMean);
+        _slow.Write(writer);
         _recent.Write(writer);
         _baseline.Write(writer);
     }
@@ -498,7 +536,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 4 => "the working-scale layout",
                 5 => "the isolated-point edge",
                 6 => "the seasonal-profile layout",
-                < Version => "the variance test",
+                7 => "the variance test",
+                < Version => "the slow shift test",
                 _ => null,
             };
             throw new InvalidDataException(lacking is null
@@ -529,6 +568,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             throw new InvalidDataException($"{_baseline.Name}: contract state out of range (written with other shift options?).");
         }
 
+        _slow.Read(reader, _baseline.Name);
         _recent.Read(reader, _baseline.Name);
         _baseline.Read(reader);
     }

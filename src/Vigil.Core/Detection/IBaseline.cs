@@ -92,6 +92,21 @@ internal interface IBaseline
     /// </summary>
     void Rebaseline(ReadOnlySpan<long> timestampsMs, ReadOnlySpan<double> values, ReadOnlySpan<double> residuals);
 
+    /// <summary>
+    /// How far learning (not the passage of time) has moved the forecast, cumulative, on the working scale: the slow
+    /// shift test compares it with its own slow average to know what the forecast learned recently. 0 for baselines
+    /// that do not report it (the test then runs on their own residuals).
+    /// </summary>
+    double LearnedShift => 0;
+
+    /// <summary>
+    /// Moves the forecast back by <paramref name="amount"/> (and <see cref="LearnedShift"/> with it): what it learned of
+    /// a shift before the slow shift test could flag it. Baselines that do not report <see cref="LearnedShift"/> ignore it.
+    /// </summary>
+    void Unlearn(double amount)
+    {
+    }
+
     void Write(BinaryWriter writer);
 
     void Read(BinaryReader reader);

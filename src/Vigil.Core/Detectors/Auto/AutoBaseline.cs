@@ -69,6 +69,12 @@ internal sealed class AutoBaseline : IBaseline
     // The daily profile (item 8): the expectation where the series is strongly seasonal on the wall-clock day.
     private readonly DailyProfile? _profile;
 
+    // How far learning has moved the active forecast, cumulative (the slow shift test's LearnedShift): the part of the
+    // Holt level that learning put there (it follows the level's own recursion, so the trend's share is counted as it
+    // moves the forecast), and the profile's offset moves while the profile is the expectation. The trend is all learned.
+    private double _learnedLevel;
+    private double _learnedProfile;
+
     public AutoBaseline(AutoOptions options)
     {
         _o = options;
@@ -188,8 +194,42 @@ internal sealed class AutoBaseline : IBaseline
             return;
         }
 
+        if (_profile is { Active: true })
+        {
+            // The profile is the expectation: its offset is what learning moves (its buckets learn over days).
+            var before = _profile.Offset;
+            _profile.Learn(timestampMs, value, Forecast, weight);
+            _learnedProfile += _profile.Offset - before;
+            LearnWorking(value, weight, learned: false);
+            return;
+        }
+
         _profile?.Learn(timestampMs, value, Forecast, weight);
         LearnWorking(value, weight);
+    }
+
+    public double LearnedShift => _learnedLevel + (_o.TrendDamping * _trend) + _learnedProfile;
+
+    public void Unlearn(double amount)
+    {
+        if (!double.IsFinite(amount) || amount == 0)
+        {
+            return;
+        }
+
+        if (_profile is { Active: true })
+        {
+            _profile.Nudge(-amount);
+            _learnedProfile -= amount;
+            return;
+        }
+
+        // The trend learned from the same errors goes with it (the incident's points carry it on undamped otherwise);
+        // the forecast moves by exactly −amount.
+        var back = amount - (_o.TrendDamping * _trend);
+        _level -= back;
+        _learnedLevel -= back;
+        _trend = 0;
     }
 
     private void Decide()
@@ -270,10 +310,11 @@ internal sealed class AutoBaseline : IBaseline
             return;
         }
 
-        LearnWorking(value, weight, low, high);
+        // (The profile does not learn winsorised points: only the Holt part moves, and it counts only while it forecasts.)
+        LearnWorking(value, weight, low, high, learned: _profile is not { Active: true });
     }
 
-    private void LearnWorking(double value, double weight, double low = double.NegativeInfinity, double high = double.PositiveInfinity)
+    private void LearnWorking(double value, double weight, double low = double.NegativeInfinity, double high = double.PositiveInfinity, bool learned = true)
     {
         _count++;
         _min = Math.Min(_min, value);
@@ -290,6 +331,12 @@ internal sealed class AutoBaseline : IBaseline
         var forecast = Forecast;
         var error = Math.Clamp(value, low, high) - forecast;
         var alpha = _o.LevelAlpha * weight;
+        if (learned)
+        {
+            // The learned part follows the level's recursion, L' = L + φT + α·e (the trend is all learned).
+            _learnedLevel += (_o.TrendDamping * _trend) + (alpha * error);
+        }
+
         _level = forecast + (alpha * error);
         _trend = (_o.TrendDamping * _trend) + (alpha * _o.TrendBeta * error);
 
@@ -359,6 +406,10 @@ internal sealed class AutoBaseline : IBaseline
             // The trend is carried on undamped: through an hour-long incident on a daily curve, the expectation keeps
             // following the curve's slope as it was before the incident.
             _level += _trend;
+            if (_profile is not { Active: true })
+            {
+                _learnedLevel += _trend;
+            }
         }
     }
 
@@ -482,6 +533,8 @@ internal sealed class AutoBaseline : IBaseline
 
         writer.Write(_profile is not null);
         _profile?.Write(writer);
+        writer.Write(_learnedLevel);
+        writer.Write(_learnedProfile);
     }
 
     public void Read(BinaryReader reader)
@@ -555,5 +608,11 @@ internal sealed class AutoBaseline : IBaseline
         }
 
         _profile?.Read(reader);
+        _learnedLevel = reader.ReadDouble();
+        _learnedProfile = reader.ReadDouble();
+        if (!double.IsFinite(_learnedLevel) || !double.IsFinite(_learnedProfile))
+        {
+            throw new InvalidDataException("auto: learned shift out of range.");
+        }
     }
 }

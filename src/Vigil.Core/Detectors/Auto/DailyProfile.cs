@@ -82,6 +82,12 @@ internal sealed class DailyProfile
     /// <summary>Whether the seasonal forecast currently replaces the Holt one (see the class remarks).</summary>
     public bool Active => _active;
 
+    /// <summary>The deseasonalised offset the forecast adds to the profile (the slow shift test reads how learning moves it).</summary>
+    internal double Offset => _offset;
+
+    /// <summary>Moves the offset by <paramref name="amount"/> without re-deciding (the slow shift test's unlearning).</summary>
+    public void Nudge(double amount) => _offset += amount;
+
     /// <summary>
     /// The seasonal forecast and its σ at <paramref name="timestampMs"/>, if the profile has seen both neighbouring
     /// buckets a day or more ago. From history only.
