@@ -129,8 +129,10 @@ internal sealed class SlowShiftTest
             _up = Math.Min(_up, _h / 2);
             _down = Math.Min(_down, _h / 2);
         }
-        else if (!anomalous && _up < _h && _down < _h)
+        else if (!anomalous && _up < _h / 2 && _down < _h / 2)
         {
+            // Points inside the band during the incident (a count that happens to land near the old level) do not end
+            // the alarm; the evidence falling below half its threshold does.
             _alarmed = false;
         }
 
