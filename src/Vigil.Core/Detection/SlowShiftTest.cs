@@ -98,9 +98,10 @@ internal sealed class SlowShiftTest
     {
         var z = sigma > 0 ? (deviation + drift) / sigma : 0;
         var q = Math.Clamp(z / inflation, -_clip, _clip);
-        if (!anomalous)
+        if (!anomalous && Evidence < 0.5)
         {
-            // Normal points only, as the fast test: an incident's run of same-signed residuals is not autocorrelated noise.
+            // Normal points outside any build-up only: an incident's run of same-signed residuals (its points inside the
+            // band included) is not autocorrelated noise, and learning it as such blunted the test for the next hours.
             var zc = Math.Clamp(z, -_clip, _clip);
             _lagProduct += AutocorrelationAlpha * ((zc * _previous) - _lagProduct);
             _square += AutocorrelationAlpha * ((zc * zc) - _square);
@@ -120,14 +121,6 @@ internal sealed class SlowShiftTest
             }
 
             _alarmed = true;
-        }
-        else if (!anomalous && _alarmed && ((_down >= _h / 2 && z >= _kappa) || (_up >= _h / 2 && z <= -_kappa)))
-        {
-            // A normal point past the reference on the other side is evidence the shift is over: the return to normal
-            // is then judged against a wide edge (halved evidence), as the fast test does.
-            _alarmed = false;
-            _up = Math.Min(_up, _h / 2);
-            _down = Math.Min(_down, _h / 2);
         }
         else if (!anomalous && _up < _h / 2 && _down < _h / 2)
         {
