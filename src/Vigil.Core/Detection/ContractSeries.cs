@@ -142,10 +142,11 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // far tail alone; a second point past the novelty edge is judged on it again (_nearUp/_nearDown below).
         var noveltyUp = p.NoveltyUpper - e;
         var noveltyDown = e - p.NoveltyLower;
-        if (p.IsolatedSkipsNovelty)
+        var isolatedNovelty = p.IsolatedNoveltySigma > 0;
+        if (isolatedNovelty)
         {
-            noveltyUp = isolatedUp ? Math.Max(noveltyUp, _k * pointHigh) : noveltyUp;
-            noveltyDown = isolatedDown ? Math.Max(noveltyDown, _k * pointLow) : noveltyDown;
+            noveltyUp = isolatedUp ? Math.Max(noveltyUp, p.IsolatedNoveltySigma * pointHigh) : noveltyUp;
+            noveltyDown = isolatedDown ? Math.Max(noveltyDown, p.IsolatedNoveltySigma * pointLow) : noveltyDown;
         }
 
         var (upHalf, upTest) = Edge(pointHigh, shiftHigh, _shiftUp, noveltyUp, inflation);
@@ -198,8 +199,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         var explained = !anomalous && ((contextUp && y > e + (_k * p.SigmaHigh)) || (contextDown && y < e - (_k * p.SigmaLow)));
         UpdateShift(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, anomalous, inflation);
         var varianceSigma = y > e ? varianceHigh : varianceLow;
-        _nearUp = !explained && (y > e + (_k * p.SigmaHigh) || (p.IsolatedSkipsNovelty && y > p.NoveltyUpper));
-        _nearDown = !explained && (y < e - (_k * p.SigmaLow) || (p.IsolatedSkipsNovelty && y < p.NoveltyLower));
+        _nearUp = !explained && (y > e + (_k * p.SigmaHigh) || (isolatedNovelty && y > p.NoveltyUpper));
+        _nearDown = !explained && (y < e - (_k * p.SigmaLow) || (isolatedNovelty && y < p.NoveltyLower));
         _recent.Add(timestampMs, x, y - e, anomalous);
         if (anomalous)
         {

@@ -48,8 +48,10 @@ internal sealed class AutoBaseline : IBaseline
     private double _down;
     private double _tail;
 
-    // The lower side's tail and mean excess when SideTail is on (the upper side's are _tail and _meanExcess): a
+    // Each side's tail and mean excess when SideTail is on (beside the symmetric ones, which still cap each side): a
     // latency's slow requests are its upper tail and must not widen the band below it, where a drop would show.
+    private double _tailUp;
+    private double _meanExcessUp;
     private double _tailDown;
     private double _meanExcessDown;
     private double _farTail;
@@ -122,8 +124,11 @@ internal sealed class AutoBaseline : IBaseline
         // Per side (SideTail), each side's tail sizes only that side: a latency's slow requests widen the band above it,
         // and the band below stays as tight as its ordinary noise, so a drop to a fraction of the level is outside it.
         var farSigma = _farTail / FarTailToSigma;
-        var tailSigmaHigh = !_o.HeavyTail ? 0 : _o.SideTail ? Math.Max(_tail / SideTailToSigma, farSigma) : Math.Max(_tail / TailToSigma, farSigma);
-        var tailSigmaLow = !_o.HeavyTail ? 0 : _o.SideTail ? Math.Max(_tailDown / SideTailToSigma, farSigma) : tailSigmaHigh;
+        // A side is never wider than the symmetric tail makes it: the heavier side keeps today's band, the lighter one
+        // is judged on its own tail.
+        var tailSigma = _tail / TailToSigma;
+        var tailSigmaHigh = !_o.HeavyTail ? 0 : Math.Max(_o.SideTail ? Math.Min(tailSigma, _tailUp / SideTailToSigma) : tailSigma, farSigma);
+        var tailSigmaLow = !_o.HeavyTail ? 0 : Math.Max(_o.SideTail ? Math.Min(tailSigma, _tailDown / SideTailToSigma) : tailSigma, farSigma);
         var sigmaHigh = Math.Max(Math.Max(HalfMeanToSigma * _up, tailSigmaHigh), floor);
         var sigmaLow = Math.Max(Math.Max(HalfMeanToSigma * _down, tailSigmaLow), floor);
         if (_profile is { Active: true } && _profile.TryForecast(timestampMs, out var seasonal, out var seasonalSigma))
@@ -141,8 +146,9 @@ internal sealed class AutoBaseline : IBaseline
         var isolatedLow = double.NaN;
         if (_o.IsolatedFarTail && _o.HeavyTail)
         {
-            isolatedHigh = _o.SideTail ? (_tail + (ExcessToFar * _meanExcess)) / SideFarTailToSigma : (_tail + (ExcessToFar * _meanExcess)) / FarTailToSigma;
-            isolatedLow = _o.SideTail ? (_tailDown + (ExcessToFar * _meanExcessDown)) / SideFarTailToSigma : isolatedHigh;
+            var symmetric = (_tail + (ExcessToFar * _meanExcess)) / FarTailToSigma;
+            isolatedHigh = _o.SideTail ? Math.Min(symmetric, (_tailUp + (ExcessToFar * _meanExcessUp)) / SideFarTailToSigma) : symmetric;
+            isolatedLow = _o.SideTail ? Math.Min(symmetric, (_tailDown + (ExcessToFar * _meanExcessDown)) / SideFarTailToSigma) : symmetric;
         }
 
         var noveltyHigh = double.PositiveInfinity;
@@ -191,7 +197,7 @@ internal sealed class AutoBaseline : IBaseline
             ShiftSigmaHigh = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _up, floor) : double.NaN,
             IsolatedSigmaLow = isolatedLow,
             IsolatedSigmaHigh = isolatedHigh,
-            IsolatedSkipsNovelty = _o.IsolatedNovelty,
+            IsolatedNoveltySigma = _o.IsolatedNovelty,
             VarianceSigmaLow = _o.VarianceCoreSigma ? Math.Max(HalfMeanToSigma * _down, floor) : double.NaN,
             VarianceSigmaHigh = _o.VarianceCoreSigma ? Math.Max(HalfMeanToSigma * _up, floor) : double.NaN,
         };
@@ -347,20 +353,12 @@ internal sealed class AutoBaseline : IBaseline
         if (_o.SideTail)
         {
             // Each side's quantile of its own errors over all points (P(error > q) = 1 %): a point on the other side is
-            // a non-exceedance, so both sides come down at the same pace as the symmetric quantile did.
-            LearnSideTail(error, weight, ref _tail, ref _meanExcess);
+            // a non-exceedance, so both sides come down at the same pace as the symmetric quantile does.
+            LearnSideTail(error, weight, ref _tailUp, ref _meanExcessUp);
             LearnSideTail(-error, weight, ref _tailDown, ref _meanExcessDown);
         }
-        else
-        {
-            if (Math.Abs(error) > _tail && _tail > 0)
-            {
-                _meanExcess += weight * ExcessAlpha * (Math.Abs(error) - _tail - _meanExcess);
-            }
 
-            var step = TailStepOf(_tail);
-            _tail += weight * (Math.Abs(error) > _tail ? TailP * step : -(1 - TailP) * step);
-        }
+        LearnSideTail(Math.Abs(error), weight, ref _tail, ref _meanExcess);
 
         var farStep = TailStepOf(_farTail);
         _farTail += weight * (Math.Abs(error) > _farTail ? FarTailP * farStep : -(1 - FarTailP) * farStep);
@@ -396,15 +394,20 @@ internal sealed class AutoBaseline : IBaseline
             _excludedRun++;
             var signed = value - Forecast;
             var deviation = Math.Abs(signed);
-            if (_o.SideTail && signed < 0)
+            if (_o.SideTail)
             {
-                // A routine dip widens the lower tail only.
-                CountSpike(deviation, ref _tailDown, ref _meanExcessDown);
+                // A routine dip widens the lower tail only, a routine spike the upper one.
+                if (signed < 0)
+                {
+                    CountSpike(deviation, ref _tailDown, ref _meanExcessDown);
+                }
+                else
+                {
+                    CountSpike(deviation, ref _tailUp, ref _meanExcessUp);
+                }
             }
-            else
-            {
-                CountSpike(deviation, ref _tail, ref _meanExcess);
-            }
+
+            CountSpike(deviation, ref _tail, ref _meanExcess);
             if (_o.FarTail && deviation > _farTail)
             {
                 _farTail += FarTailP * Math.Max(TailStepOf(_farTail), _o.SpikeStep * deviation);
@@ -510,17 +513,14 @@ internal sealed class AutoBaseline : IBaseline
             _up = up / n;
             _down = down / n;
             // The tail starts where a Gaussian of that spread would put it, and learns the real one from here.
+            _tail = TailToSigma * HalfMeanToSigma * Math.Max(_up, _down);
+            _meanExcess = GaussianExcess * HalfMeanToSigma * Math.Max(_up, _down);
             if (_o.SideTail)
             {
-                _tail = SideTailToSigma * HalfMeanToSigma * _up;
+                _tailUp = SideTailToSigma * HalfMeanToSigma * _up;
                 _tailDown = SideTailToSigma * HalfMeanToSigma * _down;
-                _meanExcess = GaussianExcess * HalfMeanToSigma * _up;
+                _meanExcessUp = GaussianExcess * HalfMeanToSigma * _up;
                 _meanExcessDown = GaussianExcess * HalfMeanToSigma * _down;
-            }
-            else
-            {
-                _tail = TailToSigma * HalfMeanToSigma * Math.Max(_up, _down);
-                _meanExcess = GaussianExcess * HalfMeanToSigma * Math.Max(_up, _down);
             }
 
             _farTail = _o.FarTail ? FarTailToSigma * HalfMeanToSigma * Math.Max(_up, _down) : 0;
@@ -537,6 +537,8 @@ internal sealed class AutoBaseline : IBaseline
         writer.Write(_tail);
         writer.Write(_farTail);
         writer.Write(_meanExcess);
+        writer.Write(_tailUp);
+        writer.Write(_meanExcessUp);
         writer.Write(_tailDown);
         writer.Write(_meanExcessDown);
         writer.Write(_integers);
@@ -579,6 +581,8 @@ internal sealed class AutoBaseline : IBaseline
         _tail = reader.ReadDouble();
         _farTail = reader.ReadDouble();
         _meanExcess = reader.ReadDouble();
+        _tailUp = reader.ReadDouble();
+        _meanExcessUp = reader.ReadDouble();
         _tailDown = reader.ReadDouble();
         _meanExcessDown = reader.ReadDouble();
         _integers = reader.ReadBoolean();

@@ -109,10 +109,11 @@ public sealed record AutoOptions
     public bool SideTail { get; init; }
 
     /// <summary>
-    /// Whether an isolated point is judged by the far tail only, not by the novelty edge (a second point in a row past
-    /// the novelty edge is judged on it again). Default true: a latency's routine slow request is not a level never seen before.
+    /// For an isolated point, the novelty edge lies at least this many far-tail σ from the expectation (0 = off; the
+    /// point edge is k of them): one point past the range of normal values must also pass the far tail, a second point
+    /// in a row past the novelty edge is judged on it again. A latency's routine slow request is not a level never seen before.
     /// </summary>
-    public bool IsolatedNovelty { get; init; }
+    public double IsolatedNovelty { get; init; }
 
     /// <summary>
     /// Whether, on a series whose values have all been integers, the novelty edges lie half-way between integers
