@@ -27,6 +27,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // baseline stores its tail's mean excess; 5 is rejected, the series re-learns.
     // 7: auto's baseline stores its daily profile (the seasonal expectation); 6 is rejected, the series re-learns.
     // 8: the contract stores the variance test's statistics; 7 is rejected, the series re-learns.
+    // 9: auto's baseline stores a tail per side and whether its values are integers; 8 is rejected, the series re-learns.
     // 10: the contract stores the slow shift test, auto's baseline its learned shift; older layouts are rejected.
     private const byte Version = 10;
 
@@ -136,10 +137,24 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // own: a latency's routine 1 % of slow requests is not an incident. Two in a row past the near edge, or an alarm
         // in progress, are judged on the near edge; sustained changes are the shift test's, which keeps the near σ.
         var alarmed = _alarmed || _slow.Alarmed;
-        var pointHigh = !alarmed && !_nearUp && _shiftUp < IsolatedEvidence && p.IsolatedSigmaHigh > p.SigmaHigh ? p.IsolatedSigmaHigh : p.SigmaHigh;
-        var pointLow = !alarmed && !_nearDown && _shiftDown < IsolatedEvidence && p.IsolatedSigmaLow > p.SigmaLow ? p.IsolatedSigmaLow : p.SigmaLow;
-        var (upHalf, upTest) = Edge(pointHigh, shiftHigh, _shiftUp, p.NoveltyUpper - e, inflation);
-        var (downHalf, downTest) = Edge(pointLow, shiftLow, _shiftDown, e - p.NoveltyLower, inflation);
+        var isolatedUp = !alarmed && !_nearUp && _shiftUp < IsolatedEvidence && !double.IsNaN(p.IsolatedSigmaHigh);
+        var isolatedDown = !alarmed && !_nearDown && _shiftDown < IsolatedEvidence && !double.IsNaN(p.IsolatedSigmaLow);
+        var pointHigh = isolatedUp && p.IsolatedSigmaHigh > p.SigmaHigh ? p.IsolatedSigmaHigh : p.SigmaHigh;
+        var pointLow = isolatedDown && p.IsolatedSigmaLow > p.SigmaLow ? p.IsolatedSigmaLow : p.SigmaLow;
+        // Novelty is a property of a level, not of one point: an isolated point never seen before (a latency's slow
+        // request past the range of the normal ones, which never learned the excluded slow requests) is judged by the
+        // far tail alone; a second point past the novelty edge is judged on it again (_nearUp/_nearDown below).
+        var noveltyUp = p.NoveltyUpper - e;
+        var noveltyDown = e - p.NoveltyLower;
+        var isolatedNovelty = p.IsolatedNoveltySigma > 0;
+        if (isolatedNovelty)
+        {
+            noveltyUp = isolatedUp ? Math.Max(noveltyUp, p.IsolatedNoveltySigma * pointHigh) : noveltyUp;
+            noveltyDown = isolatedDown ? Math.Max(noveltyDown, p.IsolatedNoveltySigma * pointLow) : noveltyDown;
+        }
+
+        var (upHalf, upTest) = Edge(pointHigh, shiftHigh, _shiftUp, noveltyUp, inflation);
+        var (downHalf, downTest) = Edge(pointLow, shiftLow, _shiftDown, noveltyDown, inflation);
         // The slow shift test: against a reference that has not followed the last hour's learning (SlowShiftTest).
         double learned = 0, drift = 0, slowInflation = 1;
         if (_slow.Enabled)
@@ -210,8 +225,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         UpdateShift(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, anomalous, inflation);
         var unlearn = _slow.Enabled ? _slow.Update(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, drift, learned, anomalous, slowInflation) : 0;
         var varianceSigma = y > e ? varianceHigh : varianceLow;
-        _nearUp = !explained && y > e + (_k * p.SigmaHigh);
-        _nearDown = !explained && y < e - (_k * p.SigmaLow);
+        _nearUp = !explained && (y > e + (_k * p.SigmaHigh) || (isolatedNovelty && y > p.NoveltyUpper));
+        _nearDown = !explained && (y < e - (_k * p.SigmaLow) || (isolatedNovelty && y < p.NoveltyLower));
         _recent.Add(timestampMs, x, y - e, anomalous);
         if (anomalous)
         {
@@ -537,6 +552,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 5 => "the isolated-point edge",
                 6 => "the seasonal-profile layout",
                 7 => "the variance test",
+                8 => "the per-side tail",
                 < Version => "the slow shift test",
                 _ => null,
             };

@@ -177,10 +177,10 @@ public sealed class SlowShiftTestTests
 
     [Theory]
     [MemberData(nameof(ContractTests.Types), MemberType = typeof(ContractTests))]
-    public void ReadState_VersionEightBeforeTheSlowShiftTest_IsRejectedClearly(string type)
+    public void ReadState_VersionNineBeforeTheSlowShiftTest_IsRejectedClearly(string type)
     {
         var series = (ISerializableSeriesDetector)Synthetic.Create(type).CreateSeries();
-        using var reader = new BinaryReader(new MemoryStream([8, 0, 0, 0, 0, 0, 0, 0, 0]));
+        using var reader = new BinaryReader(new MemoryStream([9, 0, 0, 0, 0, 0, 0, 0, 0]));
 
         var ex = Assert.Throws<InvalidDataException>(() => series.ReadState(reader));
 
