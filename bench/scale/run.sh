@@ -8,7 +8,8 @@
 #   SERIES=20000 CYCLES=3 bash bench/scale/run.sh
 #   SKIP=3 SHARDS=1 bash bench/scale/run.sh   # steady state: measure after 3 more cycles
 #   VARIANTS='main:BIN=/tmp/old/vigil;wks:DOTNET_gcServer=0' SHARDS=1 bash bench/scale/run.sh
-#     one row per variant against the same Prometheus (label:ENV=value ..., BIN= another vigil), to compare within a run
+#     one row per variant against the same Prometheus (label:ENV=value ..., BIN= another vigil, COMPRESSION=false for
+#     sources.prometheus.compression), to compare within a run
 #   GCDUMP=/tmp/d PERF=/tmp/p SHARDS=1 SKIP_REFERENCE=1 bash bench/scale/run.sh
 #     also writes a dotnet-gcdump of shard 0 after the measured cycles (/tmp/d.gcdump) and a `perf record -g` of the
 #     measured cycles, every thread of shard 0 (/tmp/p.data, with the JIT's perf map), for the profiles of docs/benchmarks.md
@@ -86,9 +87,11 @@ echo "| configuration | series per instance | cycle time (mean) | CPU s per cycl
 echo "|---|---:|---:|---:|---:|---:|---:|"
 IFS=';' read -ra variants <<< "${VARIANTS:-:}"
 for variant in "${variants[@]}"; do
-vlabel=${variant%%:*}; vbin=$VIGIL; venv=()
+vlabel=${variant%%:*}; vbin=$VIGIL; venv=(); vcompression=""
 for kv in ${variant#*:}; do
-  if [[ $kv == BIN=* ]]; then vbin=${kv#BIN=}; else venv+=("$kv"); fi
+  if [[ $kv == BIN=* ]]; then vbin=${kv#BIN=}
+  elif [[ $kv == COMPRESSION=* ]]; then vcompression=${kv#COMPRESSION=}
+  else venv+=("$kv"); fi
 done
 for k in $SHARDS; do
   vpids=(); vports=()
@@ -97,7 +100,7 @@ for k in $SHARDS; do
     cat > "$WORK/vigil-$k-$i.yaml" <<YAML
 server: { listen_address: 127.0.0.1, port: $p }
 logging: { level: warning }
-sources: { prometheus: { url: 'http://127.0.0.1:$PROM_PORT', timeout: 120s } }
+sources: { prometheus: { url: 'http://127.0.0.1:$PROM_PORT', timeout: 120s${vcompression:+, compression: $vcompression} } }
 jobs:
   - { name: scale, query: scale_value, interval: ${INTERVAL}s }
 YAML
