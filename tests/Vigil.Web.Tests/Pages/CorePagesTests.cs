@@ -15,13 +15,10 @@ public sealed partial class CorePagesTests(DemoFixture demo) : IClassFixture<Dem
     [Fact]
     public async Task Overview_Demo_ListsEveryJobWithHealthAndALinkToIt()
     {
-        using var http = demo.Host.Client();
+        var (status, mediaType, html) = await demo.Host.GetPageAsync("/");
 
-        using var response = await http.GetAsync("/");
-        var html = await response.Content.ReadAsStringAsync();
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("text/html", mediaType);
         Assert.Equal("Overview · Vigil", Html.Title(html));
         Assert.Equal(["/jobs/replay-requests", "/jobs/replay-latency", "/jobs/replay-queue"], Html.Links(html, "/jobs/").Where(l => !l.Contains("/series", StringComparison.Ordinal)));
         Assert.Contains("<span class=\"badge ok\">ready</span>", html, StringComparison.Ordinal);
@@ -32,9 +29,7 @@ public sealed partial class CorePagesTests(DemoFixture demo) : IClassFixture<Dem
     [Fact]
     public async Task Job_Default_SeriesSortedByScoreDescending()
     {
-        using var http = demo.Host.Client();
-
-        var html = await http.GetStringAsync("/jobs/replay-requests");
+        var html = await demo.Host.GetStringAsync("/jobs/replay-requests");
 
         Assert.Equal("Job replay-requests · Vigil", Html.Title(html));
         var scores = Scores(html);
@@ -46,10 +41,8 @@ public sealed partial class CorePagesTests(DemoFixture demo) : IClassFixture<Dem
     [Fact]
     public async Task Job_SortBySeriesAscendingThenDescending_OrdersByLabels()
     {
-        using var http = demo.Host.Client();
-
-        var ascending = Html.RowHeaders(await http.GetStringAsync("/jobs/replay-latency?sort=series&dir=asc"), "series-table");
-        var descending = Html.RowHeaders(await http.GetStringAsync("/jobs/replay-latency?sort=series&dir=desc"), "series-table");
+        var ascending = Html.RowHeaders(await demo.Host.GetStringAsync("/jobs/replay-latency?sort=series&dir=asc"), "series-table");
+        var descending = Html.RowHeaders(await demo.Host.GetStringAsync("/jobs/replay-latency?sort=series&dir=desc"), "series-table");
 
         Assert.Equal(3, ascending.Count);
         Assert.Equal([.. ascending.Order(StringComparer.Ordinal)], ascending);
@@ -62,9 +55,7 @@ public sealed partial class CorePagesTests(DemoFixture demo) : IClassFixture<Dem
     [InlineData("CHECKOUT")]
     public async Task Job_FilterByLabel_KeepsOnlyTheMatchingSeries(string filter)
     {
-        using var http = demo.Host.Client();
-
-        var html = await http.GetStringAsync($"/jobs/replay-requests?filter={Uri.EscapeDataString(filter)}");
+        var html = await demo.Host.GetStringAsync($"/jobs/replay-requests?filter={Uri.EscapeDataString(filter)}");
 
         Assert.Equal([Checkout], Html.RowHeaders(html, "series-table"));
         Assert.Contains("1 of 3 series", html, StringComparison.Ordinal);
@@ -73,23 +64,18 @@ public sealed partial class CorePagesTests(DemoFixture demo) : IClassFixture<Dem
     [Fact]
     public async Task Job_FilterWithABadLabelName_400NamingTheFilter()
     {
-        using var http = demo.Host.Client();
+        var (status, _, html) = await demo.Host.GetPageAsync($"/jobs/replay-requests?filter={Uri.EscapeDataString("se rvice=x")}");
 
-        using var response = await http.GetAsync($"/jobs/replay-requests?filter={Uri.EscapeDataString("se rvice=x")}");
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("filter: &#x27;se rvice=x&#x27; is not name=value", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("filter: &#x27;se rvice=x&#x27; is not name=value", html, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Job_Unknown_404ListingTheJobs()
     {
-        using var http = demo.Host.Client();
+        var (status, _, html) = await demo.Host.GetPageAsync("/jobs/nope");
 
-        using var response = await http.GetAsync("/jobs/nope");
-        var html = await response.Content.ReadAsStringAsync();
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal("No such job · Vigil", Html.Title(html));
         Assert.Contains("Jobs: replay-requests, replay-latency, replay-queue.", html, StringComparison.Ordinal);
     }
@@ -97,9 +83,7 @@ public sealed partial class CorePagesTests(DemoFixture demo) : IClassFixture<Dem
     [Fact]
     public async Task Series_DemoSeries_ShowsTheChartTheFeedbackButtonsAndTheEpisodes()
     {
-        using var http = demo.Host.Client();
-
-        var html = await http.GetStringAsync(SeriesPath("replay-requests", Checkout));
+        var html = await demo.Host.GetStringAsync(SeriesPath("replay-requests", Checkout));
 
         Assert.Equal($"Series {Checkout} of replay-requests · Vigil", Html.Title(html));
         Assert.Contains($"<img id=\"chart\" src=\"/ui/chart/replay-requests?series={Uri.EscapeDataString(Checkout)}&amp;width=1000&amp;height=420\"", html, StringComparison.Ordinal);
@@ -120,12 +104,10 @@ public sealed partial class CorePagesTests(DemoFixture demo) : IClassFixture<Dem
     [InlineData("/jobs/nope/series?s=%7B%7D", HttpStatusCode.NotFound, "There is no job &#x27;nope&#x27;")]
     public async Task Series_BadOrUnknown_4xxPageWithTheReason(string path, HttpStatusCode status, string message)
     {
-        using var http = demo.Host.Client();
+        var (actual, _, html) = await demo.Host.GetPageAsync(path);
 
-        using var response = await http.GetAsync(path);
-
-        Assert.Equal(status, response.StatusCode);
-        Assert.Contains(message, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(status, actual);
+        Assert.Contains(message, html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -144,23 +126,19 @@ public sealed partial class CorePagesTests(DemoFixture demo) : IClassFixture<Dem
     [Fact]
     public async Task Chart_UnknownSeries_404WithTheChartSourcesMessage()
     {
-        using var http = demo.Host.Client();
+        var (status, _, html) = await demo.Host.GetPageAsync("/ui/chart/replay-requests?series=%7Bservice%3D%22nope%22%7D");
 
-        using var response = await http.GetAsync("/ui/chart/replay-requests?series=%7Bservice%3D%22nope%22%7D");
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains("series: no series", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains("series: no series", html, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Stylesheet_IsServedAsCss()
     {
-        using var http = demo.Host.Client();
+        var (_, mediaType, html) = await demo.Host.GetPageAsync("/ui/site.css");
 
-        using var response = await http.GetAsync("/ui/site.css");
-
-        Assert.Equal("text/css", response.Content.Headers.ContentType!.MediaType);
-        Assert.Contains(":focus-visible", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("text/css", mediaType);
+        Assert.Contains(":focus-visible", html, StringComparison.Ordinal);
     }
 
     private static List<double> Scores(string html)

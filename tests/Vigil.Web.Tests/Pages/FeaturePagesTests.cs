@@ -11,12 +11,9 @@ public sealed class FeaturePagesTests(DemoFixture demo) : IClassFixture<DemoFixt
     [InlineData("/models", "Models · Vigil", "No model store is configured")]
     public async Task FeaturePage_NotConfiguredInTheDemo_200SayingSo(string path, string title, string message)
     {
-        using var http = demo.Host.Client();
+        var (status, _, html) = await demo.Host.GetPageAsync(path);
 
-        using var response = await http.GetAsync(path);
-        var html = await response.Content.ReadAsStringAsync();
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(title, Html.Title(html));
         Assert.Contains(message, html, StringComparison.Ordinal);
     }
@@ -26,12 +23,9 @@ public sealed class FeaturePagesTests(DemoFixture demo) : IClassFixture<DemoFixt
     {
         // The demo mines a generated checkout log (docs/logs.md): the page is configured, never "not configured",
         // and lists templates once the first interval has been mined.
-        using var http = demo.Host.Client();
+        var (status, _, html) = await demo.Host.GetPageAsync("/logs");
 
-        using var response = await http.GetAsync("/logs");
-        var html = await response.Content.ReadAsStringAsync();
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Log templates · Vigil", Html.Title(html));
         Assert.DoesNotContain("Log mining is not configured", html, StringComparison.Ordinal);
         Assert.True(
@@ -42,9 +36,7 @@ public sealed class FeaturePagesTests(DemoFixture demo) : IClassFixture<DemoFixt
     [Fact]
     public async Task Alerts_Demo_ShowsTheActiveResolvedAndShadowSections()
     {
-        using var http = demo.Host.Client();
-
-        var html = await http.GetStringAsync("/alerts");
+        var html = await demo.Host.GetStringAsync("/alerts");
 
         Assert.Equal("Alerts · Vigil", Html.Title(html));
         Assert.Contains("<h2 id=\"active-heading\">Active</h2>", html, StringComparison.Ordinal);
@@ -55,9 +47,7 @@ public sealed class FeaturePagesTests(DemoFixture demo) : IClassFixture<DemoFixt
     [Fact]
     public async Task Inspections_Demo_IsConfiguredAndShowsLatestAndHistory()
     {
-        using var http = demo.Host.Client();
-
-        var html = await http.GetStringAsync("/inspections");
+        var html = await demo.Host.GetStringAsync("/inspections");
 
         Assert.DoesNotContain("not configured", html, StringComparison.Ordinal);
         Assert.Contains("<h2 id=\"latest-heading\">Latest round</h2>", html, StringComparison.Ordinal);
@@ -67,9 +57,7 @@ public sealed class FeaturePagesTests(DemoFixture demo) : IClassFixture<DemoFixt
     [Fact]
     public async Task Preview_NoQuery_ShowsTheFormWithEveryJobAndDetector()
     {
-        using var http = demo.Host.Client();
-
-        var html = await http.GetStringAsync("/preview");
+        var html = await demo.Host.GetStringAsync("/preview");
 
         Assert.Equal("Preview a detector · Vigil", Html.Title(html));
         Assert.Contains("<option value=\"replay-queue\"", html, StringComparison.Ordinal);
@@ -81,12 +69,9 @@ public sealed class FeaturePagesTests(DemoFixture demo) : IClassFixture<DemoFixt
     [Fact]
     public async Task Preview_DetectorOverRecentHistory_ChartAndEpisodes()
     {
-        using var http = demo.Host.Client();
+        var (status, _, html) = await demo.Host.GetPageAsync("/preview?job=replay-requests&series=&detector=rolling_sigma&params=window%3D30");
 
-        using var response = await http.GetAsync("/preview?job=replay-requests&series=&detector=rolling_sigma&params=window%3D30");
-        var html = await response.Content.ReadAsStringAsync();
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("<img id=\"preview-chart\" src=\"data:image/png;base64,", html, StringComparison.Ordinal);
         Assert.Contains("rolling_sigma on replay-requests {", html, StringComparison.Ordinal);
         Assert.Contains("the recent history", html, StringComparison.Ordinal);
@@ -102,11 +87,9 @@ public sealed class FeaturePagesTests(DemoFixture demo) : IClassFixture<DemoFixt
     [InlineData("/preview?job=replay-requests&from=later", "from: &#x27;later&#x27;")]
     public async Task Preview_BadInput_400WithTheReason(string path, string message)
     {
-        using var http = demo.Host.Client();
+        var (status, _, html) = await demo.Host.GetPageAsync(path);
 
-        using var response = await http.GetAsync(path);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(message, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(message, html, StringComparison.Ordinal);
     }
 }

@@ -38,6 +38,21 @@ public sealed class DemoHost : IAsyncDisposable
 
     public HttpClient Client() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
 
+    /// <summary>GETs <paramref name="path"/> without following redirects; any status is returned, not thrown.</summary>
+    public async Task<Page> GetPageAsync(string path)
+    {
+        using var http = Client();
+        using var response = await http.GetAsync(path);
+        return new Page(response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>GETs <paramref name="path"/> and throws unless the status is a success: for pages that must render.</summary>
+    public async Task<string> GetStringAsync(string path)
+    {
+        using var http = Client();
+        return await http.GetStringAsync(path);
+    }
+
     public static async Task<DemoHost> StartAsync(Func<ServerOptions, ServerOptions>? server = null, IReadOnlyList<JobOptions>? jobs = null, double speed = 600, string? modelPath = null)
     {
         var serverOptions = new ServerOptions { ListenAddress = "127.0.0.1", Port = 0, ShutdownGrace = TimeSpan.FromSeconds(2) };
