@@ -27,7 +27,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // baseline stores its tail's mean excess; 5 is rejected, the series re-learns.
     // 7: auto's baseline stores its daily profile (the seasonal expectation); 6 is rejected, the series re-learns.
     // 8: the contract stores the variance test's statistics; 7 is rejected, the series re-learns.
-    private const byte Version = 8;
+    // 9: auto's baseline stores a tail per side and whether its values are integers; 8 is rejected, the series re-learns.
+    private const byte Version = 9;
 
 
     private readonly IBaseline _baseline;
@@ -132,10 +133,24 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // An isolated point (after a point inside the near edge, outside an alarm) must pass the far tail to page on its
         // own: a latency's routine 1 % of slow requests is not an incident. Two in a row past the near edge, or an alarm
         // in progress, are judged on the near edge; sustained changes are the shift test's, which keeps the near σ.
-        var pointHigh = !_alarmed && !_nearUp && _shiftUp < IsolatedEvidence && p.IsolatedSigmaHigh > p.SigmaHigh ? p.IsolatedSigmaHigh : p.SigmaHigh;
-        var pointLow = !_alarmed && !_nearDown && _shiftDown < IsolatedEvidence && p.IsolatedSigmaLow > p.SigmaLow ? p.IsolatedSigmaLow : p.SigmaLow;
-        var (upHalf, upTest) = Edge(pointHigh, shiftHigh, _shiftUp, p.NoveltyUpper - e, inflation);
-        var (downHalf, downTest) = Edge(pointLow, shiftLow, _shiftDown, e - p.NoveltyLower, inflation);
+        var isolatedUp = !_alarmed && !_nearUp && _shiftUp < IsolatedEvidence && !double.IsNaN(p.IsolatedSigmaHigh);
+        var isolatedDown = !_alarmed && !_nearDown && _shiftDown < IsolatedEvidence && !double.IsNaN(p.IsolatedSigmaLow);
+        var pointHigh = isolatedUp && p.IsolatedSigmaHigh > p.SigmaHigh ? p.IsolatedSigmaHigh : p.SigmaHigh;
+        var pointLow = isolatedDown && p.IsolatedSigmaLow > p.SigmaLow ? p.IsolatedSigmaLow : p.SigmaLow;
+        // Novelty is a property of a level, not of one point: an isolated point never seen before (a latency's slow
+        // request past the range of the normal ones, which never learned the excluded slow requests) is judged by the
+        // far tail alone; a second point past the novelty edge is judged on it again (_nearUp/_nearDown below).
+        var noveltyUp = p.NoveltyUpper - e;
+        var noveltyDown = e - p.NoveltyLower;
+        var isolatedNovelty = p.IsolatedNoveltySigma > 0;
+        if (isolatedNovelty)
+        {
+            noveltyUp = isolatedUp ? Math.Max(noveltyUp, p.IsolatedNoveltySigma * pointHigh) : noveltyUp;
+            noveltyDown = isolatedDown ? Math.Max(noveltyDown, p.IsolatedNoveltySigma * pointLow) : noveltyDown;
+        }
+
+        var (upHalf, upTest) = Edge(pointHigh, shiftHigh, _shiftUp, noveltyUp, inflation);
+        var (downHalf, downTest) = Edge(pointLow, shiftLow, _shiftDown, noveltyDown, inflation);
         // The variance edge, in r² units the same on both sides: where one more point would push V over h_v.
         var varianceR = VarianceEdge();
         var varianceHigh = double.IsNaN(p.VarianceSigmaHigh) ? shiftHigh : p.VarianceSigmaHigh;
@@ -184,8 +199,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         var explained = !anomalous && ((contextUp && y > e + (_k * p.SigmaHigh)) || (contextDown && y < e - (_k * p.SigmaLow)));
         UpdateShift(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, anomalous, inflation);
         var varianceSigma = y > e ? varianceHigh : varianceLow;
-        _nearUp = !explained && y > e + (_k * p.SigmaHigh);
-        _nearDown = !explained && y < e - (_k * p.SigmaLow);
+        _nearUp = !explained && (y > e + (_k * p.SigmaHigh) || (isolatedNovelty && y > p.NoveltyUpper));
+        _nearDown = !explained && (y < e - (_k * p.SigmaLow) || (isolatedNovelty && y < p.NoveltyLower));
         _recent.Add(timestampMs, x, y - e, anomalous);
         if (anomalous)
         {
@@ -498,7 +513,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 4 => "the working-scale layout",
                 5 => "the isolated-point edge",
                 6 => "the seasonal-profile layout",
-                < Version => "the variance test",
+                7 => "the variance test",
+                < Version => "the per-side tail",
                 _ => null,
             };
             throw new InvalidDataException(lacking is null

@@ -28,6 +28,14 @@ internal readonly record struct Prediction(double Expected, double SigmaLow, dou
     public double IsolatedSigmaHigh { get; init; } = double.NaN;
 
     /// <summary>
+    /// For an isolated point, the novelty edge lies at least this many isolated σ from the expectation (0: no such floor):
+    /// novelty is a property of a level, not of one point, so one point past the range of normal values must also pass
+    /// the far tail. A point past the novelty edge makes the next point on that side non-isolated, so a second one is
+    /// judged on the novelty edge again.
+    /// </summary>
+    public double IsolatedNoveltySigma { get; init; }
+
+    /// <summary>
     /// The σ of each side the variance test standardises by (NaN: the shift test's). A baseline with a heavy-tail term
     /// gives its core spread, so routine spikes count as large deviations and a denser run of them is evidence.
     /// </summary>

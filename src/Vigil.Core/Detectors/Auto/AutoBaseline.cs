@@ -35,6 +35,11 @@ internal sealed class AutoBaseline : IBaseline
     // Mean excess of |r| over its 99th percentile for Gaussian errors, in σ.
     private const double GaussianExcess = 0.34;
 
+    // Per side (SideTail): the 99th percentile of one side's error over all points, P(r > q) = 1 %, is 2.326σ for
+    // normal residuals, and its 99.9th 3.09σ; the mean excess over it is 0.34σ as for |r|.
+    private const double SideTailToSigma = 2.326;
+    private const double SideFarTailToSigma = 3.09;
+
     private readonly AutoOptions _o;
     private long _count;
     private double _level;
@@ -42,7 +47,18 @@ internal sealed class AutoBaseline : IBaseline
     private double _up;
     private double _down;
     private double _tail;
+
+    // Each side's tail and mean excess when SideTail is on (beside the symmetric ones, which still cap each side): a
+    // latency's slow requests are its upper tail and must not widen the band below it, where a drop would show.
+    private double _tailUp;
+    private double _meanExcessUp;
+    private double _tailDown;
+    private double _meanExcessDown;
     private double _farTail;
+
+    // Whether every value learned so far is an integer (a count): edges drawn from stored extremes are then put
+    // half-way between integers, so a count never sits exactly on one (IntegerEdges).
+    private bool _integers = true;
 
     // Mean excess of |error| over the 99th percentile, from the errors that pass it (peaks over threshold). With an
     // exponential tail past the 99th percentile, the 99.9th lies ln 10 mean excesses further out; for Gaussian errors
@@ -110,9 +126,16 @@ internal sealed class AutoBaseline : IBaseline
         // Heavy tails: the σ a Gaussian with this series' 99th percentile of |error| would have, if that is larger.
         // The 99.9th percentile as well: a latency whose 1 % of slow requests run at 2–5× its median has its 99th
         // percentile at the bottom of that tail; only the far quantile covers the tail's height.
-        var tailSigma = _o.HeavyTail ? Math.Max(_tail / TailToSigma, _farTail / FarTailToSigma) : 0;
-        var sigmaHigh = Math.Max(Math.Max(HalfMeanToSigma * _up, tailSigma), floor);
-        var sigmaLow = Math.Max(Math.Max(HalfMeanToSigma * _down, tailSigma), floor);
+        // Per side (SideTail), each side's tail sizes only that side: a latency's slow requests widen the band above it,
+        // and the band below stays as tight as its ordinary noise, so a drop to a fraction of the level is outside it.
+        var farSigma = _farTail / FarTailToSigma;
+        // A side is never wider than the symmetric tail makes it: the heavier side keeps today's band, the lighter one
+        // is judged on its own tail.
+        var tailSigma = _tail / TailToSigma;
+        var tailSigmaHigh = !_o.HeavyTail ? 0 : Math.Max(_o.SideTail ? Math.Min(tailSigma, _tailUp / SideTailToSigma) : tailSigma, farSigma);
+        var tailSigmaLow = !_o.HeavyTail ? 0 : Math.Max(_o.SideTail ? Math.Min(tailSigma, _tailDown / SideTailToSigma) : tailSigma, farSigma);
+        var sigmaHigh = Math.Max(Math.Max(HalfMeanToSigma * _up, tailSigmaHigh), floor);
+        var sigmaLow = Math.Max(Math.Max(HalfMeanToSigma * _down, tailSigmaLow), floor);
         if (_profile is { Active: true } && _profile.TryForecast(timestampMs, out var seasonal, out var seasonalSigma))
         {
             // A strongly seasonal series is expected to follow its daily shape, not last point's level: a day whose
@@ -124,13 +147,28 @@ internal sealed class AutoBaseline : IBaseline
         }
 
         // The far tail for isolated points: the contract uses it only where it is wider than the side's σ.
-        var isolated = _o.IsolatedFarTail && _o.HeavyTail ? (_tail + (ExcessToFar * _meanExcess)) / FarTailToSigma : double.NaN;
+        var isolatedHigh = double.NaN;
+        var isolatedLow = double.NaN;
+        if (_o.IsolatedFarTail && _o.HeavyTail)
+        {
+            var symmetric = (_tail + (ExcessToFar * _meanExcess)) / FarTailToSigma;
+            isolatedHigh = _o.SideTail ? Math.Min(symmetric, (_tailUp + (ExcessToFar * _meanExcessUp)) / SideFarTailToSigma) : symmetric;
+            isolatedLow = _o.SideTail ? Math.Min(symmetric, (_tailDown + (ExcessToFar * _meanExcessDown)) / SideFarTailToSigma) : symmetric;
+        }
+
         var noveltyHigh = double.PositiveInfinity;
         var noveltyLow = double.NegativeInfinity;
         if (_o.Novelty && _count >= _o.NoveltyMinPoints && range > 0)
         {
             noveltyHigh = Math.Max(_max + (_o.NoveltyTolerance * range), expected + (_o.NoveltyMinSigma * sigmaHigh));
             noveltyLow = Math.Min(_min - (_o.NoveltyTolerance * range), expected - (_o.NoveltyMinSigma * sigmaLow));
+            if (_o.IntegerEdges && _integers && _transform.Kind == TransformKind.Identity)
+            {
+                // A count of 22 against an edge of max + 0.1·range = 22 would sit exactly on it (score 1, normal by the
+                // contract, yet a new extreme): half-way between integers, rounded outwards, no count is ever on the edge.
+                noveltyHigh = Math.Ceiling(noveltyHigh - 0.5) + 0.5;
+                noveltyLow = Math.Floor(noveltyLow + 0.5) - 0.5;
+            }
         }
 
         double contextLow = double.NaN, contextHigh = double.NaN;
@@ -162,8 +200,9 @@ internal sealed class AutoBaseline : IBaseline
             // The shift test judges by the core spread (no heavy-tail term) when CoreShiftSigma is set.
             ShiftSigmaLow = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _down, floor) : double.NaN,
             ShiftSigmaHigh = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _up, floor) : double.NaN,
-            IsolatedSigmaLow = isolated,
-            IsolatedSigmaHigh = isolated,
+            IsolatedSigmaLow = isolatedLow,
+            IsolatedSigmaHigh = isolatedHigh,
+            IsolatedNoveltySigma = _o.IsolatedNovelty,
             VarianceSigmaLow = _o.VarianceCoreSigma ? Math.Max(HalfMeanToSigma * _down, floor) : double.NaN,
             VarianceSigmaHigh = _o.VarianceCoreSigma ? Math.Max(HalfMeanToSigma * _up, floor) : double.NaN,
         };
@@ -283,6 +322,7 @@ internal sealed class AutoBaseline : IBaseline
         _count++;
         _min = Math.Min(_min, value);
         _max = Math.Max(_max, value);
+        _integers &= value == Math.Round(value);
         Remember(value);
         if (_count == 1)
         {
@@ -315,17 +355,31 @@ internal sealed class AutoBaseline : IBaseline
         // otherwise, so it settles where 1 % of normal errors exceed it. The step is the mean |error|: scale-free.
         // The step is at least a fraction of the tail itself (TailStep): with the mean |error| alone, a tail learned in
         // a burst on a series that then went flat (mean |error| ≈ 0) never came down again.
-        if (Math.Abs(error) > _tail && _tail > 0)
+        if (_o.SideTail)
         {
-            _meanExcess += weight * ExcessAlpha * (Math.Abs(error) - _tail - _meanExcess);
+            // Each side's quantile of its own errors over all points (P(error > q) = 1 %): a point on the other side is
+            // a non-exceedance, so both sides come down at the same pace as the symmetric quantile does.
+            LearnSideTail(error, weight, ref _tailUp, ref _meanExcessUp);
+            LearnSideTail(-error, weight, ref _tailDown, ref _meanExcessDown);
         }
 
-        var step = TailStepOf(_tail);
-        _tail += weight * (Math.Abs(error) > _tail ? TailP * step : -(1 - TailP) * step);
+        LearnSideTail(Math.Abs(error), weight, ref _tail, ref _meanExcess);
+
         var farStep = TailStepOf(_farTail);
         _farTail += weight * (Math.Abs(error) > _farTail ? FarTailP * farStep : -(1 - FarTailP) * farStep);
         _farTail = _o.FarTail ? Math.Max(_farTail, 0) : 0;
         _tail = Math.Max(_tail, 0);
+    }
+
+    private void LearnSideTail(double error, double weight, ref double tail, ref double meanExcess)
+    {
+        if (error > tail && tail > 0)
+        {
+            meanExcess += weight * ExcessAlpha * (error - tail - meanExcess);
+        }
+
+        var step = TailStepOf(tail);
+        tail = Math.Max(tail + (weight * (error > tail ? TailP * step : -(1 - TailP) * step)), 0);
     }
 
     public void Exclude(long timestampMs, double value, AnomalyTest test = AnomalyTest.None)
@@ -343,15 +397,22 @@ internal sealed class AutoBaseline : IBaseline
             // (a load balancer's periodic bursts) widens its tail until its spikes are 1 % events, while a sustained
             // incident (longer than SpikeRun points) or a shift teaches the tail nothing.
             _excludedRun++;
-            var deviation = Math.Abs(value - Forecast);
-            if (deviation > _tail)
+            var signed = value - Forecast;
+            var deviation = Math.Abs(signed);
+            if (_o.SideTail)
             {
-                // Counted as at most one tail's height past the tail: a single spike of a hundred σ (a sensor glitch)
-                // must not widen the isolated-point edge over the next outliers.
-                _meanExcess += ExcessAlpha * (Math.Min(deviation - _tail, _tail) - _meanExcess);
+                // A routine dip widens the lower tail only, a routine spike the upper one.
+                if (signed < 0)
+                {
+                    CountSpike(deviation, ref _tailDown, ref _meanExcessDown);
+                }
+                else
+                {
+                    CountSpike(deviation, ref _tailUp, ref _meanExcessUp);
+                }
             }
 
-            _tail += TailP * Math.Max(TailStepOf(_tail), _o.SpikeStep * deviation);
+            CountSpike(deviation, ref _tail, ref _meanExcess);
             if (_o.FarTail && deviation > _farTail)
             {
                 _farTail += FarTailP * Math.Max(TailStepOf(_farTail), _o.SpikeStep * deviation);
@@ -365,6 +426,18 @@ internal sealed class AutoBaseline : IBaseline
             // following the curve's slope as it was before the incident.
             _level += _trend;
         }
+    }
+
+    private void CountSpike(double deviation, ref double tail, ref double meanExcess)
+    {
+        if (deviation > tail)
+        {
+            // Counted as at most one tail's height past the tail: a single spike of a hundred σ (a sensor glitch)
+            // must not widen the isolated-point edge over the next outliers.
+            meanExcess += ExcessAlpha * (Math.Min(deviation - tail, tail) - meanExcess);
+        }
+
+        tail += TailP * Math.Max(TailStepOf(tail), _o.SpikeStep * deviation);
     }
 
     private double TailStepOf(double tail) => Math.Max(0.5 * (_up + _down), _o.TailStep * tail);
@@ -435,6 +508,7 @@ internal sealed class AutoBaseline : IBaseline
         {
             _min = Math.Min(_min, values[i]);
             _max = Math.Max(_max, values[i]);
+            _integers &= values[i] == Math.Round(values[i]);
             if (double.IsFinite(residuals[i]))
             {
                 var r = residuals[i] - shift;
@@ -451,6 +525,14 @@ internal sealed class AutoBaseline : IBaseline
             // The tail starts where a Gaussian of that spread would put it, and learns the real one from here.
             _tail = TailToSigma * HalfMeanToSigma * Math.Max(_up, _down);
             _meanExcess = GaussianExcess * HalfMeanToSigma * Math.Max(_up, _down);
+            if (_o.SideTail)
+            {
+                _tailUp = SideTailToSigma * HalfMeanToSigma * _up;
+                _tailDown = SideTailToSigma * HalfMeanToSigma * _down;
+                _meanExcessUp = GaussianExcess * HalfMeanToSigma * _up;
+                _meanExcessDown = GaussianExcess * HalfMeanToSigma * _down;
+            }
+
             _farTail = _o.FarTail ? FarTailToSigma * HalfMeanToSigma * Math.Max(_up, _down) : 0;
         }
     }
@@ -465,6 +547,11 @@ internal sealed class AutoBaseline : IBaseline
         writer.Write(_tail);
         writer.Write(_farTail);
         writer.Write(_meanExcess);
+        writer.Write(_tailUp);
+        writer.Write(_meanExcessUp);
+        writer.Write(_tailDown);
+        writer.Write(_meanExcessDown);
+        writer.Write(_integers);
         writer.Write(_excludedRun);
         writer.Write(_anomalousRun);
         writer.Write(_min);
@@ -504,6 +591,11 @@ internal sealed class AutoBaseline : IBaseline
         _tail = reader.ReadDouble();
         _farTail = reader.ReadDouble();
         _meanExcess = reader.ReadDouble();
+        _tailUp = reader.ReadDouble();
+        _meanExcessUp = reader.ReadDouble();
+        _tailDown = reader.ReadDouble();
+        _meanExcessDown = reader.ReadDouble();
+        _integers = reader.ReadBoolean();
         _excludedRun = reader.ReadInt32();
         _anomalousRun = reader.ReadInt32();
         _min = reader.ReadDouble();

@@ -101,6 +101,26 @@ public sealed record AutoOptions
     /// </summary>
     public bool IsolatedFarTail { get; init; } = true;
 
+    /// <summary>
+    /// Whether the heavy-tail quantile and its mean excess are learned per side (the upper side's from positive errors,
+    /// the lower side's from negative ones) instead of from |error|. Default true: a latency's slow requests widen only
+    /// the band above it, so a drop to a fraction of its level is judged on its ordinary noise (docs/detectors.md, item 11).
+    /// </summary>
+    public bool SideTail { get; init; }
+
+    /// <summary>
+    /// For an isolated point, the novelty edge lies at least this many far-tail σ from the expectation (0 = off; the
+    /// point edge is k of them): one point past the range of normal values must also pass the far tail, a second point
+    /// in a row past the novelty edge is judged on it again. A latency's routine slow request is not a level never seen before.
+    /// </summary>
+    public double IsolatedNovelty { get; init; }
+
+    /// <summary>
+    /// Whether, on a series whose values have all been integers, the novelty edges lie half-way between integers
+    /// (rounded outwards), so a count can never sit exactly on one. Default true.
+    /// </summary>
+    public bool IntegerEdges { get; init; } = true;
+
     /// <summary>Whether the shift test standardises by the core spread of each side (without the heavy-tail terms). Default false.</summary>
     public bool CoreShiftSigma { get; init; }
 
