@@ -3,4 +3,11 @@ using Vigil.Benchmarks;
 
 // Run all: dotnet run -c Release --project bench/Vigil.Benchmarks -- --filter '*'
 // One class: ... -- --filter '*PipelineBenchmarks*'
+// Retained state per series (not a BenchmarkDotNet run): ... -- retained [detector] [series] [points]
+if (args.Length > 0 && args[0] == "retained")
+{
+    RetainedState.Run(args);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(PipelineBenchmarks).Assembly).Run(args);

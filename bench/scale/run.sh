@@ -7,6 +7,12 @@
 #   bash bench/scale/run.sh                   # 100k series, 5 measured cycles of 30 s per configuration
 #   SERIES=20000 CYCLES=3 bash bench/scale/run.sh
 #   SKIP=3 SHARDS=1 bash bench/scale/run.sh   # steady state: measure after 3 more cycles
+#   VARIANTS='main:BIN=/tmp/old/vigil;wks:DOTNET_gcServer=0' SHARDS=1 bash bench/scale/run.sh
+#     one row per variant against the same Prometheus (label:ENV=value ..., BIN= another vigil, COMPRESSION=false for
+#     sources.prometheus.compression), to compare within a run
+#   GCDUMP=/tmp/d PERF=/tmp/p SHARDS=1 SKIP_REFERENCE=1 bash bench/scale/run.sh
+#     also writes a dotnet-gcdump of shard 0 after the measured cycles (/tmp/d.gcdump) and a `perf record -g` of the
+#     measured cycles, every thread of shard 0 (/tmp/p.data, with the JIT's perf map), for the profiles of docs/benchmarks.md
 #
 # Needs the Debian packages prometheus, python3-requests, python3-prometheus-client, python3-sklearn (installed here
 # when missing) and the .NET SDK. Everything listens on loopback and is stopped by PID at the end.
@@ -79,6 +85,14 @@ echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) c
 # pays for rendering its /metrics: the comparison is the query-score-publish cycle and the idle process around it.
 echo "| configuration | series per instance | cycle time (mean) | CPU s per cycle (all instances) | CPU µs per series | peak RSS per instance | Prometheus query |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
+IFS=';' read -ra variants <<< "${VARIANTS:-:}"
+for variant in "${variants[@]}"; do
+vlabel=${variant%%:*}; vbin=$VIGIL; venv=(); vcompression=""
+for kv in ${variant#*:}; do
+  if [[ $kv == BIN=* ]]; then vbin=${kv#BIN=}
+  elif [[ $kv == COMPRESSION=* ]]; then vcompression=${kv#COMPRESSION=}
+  else venv+=("$kv"); fi
+done
 for k in $SHARDS; do
   vpids=(); vports=()
   for ((i = 0; i < k; i++)); do
@@ -86,11 +100,11 @@ for k in $SHARDS; do
     cat > "$WORK/vigil-$k-$i.yaml" <<YAML
 server: { listen_address: 127.0.0.1, port: $p }
 logging: { level: warning }
-sources: { prometheus: { url: 'http://127.0.0.1:$PROM_PORT', timeout: 120s } }
+sources: { prometheus: { url: 'http://127.0.0.1:$PROM_PORT', timeout: 120s${vcompression:+, compression: $vcompression} } }
 jobs:
   - { name: scale, query: scale_value, interval: ${INTERVAL}s }
 YAML
-    VIGIL_SHARD_COUNT=$k VIGIL_SHARD_INDEX=$i "$VIGIL" run --config "$WORK/vigil-$k-$i.yaml" >"$WORK/vigil-$k-$i.log" 2>&1 &
+    env "${venv[@]}" VIGIL_SHARD_COUNT=$k VIGIL_SHARD_INDEX=$i DOTNET_PerfMapEnabled=${PERF:+1} DOTNET_EnableWriteXorExecute=${PERF:+0} "$vbin" run --config "$WORK/vigil-$k-$i.yaml" >"$WORK/vigil-$k-$i.log" 2>&1 &
     vpids+=($!); PIDS+=($!)
   done
   cycles_of() { curl -sf "http://127.0.0.1:$1/readyz" 2>/dev/null | $PY -c 'import json,sys; print(json.load(sys.stdin)["jobs"][0]["successful_cycles"])' 2>/dev/null || echo 0; }
@@ -102,6 +116,10 @@ YAML
     start_ticks[$i]=$(cpu_ticks "${vpids[$i]}")
     start_sum[$i]=$(metric "${vports[$i]}" vigil_cycle_duration_seconds_sum); start_count[$i]=$(metric "${vports[$i]}" vigil_cycle_duration_seconds_count)
   done
+  PERF_PID=""
+  if [ -n "${PERF:-}" ]; then
+    perf record -F 499 -g -p "${vpids[0]}"  -o "$PERF${vlabel:+-$vlabel}.data" >/dev/null 2>"$WORK/perf.log" & PERF_PID=$!
+  fi
   total_ticks=0; worst_rss=0; cycle_sum=0; cycle_n=0; per=0
   for ((i = 0; i < k; i++)); do
     until [ "$(cycles_of "${vports[$i]}")" -ge $((CYCLES + 1 + SKIP)) ]; do sleep 0.5; done
@@ -112,10 +130,19 @@ YAML
     r=$(peak_rss_mb "${vpids[$i]}"); [ "$r" -gt "$worst_rss" ] && worst_rss=$r
     per=$(curl -sf "http://127.0.0.1:${vports[$i]}/metrics" | awk '$1 == "vigil_series{job=\"scale\"}" { print $2 }')
   done
+  if [ -n "$PERF_PID" ]; then
+    kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true
+    cp "/tmp/perf-${vpids[0]}.map" "$PERF${vlabel:+-$vlabel}.map" 2>/dev/null || true
+  fi
   awk -v k="$k" -v per="$per" -v sum="$cycle_sum" -v n="$cycle_n" -v ticks="$total_ticks" -v hz="$TICK" -v c="$CYCLES" -v rss="$worst_rss" -v q="$QUERY_MS" -v s="$SERIES" \
-    'BEGIN { cpu = ticks / hz / c; printf "| Vigil, %d shard%s | %d | %.2f s | %.2f | %.1f | %d MB | %d ms |\n", k, (k > 1 ? "s" : ""), per, sum / n, cpu, cpu / s * 1e6, rss, q }'
+    -v v="$vlabel" 'BEGIN { cpu = ticks / hz / c; printf "| Vigil, %d shard%s%s | %d | %.2f s | %.2f | %.1f | %d MB | %d ms |\n", k, (k > 1 ? "s" : ""), (v == "" ? "" : ", " v), per, sum / n, cpu, cpu / s * 1e6, rss, q }'
+  # After the RSS was read: a gcdump forces a full collection.
+  if [ -n "${GCDUMP:-}" ]; then
+    PATH="$PATH:$HOME/.dotnet/tools" dotnet-gcdump collect -p "${vpids[0]}" -o "$GCDUMP${vlabel:+-$vlabel}.gcdump" >/dev/null || echo "gcdump failed" >&2
+  fi
   for p in "${vpids[@]}"; do kill "$p"; wait "$p" 2>/dev/null || true; done
-  echo "  (load average after $k shard(s): $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+  echo "  (load average after $k shard(s)${vlabel:+, $vlabel}: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+done
 done
 
 # The reference Python service on the same query (SKIP_REFERENCE=1 leaves it out).

@@ -42,6 +42,13 @@ public sealed record PrometheusClientOptions
     /// <summary>Requests whose URL-encoded parameters are longer than this many characters go as a form POST. Default 2048.</summary>
     public int PostThreshold { get; init; } = 2048;
 
+    /// <summary>
+    /// Ask Prometheus to gzip responses (<c>Accept-Encoding</c>). Default true: a 100k-series matrix shrinks ~10× on the
+    /// wire. Off, Vigil neither asks for nor inflates compressed bodies, which saves the CPU of gzip on both sides where
+    /// Prometheus is on the same host or network and bandwidth is free (docs/benchmarks.md, "Scale").
+    /// </summary>
+    public bool Compression { get; init; } = true;
+
     /// <summary>Largest response body accepted, in bytes (after decompression). Default 512 MiB.</summary>
     public long MaxResponseBytes { get; init; } = 512L * 1024 * 1024;
 

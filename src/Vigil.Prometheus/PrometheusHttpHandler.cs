@@ -11,8 +11,9 @@ internal static class PrometheusHttpHandler
         ArgumentNullException.ThrowIfNull(options);
         var handler = new SocketsHttpHandler
         {
-            // Prometheus gzips large responses when asked: a 100k-series matrix shrinks ~10x on the wire.
-            AutomaticDecompression = DecompressionMethods.All,
+            // Prometheus gzips large responses when asked: a 100k-series matrix shrinks ~10x on the wire. Without
+            // automatic decompression the handler sends no Accept-Encoding, so Prometheus answers uncompressed.
+            AutomaticDecompression = options.Compression ? DecompressionMethods.All : DecompressionMethods.None,
             PooledConnectionLifetime = PrometheusConstants.PooledConnectionLifetime,
         };
 

@@ -27,7 +27,7 @@ public sealed class PrometheusSection : IConfigSection
 
         var y = context.Reader;
         map ??= new YamlDotNet.RepresentationModel.YamlMappingNode();
-        y.RejectUnknown(map, Path, "url", "timeout", "max_retries", "retry_base_delay", "bearer_token", "bearer_token_file", "username", "password", "ca_file", "insecure_skip_verify");
+        y.RejectUnknown(map, Path, "url", "timeout", "max_retries", "retry_base_delay", "bearer_token", "bearer_token_file", "username", "password", "ca_file", "insecure_skip_verify", "compression");
         var defaults = new PrometheusClientOptions();
         var baseUrl = defaults.BaseUrl;
         var urlText = envUrl ?? y.String(map, Path, "url");
@@ -56,6 +56,7 @@ public sealed class PrometheusSection : IConfigSection
             Password = y.String(map, Path, "password"),
             CaFile = y.String(map, Path, "ca_file"),
             InsecureSkipVerify = y.Bool(map, Path, "insecure_skip_verify") ?? false,
+            Compression = y.Bool(map, Path, "compression") ?? defaults.Compression,
         };
 
         // The URL's own errors name PROMETHEUS_URL when it came from there.

@@ -56,6 +56,17 @@ public sealed class PrometheusHttpHandlerTests
         Assert.Equal(10, batch.SeriesCount);
     }
 
+    [Theory]
+    [InlineData(true, System.Net.DecompressionMethods.All)]
+    [InlineData(false, System.Net.DecompressionMethods.None)]
+    public void Create_Compression_AsksForAndInflatesGzipOnlyWhenOn(bool compression, System.Net.DecompressionMethods expected)
+    {
+        // Without automatic decompression SocketsHttpHandler sends no Accept-Encoding, so Prometheus answers uncompressed.
+        using var handler = PrometheusHttpHandler.Create(new PrometheusClientOptions { Compression = compression });
+
+        Assert.Equal(expected, handler.AutomaticDecompression);
+    }
+
     private static Uri Https(FakePrometheusServer server) => new UriBuilder(server.BaseUrl) { Scheme = "https" }.Uri;
 
     private static PrometheusClient CreateSut(PrometheusClientOptions options) =>

@@ -48,6 +48,22 @@ public sealed class PrometheusSectionTests
     }
 
     [Theory]
+    [InlineData("sources: { prometheus: { url: 'http://p:9090' } }", true)]
+    [InlineData("sources: { prometheus: { url: 'http://p:9090', compression: false } }", false)]
+    [InlineData("sources: { prometheus: { url: 'http://p:9090', compression: true } }", true)]
+    public void Read_Compression_DefaultsToOnAndCanBeTurnedOff(string yaml, bool expected)
+    {
+        var (options, errors) = Read(yaml);
+
+        Assert.Empty(errors);
+        Assert.Equal(expected, options!.Compression);
+    }
+
+    [Fact]
+    public void Read_CompressionNotABoolean_ReportsThePath()
+        => Assert.Contains(Read("sources: { prometheus: { compression: maybe } }").Errors, e => e.StartsWith("sources.prometheus.compression:", StringComparison.Ordinal));
+
+    [Theory]
     [InlineData("not a url", "PROMETHEUS_URL: 'not a url' is not an absolute http(s) URL")]
     [InlineData("http://u:secret@p:9090", "PROMETHEUS_URL: must not contain credentials; use username/password or bearer_token")]
     public void Read_BadEnvironmentUrl_NamesTheVariable(string url, string expected)

@@ -33,6 +33,18 @@ public sealed class RealPrometheusTests(RealPrometheusFixture prometheus) : ICla
     }
 
     [Fact]
+    public async Task QueryRangeAsync_CompressionOff_ReadsTheUncompressedResponse()
+    {
+        var (client, _) = CreateSut(o => o with { Compression = false });
+        var end = DateTimeOffset.FromUnixTimeSeconds(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() + 2);
+
+        var batch = await client.QueryRangeAsync("up", end.AddMinutes(-1), end, TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        Assert.Equal(1, batch.SeriesCount);
+        Assert.All(batch.GetValues(0).ToArray(), v => Assert.Equal(1, v));
+    }
+
+    [Fact]
     public async Task QueryRangeAsync_LongQueryAsPost_IsAcceptedByPrometheus()
     {
         var (client, _) = CreateSut(o => o with { PostThreshold = 10 });

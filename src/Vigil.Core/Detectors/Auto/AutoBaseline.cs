@@ -95,7 +95,8 @@ internal sealed class AutoBaseline : IBaseline
     {
         _o = options;
         // The buffer also holds the warm-up values the working scale is chosen from, so it exists even without a season.
-        _fit = new float[Math.Max(options.FitPoints, options.MinPoints)];
+        // It grows as points come (issue 15: a young series does not hold 2.4 KB of empty buffer).
+        _fit = [];
         _profile = options.SeasonalProfile ? new DailyProfile(options) : null;
     }
 
@@ -104,6 +105,10 @@ internal sealed class AutoBaseline : IBaseline
     public ValueTransform Transform => _transform;
 
     private double Forecast => _level + (_o.TrendDamping * _trend);
+
+    // The detection buffer's full length; it starts at FitFirstLength and doubles.
+    private int FitLength => Math.Max(_o.FitPoints, _o.MinPoints);
+    private const int FitFirstLength = 16;
 
     public bool TryPredict(long timestampMs, out Prediction prediction)
     {
@@ -502,8 +507,13 @@ internal sealed class AutoBaseline : IBaseline
             return;
         }
 
+        if (_fitCount == _fit.Length && _fit.Length < FitLength)
+        {
+            Array.Resize(ref _fit, Math.Min(FitLength, Math.Max(FitFirstLength, 2 * _fit.Length)));
+        }
+
         _fit[_fitCount++] = (float)value;
-        if (_fitCount < _fit.Length || !_decided)
+        if (_fitCount < FitLength || !_decided)
         {
             return;
         }
@@ -666,7 +676,7 @@ internal sealed class AutoBaseline : IBaseline
                 throw new InvalidDataException("auto: season detection buffer does not fit these options.");
             }
 
-            _fit = new float[Math.Max(_o.FitPoints, _o.MinPoints)];
+            _fit = new float[Math.Min(FitLength, Math.Max(FitFirstLength, n))];
             for (var i = 0; i < n; i++)
             {
                 _fit[i] = reader.ReadSingle();

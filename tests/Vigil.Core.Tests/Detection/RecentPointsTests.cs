@@ -1,0 +1,212 @@
+using Vigil.Core.Detection;
+
+namespace Vigil.Core.Tests.Detection;
+
+/// <summary>
+/// The compact ring (issue 15: 32-bit timestamp offsets, bit flags, grown on demand) returns exactly the points a plain
+/// list of the last <see cref="RecentPoints.Capacity"/> points would, across re-basing and gaps wider than 32 bits of
+/// milliseconds, and writes the same bytes as the 64-bit layout it replaced.
+/// </summary>
+public sealed class RecentPointsTests
+{
+    private const long MinuteMs = 60_000;
+    private const long Int32SpanMs = 1L << 32; // wider than any 32-bit offset: 49.7 days
+
+    private sealed record Point(long Ts, double Value, float Residual, bool Excluded);
+
+    private static void Add(RecentPoints ring, List<Point> model, long ts, double value, double residual, bool excluded)
+    {
+        ring.Add(ts, value, residual, excluded);
+        model.Add(new Point(ts, value, (float)residual, excluded));
+        if (model.Count > RecentPoints.Capacity)
+        {
+            model.RemoveAt(0);
+        }
+    }
+
+    // The 64-bit layout the state format has always had: count, then per point int64, double, float, bool, oldest first.
+    private static byte[] Expected(List<Point> model)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write(model.Count);
+            foreach (var p in model)
+            {
+                writer.Write(p.Ts);
+                writer.Write(p.Value);
+                writer.Write(p.Residual);
+                writer.Write(p.Excluded);
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    private static byte[] Written(RecentPoints ring)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            ring.Write(writer);
+        }
+
+        return stream.ToArray();
+    }
+
+    private static void AssertSame(RecentPoints ring, List<Point> model, string context)
+    {
+        Assert.True(model.Count == ring.Count, $"{context}: count {ring.Count}, expected {model.Count}");
+        Assert.True(Expected(model).AsSpan().SequenceEqual(Written(ring)), $"{context}: written points differ");
+
+        var n = ring.Since(long.MinValue);
+        Assert.Equal(model.Count, n);
+        var ts = new long[n];
+        var values = new double[n];
+        var residuals = new double[n];
+        ring.CopySince(long.MinValue, ts, values, residuals);
+        Assert.Equal(model.Select(p => p.Ts), ts);
+        Assert.Equal(model.Select(p => p.Value), values);
+        Assert.Equal(model.Select(p => (double)p.Residual), residuals);
+
+        var excluded = model.Where(p => p.Excluded).ToList();
+        var m = ring.Excluded(long.MinValue, long.MaxValue);
+        Assert.Equal(excluded.Count, m);
+        var exTs = new long[m];
+        var exValues = new double[m];
+        ring.CopyExcluded(long.MinValue, long.MaxValue, exTs, exValues);
+        Assert.Equal(excluded.Select(p => p.Ts), exTs);
+        Assert.Equal(excluded.Select(p => p.Value), exValues);
+
+        if (model.Count > 0)
+        {
+            var middle = model[model.Count / 2].Ts;
+            Assert.Equal(model.Count(p => p.Ts >= middle), ring.Since(middle));
+            Assert.True(ring.Overlaps(middle, middle), $"{context}: misses the point at {middle}");
+        }
+    }
+
+    [Fact]
+    public void Add_MoreThanCapacity_KeepsTheNewestPointsOldestFirst()
+    {
+        var ring = new RecentPoints();
+        var model = new List<Point>();
+        for (var i = 0; i < 500; i++)
+        {
+            Add(ring, model, 1_704_067_200_000 + (i * MinuteMs), i * 1.5, -i * 0.25, excluded: i % 7 == 0);
+            AssertSame(ring, model, $"after point {i}");
+        }
+    }
+
+    [Fact]
+    public void Add_GapWiderThan32BitMilliseconds_ReturnsEveryPointExactlyAndNarrowsAgain()
+    {
+        var ring = new RecentPoints();
+        var model = new List<Point>();
+        var t = 1_704_067_200_000L;
+        for (var i = 0; i < 100; i++)
+        {
+            Add(ring, model, t += MinuteMs, i, 0, excluded: false);
+        }
+
+        // A gap of 50 days, then one of 100: the points before each gap no longer fit 32-bit offsets beside the new ones.
+        Add(ring, model, t += Int32SpanMs + MinuteMs, -1, 0.5, excluded: true);
+        AssertSame(ring, model, "after a 50-day gap");
+        for (var i = 0; i < 50; i++)
+        {
+            Add(ring, model, t += MinuteMs, i, 0, excluded: i % 2 == 0);
+            AssertSame(ring, model, $"after the 50-day gap, point {i}");
+        }
+
+        Add(ring, model, t += 2 * Int32SpanMs, -2, 0.5, excluded: false);
+        AssertSame(ring, model, "after a 100-day gap");
+
+        // Once the points before the gaps have left the ring, it goes on with exact points (32-bit offsets again).
+        for (var i = 0; i < 3 * RecentPoints.Capacity; i++)
+        {
+            Add(ring, model, t += MinuteMs, i, i, excluded: i % 5 == 0);
+            AssertSame(ring, model, $"after the gaps, point {i}");
+        }
+    }
+
+    [Fact]
+    public void Add_GapWithinTheRingRange_RebasesAndKeepsEveryPointExactly()
+    {
+        var ring = new RecentPoints();
+        var model = new List<Point>();
+        var t = 0L;
+        for (var i = 0; i < 10; i++)
+        {
+            Add(ring, model, t += MinuteMs, i, 0, excluded: false);
+        }
+
+        // 20 days: past int.MaxValue ms from the first point's base, but within 32 bits of the others once re-based.
+        Add(ring, model, t += 20L * 86_400_000, 10, 0, excluded: true);
+        Add(ring, model, t += 20L * 86_400_000, 11, 0, excluded: false);
+        AssertSame(ring, model, "after two 20-day gaps");
+    }
+
+    [Fact]
+    public void Add_TimestampsAtTheEndsOfInt64_ReturnsThemExactly()
+    {
+        var ring = new RecentPoints();
+        var model = new List<Point>();
+        Add(ring, model, long.MinValue, 1, 0, excluded: false);
+        Add(ring, model, long.MinValue + 1, 2, 0, excluded: true);
+        Add(ring, model, 0, 3, 0, excluded: false);
+        Add(ring, model, long.MaxValue - 1, 4, 0, excluded: true);
+        Add(ring, model, long.MaxValue, 5, 0, excluded: false);
+        AssertSame(ring, model, "extreme timestamps");
+    }
+
+    [Fact]
+    public void Add_RandomGapsAndFlags_MatchesAListOfTheLastCapacityPoints()
+    {
+        for (var seed = 0; seed < 20; seed++)
+        {
+            var random = new Random(seed);
+            var ring = new RecentPoints();
+            var model = new List<Point>();
+            var t = random.NextInt64(-1L << 50, 1L << 50);
+            for (var i = 0; i < 600; i++)
+            {
+                // Mostly minutes, sometimes days, now and then more than 32 bits of milliseconds.
+                var roll = random.Next(100);
+                t += roll < 90 ? MinuteMs : roll < 98 ? random.NextInt64(86_400_000, 30L * 86_400_000) : random.NextInt64(Int32SpanMs, 4 * Int32SpanMs);
+                Add(ring, model, t, random.NextDouble(), random.NextDouble() - 0.5, random.Next(4) == 0);
+                if (random.Next(50) == 0)
+                {
+                    var from = model[random.Next(model.Count)].Ts;
+                    ring.ClearExcluded(from, long.MaxValue);
+                    for (var j = 0; j < model.Count; j++)
+                    {
+                        model[j] = model[j].Ts >= from ? model[j] with { Excluded = false } : model[j];
+                    }
+                }
+
+                AssertSame(ring, model, $"seed {seed}, point {i}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Read_WrittenPoints_RestoresTheSamePoints()
+    {
+        var ring = new RecentPoints();
+        var model = new List<Point>();
+        var t = 1_704_067_200_000L;
+        for (var i = 0; i < 300; i++)
+        {
+            t += i == 250 ? 3 * Int32SpanMs : MinuteMs;
+            Add(ring, model, t, i, -i, excluded: i % 3 == 0);
+        }
+
+        var restored = new RecentPoints();
+        // A ring that held other points before (a state restored over a live series) keeps none of them.
+        restored.Add(5, 5, 5, excluded: true);
+        using var reader = new BinaryReader(new MemoryStream(Written(ring)));
+        restored.Read(reader, "auto");
+
+        AssertSame(restored, model, "restored");
+    }
+}
