@@ -101,7 +101,7 @@ public sealed class ContractTests
         var values = new double[2000];
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = Poisson(random, i >= 1500 ? 35 : 50);
+            values[i] = Synthetic.Poisson(random, i >= 1500 ? 35 : 50);
         }
 
         // With the default level_alpha (0.2) the level learns a 2σ drop before the shift test has the evidence: the
@@ -246,20 +246,5 @@ public sealed class ContractTests
         }
 
         Assert.InRange(buffer.Length, 1, 8192);
-    }
-
-    private static double Poisson(Random random, double lambda)
-    {
-        // Knuth's method: fine for the small means of these tests.
-        var limit = Math.Exp(-lambda);
-        var k = 0;
-        var p = 1.0;
-        do
-        {
-            k++;
-            p *= random.NextDouble();
-        }
-        while (p > limit);
-        return k - 1;
     }
 }

@@ -39,41 +39,12 @@ public sealed class SlowShiftTestTests
         var values = new double[n];
         for (var i = 0; i < n; i++)
         {
-            values[i] = Poisson(random, i >= from && i < to ? 14 : 20);
+            values[i] = Synthetic.Poisson(random, i >= from && i < to ? 14 : 20);
         }
 
         return values;
     }
 
-    private static double Poisson(Random random, double lambda)
-    {
-        // Knuth's method: fine for the small means of these tests.
-        var limit = Math.Exp(-lambda);
-        var k = 0;
-        var p = 1.0;
-        do
-        {
-            k++;
-            p *= random.NextDouble();
-        }
-        while (p > limit);
-        return k - 1;
-    }
-
-    private static List<int> Onsets(Verdict[] verdicts)
-    {
-        var episodes = new EpisodeTracker(EpisodeTracker.DefaultQuietPoints);
-        var onsets = new List<int>();
-        for (var i = 0; i < verdicts.Length; i++)
-        {
-            if (episodes.Observe(i, 0, verdicts[i]) == EpisodeTransition.Onset)
-            {
-                onsets.Add(i);
-            }
-        }
-
-        return onsets;
-    }
 
     [Theory]
     [InlineData(1)]
@@ -125,7 +96,7 @@ public sealed class SlowShiftTestTests
         Assert.True(held >= 0.5 * (DropTo - first), $"seed {seed}: {held} of {DropTo - first} drop points from the alarm above 1");
         Assert.True(verdicts[DropTo - 1].Expected is > 17 and < 23, $"seed {seed}: expected {verdicts[DropTo - 1].Expected} at the drop's end");
         // One episode from the alarm to the end of the drop (an earlier stray point of the drop may have its own).
-        var onsets = Onsets(verdicts).Where(i => i >= first && i < DropTo).ToList();
+        var onsets = Synthetic.Onsets(verdicts).Where(i => i >= first && i < DropTo).ToList();
         Assert.True(onsets.Count == 1, $"seed {seed}: onsets at {string.Join(", ", onsets)} (drop {DropFrom}–{DropTo})");
     }
 
@@ -139,7 +110,7 @@ public sealed class SlowShiftTestTests
         for (var seed = 1; seed <= 5; seed++)
         {
             var verdicts = RunMinutes(CreateSut(), Counts(DropTo + 300, DropFrom, DropTo, seed));
-            var afterwards = Onsets(verdicts).Where(i => i >= DropTo).ToList();
+            var afterwards = Synthetic.Onsets(verdicts).Where(i => i >= DropTo).ToList();
             if (afterwards.Count > 0)
             {
                 noisy.Add($"seed {seed}: onsets at {string.Join(", ", afterwards)}");
@@ -160,7 +131,7 @@ public sealed class SlowShiftTestTests
         var without = RunMinutes(CreateSut("0"), values);
 
         // The slow test adds no onset to what the series raises without it.
-        var onsets = Onsets(verdicts).Except(Onsets(without)).ToList();
+        var onsets = Synthetic.Onsets(verdicts).Except(Synthetic.Onsets(without)).ToList();
         Assert.True(onsets.Count == 0, $"seed {seed}: onsets only with the slow test at {string.Join(", ", onsets)}");
     }
 

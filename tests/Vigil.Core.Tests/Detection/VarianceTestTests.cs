@@ -11,7 +11,6 @@ public sealed class VarianceTestTests
 {
     private const long MinuteMs = 60_000;
 
-
     private static Verdict[] RunMinutes(ISeriesDetector series, double[] values)
     {
         var verdicts = new Verdict[values.Length];
@@ -35,21 +34,6 @@ public sealed class VarianceTestTests
         return values;
     }
 
-    private static List<int> Onsets(Verdict[] verdicts)
-    {
-        var episodes = new EpisodeTracker(EpisodeTracker.DefaultQuietPoints);
-        var onsets = new List<int>();
-        for (var i = 0; i < verdicts.Length; i++)
-        {
-            if (episodes.Observe(i, 0, verdicts[i]) == EpisodeTransition.Onset)
-            {
-                onsets.Add(i);
-            }
-        }
-
-        return onsets;
-    }
-
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -68,7 +52,7 @@ public sealed class VarianceTestTests
         var held = verdicts.Skip(first).Take(to - first).Count(v => v.IsAnomaly);
         Assert.True(held >= 0.4 * (to - first), $"seed {seed}: {held} of the {to - first} burst points from the alarm on above 1");
         // One incident, one episode: the burst opens one episode that stays open until it ends.
-        var onsets = Onsets(verdicts).Where(i => i >= from - 10 && i < to + 60).ToList();
+        var onsets = Synthetic.Onsets(verdicts).Where(i => i >= from - 10 && i < to + 60).ToList();
         Assert.True(onsets.Count == 1, $"seed {seed}: onsets at {string.Join(", ", onsets)}");
         // The burst did not teach the scale: the band after it is as narrow as before.
         Assert.InRange(verdicts[to + 100].Sigma, 0.7 * verdicts[from - 1].Sigma, 1.3 * verdicts[from - 1].Sigma);
@@ -86,9 +70,9 @@ public sealed class VarianceTestTests
         {
             var values = Synthetic.Noise(n, 100, 2, seed);
             var verdicts = RunMinutes(Synthetic.Create("auto").CreateSeries(), values);
-            var onsets = Onsets(verdicts);
+            var onsets = Synthetic.Onsets(verdicts);
             with += onsets.Count;
-            without += Onsets(RunMinutes(Synthetic.Create("auto", (ContractOptions.VarianceThresholdKey, "0")).CreateSeries(), values)).Count;
+            without += Synthetic.Onsets(RunMinutes(Synthetic.Create("auto", (ContractOptions.VarianceThresholdKey, "0")).CreateSeries(), values)).Count;
             var v = onsets.Count(i => verdicts[i].Test == AnomalyTest.Variance);
             variance += v;
             if (v > 0)
@@ -144,7 +128,7 @@ public sealed class VarianceTestTests
         var verdicts = RunMinutes(Synthetic.Create("auto").CreateSeries(), Burst(4000, from, 4000, 4, seed: 13));
 
         Assert.Contains(verdicts.Skip(from).Take(30), v => v.IsAnomaly);
-        var late = Onsets(verdicts).Where(i => i >= from + 600).ToList();
+        var late = Synthetic.Onsets(verdicts).Where(i => i >= from + 600).ToList();
         Assert.True(late.Count <= 1, $"onsets after adaptation at {string.Join(", ", late)}");
     }
 

@@ -37,6 +37,55 @@ internal static class Synthetic
         return values;
     }
 
+    /// <summary>A Poisson count (Knuth's method: fine for the small rates of these tests).</summary>
+    public static int Poisson(Random random, double lambda)
+    {
+        var limit = Math.Exp(-lambda);
+        var k = 0;
+        var p = 1.0;
+        do
+        {
+            k++;
+            p *= random.NextDouble();
+        }
+        while (p > limit);
+        return k - 1;
+    }
+
+    /// <summary>
+    /// One latency sample around <paramref name="level"/>: log-normal noise (σ 0.2) and, on 1 % of points, a routine
+    /// slow request at 2–5× (the heavy tail the isolated-point edge and the tail tests are about).
+    /// </summary>
+    public static double Latency(Random random, double level)
+    {
+        var u1 = 1 - random.NextDouble();
+        var u2 = random.NextDouble();
+        var z = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+        var v = level * Math.Exp(0.2 * z);
+        if (random.NextDouble() < 0.01)
+        {
+            v *= 2 + (3 * random.NextDouble());
+        }
+
+        return v;
+    }
+
+    /// <summary>The indices where an episode opens, as the live loop's <see cref="EpisodeTracker"/> would page.</summary>
+    public static List<int> Onsets(Verdict[] verdicts)
+    {
+        var episodes = new EpisodeTracker(EpisodeTracker.DefaultQuietPoints);
+        var onsets = new List<int>();
+        for (var i = 0; i < verdicts.Length; i++)
+        {
+            if (episodes.Observe(i, 0, verdicts[i]) == EpisodeTransition.Onset)
+            {
+                onsets.Add(i);
+            }
+        }
+
+        return onsets;
+    }
+
     public static Verdict[] Run(ISeriesDetector series, double[] values, int offset = 0)
     {
         var verdicts = new Verdict[values.Length];

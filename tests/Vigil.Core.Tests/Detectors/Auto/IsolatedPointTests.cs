@@ -20,14 +20,7 @@ public sealed class IsolatedPointTests
         stepStart = 3 * Day;
         for (var i = 0; i < values.Length; i++)
         {
-            var u1 = 1 - random.NextDouble();
-            var u2 = random.NextDouble();
-            var z = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-            var v = 0.1 * Math.Exp(0.2 * z);
-            if (random.NextDouble() < 0.01)
-            {
-                v *= 2 + (3 * random.NextDouble());
-            }
+            var v = Synthetic.Latency(random, 0.1);
 
             values[i] = i >= stepStart && i < stepStart + 60 ? 3 * v : v;
         }

@@ -25,14 +25,7 @@ public sealed class TailTests
         dropStart = 3 * Day;
         for (var i = 0; i < values.Length; i++)
         {
-            var u1 = 1 - random.NextDouble();
-            var u2 = random.NextDouble();
-            var z = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-            var v = 0.1 * Math.Exp(0.2 * z);
-            if (random.NextDouble() < 0.01)
-            {
-                v *= 2 + (3 * random.NextDouble());
-            }
+            var v = Synthetic.Latency(random, 0.1);
 
             values[i] = i >= dropStart && i < dropStart + 60 ? 0.2 * v : v;
         }
@@ -195,7 +188,7 @@ public sealed class TailTests
         {
             var phase = i % Day;
             var rate = phase is >= 600 and < 720 ? lambda * (1 + (2.0 * (phase - 600) / 120)) : lambda;
-            double x = Poisson(random, rate);
+            double x = Synthetic.Poisson(random, rate);
             var verdict = series.Observe(i * StepMs, x);
             if (verdict.Kind == VerdictKind.Scored && (x == verdict.Upper || x == verdict.Lower))
             {
@@ -254,20 +247,5 @@ public sealed class TailTests
             Assert.Equal(va.Lower, vb.Lower);
             Assert.Equal(va.Upper, vb.Upper);
         }
-    }
-
-    private static int Poisson(Random random, double lambda)
-    {
-        // Knuth's method: fine for the small rates here.
-        var limit = Math.Exp(-lambda);
-        var k = 0;
-        var p = 1.0;
-        do
-        {
-            k++;
-            p *= random.NextDouble();
-        }
-        while (p > limit);
-        return k - 1;
     }
 }
