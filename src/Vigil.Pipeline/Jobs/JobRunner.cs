@@ -296,28 +296,12 @@ public sealed class JobRunner
         }
 
         var step = _job.EffectiveStep;
-        SeriesBatch batch;
-        using (var fetch = PipelineTracing.Source.StartActivity(PipelineTracing.Fetch))
+        if (range.IsFirst)
         {
-            try
-            {
-                batch = await _input.FetchAsync(range.Start, range.End, step, cancellationToken);
-            }
-            catch (MetricSourceException ex) when (Traced.Fail(fetch, ex.ErrorType, ex.Message))
-            {
-                throw; // never reached: the filter only marks the span
-            }
-
-            if (fetch is { IsAllDataRequested: true })
-            {
-                fetch.SetTag("vigil.range.start_ms", range.Start.ToUnixTimeMilliseconds());
-                fetch.SetTag("vigil.range.end_ms", range.End.ToUnixTimeMilliseconds());
-                fetch.SetTag("vigil.step_ms", (long)step.TotalMilliseconds);
-                fetch.SetTag("vigil.series", batch.SeriesCount);
-                fetch.SetTag("vigil.samples", batch.SampleCount);
-            }
+            range = await WarmInSlicesAsync(range, step, now, cancellationToken);
         }
 
+        var batch = await FetchAsync(range.Start, range.End, step, cancellationToken);
         var states = _series.Resolve(batch, now, range.IsFirst, DuplicateSeries, out var fresh);
         _foreignSeries?.Set(_series.ForeignInLastBatch);
         if (fresh is not null)
@@ -342,6 +326,63 @@ public sealed class JobRunner
         _seriesGauge.Set(_series.Count);
         PublishBatch();
         return result;
+    }
+
+    /// <summary>
+    /// The first range reaches back over the detector's whole history window (1,800 steps for <c>auto</c>): at 100k series
+    /// one query for it is 180 M samples, past Prometheus' <c>--query.max-samples</c> (50 M) and any sane response limit,
+    /// and the job would ask for it again every cycle. So all of it but the newest slice is fetched in slices of at most
+    /// <see cref="WarmupSliceSamples"/> samples (the first slice, <see cref="FirstWarmupSliceSteps"/> steps, tells how many
+    /// series there are), each learned and dropped before the next is asked for: memory holds one slice, not the window.
+    /// Returns the rest of the range, which the cycle fetches and scores as usual. A slice that fails fails the cycle;
+    /// the next one plans the first range again and skips what the detectors already learned (a point is never observed twice).
+    /// </summary>
+    private async Task<RangePlan> WarmInSlicesAsync(RangePlan range, TimeSpan step, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var warmBeforeMs = range.End.ToUnixTimeMilliseconds();
+        var sliceSteps = (long)FirstWarmupSliceSteps;
+        var start = range.Start;
+        while (((range.End - start).Ticks / step.Ticks) + 1 > sliceSteps)
+        {
+            var end = start + (step * (sliceSteps - 1));
+            var slice = await FetchAsync(start, end, step, cancellationToken);
+            Score(slice, _series.Resolve(slice, now, first: true, DuplicateSeries, out _), warmBeforeMs);
+            sliceSteps = Math.Max(FirstWarmupSliceSteps, WarmupSliceSamples / Math.Max(1, slice.SeriesCount));
+            start = end + step;
+        }
+
+        return range with { Start = start };
+    }
+
+    /// <summary>Steps in the first warm-up slice: enough to learn how many series the query returns.</summary>
+    internal const int FirstWarmupSliceSteps = 60;
+
+    /// <summary>Samples (series × steps) one warm-up slice may hold: ≈ 50 MB of JSON, well under every default limit.</summary>
+    internal long WarmupSliceSamples { get; set; } = 2_000_000;
+
+    private async Task<SeriesBatch> FetchAsync(DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken)
+    {
+        using var fetch = PipelineTracing.Source.StartActivity(PipelineTracing.Fetch);
+        SeriesBatch batch;
+        try
+        {
+            batch = await _input.FetchAsync(start, end, step, cancellationToken);
+        }
+        catch (MetricSourceException ex) when (Traced.Fail(fetch, ex.ErrorType, ex.Message))
+        {
+            throw; // never reached: the filter only marks the span
+        }
+
+        if (fetch is { IsAllDataRequested: true })
+        {
+            fetch.SetTag("vigil.range.start_ms", start.ToUnixTimeMilliseconds());
+            fetch.SetTag("vigil.range.end_ms", end.ToUnixTimeMilliseconds());
+            fetch.SetTag("vigil.step_ms", (long)step.TotalMilliseconds);
+            fetch.SetTag("vigil.series", batch.SeriesCount);
+            fetch.SetTag("vigil.samples", batch.SampleCount);
+        }
+
+        return batch;
     }
 
     /// <summary>Hands the cycle's batch to the sinks (/metrics, history, episodes, ...), in one span.</summary>

@@ -54,6 +54,43 @@ public sealed class JobRunnerTests
     }
 
     [Fact]
+    public async Task RunCycle_FirstRangeLongerThanASlice_WarmsInContiguousBoundedSlicesWithTheSameVerdict()
+    {
+        // 301 steps of history for two series, at most 300 samples a slice after the first: the first slice is
+        // 60 steps, the next ones 150 (300 / 2 series), and the newest part is fetched and scored as usual.
+        _input.Set(NodeA, Wiggle(10));
+        _input.Set(NodeB, Wiggle(20));
+        var sut = CreateSut(window: 300);
+        sut.WarmupSliceSamples = 300;
+
+        var result = await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.True(result.Success);
+        Assert.Equal(2, result.Points); // only the newest point of each series is a prediction
+        var requests = _input.Requests;
+        Assert.Equal(Start - (Step * 300), requests[0].Start);
+        Assert.Equal(Start, requests[^1].End);
+        Assert.Equal(
+            [JobRunner.FirstWarmupSliceSteps, 150, 91],
+            requests.Select(r => (int)((r.End - r.Start) / Step) + 1));
+        for (var i = 1; i < requests.Count; i++)
+        {
+            Assert.Equal(requests[i - 1].End + Step, requests[i].Start); // contiguous: no point missed, none twice
+        }
+
+        // The detector learned exactly what one query would have given it: the same verdict for the newest point.
+        var series = new RollingSigmaDetector(new RollingSigmaOptions { Window = 300, MinPoints = 150 }).CreateSeries();
+        var expected = default(Verdict);
+        for (var t = Start - (Step * 300); t <= Start; t += Step)
+        {
+            expected = series.Observe(t.ToUnixTimeMilliseconds(), Wiggle(10)(t));
+        }
+
+        var score = MetricsText.Value(MetricsText.Render(_registry), "vigil_anomaly_score{exported_job=\"node\",instance=\"a\",job=\"cpu\"}");
+        Assert.Equal(expected.Score, score!.Value, 12);
+    }
+
+    [Fact]
     public async Task RunCycle_LaterCycles_AskOnlyForNewPointsAndNeverScoreOneTwice()
     {
         _input.Set(NodeA, Wiggle(10));
