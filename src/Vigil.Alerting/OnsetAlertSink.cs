@@ -61,6 +61,19 @@ internal sealed class OnsetAlertService(OnsetAlertSink sink, IAlertPublisher pub
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await DrainAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutdown: not a failure. The host logs a cancelled ExecuteAsync as "BackgroundService failed" unless its
+            // own StopAsync was called first, which is not the case when the application is disposed without stopping.
+        }
+    }
+
+    private async Task DrainAsync(CancellationToken stoppingToken)
+    {
         await foreach (var episode in sink.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
             try

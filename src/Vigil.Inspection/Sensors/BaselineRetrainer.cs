@@ -60,11 +60,33 @@ internal sealed class BaselineRetrainer(IMetricSource source, InspectionOptions 
     /// <summary>At shutdown: cancels a retraining in flight and waits for it to unwind (it ends as <c>cancelled</c>).</summary>
     public async Task StopAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The container disposed this singleton before the scheduler's loop stopped the inspection (shutdown order
+            // is not ours to choose): Dispose cancelled the retraining already, so only the wait is left.
+        }
+
         await Running.ConfigureAwait(false);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        // Cancel before disposing, so a retraining still running unwinds as cancelled whoever stops first.
+        try
+        {
+            _stopping.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // disposed twice
+        }
+
+        _stopping.Dispose();
+    }
 
     private async Task RetrainAsync(DateTimeOffset end, CancellationToken cancellationToken)
     {

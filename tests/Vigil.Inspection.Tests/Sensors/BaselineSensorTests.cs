@@ -159,6 +159,32 @@ public sealed class BaselineRetrainerTests
     }
 
     [Fact]
+    public async Task StopAsync_AfterDispose_CancelledRetrainingAwaitedWithoutThrowing()
+    {
+        // Shutdown order: the container may dispose the retrainer before the scheduler's loop stops the inspection.
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = new FakeSource(async (_, _, _, _, ct) =>
+        {
+            entered.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            throw new InvalidOperationException("unreachable");
+        });
+        var options = InspectionHarness.Options() with { Baseline = new BaselineSensorOptions { Detector = BaselineSensorTests.RollingSigma() } };
+        var registry = new MetricRegistry();
+        var metrics = new InspectionMetrics(registry);
+        var retrainer = new BaselineRetrainer(source, options, new BaselineModels(DetectorRegistry.CreateDefault(), options.Baseline), metrics, new VigilMetrics(registry), NullLogger<BaselineRetrainer>.Instance);
+        retrainer.TryStart(InspectionHarness.Start);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        retrainer.Dispose();
+        await retrainer.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        retrainer.Dispose();
+
+        Assert.True(retrainer.Running.IsCompletedSuccessfully);
+        Assert.Equal(1, metrics.Retrains.WithLabels("cancelled").Value);
+    }
+
+    [Fact]
     public async Task TryStart_Completed_ReplacesModelWithOneTrainedOnFullHistory()
     {
         var source = FakeSource.Of(("a", BaselineSensorTests.Wave));
