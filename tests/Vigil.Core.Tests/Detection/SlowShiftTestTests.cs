@@ -146,18 +146,6 @@ public sealed class SlowShiftTestTests
         Assert.Equal(off, byDefault);
     }
 
-    [Theory]
-    [MemberData(nameof(ContractTests.Types), MemberType = typeof(ContractTests))]
-    public void ReadState_VersionNineBeforeTheSlowShiftTest_IsRejectedClearly(string type)
-    {
-        var series = (ISerializableSeriesDetector)Synthetic.Create(type).CreateSeries();
-        using var reader = new BinaryReader(new MemoryStream([9, 0, 0, 0, 0, 0, 0, 0, 0]));
-
-        var ex = Assert.Throws<InvalidDataException>(() => series.ReadState(reader));
-
-        Assert.Contains("predates the slow shift test", ex.Message, StringComparison.Ordinal);
-    }
-
     [Fact]
     public void WriteState_MidDrop_RestoredSeriesScoresIdentically()
     {

@@ -150,18 +150,6 @@ public sealed class VarianceTestTests
         Assert.Contains(errors, e => e.Contains(ContractOptions.VarianceSlackKey, StringComparison.Ordinal));
     }
 
-    [Theory]
-    [MemberData(nameof(ContractTests.Types), MemberType = typeof(ContractTests))]
-    public void ReadState_VersionSevenBeforeTheVarianceTest_IsRejectedClearly(string type)
-    {
-        var series = (ISerializableSeriesDetector)Synthetic.Create(type).CreateSeries();
-        using var reader = new BinaryReader(new MemoryStream([7, 0, 0, 0, 0, 0, 0, 0, 0]));
-
-        var ex = Assert.Throws<InvalidDataException>(() => series.ReadState(reader));
-
-        Assert.Contains("predates the variance test", ex.Message, StringComparison.Ordinal);
-    }
-
     [Fact]
     public void WriteState_VarianceStatistic_RoundTrips()
     {

@@ -200,18 +200,6 @@ public sealed class TailTests
     }
 
     [Theory]
-    [MemberData(nameof(ContractTests.Types), MemberType = typeof(ContractTests))]
-    public void ReadState_VersionEightBeforeThePerSideTail_IsRejectedClearly(string type)
-    {
-        var series = (ISerializableSeriesDetector)Synthetic.Create(type).CreateSeries();
-        using var reader = new BinaryReader(new MemoryStream([8, 0, 0, 0, 0, 0, 0, 0, 0]));
-
-        var ex = Assert.Throws<InvalidDataException>(() => series.ReadState(reader));
-
-        Assert.Contains("predates the per-side tail", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
     [InlineData("side_tail=1")]
     [InlineData("isolated_novelty=5")]
     [InlineData("integer_edges=0")]
