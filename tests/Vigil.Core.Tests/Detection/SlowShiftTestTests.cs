@@ -13,24 +13,8 @@ public sealed class SlowShiftTestTests
     private const int DropFrom = 2000;
     private const int DropTo = 2180;
 
-    private const long MinuteMs = 60_000;
-
     private static IDetector CreateSut(string threshold = "12")
         => Synthetic.Create("auto", (ContractOptions.SlowShiftThresholdKey, threshold));
-
-    /// <summary>Runs a fresh series at one-minute steps (a per-minute count; adapt_after is 3 h of series time).</summary>
-    private static Verdict[] RunMinutes(IDetector detector, double[] values) => RunMinutes(detector.CreateSeries(), values, 0);
-
-    private static Verdict[] RunMinutes(ISeriesDetector series, double[] values, int offset)
-    {
-        var verdicts = new Verdict[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            verdicts[i] = series.Observe(Synthetic.StartMs + ((offset + i) * MinuteMs), values[i]);
-        }
-
-        return verdicts;
-    }
 
     /// <summary>A Poisson count of 20 a minute; from <paramref name="from"/> to <paramref name="to"/> 30 % lower (14).</summary>
     private static double[] Counts(int n, int from, int to, int seed)
@@ -45,7 +29,6 @@ public sealed class SlowShiftTestTests
         return values;
     }
 
-
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -54,7 +37,7 @@ public sealed class SlowShiftTestTests
     [InlineData(5)]
     public void Observe_PoissonCountDropsThirtyPercent_ShiftFlaggedWithinFortyFiveMinutes(int seed)
     {
-        var verdicts = RunMinutes(CreateSut(), Counts(DropTo + 300, DropFrom, DropTo, seed));
+        var verdicts = Synthetic.RunMinutes(CreateSut(), Counts(DropTo + 300, DropFrom, DropTo, seed));
 
         // "Sign-ups dropped 30 % overnight": about 1.3σ a point, no single point extreme.
         var first = Array.FindIndex(verdicts, DropFrom, DropTo - DropFrom, v => v.Test == AnomalyTest.Shift);
@@ -72,7 +55,7 @@ public sealed class SlowShiftTestTests
     public void Observe_PoissonCountDropsThirtyPercentWithoutTheSlowTest_IsNotFlaggedAsAShift(int seed)
     {
         // What the test is for: with it off, the fast forecast follows the drop before the fast shift test can flag it.
-        var verdicts = RunMinutes(CreateSut("0"), Counts(DropTo + 300, DropFrom, DropTo, seed));
+        var verdicts = Synthetic.RunMinutes(CreateSut("0"), Counts(DropTo + 300, DropFrom, DropTo, seed));
 
         var first = Array.FindIndex(verdicts, DropFrom, 45, v => v.Test == AnomalyTest.Shift);
         Assert.True(first < 0, $"seed {seed}: a shift verdict at {first - DropFrom} min without the slow test");
@@ -86,7 +69,7 @@ public sealed class SlowShiftTestTests
     [InlineData(5)]
     public void Observe_PoissonCountDropsThirtyPercent_HeldForTheDropAsOneEpisode(int seed)
     {
-        var verdicts = RunMinutes(CreateSut(), Counts(DropTo + 300, DropFrom, DropTo, seed));
+        var verdicts = Synthetic.RunMinutes(CreateSut(), Counts(DropTo + 300, DropFrom, DropTo, seed));
 
         var first = Array.FindIndex(verdicts, DropFrom, DropTo - DropFrom, v => v.Test == AnomalyTest.Shift);
         // Held: the expectation stays at the old level and half the drop's points or more score above 1 (a count of 14
@@ -109,7 +92,7 @@ public sealed class SlowShiftTestTests
         var noisy = new List<string>();
         for (var seed = 1; seed <= 5; seed++)
         {
-            var verdicts = RunMinutes(CreateSut(), Counts(DropTo + 300, DropFrom, DropTo, seed));
+            var verdicts = Synthetic.RunMinutes(CreateSut(), Counts(DropTo + 300, DropFrom, DropTo, seed));
             var afterwards = Synthetic.Onsets(verdicts).Where(i => i >= DropTo).ToList();
             if (afterwards.Count > 0)
             {
@@ -127,8 +110,8 @@ public sealed class SlowShiftTestTests
     public void Observe_CleanPoissonCountForThreeDays_RaisesNoOnset(int seed)
     {
         var values = Counts(3 * 1440, int.MaxValue, int.MaxValue, seed);
-        var verdicts = RunMinutes(CreateSut(), values);
-        var without = RunMinutes(CreateSut("0"), values);
+        var verdicts = Synthetic.RunMinutes(CreateSut(), values);
+        var without = Synthetic.RunMinutes(CreateSut("0"), values);
 
         // The slow test adds no onset to what the series raises without it.
         var onsets = Synthetic.Onsets(verdicts).Except(Synthetic.Onsets(without)).ToList();
@@ -140,8 +123,8 @@ public sealed class SlowShiftTestTests
     {
         // Opt-in: the default verdicts are those with the test off, bit for bit.
         var values = Counts(DropTo + 300, DropFrom, DropTo, seed: 7);
-        var byDefault = RunMinutes(Synthetic.Create("auto"), values);
-        var off = RunMinutes(CreateSut("0"), values);
+        var byDefault = Synthetic.RunMinutes(Synthetic.Create("auto"), values);
+        var off = Synthetic.RunMinutes(CreateSut("0"), values);
 
         Assert.Equal(off, byDefault);
     }
@@ -152,7 +135,7 @@ public sealed class SlowShiftTestTests
         var detector = CreateSut();
         var values = Counts(DropTo + 300, DropFrom, DropTo, seed: 11);
         var a = (ISerializableSeriesDetector)detector.CreateSeries();
-        RunMinutes(a, values[..(DropFrom + 40)], 0);
+        Synthetic.RunMinutes(a, values[..(DropFrom + 40)], 0);
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
         {
@@ -167,7 +150,7 @@ public sealed class SlowShiftTestTests
         }
 
         var rest = values[(DropFrom + 40)..];
-        Assert.Equal(RunMinutes(a, rest, DropFrom + 40), RunMinutes(b, rest, DropFrom + 40));
+        Assert.Equal(Synthetic.RunMinutes(a, rest, DropFrom + 40), Synthetic.RunMinutes(b, rest, DropFrom + 40));
     }
 
     [Fact]

@@ -11,17 +11,6 @@ public sealed class VarianceTestTests
 {
     private const long MinuteMs = 60_000;
 
-    private static Verdict[] RunMinutes(ISeriesDetector series, double[] values)
-    {
-        var verdicts = new Verdict[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            verdicts[i] = series.Observe(Synthetic.StartMs + (i * MinuteMs), values[i]);
-        }
-
-        return verdicts;
-    }
-
     /// <summary>Noise around 100 with σ 2, its deviations multiplied by <paramref name="factor"/> in [from, to).</summary>
     private static double[] Burst(int n, int from, int to, double factor, int seed)
     {
@@ -43,7 +32,7 @@ public sealed class VarianceTestTests
     public void Observe_FivefoldVarianceBurst_AlarmsWithinTwentyFivePointsAndHolds(int seed)
     {
         const int from = 1500, to = 1560;
-        var verdicts = RunMinutes(Synthetic.Create("auto").CreateSeries(), Burst(2000, from, to, 5, seed));
+        var verdicts = Synthetic.RunMinutes(Synthetic.Create("auto").CreateSeries(), Burst(2000, from, to, 5, seed));
 
         var first = Array.FindIndex(verdicts, from, to - from, v => v.Test == AnomalyTest.Variance);
         Assert.True(first >= from && first < from + 25, $"seed {seed}: first variance alarm at {first}");
@@ -69,10 +58,10 @@ public sealed class VarianceTestTests
         for (var seed = 100; seed < 100 + seeds; seed++)
         {
             var values = Synthetic.Noise(n, 100, 2, seed);
-            var verdicts = RunMinutes(Synthetic.Create("auto").CreateSeries(), values);
+            var verdicts = Synthetic.RunMinutes(Synthetic.Create("auto").CreateSeries(), values);
             var onsets = Synthetic.Onsets(verdicts);
             with += onsets.Count;
-            without += Synthetic.Onsets(RunMinutes(Synthetic.Create("auto", (ContractOptions.VarianceThresholdKey, "0")).CreateSeries(), values)).Count;
+            without += Synthetic.Onsets(Synthetic.RunMinutes(Synthetic.Create("auto", (ContractOptions.VarianceThresholdKey, "0")).CreateSeries(), values)).Count;
             var v = onsets.Count(i => verdicts[i].Test == AnomalyTest.Variance);
             variance += v;
             if (v > 0)
@@ -90,7 +79,7 @@ public sealed class VarianceTestTests
     {
         var values = Synthetic.Noise(1200, 100, 2, seed: 7);
         values[1000] = 1000;
-        var verdicts = RunMinutes(Synthetic.Create("auto").CreateSeries(), values);
+        var verdicts = Synthetic.RunMinutes(Synthetic.Create("auto").CreateSeries(), values);
 
         Assert.True(verdicts[1000].IsAnomaly);
         Assert.NotEqual(AnomalyTest.Variance, verdicts[1000].Test);
@@ -115,7 +104,7 @@ public sealed class VarianceTestTests
             values[i] += 20;
         }
 
-        var verdicts = RunMinutes(Synthetic.Create("auto").CreateSeries(), values);
+        var verdicts = Synthetic.RunMinutes(Synthetic.Create("auto").CreateSeries(), values);
 
         Assert.Contains(verdicts.Skip(2400).Take(100), v => v.Test == AnomalyTest.Variance);
     }
@@ -125,7 +114,7 @@ public sealed class VarianceTestTests
     {
         // Fourfold noise from point 1500 on, for good: it alarms, and after adapt_after (3 h) it is the new normal.
         const int from = 1500;
-        var verdicts = RunMinutes(Synthetic.Create("auto").CreateSeries(), Burst(4000, from, 4000, 4, seed: 13));
+        var verdicts = Synthetic.RunMinutes(Synthetic.Create("auto").CreateSeries(), Burst(4000, from, 4000, 4, seed: 13));
 
         Assert.Contains(verdicts.Skip(from).Take(30), v => v.IsAnomaly);
         var late = Synthetic.Onsets(verdicts).Where(i => i >= from + 600).ToList();
@@ -137,7 +126,7 @@ public sealed class VarianceTestTests
     [InlineData("rolling_sigma")]
     public void Observe_OtherDetectorsByDefault_NeverUseTheVarianceTest(string type)
     {
-        var verdicts = RunMinutes(Synthetic.Create(type).CreateSeries(), Burst(2000, 1500, 1560, 5, seed: 1));
+        var verdicts = Synthetic.RunMinutes(Synthetic.Create(type).CreateSeries(), Burst(2000, 1500, 1560, 5, seed: 1));
 
         Assert.DoesNotContain(verdicts, v => v.Test == AnomalyTest.Variance);
     }
@@ -156,7 +145,7 @@ public sealed class VarianceTestTests
         var detector = Synthetic.Create("auto");
         var values = Burst(1600, 1500, 1600, 5, seed: 17);
         var a = (ISerializableSeriesDetector)detector.CreateSeries();
-        RunMinutes(a, values);
+        Synthetic.RunMinutes(a, values);
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
         {

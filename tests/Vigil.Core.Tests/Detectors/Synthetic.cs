@@ -86,6 +86,20 @@ internal static class Synthetic
         return onsets;
     }
 
+    /// <summary>Runs <paramref name="values"/> through <paramref name="series"/> at one-minute steps from <see cref="StartMs"/> + <paramref name="offset"/> minutes.</summary>
+    public static Verdict[] RunMinutes(ISeriesDetector series, double[] values, int offset = 0)
+    {
+        var verdicts = new Verdict[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            verdicts[i] = series.Observe(StartMs + ((offset + i) * 60_000L), values[i]);
+        }
+
+        return verdicts;
+    }
+
+    public static Verdict[] RunMinutes(IDetector detector, double[] values) => RunMinutes(detector.CreateSeries(), values);
+
     public static Verdict[] Run(ISeriesDetector series, double[] values, int offset = 0)
     {
         var verdicts = new Verdict[values.Length];

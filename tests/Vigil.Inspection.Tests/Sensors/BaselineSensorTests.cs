@@ -138,19 +138,7 @@ public sealed class BaselineRetrainerTests
     [Fact]
     public async Task StopAsync_RetrainingInFlight_CancelledAndAwaited()
     {
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var source = new FakeSource(async (_, _, _, _, ct) =>
-        {
-            entered.TrySetResult();
-            await Task.Delay(Timeout.Infinite, ct);
-            throw new InvalidOperationException("unreachable");
-        });
-        var options = InspectionHarness.Options() with { Baseline = new BaselineSensorOptions { Detector = BaselineSensorTests.RollingSigma() } };
-        var registry = new MetricRegistry();
-        var metrics = new InspectionMetrics(registry);
-        var retrainer = new BaselineRetrainer(source, options, new BaselineModels(DetectorRegistry.CreateDefault(), options.Baseline), metrics, new VigilMetrics(registry), NullLogger<BaselineRetrainer>.Instance);
-        retrainer.TryStart(InspectionHarness.Start);
-        await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var (retrainer, metrics) = await RetrainingThatNeverEndsAsync();
 
         await retrainer.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -162,6 +150,19 @@ public sealed class BaselineRetrainerTests
     public async Task StopAsync_AfterDispose_CancelledRetrainingAwaitedWithoutThrowing()
     {
         // Shutdown order: the container may dispose the retrainer before the scheduler's loop stops the inspection.
+        var (retrainer, metrics) = await RetrainingThatNeverEndsAsync();
+
+        retrainer.Dispose();
+        await retrainer.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        retrainer.Dispose();
+
+        Assert.True(retrainer.Running.IsCompletedSuccessfully);
+        Assert.Equal(1, metrics.Retrains.WithLabels("cancelled").Value);
+    }
+
+    /// <summary>A retrainer whose retraining has started and waits on its source until cancelled.</summary>
+    private static async Task<(BaselineRetrainer Retrainer, InspectionMetrics Metrics)> RetrainingThatNeverEndsAsync()
+    {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var source = new FakeSource(async (_, _, _, _, ct) =>
         {
@@ -175,13 +176,7 @@ public sealed class BaselineRetrainerTests
         var retrainer = new BaselineRetrainer(source, options, new BaselineModels(DetectorRegistry.CreateDefault(), options.Baseline), metrics, new VigilMetrics(registry), NullLogger<BaselineRetrainer>.Instance);
         retrainer.TryStart(InspectionHarness.Start);
         await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-
-        retrainer.Dispose();
-        await retrainer.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        retrainer.Dispose();
-
-        Assert.True(retrainer.Running.IsCompletedSuccessfully);
-        Assert.Equal(1, metrics.Retrains.WithLabels("cancelled").Value);
+        return (retrainer, metrics);
     }
 
     [Fact]
