@@ -20,6 +20,8 @@ public sealed record ContractOptions
     public const string SlowShiftThresholdKey = "slow_shift_threshold";
     public const string SlowShiftWindowKey = "slow_shift_window";
     public const string SlowShiftClipKey = "slow_shift_clip";
+    public const string SlowShiftReferenceKey = "slow_shift_reference";
+    public const string SlowShiftDownOnlyKey = "slow_shift_down_only";
 
     public static ContractOptions Default { get; } = new();
 
@@ -108,6 +110,18 @@ public sealed record ContractOptions
     /// <summary>Largest |z| one point adds to the slow statistic, in σ (default 3): one spike cannot fire it alone.</summary>
     public double SlowShiftClip { get; init; } = 3;
 
+    /// <summary>
+    /// The slow shift test's reference (docs/detectors.md, "The slow shift test"): 0 (default) the forecast minus what
+    /// learning moved it recently (detect8); 1 the daily profile's shape at this phase plus a slow offset where the
+    /// baseline has learned the day, else a slow level without trend; 2 the profile's shape only (the test stands down
+    /// where the baseline has no day that explains the series); 3 the profile's shape where it explains the day, a slow
+    /// level where the baseline has shown there is no day, off until it knows.
+    /// </summary>
+    public int SlowShiftReference { get; init; }
+
+    /// <summary>Whether the slow shift test looks only for drops (1) or both ways (0, default).</summary>
+    public bool SlowShiftDownOnly { get; init; }
+
     /// <summary>Reads the contract parameters from <paramref name="p"/> (before its <c>RejectUnknown</c>), falling back to <paramref name="defaults"/>.</summary>
     public static ContractOptions Read(DetectorParameters p, ContractOptions? defaults = null)
     {
@@ -128,6 +142,8 @@ public sealed record ContractOptions
             SlowShiftThreshold = p.ReadDouble(SlowShiftThresholdKey, d.SlowShiftThreshold, 0, 1000),
             SlowShiftWindow = p.ReadInt(SlowShiftWindowKey, d.SlowShiftWindow, 1, 100_000),
             SlowShiftClip = p.ReadDouble(SlowShiftClipKey, d.SlowShiftClip, 0.1, 100),
+            SlowShiftReference = p.ReadInt(SlowShiftReferenceKey, d.SlowShiftReference, 0, 3),
+            SlowShiftDownOnly = p.ReadInt(SlowShiftDownOnlyKey, d.SlowShiftDownOnly ? 1 : 0, 0, 1) == 1,
         };
     }
 }

@@ -29,7 +29,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // 8: the contract stores the variance test's statistics; 7 is rejected, the series re-learns.
     // 9: auto's baseline stores a tail per side and whether its values are integers; 8 is rejected, the series re-learns.
     // 10: the contract stores the slow shift test, auto's baseline its learned shift; older layouts are rejected.
-    private const byte Version = 10;
+    // 12: the slow shift test stores its daily-shape reference (offset, last shape); 10 and 11 are rejected.
+    private const byte Version = 12;
 
 
     private readonly IBaseline _baseline;
@@ -160,7 +161,16 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         if (_slow.Enabled)
         {
             learned = _baseline.LearnedShift;
-            drift = _slow.Drift(learned);
+            if (_slow.UsesLearnedShift)
+            {
+                drift = _slow.Drift(learned);
+            }
+            else
+            {
+                var hasShape = _baseline.TrySlowShape(timestampMs, out var shape);
+                drift = _slow.ShapeDrift(e, hasShape, shape);
+            }
+
             slowInflation = _slow.Inflation();
             var (slowUp, slowDown) = _slow.Edges(shiftHigh, shiftLow, drift, slowInflation);
             if (slowUp < upHalf)
@@ -553,7 +563,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 6 => "the seasonal-profile layout",
                 7 => "the variance test",
                 8 => "the per-side tail",
-                < Version => "the slow shift test",
+                9 => "the slow shift test",
+                < Version => "the slow shift test's daily-shape reference",
                 _ => null,
             };
             throw new InvalidDataException(lacking is null

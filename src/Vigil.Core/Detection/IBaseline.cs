@@ -115,6 +115,18 @@ internal interface IBaseline
     {
     }
 
+    /// <summary>
+    /// The shape of the series' day at <paramref name="timestampMs"/> (on the working scale, without any level offset),
+    /// where the baseline has learned a day that explains the series better than a flat level: the slow shift test's
+    /// reference then keeps the daily curve's bends. False where it has not: <paramref name="shape"/> is 0 where the
+    /// baseline knows the series has no day a flat level misses, NaN where it does not know (yet, or at all).
+    /// </summary>
+    bool TrySlowShape(long timestampMs, out double shape)
+    {
+        shape = double.NaN;
+        return false;
+    }
+
     void Write(BinaryWriter writer);
 
     void Read(BinaryReader reader);

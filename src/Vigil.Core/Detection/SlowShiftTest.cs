@@ -32,6 +32,14 @@ internal sealed class SlowShiftTest
     private readonly double _h;
     private readonly double _lambda;
     private readonly double _clip;
+    private readonly int _mode;
+    private readonly bool _downOnly;
+
+    // Modes 1 and 2 (slow_shift_reference): R = shape + offset, the offset following y − shape over about
+    // slow_shift_window normal points and frozen while evidence builds; NaN until the next point (re)starts it at E.
+    private double _offset = double.NaN;
+    private double _lastShape;
+    private bool _shaped;
 
     // Slow average of the baseline's cumulative learned shift; NaN until the first scored point.
     private double _reference = double.NaN;
@@ -48,7 +56,16 @@ internal sealed class SlowShiftTest
         _h = options.SlowShiftThreshold;
         _lambda = 1.0 / Math.Max(1, options.SlowShiftWindow);
         _clip = options.SlowShiftClip;
+        _mode = options.SlowShiftReference;
+        _downOnly = options.SlowShiftDownOnly;
     }
+
+    /// <summary>Whether the reference is the forecast minus recent learning (detect8) rather than the daily shape.</summary>
+    public bool UsesLearnedShift => _mode == LearnedReference;
+
+    private const int LearnedReference = 0;
+    private const int ProfileOnlyReference = 2;
+    private const int KnownReference = 3;
 
     public bool Enabled => _h > 0;
 
@@ -64,6 +81,41 @@ internal sealed class SlowShiftTest
 
     /// <summary>D: how far learning moved the forecast recently (the slow reference is E − D).</summary>
     public double Drift(double learned) => double.IsNaN(_reference) ? 0 : learned - _reference;
+
+    /// <summary>
+    /// D = E − R for the daily-shape reference R = shape + offset, where <paramref name="hasShape"/> says whether the
+    /// baseline knows the day here (else R is a slow level: shape 0). NaN where the test stands down (profile-only mode
+    /// without a shape): it then forgets its evidence and restarts at E when the shape returns. Computed before the
+    /// point is seen; it only advances the reference's bookkeeping.
+    /// </summary>
+    public double ShapeDrift(double expected, bool hasShape, double shape)
+    {
+        if (!hasShape)
+        {
+            if (_mode == ProfileOnlyReference || (_mode == KnownReference && double.IsNaN(shape)))
+            {
+                Reset(0);
+                _offset = double.NaN;
+                return double.NaN;
+            }
+
+            shape = 0;
+        }
+
+        if (double.IsNaN(_offset))
+        {
+            _offset = expected - shape;
+        }
+        else if (hasShape != _shaped)
+        {
+            // The shape appeared (or went): R stays where it was, so the switch itself is no evidence.
+            _offset += _lastShape - shape;
+        }
+
+        _shaped = hasShape;
+        _lastShape = shape;
+        return expected - (shape + _offset);
+    }
 
     /// <summary>√((1 + ρ)/(1 − ρ)) for the lag-1 autocorrelation ρ ≥ 0 of z on normal points; 1 while an alarm holds.</summary>
     public double Inflation()
@@ -83,9 +135,14 @@ internal sealed class SlowShiftTest
     /// </summary>
     public (double Up, double Down) Edges(double sigmaHigh, double sigmaLow, double drift, double inflation)
     {
+        if (double.IsNaN(drift))
+        {
+            return (double.PositiveInfinity, double.PositiveInfinity);
+        }
+
         var mUp = _h - _up + _kappa;
         var mDown = _h - _down + _kappa;
-        var up = mUp < _clip ? Math.Max((sigmaHigh * inflation * mUp) - drift, _kappa * sigmaHigh) : double.PositiveInfinity;
+        var up = mUp < _clip && !_downOnly ? Math.Max((sigmaHigh * inflation * mUp) - drift, _kappa * sigmaHigh) : double.PositiveInfinity;
         var down = mDown < _clip ? Math.Max((sigmaLow * inflation * mDown) + drift, _kappa * sigmaLow) : double.PositiveInfinity;
         return (up, down);
     }
@@ -96,6 +153,11 @@ internal sealed class SlowShiftTest
     /// </summary>
     public double Update(double deviation, double sigma, double drift, double learned, bool anomalous, double inflation)
     {
+        if (double.IsNaN(drift))
+        {
+            return 0;
+        }
+
         var z = sigma > 0 ? (deviation + drift) / sigma : 0;
         var q = Math.Clamp(z / inflation, -_clip, _clip);
         if (!anomalous && Evidence < 0.5)
@@ -108,7 +170,7 @@ internal sealed class SlowShiftTest
             _previous = zc;
         }
 
-        _up = Math.Clamp(_up + q - _kappa, 0, _h);
+        _up = _downOnly ? 0 : Math.Clamp(_up + q - _kappa, 0, _h);
         _down = Math.Clamp(_down - q - _kappa, 0, _h);
         var unlearn = 0.0;
         if (anomalous && (_up >= _h || _down >= _h))
@@ -127,6 +189,21 @@ internal sealed class SlowShiftTest
             // Points inside the band during the incident (a count that happens to land near the old level) do not end
             // the alarm; the evidence falling below half its threshold does.
             _alarmed = false;
+        }
+
+        if (_mode != LearnedReference)
+        {
+            // The daily-shape reference: the offset follows y − R on normal points over about the window, less as
+            // evidence builds and not at all past half the threshold (a drop must not become the reference). Clipped,
+            // so a forgiven spike does not move it.
+            if (!anomalous)
+            {
+                var weight = Math.Max(0, 1 - (2 * Evidence));
+                var limit = _clip * sigma;
+                _offset += _lambda * weight * Math.Clamp(deviation + drift, -limit, limit);
+            }
+
+            return unlearn;
         }
 
         // The reference follows what was learned slowly, and not at all while the evidence is past half the threshold.
@@ -150,6 +227,7 @@ internal sealed class SlowShiftTest
     public void Reset(double learned)
     {
         _reference = learned;
+        _offset = double.NaN;
         _up = 0;
         _down = 0;
         _alarmed = false;
@@ -164,6 +242,9 @@ internal sealed class SlowShiftTest
         writer.Write(_lagProduct);
         writer.Write(_square);
         writer.Write(_previous);
+        writer.Write(_offset);
+        writer.Write(_lastShape);
+        writer.Write(_shaped);
     }
 
     public void Read(BinaryReader reader, string name)
@@ -175,7 +256,10 @@ internal sealed class SlowShiftTest
         _lagProduct = reader.ReadDouble();
         _square = reader.ReadDouble();
         _previous = reader.ReadDouble();
-        if (!(double.IsNaN(_reference) || double.IsFinite(_reference)) || !(_up >= 0 && _up <= Math.Max(_h, 0)) || !(_down >= 0 && _down <= Math.Max(_h, 0))
+        _offset = reader.ReadDouble();
+        _lastShape = reader.ReadDouble();
+        _shaped = reader.ReadBoolean();
+        if (double.IsInfinity(_offset) || !double.IsFinite(_lastShape) || !(double.IsNaN(_reference) || double.IsFinite(_reference)) || !(_up >= 0 && _up <= Math.Max(_h, 0)) || !(_down >= 0 && _down <= Math.Max(_h, 0))
             || !double.IsFinite(_lagProduct) || !(_square >= 0) || !double.IsFinite(_square) || !double.IsFinite(_previous))
         {
             throw new InvalidDataException($"{name}: slow shift test state out of range (written with other slow_shift options?).");

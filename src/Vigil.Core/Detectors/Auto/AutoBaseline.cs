@@ -252,6 +252,12 @@ internal sealed class AutoBaseline : IBaseline
         LearnWorking(value, weight);
     }
 
+    public bool TrySlowShape(long timestampMs, out double shape)
+    {
+        shape = double.NaN;
+        return _decided && _profile is not null && _profile.TryShape(timestampMs, out shape);
+    }
+
     public double LearnedShift => _learnedLevel + (_o.TrendDamping * _trend) + _learnedProfile;
 
     public void Unlearn(double amount)

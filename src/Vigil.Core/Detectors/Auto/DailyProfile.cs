@@ -112,6 +112,43 @@ internal sealed class DailyProfile
         return true;
     }
 
+    /// <summary>
+    /// The profile's shape at this phase (bucket levels interpolated, without the offset) for the slow shift test's
+    /// reference, once the profile has seen the day and, averaged over each 12-minute visit, forecasts at least
+    /// <see cref="ShapeGain"/> times better than the same slow offset without it (the same comparison as
+    /// <see cref="Active"/>, looser: the shape only has to bend where the series bends, not to beat Holt). When false,
+    /// <paramref name="shape"/> is NaN while that is not known yet and 0 once the profile has shown it explains nothing.
+    /// </summary>
+    public bool TryShape(long timestampMs, out double shape)
+    {
+        // NaN: not known yet (no day and six hours of compared visits); 0: known, and the day explains nothing a flat
+        // level does not.
+        shape = double.NaN;
+        if (_startMs == long.MinValue || timestampMs - _startMs < DayMs || _smoothEvidence < MinShapeVisits)
+        {
+            return false;
+        }
+
+        shape = 0;
+        if (!(_smoothAbs <= ShapeGain * _flatAbs))
+        {
+            return false;
+        }
+
+        var (i0, i1, f) = Phase(timestampMs);
+        if (_visits[i0] == 0 || _visits[i1] == 0)
+        {
+            return false;
+        }
+
+        shape = ((1 - f) * _level[i0]) + (f * _level[i1]);
+        return true;
+    }
+
+    // Six hours of visits compared before the shape is trusted, and it must leave at most 0.8 of a flat level's error.
+    private const int MinShapeVisits = 30;
+    private const double ShapeGain = 0.8;
+
     /// <summary>Learns a normal point; <paramref name="holtForecast"/> is what the Holt level forecast for it (for the gate).</summary>
     public void Learn(long timestampMs, double value, double holtForecast, double weight)
     {
