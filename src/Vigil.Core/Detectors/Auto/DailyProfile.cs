@@ -129,9 +129,13 @@ internal sealed class DailyProfile
             return false;
         }
 
-        shape = 0;
         if (!(_smoothAbs <= ShapeGain * _flatAbs))
         {
+            // No day a flat level misses: a slow level is then the reference, but only once half a day of visits has
+            // been compared (six hours of night say nothing of the day) and where a flat slow level forecasts about as
+            // well as Holt point by point (a level with noise; on a random walk or a drifting gauge a slow level lags
+            // and would see a shift every hour).
+            shape = _smoothEvidence >= FlatVisits && _flatPointAbs <= FlatPointRatio * _holtAbs ? 0 : double.NaN;
             return false;
         }
 
@@ -148,6 +152,11 @@ internal sealed class DailyProfile
     // Six hours of visits compared before the shape is trusted, and it must leave at most 0.8 of a flat level's error.
     private const int MinShapeVisits = 30;
     private const double ShapeGain = 0.8;
+    private const double FlatPointRatio = 1.1;
+    private const int FlatVisits = Buckets / 2;
+
+    // Mean |error| of the flat slow level, point by point, on the same points as _holtAbs.
+    private double _flatPointAbs;
 
     /// <summary>Learns a normal point; <paramref name="holtForecast"/> is what the Holt level forecast for it (for the gate).</summary>
     public void Learn(long timestampMs, double value, double holtForecast, double weight)
@@ -194,6 +203,7 @@ internal sealed class DailyProfile
                 var rate = Math.Max(1.0 / _evidence, _stepMs > 0 ? Math.Min(1, _stepMs / DayMs) : 0);
                 _seasonalAbs += rate * (absError - _seasonalAbs);
                 _holtAbs += rate * (Math.Abs(value - holtForecast) - _holtAbs);
+                _flatPointAbs += rate * (Math.Abs(value - (double.IsNaN(_flat) ? value : _flat)) - _flatPointAbs);
                 if (i0 != _sumBucket)
                 {
                     CloseVisit();
@@ -256,6 +266,7 @@ internal sealed class DailyProfile
         _evidence = 0;
         _seasonalAbs = 0;
         _holtAbs = 0;
+        _flatPointAbs = 0;
         _flatAbs = 0;
         _smoothAbs = 0;
         _smoothEvidence = 0;
@@ -402,6 +413,7 @@ internal sealed class DailyProfile
         writer.Write(_evidence);
         writer.Write(_evidenceFromMs);
         writer.Write(_flat);
+        writer.Write(_flatPointAbs);
         writer.Write(_flatAbs);
         writer.Write(_smoothAbs);
         writer.Write(_sumSeasonal);
@@ -430,6 +442,7 @@ internal sealed class DailyProfile
         _evidence = reader.ReadInt64();
         _evidenceFromMs = reader.ReadInt64();
         _flat = reader.ReadDouble();
+        _flatPointAbs = reader.ReadDouble();
         _flatAbs = reader.ReadDouble();
         _smoothAbs = reader.ReadDouble();
         _sumSeasonal = reader.ReadDouble();
@@ -440,7 +453,7 @@ internal sealed class DailyProfile
         _active = reader.ReadBoolean();
         if (!(_stepMs >= 0) || !double.IsFinite(_stepMs) || !double.IsFinite(_offset) || !(_seasonalAbs >= 0) || !(_holtAbs >= 0)
             || !double.IsFinite(_seasonalAbs) || !double.IsFinite(_holtAbs) || _evidence < 0 || double.IsInfinity(_flat)
-            || !(_flatAbs >= 0) || !double.IsFinite(_flatAbs) || !(_smoothAbs >= 0) || !double.IsFinite(_smoothAbs)
+            || !(_flatPointAbs >= 0) || !double.IsFinite(_flatPointAbs) || !(_flatAbs >= 0) || !double.IsFinite(_flatAbs) || !(_smoothAbs >= 0) || !double.IsFinite(_smoothAbs)
             || !double.IsFinite(_sumSeasonal) || !double.IsFinite(_sumFlat) || _sumCount < 0 || _sumBucket < -1
             || _sumBucket >= Buckets || _smoothEvidence < 0)
         {
