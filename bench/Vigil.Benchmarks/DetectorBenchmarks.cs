@@ -19,13 +19,17 @@ public class DetectorBenchmarks
     private ISeriesDetector _series = null!;
 
     // auto: the defaults (its daily profile takes over on this clean daily sine); auto_holt: the profile off
-    // (seasonal_profile=0), the Holt forecast only, as on series the profile does not explain.
-    [Params("rolling_sigma", "robust", "ewma", "seasonal", "holt_winters", "auto", "auto_holt")]
+    // (seasonal_profile=0), the Holt forecast only, as on series the profile does not explain; auto_slow: the opt-in
+    // slow shift test with the daily-shape reference (detect10).
+    [Params("rolling_sigma", "robust", "ewma", "seasonal", "holt_winters", "auto", "auto_holt", "auto_slow")]
     public string Type { get; set; } = "auto";
 
-    internal static DetectorSpec Spec(string type) => type == "auto_holt"
-        ? new DetectorSpec("auto", new Dictionary<string, string> { ["seasonal_profile"] = "0" })
-        : new DetectorSpec(type, new Dictionary<string, string>());
+    internal static DetectorSpec Spec(string type) => type switch
+    {
+        "auto_holt" => new DetectorSpec("auto", new Dictionary<string, string> { ["seasonal_profile"] = "0" }),
+        "auto_slow" => new DetectorSpec("auto", new Dictionary<string, string> { ["slow_shift_threshold"] = "12", ["slow_shift_reference"] = "3" }),
+        _ => new DetectorSpec(type, new Dictionary<string, string>()),
+    };
 
     [GlobalSetup]
     public void Setup()
