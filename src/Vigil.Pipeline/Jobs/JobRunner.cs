@@ -352,8 +352,10 @@ public sealed class JobRunner
             sliceSteps = NextSliceSteps(sliceSteps, slice);
             wholeSteps = sliceSteps;
             start = end + step;
+            Compaction.Warmed(slice.SampleCount);
         }
 
+        Compaction.Finished();
         return range with { Start = start };
     }
 
@@ -374,6 +376,9 @@ public sealed class JobRunner
 
         return Math.Clamp(WarmupSliceSamples / Math.Max(1, slice.SeriesCount), 1, sliceSteps * 2);
     }
+
+    /// <summary>Collections during and after a large first warm-up (see <see cref="WarmupCompaction"/>); replaced in tests.</summary>
+    internal WarmupCompaction Compaction { get; set; } = new();
 
     /// <summary>A first range of at most this many steps is fetched in one query, without slices.</summary>
     internal const int FirstWarmupSliceSteps = 60;
