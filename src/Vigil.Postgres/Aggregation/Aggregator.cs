@@ -91,18 +91,8 @@ public sealed class Aggregator
     }
 
     /// <summary>Runs until caught up (bounded batches, one transaction each); returns the number of runs.</summary>
-    public async Task<int> CatchUpAsync(CancellationToken cancellationToken = default)
-    {
-        var runs = 0;
-        while (true)
-        {
-            runs++;
-            if ((await RunOnceAsync(cancellationToken).ConfigureAwait(false)).CaughtUp)
-            {
-                return runs;
-            }
-        }
-    }
+    public Task<int> CatchUpAsync(CancellationToken cancellationToken = default) =>
+        CatchUp.RunAsync(async ct => (await RunOnceAsync(ct).ConfigureAwait(false)).CaughtUp, cancellationToken);
 
     private async Task<AggregationRunResult> RunCoreAsync(long started, CancellationToken cancellationToken)
     {

@@ -90,18 +90,8 @@ public sealed class AnomalyScorer
         }
     }
 
-    public async Task<int> CatchUpAsync(CancellationToken cancellationToken = default)
-    {
-        var runs = 0;
-        while (true)
-        {
-            runs++;
-            if ((await RunOnceAsync(cancellationToken).ConfigureAwait(false)).CaughtUp)
-            {
-                return runs;
-            }
-        }
-    }
+    public Task<int> CatchUpAsync(CancellationToken cancellationToken = default) =>
+        Aggregation.CatchUp.RunAsync(async ct => (await RunOnceAsync(ct).ConfigureAwait(false)).CaughtUp, cancellationToken);
 
     private async Task<DetectionRunResult> RunCoreAsync(CancellationToken cancellationToken)
     {
