@@ -20,6 +20,10 @@ public sealed record ContractOptions
     public const string SlowShiftThresholdKey = "slow_shift_threshold";
     public const string SlowShiftWindowKey = "slow_shift_window";
     public const string SlowShiftClipKey = "slow_shift_clip";
+    public const string RoutineMarginKey = "routine_margin";
+    public const string RoutineRateKey = "routine_rate";
+    public const string RoutineCountKey = "routine_count";
+    public const string RoutineWindowKey = "routine_window";
 
     public static ContractOptions Default { get; } = new();
 
@@ -108,6 +112,22 @@ public sealed record ContractOptions
     /// <summary>Largest |z| one point adds to the slow statistic, in σ (default 3): one spike cannot fire it alone.</summary>
     public double SlowShiftClip { get; init; } = 3;
 
+    /// <summary>
+    /// Routine excursions (docs/detectors.md, <c>auto</c> item 14): an isolated point on a side that spikes routinely is
+    /// judged against this many times the reach of that side's isolated excursions (0 = off; the default here, and for
+    /// every type without an isolated-point edge).
+    /// </summary>
+    public double RoutineMargin { get; init; }
+
+    /// <summary>Least rate of isolated excursions, per point, for a side to count as spiking routinely (default 0.002: about three a day at one-minute steps).</summary>
+    public double RoutineRate { get; init; } = 0.002;
+
+    /// <summary>Least number of isolated excursions seen before a side can count as spiking routinely (default 10).</summary>
+    public int RoutineCount { get; init; } = 10;
+
+    /// <summary>Memory of the excursion rate, in points (default 1440: a day at one-minute steps).</summary>
+    public int RoutineWindow { get; init; } = 1440;
+
     /// <summary>Reads the contract parameters from <paramref name="p"/> (before its <c>RejectUnknown</c>), falling back to <paramref name="defaults"/>.</summary>
     public static ContractOptions Read(DetectorParameters p, ContractOptions? defaults = null)
     {
@@ -128,6 +148,10 @@ public sealed record ContractOptions
             SlowShiftThreshold = p.ReadDouble(SlowShiftThresholdKey, d.SlowShiftThreshold, 0, 1000),
             SlowShiftWindow = p.ReadInt(SlowShiftWindowKey, d.SlowShiftWindow, 1, 100_000),
             SlowShiftClip = p.ReadDouble(SlowShiftClipKey, d.SlowShiftClip, 0.1, 100),
+            RoutineMargin = p.ReadDouble(RoutineMarginKey, d.RoutineMargin, 0, 100),
+            RoutineRate = p.ReadDouble(RoutineRateKey, d.RoutineRate, 0, 1),
+            RoutineCount = p.ReadInt(RoutineCountKey, d.RoutineCount, 1, 1000),
+            RoutineWindow = p.ReadInt(RoutineWindowKey, d.RoutineWindow, 1, 10_000_000),
         };
     }
 }

@@ -29,7 +29,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // 8: the contract stores the variance test's statistics; 7 is rejected, the series re-learns.
     // 9: auto's baseline stores a tail per side and whether its values are integers; 8 is rejected, the series re-learns.
     // 10: the contract stores the slow shift test, auto's baseline its learned shift; older layouts are rejected.
-    private const byte Version = 10;
+    // 11: the contract stores each side's routine excursions (rate, reach, count); 10 is rejected, the series re-learns.
+    private const byte Version = 11;
 
 
     private readonly IBaseline _baseline;
@@ -45,6 +46,12 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     private readonly double _vClip;
     private readonly RecentPoints _recent = new();
     private readonly SlowShiftTest _slow;
+    private readonly ContractOptions _options;
+
+    // What each side routinely spikes to (isolated excursions past the near edge): an isolated point within that reach
+    // on a side that spikes routinely is not a page (RoutineExcursions).
+    private RoutineExcursions _routineUp;
+    private RoutineExcursions _routineDown;
 
     private bool _started;
     private long _lastMs;
@@ -94,6 +101,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _vH = options.VarianceThreshold;
         _vClip = options.VarianceClip;
         _slow = new SlowShiftTest(options);
+        _options = options;
     }
 
     internal IBaseline Baseline => _baseline;
@@ -178,6 +186,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 
         // The variance edge, in r² units the same on both sides: where one more point would push V over h_v.
         var varianceR = VarianceEdge();
+        var varianceBefore = _variance;
         var varianceHigh = double.IsNaN(p.VarianceSigmaHigh) ? shiftHigh : p.VarianceSigmaHigh;
         var varianceLow = double.IsNaN(p.VarianceSigmaLow) ? shiftLow : p.VarianceSigmaLow;
         // Centred on the recent mean residual, so each side is |r − r̄| = √(...) from there (and never inside κ·σ).
@@ -193,6 +202,23 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         {
             downHalf = Math.Max(varianceDown, _kappa * shiftLow);
             downTest = AnomalyTest.Variance;
+        }
+
+        // Routine excursions: an isolated point on a side that has spiked this far many times before is judged against
+        // that reach, not against the range of normal values (which never held the excluded spikes) or the far tail.
+        var routine = _options.RoutineMargin > 0;
+        var routineUp = routine && isolatedUp ? _routineUp.Half(_options, e, p.SigmaHigh) : 0;
+        var routineDown = routine && isolatedDown ? _routineDown.Half(_options, -e, p.SigmaLow) : 0;
+        if (routineUp > upHalf)
+        {
+            upHalf = routineUp;
+            upTest = AnomalyTest.Point;
+        }
+
+        if (routineDown > downHalf)
+        {
+            downHalf = routineDown;
+            downTest = AnomalyTest.Point;
         }
 
         // Seasonal context: a value the series showed at this phase of its last season is normal, however far it is
@@ -225,6 +251,18 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         UpdateShift(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, anomalous, inflation);
         var unlearn = _slow.Enabled ? _slow.Update(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, drift, learned, anomalous, slowInflation) : 0;
         var varianceSigma = y > e ? varianceHigh : varianceLow;
+        if (routine)
+        {
+            // Learned from isolated excursions only (the first point past the near edge after one inside it, outside an
+            // alarm), in σ of that side: a sustained incident's points and the seasonal context's values are not spikes.
+            // Not while the variance test's evidence is building up: a variance burst's points are the incident.
+            var counts = _vH <= 0 || varianceBefore <= _vH / 2;
+            var excursionUp = counts && isolatedUp && !explained && p.SigmaHigh > 0 && y > e + (_k * p.SigmaHigh) ? (y - e) / p.SigmaHigh : 0;
+            var excursionDown = counts && isolatedDown && !explained && p.SigmaLow > 0 && y < e - (_k * p.SigmaLow) ? (e - y) / p.SigmaLow : 0;
+            _routineUp.Observe(excursionUp, y, e, e + (_k * p.SigmaHigh), _options);
+            _routineDown.Observe(excursionDown, -y, -e, -e + (_k * p.SigmaLow), _options);
+        }
+
         _nearUp = !explained && (y > e + (_k * p.SigmaHigh) || (isolatedNovelty && y > p.NoveltyUpper));
         _nearDown = !explained && (y < e - (_k * p.SigmaLow) || (isolatedNovelty && y < p.NoveltyLower));
         _recent.Add(timestampMs, x, y - e, anomalous);
@@ -437,6 +475,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _recent.ClearExcluded(fromMs, long.MaxValue);
         _shiftUp = 0;
         _shiftDown = 0;
+        // A new level: what the series spiked to around the old one says nothing about the new one's routine.
+        _routineUp.Reset();
+        _routineDown.Reset();
         _variance = 0;
         _r2Mean = 1;
         _rMean = 0;
@@ -533,6 +574,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         writer.Write(_variance);
         writer.Write(_r2Mean);
         writer.Write(_rMean);
+        _routineUp.Write(writer);
+        _routineDown.Write(writer);
         _slow.Write(writer);
         _recent.Write(writer);
         _baseline.Write(writer);
@@ -553,7 +596,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 6 => "the seasonal-profile layout",
                 7 => "the variance test",
                 8 => "the per-side tail",
-                < Version => "the slow shift test",
+                9 => "the slow shift test",
+                < Version => "the routine excursions",
                 _ => null,
             };
             throw new InvalidDataException(lacking is null
@@ -584,6 +628,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             throw new InvalidDataException($"{_baseline.Name}: contract state out of range (written with other shift options?).");
         }
 
+        _routineUp.Read(reader, _baseline.Name);
+        _routineDown.Read(reader, _baseline.Name);
         _slow.Read(reader, _baseline.Name);
         _recent.Read(reader, _baseline.Name);
         _baseline.Read(reader);

@@ -196,6 +196,7 @@ public sealed class ContractTests
             (7, "predates the variance test"),
             (8, "predates the per-side tail"),
             (9, "predates the slow shift test"),
+            (10, "predates the routine excursions"),
         ];
         var data = new TheoryData<string, byte, string>();
         foreach (var type in DetectorRegistry.CreateDefault().Types)

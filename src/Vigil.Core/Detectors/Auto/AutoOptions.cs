@@ -163,9 +163,18 @@ public sealed record AutoOptions
     /// <summary>
     /// <c>auto</c>'s contract defaults: the shared ones (κ = 1, h = 10, adapt_after 3 h, the shift test decorrelated)
     /// with an anomalous run ending only after 60 normal points, so a baseline that went wrong is rebaselined, and the
-    /// variance test on (h_v = 150, κ_v = 4, clip 36: docs/detectors.md, "The variance test").
+    /// variance test on (h_v = 150, κ_v = 4, clip 36: docs/detectors.md, "The variance test"), and
+    /// routine excursions on (<c>routine_margin</c> 2: docs/detectors.md, item 14): an isolated point on a side that spikes
+    /// routinely is judged against what it has spiked to before.
     /// </summary>
-    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold };
+    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin };
+
+    /// <summary>
+    /// <c>auto</c>'s routine margin: an isolated point on a routinely spiking side is normal within twice the 90th
+    /// percentile of its isolated excursions (in σ), and never past their high-water mark plus a tenth. Chosen on the
+    /// scenario suite and NAB DEV among {1, 1.2, 1.5, 2} (docs/benchmarks.md, detect9).
+    /// </summary>
+    public const double AutoRoutineMargin = 2;
 
     /// <summary>
     /// <c>auto</c>'s variance threshold h_v. With κ_v = 4 and a clip of 36 the statistic drifts down by about 3 per point
