@@ -88,6 +88,7 @@ public class LiveCycleBenchmarks
         private readonly LabelSetCache _labelSets = new(PrometheusConstants.LabelSetCacheEntries);
         private readonly ArrayBufferWriter<byte> _json = new(32 * 1024 * 1024);
         private long _preparedEndMs = long.MinValue;
+        private double _bytesPerSample;
 
         public int FeatureCount => 1;
 
@@ -146,7 +147,12 @@ public class LiveCycleBenchmarks
                 return Task.FromResult(SeriesBatch.Empty);
             }
 
-            return Task.FromResult(PrometheusResponseParser.Parse(_json.WrittenSpan, ExpectedResult.QueryRange, _labelSets).Batch);
+            // Sized like PrometheusClient sizes it: from the previous response's bytes per sample.
+            var json = _json.WrittenSpan;
+            var expected = _bytesPerSample > 0 ? (int)((json.Length / _bytesPerSample * 1.0625) + 16) : 0;
+            var batch = PrometheusResponseParser.Parse(json, ExpectedResult.QueryRange, _labelSets, expected).Batch;
+            _bytesPerSample = batch.SampleCount > 0 ? (double)json.Length / batch.SampleCount : 0;
+            return Task.FromResult(batch);
         }
     }
 }

@@ -4,6 +4,13 @@ using Vigil.Benchmarks;
 // Run all: dotnet run -c Release --project bench/Vigil.Benchmarks -- --filter '*'
 // One class: ... -- --filter '*PipelineBenchmarks*'
 // Retained state per series (not a BenchmarkDotNet run): ... -- retained [detector] [series] [points]
+// Bytes allocated per steady-state live cycle (not a BenchmarkDotNet run): ... -- allocations [shards] [cycles]
+if (args.Length > 0 && args[0] == "allocations")
+{
+    CycleAllocations.Run(args);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "retained")
 {
     RetainedState.Run(args);

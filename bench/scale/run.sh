@@ -13,6 +13,11 @@
 #   GCDUMP=/tmp/d PERF=/tmp/p SHARDS=1 SKIP_REFERENCE=1 bash bench/scale/run.sh
 #     also writes a dotnet-gcdump of shard 0 after the measured cycles (/tmp/d.gcdump) and a `perf record -g` of the
 #     measured cycles, every thread of shard 0 (/tmp/p.data, with the JIT's perf map), for the profiles of docs/benchmarks.md
+#   MATURE=620 SHARDS=1 SKIP_REFERENCE=1 bash bench/scale/run.sh
+#     mature series: backfills Prometheus with 620 samples per series at $INTERVAL before it starts (backfill.py,
+#     `promtool tsdb create-blocks-from openmetrics`, ~5 min for 100k series), so Vigil's warm-up feeds every series
+#     620 points of history (past `auto`'s 600-point season search) and the measured cycles run on mature state;
+#     MATURE_CACHE=/tmp/bf keeps the backfill for later runs (reused while it is within the warm-up's 15 h reach)
 #
 # Needs the Debian packages prometheus, python3-requests, python3-prometheus-client, python3-sklearn (installed here
 # when missing) and the .NET SDK. Everything listens on loopback and is stopped by PID at the end.
@@ -56,6 +61,18 @@ if [ -z "$VIGIL" ]; then
 fi
 
 EXPORTER_PORT=$(port); PROM_PORT=$(port)
+if [ -n "${MATURE:-}" ]; then
+  # MATURE_CACHE=dir keeps the backfilled TSDB (and the exporter port its series are labelled with) for the next run:
+  # the backfill takes minutes, and its history stays usable while it is within the warm-up's reach (15 h at 30 s).
+  if [ -n "${MATURE_CACHE:-}" ] && [ -f "$MATURE_CACHE/port" ]; then
+    EXPORTER_PORT=$(cat "$MATURE_CACHE/port"); cp -r "$MATURE_CACHE/tsdb" "$WORK/tsdb"
+    echo "reusing the backfill of $MATURE_CACHE (exporter port $EXPORTER_PORT)" >&2
+  else
+    echo "backfilling $SERIES series x $MATURE samples..." >&2
+    $PY bench/scale/backfill.py --series "$SERIES" --steps "$MATURE" --step "$INTERVAL" --target "127.0.0.1:$EXPORTER_PORT" --tsdb "$WORK/tsdb"
+    if [ -n "${MATURE_CACHE:-}" ]; then mkdir -p "$MATURE_CACHE"; cp -r "$WORK/tsdb" "$MATURE_CACHE/tsdb"; echo "$EXPORTER_PORT" > "$MATURE_CACHE/port"; fi
+  fi
+fi
 $PY bench/scale/exporter.py --port "$EXPORTER_PORT" --series "$SERIES" & PIDS+=($!)
 cat > "$WORK/prometheus.yml" <<YAML
 global: { scrape_interval: 15s, scrape_timeout: 14s }
@@ -128,6 +145,7 @@ YAML
     cycle_sum=$(awk -v a="$cycle_sum" -v b="$s" -v c="${start_sum[$i]}" 'BEGIN { print a + b - c }')
     cycle_n=$(awk -v a="$cycle_n" -v b="$c" -v c="${start_count[$i]}" 'BEGIN { print a + b - c }')
     r=$(peak_rss_mb "${vpids[$i]}"); [ "$r" -gt "$worst_rss" ] && worst_rss=$r
+    echo "  (shard $i${vlabel:+, $vlabel}: RSS at the end $(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/${vpids[$i]}/status") MB, peak $r MB)" >&2
     per=$(curl -sf "http://127.0.0.1:${vports[$i]}/metrics" | awk '$1 == "vigil_series{job=\"scale\"}" { print $2 }')
   done
   if [ -n "$PERF_PID" ]; then

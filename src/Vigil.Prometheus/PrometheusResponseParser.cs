@@ -56,12 +56,13 @@ internal sealed class PrometheusResponseParser
     private int _histogramSeries;
     private int _histogramSamples;
 
-    private PrometheusResponseParser(int jsonLength, ExpectedResult expected, LabelSetCache? labelSets)
+    private PrometheusResponseParser(int jsonLength, ExpectedResult expected, LabelSetCache? labelSets, int expectedSamples)
     {
         _expected = expected;
         _labelSets = labelSets;
         var bytesPerSample = expected.Allowed.HasFlag(ResultTypes.Vector) ? EstimatedBytesPerInstantSample : EstimatedBytesPerSample;
-        _builder = new SeriesBatch.Builder((int)Math.Min(jsonLength / bytesPerSample, MaxPresizedSamples));
+        var presized = expectedSamples > 0 ? expectedSamples : jsonLength / bytesPerSample;
+        _builder = new SeriesBatch.Builder((int)Math.Min(presized, MaxPresizedSamples));
     }
 
     private static JsonReaderOptions ReaderOptions => new() { MaxDepth = 64 };
@@ -78,10 +79,14 @@ internal sealed class PrometheusResponseParser
     /// <param name="json">The body.</param>
     /// <param name="expected">Result types the endpoint accepts.</param>
     /// <param name="labelSets">Label sets of earlier responses to reuse (and to add to); null parses every label set.</param>
+    /// <param name="expectedSamples">
+    /// Samples the body is expected to hold, to size the batch's arrays once (the caller's estimate from similar
+    /// responses); 0 estimates them from the body's length. Only the allocation depends on it, never the result.
+    /// </param>
     /// <exception cref="PrometheusResponseException">The body is not a usable Prometheus response.</exception>
-    public static ParsedResponse Parse(ReadOnlySpan<byte> json, ExpectedResult expected, LabelSetCache? labelSets = null)
+    public static ParsedResponse Parse(ReadOnlySpan<byte> json, ExpectedResult expected, LabelSetCache? labelSets = null, int expectedSamples = 0)
     {
-        var parser = new PrometheusResponseParser(json.Length, expected, labelSets);
+        var parser = new PrometheusResponseParser(json.Length, expected, labelSets, expectedSamples);
         var reader = new Utf8JsonReader(json, ReaderOptions);
         try
         {

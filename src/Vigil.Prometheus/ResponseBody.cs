@@ -1,17 +1,18 @@
-using System.Buffers;
-
 namespace Vigil.Prometheus;
 
 /// <summary>
-/// A response body read whole into one pooled array, so the parser sees a single span (the fastest
-/// <see cref="System.Text.Json.Utf8JsonReader"/> mode) and large responses do not churn the large object heap.
+/// A response body read whole into one array of the client's <see cref="BodyBufferSlot"/>, so the parser sees a single
+/// span (the fastest <see cref="System.Text.Json.Utf8JsonReader"/> mode) and large responses do not churn the large
+/// object heap: the same array serves the next response.
 /// </summary>
 internal sealed class ResponseBody : IDisposable
 {
+    private readonly BodyBufferSlot _slot;
     private byte[]? _buffer;
 
-    private ResponseBody(byte[] buffer, int length)
+    private ResponseBody(BodyBufferSlot slot, byte[] buffer, int length)
     {
+        _slot = slot;
         _buffer = buffer;
         Length = length;
     }
@@ -21,8 +22,9 @@ internal sealed class ResponseBody : IDisposable
     public ReadOnlySpan<byte> Span => (_buffer ?? throw new ObjectDisposedException(nameof(ResponseBody))).AsSpan(0, Length);
 
     /// <exception cref="PrometheusResponseException">The body is larger than <paramref name="maxBytes"/>.</exception>
-    public static async Task<ResponseBody> ReadAsync(HttpContent content, long maxBytes, string endpoint, CancellationToken cancellationToken)
+    public static async Task<ResponseBody> ReadAsync(HttpContent content, long maxBytes, string endpoint, BodyBufferSlot slot, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(slot);
         var declared = content.Headers.ContentLength;
         if (declared > maxBytes)
         {
@@ -31,7 +33,7 @@ internal sealed class ResponseBody : IDisposable
 
         // One byte of head-room: a body longer than declared or allowed is detected, not silently cut.
         var initial = (int)Math.Min(maxBytes + 1, declared.HasValue ? declared.Value + 1 : PrometheusConstants.InitialBufferBytes);
-        var buffer = ArrayPool<byte>.Shared.Rent(initial);
+        var buffer = slot.Take(initial);
         var length = 0;
         try
         {
@@ -42,9 +44,9 @@ internal sealed class ResponseBody : IDisposable
                 {
                     if (length == buffer.Length)
                     {
-                        var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
+                        // The outgrown array is left to the GC, not pooled: a pool would keep every size it passed through.
+                        var grown = GC.AllocateUninitializedArray<byte>((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
                         buffer.AsSpan(0, length).CopyTo(grown);
-                        ArrayPool<byte>.Shared.Return(buffer);
                         buffer = grown;
                     }
 
@@ -62,11 +64,11 @@ internal sealed class ResponseBody : IDisposable
                 }
             }
 
-            return new ResponseBody(buffer, length);
+            return new ResponseBody(slot, buffer, length);
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            slot.Return(buffer, length);
             throw;
         }
     }
@@ -76,7 +78,7 @@ internal sealed class ResponseBody : IDisposable
         if (_buffer is { } buffer)
         {
             _buffer = null;
-            ArrayPool<byte>.Shared.Return(buffer);
+            _slot.Return(buffer, Length);
         }
     }
 

@@ -468,6 +468,47 @@ public sealed class PrometheusClientTests : IDisposable
         Assert.Equal(10, batch.SeriesCount);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task QueryRangeAsync_LargeThenSmallThenLargeBodies_EachParsesAsItsOwnBody(bool sendContentLength)
+    {
+        // The client reads every body into one reused array: a later, shorter body must not see the earlier one's bytes.
+        var large = LargeMatrix(series: 3000);
+        string[] bodies = [large, GoldenFiles.Read("matrix.json"), GoldenFiles.Read("special_values.json"), large, GoldenFiles.Read("matrix.json")];
+        var script = bodies.Select(b => new CannedResponse(200, b, "application/json", sendContentLength
+            ? new Dictionary<string, string> { ["Content-Length"] = Encoding.UTF8.GetByteCount(b).ToString(System.Globalization.CultureInfo.InvariantCulture) }
+            : null)).ToArray();
+        await using var server = await FakePrometheusServer.StartAsync(script);
+        var (client, _) = CreateSut(Options(server.BaseUrl));
+
+        foreach (var body in bodies)
+        {
+            var batch = await client.QueryRangeAsync("up", Start, End, Step, CancellationToken.None);
+
+            var expected = PrometheusResponseParser.Parse(Encoding.UTF8.GetBytes(body), ExpectedResult.QueryRange).Batch;
+            Assert.Equal(expected.SeriesCount, batch.SeriesCount);
+            for (var i = 0; i < expected.SeriesCount; i++)
+            {
+                Assert.Equal(expected.GetLabels(i), batch.GetLabels(i));
+                Assert.Equal(expected.GetTimestamps(i).ToArray(), batch.GetTimestamps(i).ToArray());
+                Assert.Equal(expected.GetValues(i).ToArray().Select(BitConverter.DoubleToInt64Bits), batch.GetValues(i).ToArray().Select(BitConverter.DoubleToInt64Bits));
+            }
+        }
+    }
+
+    private static string LargeMatrix(int series)
+    {
+        var text = new StringBuilder("""{"status":"success","data":{"resultType":"matrix","result":[""");
+        for (var i = 0; i < series; i++)
+        {
+            text.Append(i == 0 ? "" : ",").Append(System.Globalization.CultureInfo.InvariantCulture,
+                $$"""{"metric":{"__name__":"up","series":"{{i}}"},"values":[[1700000000,"{{i}}.5"],[1700000060,"{{i * 3}}"]]}""");
+        }
+
+        return text.Append("]}}").ToString();
+    }
+
     [Fact]
     public async Task QueryRangeAsync_WarningsAndInfos_AreLoggedAsWarningsNotFatal()
     {

@@ -12,6 +12,35 @@ public sealed class PrometheusResponseParserTests
     private static ParsedResponse ParseGolden(string name, ExpectedResult expected) =>
         PrometheusResponseParser.Parse(GoldenFiles.ReadBytes(name), expected);
 
+    [Theory]
+    [InlineData("matrix.json", 1)]
+    [InlineData("matrix.json", 30)]
+    [InlineData("matrix.json", 100_000)]
+    [InlineData("special_values.json", 1)]
+    [InlineData("reordered.json", 2)]
+    [InlineData("histograms.json", 7)]
+    [InlineData("vector.json", 1)]
+    [InlineData("matrix_range_selector.json", 1_000)]
+    public void Parse_WithASampleCountHint_ReturnsExactlyTheUnhintedResult(string name, int expectedSamples)
+    {
+        // The hint only sizes the batch's arrays: too small grows them, too large wastes room, neither changes a sample.
+        var expected = name.Contains("vector", StringComparison.Ordinal) || name.Contains("selector", StringComparison.Ordinal)
+            ? ExpectedResult.Query
+            : ExpectedResult.QueryRange;
+        var plain = ParseGolden(name, expected).Batch;
+
+        var hinted = PrometheusResponseParser.Parse(GoldenFiles.ReadBytes(name), expected, labelSets: null, expectedSamples).Batch;
+
+        Assert.Equal(plain.SeriesCount, hinted.SeriesCount);
+        Assert.Equal(plain.SampleCount, hinted.SampleCount);
+        for (var i = 0; i < plain.SeriesCount; i++)
+        {
+            Assert.Equal(plain.GetLabels(i), hinted.GetLabels(i));
+            Assert.Equal(plain.GetTimestamps(i).ToArray(), hinted.GetTimestamps(i).ToArray());
+            Assert.Equal(plain.GetValues(i).ToArray().Select(BitConverter.DoubleToInt64Bits), hinted.GetValues(i).ToArray().Select(BitConverter.DoubleToInt64Bits));
+        }
+    }
+
     [Fact]
     public void Parse_RecordedMatrix_ReturnsEverySeriesWithLabelsAndSamples()
     {

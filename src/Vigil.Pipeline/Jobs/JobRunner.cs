@@ -340,22 +340,55 @@ public sealed class JobRunner
     private async Task<RangePlan> WarmInSlicesAsync(RangePlan range, TimeSpan step, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var warmBeforeMs = range.End.ToUnixTimeMilliseconds();
-        var sliceSteps = (long)FirstWarmupSliceSteps;
+        // A window of at most FirstWarmupSliceSteps is fetched whole by the cycle; a longer one starts with a small probe.
+        var wholeSteps = (long)FirstWarmupSliceSteps;
+        var sliceSteps = (long)ProbeSliceSteps;
         var start = range.Start;
-        while (((range.End - start).Ticks / step.Ticks) + 1 > sliceSteps)
+        while (((range.End - start).Ticks / step.Ticks) + 1 > wholeSteps)
         {
             var end = start + (step * (sliceSteps - 1));
             var slice = await FetchAsync(start, end, step, cancellationToken);
             Score(slice, _series.Resolve(slice, now, first: true, DuplicateSeries, out _), warmBeforeMs);
-            sliceSteps = Math.Max(FirstWarmupSliceSteps, WarmupSliceSamples / Math.Max(1, slice.SeriesCount));
+            sliceSteps = NextSliceSteps(sliceSteps, slice);
+            wholeSteps = sliceSteps;
             start = end + step;
+            Compaction.Warmed(slice.SampleCount);
         }
 
+        Compaction.Finished();
         return range with { Start = start };
     }
 
-    /// <summary>Steps in the first warm-up slice: enough to learn how many series the query returns.</summary>
+    /// <summary>
+    /// Steps of the next warm-up slice after <paramref name="slice"/>: as many as <see cref="WarmupSliceSamples"/> allows
+    /// for the series it returned, at most twice the last slice's. An empty slice (the window reaches back before the
+    /// source's history begins) keeps the size: it said nothing about how many series there are, and sizing the next
+    /// slice for one series made it the whole rest of the window, 174 M samples at 100k series, which Prometheus refuses
+    /// (<c>--query.max-samples</c>) on every cycle. The doubling cap covers a window whose first points belong to a few
+    /// early series only.
+    /// </summary>
+    private long NextSliceSteps(long sliceSteps, SeriesBatch slice)
+    {
+        if (slice.SampleCount == 0)
+        {
+            return sliceSteps;
+        }
+
+        return Math.Clamp(WarmupSliceSamples / Math.Max(1, slice.SeriesCount), 1, sliceSteps * 2);
+    }
+
+    /// <summary>Collections during and after a large first warm-up (see <see cref="WarmupCompaction"/>); replaced in tests.</summary>
+    internal WarmupCompaction Compaction { get; set; } = new();
+
+    /// <summary>A first range of at most this many steps is fetched in one query, without slices.</summary>
     internal const int FirstWarmupSliceSteps = 60;
+
+    /// <summary>
+    /// Steps in the first slice of a longer window: enough to learn how many series the query returns, few enough that
+    /// at 100k series it stays at 1 M samples (≈ 25 MB of JSON; a first slice of 60 steps was 6 M samples, ≈ 150 MB of
+    /// JSON and 96 MB of batch, at the peak of the warm-up).
+    /// </summary>
+    internal const int ProbeSliceSteps = 10;
 
     /// <summary>Samples (series × steps) one warm-up slice may hold: ≈ 50 MB of JSON, well under every default limit.</summary>
     internal long WarmupSliceSamples { get; set; } = 2_000_000;

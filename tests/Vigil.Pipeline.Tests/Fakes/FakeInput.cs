@@ -44,12 +44,19 @@ internal sealed class FakeInput : IJobInput
         var builder = new SeriesBatch.Builder();
         foreach (var (labels, value) in _series)
         {
-            builder.BeginSeries(labels);
+            // Like Prometheus, a series without a point in the range is not in the result at all.
+            var begun = false;
             for (var t = start; t <= end; t += step)
             {
                 if (_firstPoint.TryGetValue(labels, out var first) && t < first)
                 {
                     continue;
+                }
+
+                if (!begun)
+                {
+                    builder.BeginSeries(labels);
+                    begun = true;
                 }
 
                 builder.Add(t.ToUnixTimeMilliseconds(), value(t));

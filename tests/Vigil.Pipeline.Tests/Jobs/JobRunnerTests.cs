@@ -56,12 +56,15 @@ public sealed class JobRunnerTests
     [Fact]
     public async Task RunCycle_FirstRangeLongerThanASlice_WarmsInContiguousBoundedSlicesWithTheSameVerdict()
     {
-        // 301 steps of history for two series, at most 300 samples a slice after the first: the first slice is
-        // 60 steps, the next ones 150 (300 / 2 series), and the newest part is fetched and scored as usual.
+        // 301 steps of history for two series, at most 300 samples a slice after the first: the first slice (a probe)
+        // is 10 steps, the next ones at most twice the last and at most 150 (300 / 2 series), and the newest part is
+        // fetched and scored as usual.
         _input.Set(NodeA, Wiggle(10));
         _input.Set(NodeB, Wiggle(20));
         var sut = CreateSut(window: 300);
         sut.WarmupSliceSamples = 300;
+        var collections = 0;
+        sut.Compaction = new WarmupCompaction { EverySamples = 200, Collect = () => collections++ };
 
         var result = await sut.RunCycleAsync(CancellationToken.None);
 
@@ -71,7 +74,7 @@ public sealed class JobRunnerTests
         Assert.Equal(Start - (Step * 300), requests[0].Start);
         Assert.Equal(Start, requests[^1].End);
         Assert.Equal(
-            [JobRunner.FirstWarmupSliceSteps, 150, 91],
+            [JobRunner.ProbeSliceSteps, 20, 40, 80, 150, 1],
             requests.Select(r => (int)((r.End - r.Start) / Step) + 1));
         for (var i = 1; i < requests.Count; i++)
         {
@@ -88,6 +91,33 @@ public sealed class JobRunnerTests
 
         var score = MetricsText.Value(MetricsText.Render(_registry), "vigil_anomaly_score{exported_job=\"node\",instance=\"a\",job=\"cpu\"}");
         Assert.Equal(expected.Score, score!.Value, 12);
+        // 600 samples warmed in slices of 20, 40, 80, 160 and 300: collected when 300 had accumulated and after the
+        // last slice; nothing left for the end. The collections change memory only, never a verdict (the score above).
+        Assert.Equal(2, collections);
+    }
+
+    [Fact]
+    public async Task RunCycle_WindowReachesBackBeforeTheHistory_EmptySlicesDoNotGrowTheNextSlice()
+    {
+        // The source holds 100 steps of history, the window is 300: the empty slices before the history began must not
+        // size the next slice for "one series" (which made it the whole rest of the window: 174 M samples at 100k series,
+        // refused by Prometheus' --query.max-samples on every cycle, so the job never warmed).
+        _input.Set(NodeA, Wiggle(10), Start - (Step * 100));
+        _input.Set(NodeB, Wiggle(20), Start - (Step * 100));
+        var sut = CreateSut(window: 300);
+        sut.WarmupSliceSamples = 100;
+
+        var result = await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.True(result.Success);
+        var requests = _input.Requests;
+        Assert.All(requests, r => Assert.InRange((int)((r.End - r.Start) / Step) + 1, 1, 50)); // 100 samples / 2 series
+        Assert.Equal(Start - (Step * 300), requests[0].Start);
+        Assert.Equal(Start, requests[^1].End);
+        for (var i = 1; i < requests.Count; i++)
+        {
+            Assert.Equal(requests[i - 1].End + Step, requests[i].Start);
+        }
     }
 
     [Fact]

@@ -1,0 +1,59 @@
+namespace Vigil.Pipeline.Jobs;
+
+/// <summary>
+/// Full, compacting collections during and after a large first warm-up. The warm-up is a one-off bulk load that the
+/// GC's steady-state heuristics handle badly: every slice's batch (≈ 34 MB at 100k series × 20 steps) lands on the large
+/// object heap, which is only collected with generation 2, and every series drops its season-detection buffer at its
+/// 600th point, all at once, into generation 2. Measured at 100k mature series (docs/benchmarks.md, "Scale", scale4):
+/// 618 MB of dead large-object heap and ≈ 240 MB of dead buffers after the warm-up, a 2.1 GB peak RSS for ≈ 800 MB
+/// of live data. A blocking, compacting, aggressive collection every <see cref="EverySamples"/> warmed samples (and one
+/// at the end) returns that memory to the OS; it costs a fraction of a second of CPU per collection, once per start.
+/// Small jobs never reach the threshold and are not affected.
+/// </summary>
+internal sealed class WarmupCompaction
+{
+    private long _sinceLast;
+    private long _total;
+
+    /// <summary>Samples warmed between two collections: 20 M ≈ 10 slices of 2 M samples ≈ 340 MB of batches.</summary>
+    public long EverySamples { get; init; } = 20_000_000;
+
+    /// <summary>The collection itself; replaced in tests.</summary>
+    public Action Collect { get; init; } = CollectAggressively;
+
+    /// <summary>Collections made so far.</summary>
+    public int Collections { get; private set; }
+
+    /// <summary>Counts a warmed slice; collects when <see cref="EverySamples"/> samples were warmed since the last collection.</summary>
+    public void Warmed(int samples)
+    {
+        _sinceLast += samples;
+        _total += samples;
+        if (_sinceLast >= EverySamples)
+        {
+            Run();
+        }
+    }
+
+    /// <summary>The warm-up is over: one last collection if it was large enough to have needed any.</summary>
+    public void Finished()
+    {
+        if (_total >= EverySamples && _sinceLast > 0)
+        {
+            Run();
+        }
+
+        _total = 0;
+    }
+
+    private void Run()
+    {
+        _sinceLast = 0;
+        Collections++;
+        Collect();
+    }
+
+    private static void CollectAggressively() =>
+        // Aggressive: compacts every generation including the large object heap and decommits what it freed.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+}
