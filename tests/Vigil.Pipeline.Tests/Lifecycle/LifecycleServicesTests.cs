@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using Vigil.Core.Detectors.IsolationForest;
 using Vigil.Core.Features;
 using Vigil.Exposition;
@@ -11,6 +10,7 @@ using Vigil.Pipeline.Lifecycle;
 using Vigil.Pipeline.Scheduling;
 using Vigil.Pipeline.Telemetry;
 using Vigil.Pipeline.Tests.Fakes;
+using Vigil.Testing.Time;
 
 namespace Vigil.Pipeline.Tests.Lifecycle;
 
@@ -23,7 +23,7 @@ public sealed class LifecycleServicesTests : IDisposable
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     private readonly TempDirectory _temp = new();
-    private readonly FakeTimeProvider _clock = new(Start);
+    private readonly TimerWatchingTimeProvider _clock = new(Start);
     private readonly VigilMetrics _metrics = new(new MetricRegistry());
     private readonly ModelStoreProvider _provider;
 
@@ -48,6 +48,7 @@ public sealed class LifecycleServicesTests : IDisposable
         await scheduler.StartAsync(CancellationToken.None);
         await work.NextRunAsync();
         var afterStart = _metrics.ModelTrainingFailures.WithLabels("svc").Value;
+        await _clock.TimerArmedAsync(ModelLifecycles.TickInterval);
         _clock.Advance(ModelLifecycles.TickInterval);
         await work.NextRunAsync();
         var afterTick = _metrics.ModelTrainingFailures.WithLabels("svc").Value;
@@ -71,6 +72,7 @@ public sealed class LifecycleServicesTests : IDisposable
 
         var promoted = WriteActive(seed: 2); // `vigil models promote` from another process
         var unchangedBeforeTheCheck = handle.Current.Version;
+        await _clock.TimerArmedAsync(ModelReloadService.CheckInterval);
         _clock.Advance(ModelReloadService.CheckInterval);
         await work.NextRunAsync();
         await scheduler.StopAsync(CancellationToken.None);
@@ -95,6 +97,7 @@ public sealed class LifecycleServicesTests : IDisposable
         var bytes = await File.ReadAllBytesAsync(path);
         bytes[^1] ^= 0xFF;
         await File.WriteAllBytesAsync(path, [.. bytes, 0]);
+        await _clock.TimerArmedAsync(ModelReloadService.CheckInterval);
         _clock.Advance(ModelReloadService.CheckInterval);
         await work.NextRunAsync();
         await scheduler.StopAsync(CancellationToken.None);

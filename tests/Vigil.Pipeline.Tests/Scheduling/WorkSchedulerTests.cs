@@ -1,18 +1,21 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 using Vigil.Pipeline.Scheduling;
 using Vigil.Pipeline.Tests.Fakes;
+using Vigil.Testing.Time;
 
 namespace Vigil.Pipeline.Tests.Scheduling;
 
-/// <summary>The scheduler on a fake clock: runs are awaited as signals, time moves only when the test advances it.</summary>
+/// <summary>
+/// The scheduler on a fake clock: runs are awaited as signals, time moves only when the test advances it, and only
+/// after the scheduler has armed its wait (otherwise the wait would start from the advanced time).
+/// </summary>
 public sealed class WorkSchedulerTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
 
-    private readonly FakeTimeProvider _clock = new(Start);
+    private readonly TimerWatchingTimeProvider _clock = new(Start);
     private readonly ListLogger<WorkScheduler> _logger = new();
 
     [Fact]
@@ -23,9 +26,11 @@ public sealed class WorkSchedulerTests
 
         await sut.StartAsync(CancellationToken.None);
         var first = await work.NextRunAsync();
+        await _clock.TimerArmedAsync(Interval);
         _clock.Advance(Interval - TimeSpan.FromSeconds(1));
         _clock.Advance(TimeSpan.FromSeconds(1));
         var second = await work.NextRunAsync();
+        await _clock.TimerArmedAsync(Interval);
         _clock.Advance(Interval);
         var third = await work.NextRunAsync();
         await sut.StopAsync(CancellationToken.None);
@@ -45,6 +50,7 @@ public sealed class WorkSchedulerTests
         _clock.Advance(Interval * 2.5); // the run takes two and a half intervals
         var overlapped = work.TryTakeRun(out _);
         hold.SetResult();
+        await _clock.TimerArmedAsync(Interval * 0.5);
         _clock.Advance(Interval * 0.5);
         var next = await work.NextRunAsync();
         await sut.StopAsync(CancellationToken.None);
@@ -62,6 +68,7 @@ public sealed class WorkSchedulerTests
 
         await sut.StartAsync(CancellationToken.None);
         await work.NextRunAsync();
+        await _clock.TimerArmedAsync(Interval);
         _clock.Advance(Interval);
         var next = await work.NextRunAsync();
         await sut.StopAsync(CancellationToken.None);
