@@ -144,18 +144,7 @@ public sealed class RoutineExcursionsTests
         var detector = Synthetic.Create("auto");
         var a = (ISerializableSeriesDetector)detector.CreateSeries();
         Synthetic.RunMinutes(a, values[..Day]);
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            a.WriteState(writer);
-        }
-
-        buffer.Position = 0;
-        var b = (ISerializableSeriesDetector)detector.CreateSeries();
-        using (var reader = new BinaryReader(buffer))
-        {
-            b.ReadState(reader);
-        }
+        var b = Synthetic.Restore(detector, a);
 
         var rest = values[Day..];
         var expected = Synthetic.RunMinutes(a, rest, Day);

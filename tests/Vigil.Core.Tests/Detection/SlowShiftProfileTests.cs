@@ -166,18 +166,7 @@ public sealed class SlowShiftProfileTests
         var values = DailyCounts(Length, DropFrom, DropTo, 0.7, seed: 4);
         var a = (ISerializableSeriesDetector)detector.CreateSeries();
         Synthetic.RunMinutes(a, values[..(DropFrom + 20)], 0);
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            a.WriteState(writer);
-        }
-
-        buffer.Position = 0;
-        var b = (ISerializableSeriesDetector)detector.CreateSeries();
-        using (var reader = new BinaryReader(buffer))
-        {
-            b.ReadState(reader);
-        }
+        var b = Synthetic.Restore(detector, a);
 
         var rest = values[(DropFrom + 20)..];
         Assert.Equal(Synthetic.RunMinutes(a, rest, DropFrom + 20), Synthetic.RunMinutes(b, rest, DropFrom + 20));

@@ -136,18 +136,7 @@ public sealed class SlowShiftTestTests
         var values = Counts(DropTo + 300, DropFrom, DropTo, seed: 11);
         var a = (ISerializableSeriesDetector)detector.CreateSeries();
         Synthetic.RunMinutes(a, values[..(DropFrom + 40)], 0);
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            a.WriteState(writer);
-        }
-
-        buffer.Position = 0;
-        var b = (ISerializableSeriesDetector)detector.CreateSeries();
-        using (var reader = new BinaryReader(buffer))
-        {
-            b.ReadState(reader);
-        }
+        var b = Synthetic.Restore(detector, a);
 
         var rest = values[(DropFrom + 40)..];
         Assert.Equal(Synthetic.RunMinutes(a, rest, DropFrom + 40), Synthetic.RunMinutes(b, rest, DropFrom + 40));

@@ -146,18 +146,7 @@ public sealed class VarianceTestTests
         var values = Burst(1600, 1500, 1600, 5, seed: 17);
         var a = (ISerializableSeriesDetector)detector.CreateSeries();
         Synthetic.RunMinutes(a, values);
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            a.WriteState(writer);
-        }
-
-        var b = (ISerializableSeriesDetector)detector.CreateSeries();
-        buffer.Position = 0;
-        using (var reader = new BinaryReader(buffer))
-        {
-            b.ReadState(reader);
-        }
+        var b = Synthetic.Restore(detector, a);
 
         var t = Synthetic.StartMs + (1600 * MinuteMs);
         Assert.Equal(a.Observe(t, 103), b.Observe(t, 103));

@@ -116,6 +116,25 @@ internal static class Synthetic
     public static IDetector Create(string type, params (string Key, string Value)[] parameters)
         => DetectorRegistry.CreateDefault().Create(new DetectorSpec(type, parameters.ToDictionary(p => p.Key, p => p.Value)));
 
+    /// <summary>
+    /// A new series of <paramref name="detector"/> restored from the state <paramref name="written"/> writes now, as a
+    /// restart restores it from the state directory.
+    /// </summary>
+    public static ISerializableSeriesDetector Restore(IDetector detector, ISerializableSeriesDetector written)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            written.WriteState(writer);
+        }
+
+        buffer.Position = 0;
+        var restored = (ISerializableSeriesDetector)detector.CreateSeries();
+        using var reader = new BinaryReader(buffer);
+        restored.ReadState(reader);
+        return restored;
+    }
+
     /// <summary>Every registered univariate type with its defaults (the ones users get).</summary>
     public static TheoryData<string> AllTypes() => [.. DetectorRegistry.CreateDefault().Types];
 }

@@ -46,18 +46,7 @@ public sealed class AutoStorageTests
 
         var first = (ISerializableSeriesDetector)detector.CreateSeries();
         Synthetic.Run(first, values[..age]);
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            first.WriteState(writer);
-        }
-
-        stream.Position = 0;
-        var restored = (ISerializableSeriesDetector)detector.CreateSeries();
-        using (var reader = new BinaryReader(stream))
-        {
-            restored.ReadState(reader);
-        }
+        var restored = Synthetic.Restore(detector, first);
 
         var rest = Synthetic.Run(restored, values[age..], age);
 

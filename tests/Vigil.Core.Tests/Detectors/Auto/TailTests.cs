@@ -218,18 +218,7 @@ public sealed class TailTests
             a.Observe(i * StepMs, values[i]);
         }
 
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            a.WriteState(writer);
-        }
-
-        var b = (ISerializableSeriesDetector)detector.CreateSeries();
-        buffer.Position = 0;
-        using (var reader = new BinaryReader(buffer))
-        {
-            b.ReadState(reader);
-        }
+        var b = Synthetic.Restore(detector, a);
 
         for (var i = Day; i < 2 * Day; i++)
         {
