@@ -16,13 +16,7 @@ public sealed class UiWriteBrowserTests(BrowserFixture browser) : IClassFixture<
     [Fact]
     public async Task NewNormal_Pressed_ChangesTheNextVerdicts()
     {
-        var every = TimeSpan.FromMinutes(1);
-        JobOptions[] jobs =
-        [
-            new() { Name = "queue", Query = "replay_queue_depth", Source = JobSource.Replay, Interval = every },
-            new() { Name = "queue-twin", Query = "replay_queue_depth", Source = JobSource.Replay, Interval = every },
-        ];
-        await using var host = await DemoHost.StartAsync(jobs: jobs, speed: 300);
+        await using var host = await StartTwinsAsync();
         var runner = host.Service<IReadOnlyList<JobRunner>>().Single(r => r.Name == "queue");
         var (context, page, errors) = await browser.NewPageAsync(host.BaseAddress);
         await using var _ = context;
@@ -39,13 +33,12 @@ public sealed class UiWriteBrowserTests(BrowserFixture browser) : IClassFixture<
         await host.Verdicts.WaitAsync(() => Compare(host, pressedMs).After.Count >= 5, TimeSpan.FromSeconds(60));
         await BrowserFixture.ScreenshotAsync(page, "series-after-new-normal");
 
-        // The twins' first cycles may fetch warm-up windows a step apart, so they agree closely but not exactly before
-        // the press; after it the rebaselined job's expectation moves far beyond that drift.
+        // The twins agreed exactly before the press (StartTwinsAsync); after it the rebaselined job's expectation moves.
         var (before, after) = Compare(host, pressedMs);
         Assert.True(before.Count >= 5, $"only {before.Count} common points before the press");
-        var drift = before.Max(p => RelativeGap(p.Target, p.Twin));
+        Assert.All(before, p => Assert.Equal(p.Twin.Verdict, p.Target.Verdict));
         var moved = after.Max(p => RelativeGap(p.Target, p.Twin));
-        Assert.True(moved > Math.Max(10 * drift, 1e-3), $"expected values moved by {moved:G4} relative after new_normal; the twins drifted by {drift:G4} before it");
+        Assert.True(moved > 1e-3, $"expected values moved by {moved:G4} relative after new_normal; the twins agreed exactly before it");
         Assert.Empty(errors);
     }
 
@@ -76,6 +69,39 @@ public sealed class UiWriteBrowserTests(BrowserFixture browser) : IClassFixture<
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Feedback confirmed stored" })).ToBeVisibleAsync();
         Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// A demo host with the twin jobs, once their verdicts agree exactly on at least five points. Each job's first cycle
+    /// reads the replay clock on its own; when the two reads fall on either side of a step (a few tens of milliseconds
+    /// apart, at 0.5 s a step), their warm-up windows start a step apart and they never agree exactly (about a relative
+    /// 1 % in the expectation, as large as the rebaseline under test). Such a host measures nothing, so it is replaced.
+    /// </summary>
+    private static async Task<DemoHost> StartTwinsAsync()
+    {
+        var every = TimeSpan.FromMinutes(1);
+        JobOptions[] jobs =
+        [
+            new() { Name = "queue", Query = "replay_queue_depth", Source = JobSource.Replay, Interval = every },
+            new() { Name = "queue-twin", Query = "replay_queue_depth", Source = JobSource.Replay, Interval = every },
+        ];
+        var disagreed = new List<double>();
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            var host = await DemoHost.StartAsync(jobs: jobs, speed: 120);
+            await host.Verdicts.WaitAsync(() => Compare(host, long.MaxValue).Before.Count >= 5, TimeSpan.FromSeconds(60));
+            var common = Compare(host, long.MaxValue).Before;
+            if (common.All(p => p.Target.Verdict == p.Twin.Verdict))
+            {
+                return host;
+            }
+
+            disagreed.Add(common.Max(p => RelativeGap(p.Target, p.Twin)));
+            await host.DisposeAsync();
+        }
+
+        Assert.Fail($"the twin jobs started a step apart in 4 hosts (relative gaps {string.Join(", ", disagreed)})");
+        return null!;
     }
 
     private static Task<string> FocusedTextAsync(IPage page) => page.EvaluateAsync<string>("() => (document.activeElement?.innerText || document.activeElement?.getAttribute('aria-label') || document.activeElement?.id || '').trim()");
