@@ -306,7 +306,7 @@ public sealed class JobRunner
         _foreignSeries?.Set(_series.ForeignInLastBatch);
         if (fresh is not null)
         {
-            await WarmAsync(fresh, range.Start, step, cancellationToken);
+            await WarmAsync(fresh, range.Start, step, batch.SeriesCount, cancellationToken);
         }
 
         ApplyFeedback();
@@ -454,28 +454,62 @@ public sealed class JobRunner
         _logger.DuplicateSeries(_job.Name, id.ToString());
     }
 
-    /// <summary>Feeds new series the history before <paramref name="start"/>, so they are scored from their first live point.</summary>
-    private async Task WarmAsync(Dictionary<Labels, SeriesState> fresh, DateTimeOffset start, TimeSpan step, CancellationToken cancellationToken)
+    /// <summary>
+    /// Feeds new series the history before <paramref name="start"/>, so they are scored from their first live point. The
+    /// query cannot be narrowed to the new series (it is any PromQL), so the history of all <paramref name="seriesCount"/>
+    /// series is read to warm them: in slices of at most <see cref="WarmupSliceSamples"/> samples, as the first range, and
+    /// of at most <see cref="FreshWarmupMaxSamples"/> samples in all, the most recent part of the window. At 100k series
+    /// the whole window (180 M samples for <c>auto</c>) would be refused by Prometheus and would hold up the cycle for
+    /// about 90 queries each time a pod restarts; 200 steps are enough for every detector's maturity, and the rest of the
+    /// history (e.g. the daily profile's day) is learned from live points.
+    /// </summary>
+    private async Task WarmAsync(Dictionary<Labels, SeriesState> fresh, DateTimeOffset start, TimeSpan step, int seriesCount, CancellationToken cancellationToken)
     {
-        SeriesBatch history;
         using var warm = PipelineTracing.Source.StartActivity(PipelineTracing.Warm);
         warm?.SetTag("vigil.fresh_series", fresh.Count);
-        try
+        var (from, to) = _cursor.WarmupRange(start);
+        var perStep = Math.Max(1, seriesCount);
+        var steps = ((to - from).Ticks / step.Ticks) + 1;
+        var maxSteps = Math.Max(1, FreshWarmupMaxSamples / perStep);
+        if (steps > maxSteps)
         {
-            var (from, to) = _cursor.WarmupRange(start);
-            history = await _input.FetchAsync(from, to, step, cancellationToken);
-        }
-        catch (MetricSourceException ex)
-        {
-            Traced.Fail(warm, ex.ErrorType, ex.Message);
-            _metrics.CountError(ex.ErrorType, _job.Name);
-            _logger.WarmupFailed(ex, _job.Name, fresh.Count);
-            return;
+            from = to - (step * (maxSteps - 1));
         }
 
-        var fed = _series.Warm(history, fresh);
-        _logger.Warmed(_job.Name, history.SeriesCount, fed);
+        var sliceSteps = Math.Max(1, WarmupSliceSamples / perStep);
+        int fed = 0, returned = 0;
+        for (var sliceStart = from; sliceStart <= to;)
+        {
+            var sliceEnd = sliceStart + (step * (sliceSteps - 1));
+            if (sliceEnd > to)
+            {
+                sliceEnd = to;
+            }
+
+            SeriesBatch history;
+            try
+            {
+                history = await _input.FetchAsync(sliceStart, sliceEnd, step, cancellationToken);
+            }
+            catch (MetricSourceException ex)
+            {
+                // The new series keep what the slices before gave them and learn the rest from live points.
+                Traced.Fail(warm, ex.ErrorType, ex.Message);
+                _metrics.CountError(ex.ErrorType, _job.Name);
+                _logger.WarmupFailed(ex, _job.Name, fresh.Count);
+                return;
+            }
+
+            fed += _series.Warm(history, fresh);
+            returned = Math.Max(returned, history.SeriesCount);
+            sliceStart = sliceEnd + step;
+        }
+
+        _logger.Warmed(_job.Name, returned, fed);
     }
+
+    /// <summary>Samples (series × steps) read at most to warm series that appear after the first cycle (see WarmAsync).</summary>
+    internal long FreshWarmupMaxSamples { get; set; } = 20_000_000;
 
     // warmBeforeMs: points strictly before it are warm-up: learned, neither published nor counted.
     private JobCycleResult Score(SeriesBatch batch, List<(int Index, SeriesState State)> states, long warmBeforeMs)

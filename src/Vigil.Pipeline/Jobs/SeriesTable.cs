@@ -169,14 +169,17 @@ internal sealed class SeriesTable
         return true;
     }
 
-    /// <summary>Feeds the fresh series their history (learned, never scored); returns the points fed.</summary>
+    /// <summary>
+    /// Feeds the fresh series their history (learned, never scored); called once per slice, in time order. Returns the
+    /// points fed.
+    /// </summary>
     public int Warm(SeriesBatch history, Dictionary<Labels, SeriesState> fresh)
     {
         var fed = 0;
         var width = history.FeatureCount;
         for (var i = 0; i < history.SeriesCount; i++)
         {
-            if (!fresh.Remove(Identify(history.GetLabels(i)), out var state))
+            if (!fresh.TryGetValue(Identify(history.GetLabels(i)), out var state))
             {
                 continue;
             }
@@ -185,6 +188,11 @@ internal sealed class SeriesTable
             var values = history.GetValues(i);
             for (var j = 0; j < timestamps.Length; j++)
             {
+                if (timestamps[j] <= state.LastTimestampMs)
+                {
+                    continue; // a duplicate series in the response, or a slice that overlaps: never a point twice
+                }
+
                 state.Detector.Observe(timestamps[j], values.Slice(j * width, width));
                 state.LastTimestampMs = timestamps[j];
                 fed++;

@@ -277,6 +277,44 @@ public sealed class JobRunnerTests
     }
 
     [Fact]
+    public async Task RunCycle_NewSeriesInALargeJob_WarmedFromTheRecentHistoryInBoundedSlices()
+    {
+        // Two series and a 300-step window: a new series reads at most 400 samples of history (the 200 most recent steps
+        // of both series, since the query cannot be narrowed to it), in slices of at most 60 samples (30 steps),
+        // contiguous up to the step before its first live point, and is then judged as if it had read them in one query.
+        _input.Set(NodeA, Wiggle(10));
+        var sut = CreateSut(window: 300);
+        await sut.RunCycleAsync(CancellationToken.None);
+        sut.WarmupSliceSamples = 60;
+        sut.FreshWarmupMaxSamples = 400;
+        _input.Set(NodeB, Wiggle(50));
+        _clock.Advance(Step);
+        var before = _input.Requests.Count;
+
+        await sut.RunCycleAsync(CancellationToken.None);
+
+        var warm = _input.Requests.Skip(before + 1).ToList(); // after the cycle's own fetch of the new step
+        Assert.Equal([30, 30, 30, 30, 30, 30, 20], warm.Select(r => (int)((r.End - r.Start) / Step) + 1));
+        Assert.Equal(Start - (Step * 199), warm[0].Start);
+        Assert.Equal(Start, warm[^1].End);
+        for (var i = 1; i < warm.Count; i++)
+        {
+            Assert.Equal(warm[i - 1].End + Step, warm[i].Start);
+        }
+
+        var series = new RollingSigmaDetector(new RollingSigmaOptions { Window = 300, MinPoints = 150 }).CreateSeries();
+        var expected = default(Verdict);
+        for (var t = Start - (Step * 199); t <= Start + Step; t += Step)
+        {
+            expected = series.Observe(t.ToUnixTimeMilliseconds(), Wiggle(50)(t));
+        }
+
+        Assert.Equal(VerdictKind.Scored, expected.Kind); // mature after the 200 steps: judged, not warming up
+        var score = MetricsText.Value(MetricsText.Render(_registry), "vigil_anomaly_score{exported_job=\"node\",instance=\"b\",job=\"cpu\"}");
+        Assert.Equal(expected.Score, score!.Value, 12);
+    }
+
+    [Fact]
     public async Task RunCycle_SeriesDisappears_DroppedAfterStaleness()
     {
         _input.Set(NodeA, Wiggle(10));
