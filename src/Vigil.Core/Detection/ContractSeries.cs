@@ -181,17 +181,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 
             slowInflation = _slow.Inflation();
             var (slowUp, slowDown) = _slow.Edges(shiftHigh, shiftLow, drift, slowInflation);
-            if (slowUp < upHalf)
-            {
-                upHalf = slowUp;
-                upTest = AnomalyTest.Shift;
-            }
-
-            if (slowDown < downHalf)
-            {
-                downHalf = slowDown;
-                downTest = AnomalyTest.Shift;
-            }
+            Tighten(ref upHalf, ref upTest, slowUp, AnomalyTest.Shift);
+            Tighten(ref downHalf, ref downTest, slowDown, AnomalyTest.Shift);
         }
 
         // The variance edge, in r² units the same on both sides: where one more point would push V over h_v.
@@ -350,18 +341,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         if (_h > 0)
         {
             var shift = shiftSigma * inflation * (_h - cusum + _kappa);
-            if (shift < half)
-            {
-                half = shift;
-                test = AnomalyTest.Shift;
-            }
+            Tighten(ref half, ref test, shift, AnomalyTest.Shift);
         }
 
-        if (novelty < half)
-        {
-            half = novelty;
-            test = AnomalyTest.Novelty;
-        }
+        Tighten(ref half, ref test, novelty, AnomalyTest.Novelty);
 
         var min = _kappa * shiftSigma;
         return (Math.Max(half, min), test);
@@ -644,5 +627,16 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _slow.Read(reader, _baseline.Name);
         _recent.Read(reader, _baseline.Name);
         _baseline.Read(reader);
+    }
+
+    /// <summary>Each side's edge is the tightest of the tests: <paramref name="edge"/> replaces the half-width if closer.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Tighten(ref double half, ref AnomalyTest test, double edge, AnomalyTest which)
+    {
+        if (edge < half)
+        {
+            half = edge;
+            test = which;
+        }
     }
 }
