@@ -132,6 +132,15 @@ public sealed record AutoOptions
     /// Default false: on DEV the core spread fired on every heavy-tailed series (NAB 55.2 against 65.7 at h_v = 150).
     public bool VarianceCoreSigma { get; init; }
 
+    /// <summary>
+    /// Whether the trend is damped while an incident's points are excluded (docs/detectors.md, <c>auto</c> item 16):
+    /// the expectation then moves as the damped-trend forecast does several steps ahead, at most φ/(1 − φ) trends in
+    /// all. Default false: the trend is carried on undamped, so an hour-long incident on a daily curve ends where the
+    /// curve would be (item 1); a trend learned from noise just before a drop then moved a latency's expectation 25 %
+    /// away from its level in an hour, and the return to normal alarmed.
+    /// </summary>
+    public bool DampIncidentTrend { get; init; }
+
     /// <summary>Least σ of a count on its square-root scale (Poisson noise is 1 there). Default 1.</summary>
     public double CountsSigma { get; init; } = 1;
 
