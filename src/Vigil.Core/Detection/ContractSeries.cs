@@ -249,9 +249,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // Return memory: after an anomaly became the new normal, the side towards the old level covers the old band (a
         // prediction like the seasonal context: "it may go back to where it was").
         var returning = _returnMemoryMs > 0 && _return.Active(timestampMs);
+        double returnUp = 0, returnDown = 0;
         if (returning)
         {
-            var (returnUp, returnDown) = _return.Halves(timestampMs, _k, p.SigmaLow, p.SigmaHigh);
+            (returnUp, returnDown) = _return.Halves(timestampMs, _k, p.SigmaLow, p.SigmaHigh);
             upHalf = Math.Max(upHalf, returnUp);
             downHalf = Math.Max(downHalf, returnDown);
         }
@@ -362,6 +363,13 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 if (_return.Confirmed)
                 {
                     Rebaseline(_return.RunStartMs);
+                }
+                else if (!back && ((returnUp > 0 && y > e + (_k * p.SigmaHigh)) || (returnDown > 0 && y < e - (_k * p.SigmaLow))))
+                {
+                    // Past the near edge towards the old level but short of (or past) its band: not a return. This point
+                    // was forgiven by the widened side; the memory ends, so the next such point is judged on the near band
+                    // (a level that drifts that way, or settles between the two, is a change like any other).
+                    _return.Reset();
                 }
             }
         }

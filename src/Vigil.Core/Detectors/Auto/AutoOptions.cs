@@ -171,12 +171,20 @@ public sealed record AutoOptions
 
     /// <summary>
     /// <c>auto</c>'s contract defaults: the shared ones (κ = 1, h = 10, adapt_after 3 h, the shift test decorrelated)
-    /// with an anomalous run ending only after 60 normal points, so a baseline that went wrong is rebaselined, and the
+    /// with an anomalous run ending only after 60 normal points, so a baseline that went wrong is rebaselined, the return
+    /// memory on (6 h: a return to the level before an incident that became the new normal is not an alarm), and the
     /// variance test on (h_v = 150, κ_v = 4, clip 36: docs/detectors.md, "The variance test"), and
     /// routine excursions on (<c>routine_margin</c> 2: docs/detectors.md, item 14): an isolated point on a side that spikes
     /// routinely is judged against what it has spiked to before.
     /// </summary>
-    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin };
+    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory };
+
+    /// <summary>
+    /// <c>auto</c>'s return memory (docs/detectors.md, item 16): for six hours after an <c>adapt_after</c> rebaseline, a
+    /// return to the level before the incident is recognised (an incident up to 9 h long at the default adapt_after of
+    /// 3 h, the length of a missing daily peak). A day blunted later incidents on the scenario suite (docs/benchmarks.md, detect12).
+    /// </summary>
+    public static TimeSpan AutoReturnMemory => TimeSpan.FromHours(6);
 
     /// <summary>
     /// <c>auto</c>'s routine margin: an isolated point on a routinely spiking side is normal within twice the 90th
