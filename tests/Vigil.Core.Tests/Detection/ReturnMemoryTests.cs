@@ -68,6 +68,27 @@ public sealed class ReturnMemoryTests
         Assert.True(verdicts[returnAt].Score > 1, $"seed {seed}: a jump to 200 after the drop scored {verdicts[returnAt].Score} (band {verdicts[returnAt].Lower}..{verdicts[returnAt].Upper})");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Observe_LevelBetweenNewAndOldAfterDropBecameNormal_IsFlaggedFromItsSecondPoint(int seed)
+    {
+        var values = DropAndReturn(seed);
+        var returnAt = DropStart + DropLength;
+        // Not a return: the series settles half-way, at 55, between the adapted 10 and the old 100.
+        for (var i = returnAt; i < values.Length; i++)
+        {
+            values[i] -= 45;
+        }
+
+        var verdicts = Synthetic.RunMinutes(Synthetic.Create("auto", Memory), values);
+
+        // The first point lies inside the side widened towards the old level (the band is a prediction made before it was
+        // seen); it is not in the old band, so the memory ends and the next point is judged on the near band again.
+        Assert.True(verdicts[returnAt + 1].Score > 1, $"seed {seed}: the second point at 55 scored {verdicts[returnAt + 1].Score} (band {verdicts[returnAt + 1].Lower}..{verdicts[returnAt + 1].Upper})");
+        Assert.Single(Synthetic.Onsets(verdicts[returnAt..]));
+    }
+
     [Fact]
     public void Observe_ReturnAfterTheMemoryExpired_IsJudgedAgainstTheNewLevel()
     {
