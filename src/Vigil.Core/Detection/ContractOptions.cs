@@ -26,6 +26,7 @@ public sealed record ContractOptions
     public const string RoutineRateKey = "routine_rate";
     public const string RoutineCountKey = "routine_count";
     public const string RoutineWindowKey = "routine_window";
+    public const string ReturnMemoryKey = "return_memory";
 
     public static ContractOptions Default { get; } = new();
 
@@ -142,6 +143,13 @@ public sealed record ContractOptions
     /// <summary>Memory of the excursion rate, in points (default 1440: a day at one-minute steps).</summary>
     public int RoutineWindow { get; init; } = 1440;
 
+    /// <summary>
+    /// How long after an <see cref="AdaptAfter"/> rebaseline a return to the level before the incident is recognised
+    /// (docs/detectors.md, <c>auto</c> item 16): the side towards the old level covers its old
+    /// band, and three points in a row there rebaseline back to it. Zero (the default here) turns it off.
+    /// </summary>
+    public TimeSpan ReturnMemory { get; init; }
+
     /// <summary>Reads the contract parameters from <paramref name="p"/> (before its <c>RejectUnknown</c>), falling back to <paramref name="defaults"/>.</summary>
     public static ContractOptions Read(DetectorParameters p, ContractOptions? defaults = null)
     {
@@ -168,6 +176,7 @@ public sealed record ContractOptions
             RoutineRate = p.ReadDouble(RoutineRateKey, d.RoutineRate, 0, 1),
             RoutineCount = p.ReadInt(RoutineCountKey, d.RoutineCount, 1, 1000),
             RoutineWindow = p.ReadInt(RoutineWindowKey, d.RoutineWindow, 1, 10_000_000),
+            ReturnMemory = p.ReadDuration(ReturnMemoryKey, d.ReturnMemory, TimeSpan.Zero, TimeSpan.FromDays(365)),
         };
     }
 }

@@ -31,7 +31,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // 10: the contract stores the slow shift test, auto's baseline its learned shift; older layouts are rejected.
     // 11: the contract stores each side's routine excursions (rate, reach, count); 10 is rejected, the series re-learns.
     // 12: the slow shift test stores its daily-shape reference (offset, last shape); 10 and 11 are rejected.
-    private const byte Version = 12;
+    // 14: the contract stores the return memory (where the series was before an adapt_after rebaseline); older layouts
+    // are rejected. (13 is reserved for the detect11 branch's layout; the integrator renumbers at merge.)
+    private const byte Version = 14;
 
 
     private readonly IBaseline _baseline;
@@ -53,6 +55,11 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // on a side that spikes routinely is not a page (RoutineExcursions).
     private RoutineExcursions _routineUp;
     private RoutineExcursions _routineDown;
+
+    // Where the series was before the last adapt_after rebaseline, for ReturnMemory (auto item 16): a return to it is
+    // not judged against the incident's level.
+    private ReturnMemory _return;
+    private readonly long _returnMemoryMs;
 
     private bool _started;
     private long _lastMs;
@@ -103,6 +110,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _vClip = options.VarianceClip;
         _slow = new SlowShiftTest(options);
         _options = options;
+        _returnMemoryMs = (long)options.ReturnMemory.TotalMilliseconds;
     }
 
     internal IBaseline Baseline => _baseline;
@@ -238,6 +246,17 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             downHalf = e - p.ContextLower;
         }
 
+        // Return memory: after an anomaly became the new normal, the side towards the old level covers the old band (a
+        // prediction like the seasonal context: "it may go back to where it was").
+        var returning = _returnMemoryMs > 0 && _return.Active(timestampMs);
+        double returnUp = 0, returnDown = 0;
+        if (returning)
+        {
+            (returnUp, returnDown) = _return.Halves(timestampMs, _k, p.SigmaLow, p.SigmaHigh);
+            upHalf = Math.Max(upHalf, returnUp);
+            downHalf = Math.Max(downHalf, returnDown);
+        }
+
         var expected = t.FromWorking(e);
         var upper = t.FromWorking(e + upHalf);
         var lower = t.FromWorking(e - downHalf);
@@ -249,6 +268,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 
         // A value that the seasonal context explains adds no evidence of a shift.
         var explained = !anomalous && ((contextUp && y > e + (_k * p.SigmaHigh)) || (contextDown && y < e - (_k * p.SigmaLow)));
+        // Back in the old band, beyond the new near edge: explained by the return memory (no shift evidence, not a spike).
+        var back = returning && !anomalous && (y > e + (_k * p.SigmaHigh) || y < e - (_k * p.SigmaLow)) && _return.InOldBand(y, e, _k, p.SigmaLow, p.SigmaHigh);
+        explained |= back;
         UpdateShift(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, anomalous, inflation);
         var unlearn = _slow.Enabled ? _slow.Update(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, drift, learned, anomalous, slowInflation) : 0;
         var varianceSigma = y > e ? varianceHigh : varianceLow;
@@ -283,10 +305,15 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             }
 
             _quiet = 0;
+            _return.Observe(timestampMs, back: false);
             if (timestampMs - _runStartMs >= _adaptAfterMs)
             {
-                // The anomaly has lasted adapt_after: it is the new normal. The verdict above still reports it.
-                Rebaseline(_runStartMs);
+                // The anomaly has lasted adapt_after: it is the new normal. The verdict above still reports it. Where the
+                // series was before it is remembered, with the σ it was judged by then, so a return to it is recognised.
+                if (Rebaseline(_runStartMs, out var moved) && _returnMemoryMs > 0)
+                {
+                    _return.Remember(moved, p.SigmaLow, p.SigmaHigh, timestampMs + _returnMemoryMs);
+                }
             }
         }
         else
@@ -327,6 +354,23 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             if (_inRun && ++_quiet >= _quietPoints)
             {
                 _inRun = false;
+            }
+
+            if (returning)
+            {
+                // Three points in a row back in the old band: the series has returned, and is judged against it again.
+                _return.Observe(timestampMs, back);
+                if (_return.Confirmed)
+                {
+                    Rebaseline(_return.RunStartMs);
+                }
+                else if (!back && ((returnUp > 0 && y > e + (_k * p.SigmaHigh)) || (returnDown > 0 && y < e - (_k * p.SigmaLow))))
+                {
+                    // Past the near edge towards the old level but short of (or past) its band: not a return. This point
+                    // was forgiven by the widened side; the memory ends, so the next such point is judged on the near band
+                    // (a level that drifts that way, or settles between the two, is a change like any other).
+                    _return.Reset();
+                }
             }
         }
 
@@ -450,8 +494,12 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _variance = Math.Clamp(_variance + r2 - _vKappa, 0, _vH);
     }
 
-    private bool Rebaseline(long fromMs)
+    private bool Rebaseline(long fromMs) => Rebaseline(fromMs, out _);
+
+    /// <summary>Rebaselines from <paramref name="fromMs"/>; <paramref name="moved"/> is how far the level moved (the median residual).</summary>
+    private bool Rebaseline(long fromMs, out double moved)
     {
+        moved = 0;
         var count = _recent.Since(fromMs);
         if (count == 0)
         {
@@ -463,8 +511,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         Span<double> residuals = stackalloc double[count];
         _recent.CopySince(fromMs, ts, values, residuals);
         ToWorking(values);
+        moved = Detectors.Seasonal.SeasonalBaseline.MedianOfFinite(residuals);
         _baseline.Rebaseline(ts, values, residuals);
         _slow.Reset(_baseline.LearnedShift);
+        _return.Reset();
         _recent.ClearExcluded(fromMs, long.MaxValue);
         _shiftUp = 0;
         _shiftDown = 0;
@@ -569,6 +619,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         writer.Write(_rMean);
         _routineUp.Write(writer);
         _routineDown.Write(writer);
+        _return.Write(writer);
         _slow.Write(writer);
         _recent.Write(writer);
         _baseline.Write(writer);
@@ -591,7 +642,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 8 => "the per-side tail",
                 9 => "the slow shift test",
                 10 => "the routine excursions",
-                < Version => "the slow shift test's daily-shape reference",
+                11 => "the slow shift test's daily-shape reference",
+                < Version => "the return memory",
                 _ => null,
             };
             throw new InvalidDataException(lacking is null
@@ -624,6 +676,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 
         _routineUp.Read(reader, _baseline.Name);
         _routineDown.Read(reader, _baseline.Name);
+        _return.Read(reader, _baseline.Name);
         _slow.Read(reader, _baseline.Name);
         _recent.Read(reader, _baseline.Name);
         _baseline.Read(reader);
