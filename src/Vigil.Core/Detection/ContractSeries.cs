@@ -31,7 +31,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // 10: the contract stores the slow shift test, auto's baseline its learned shift; older layouts are rejected.
     // 11: the contract stores each side's routine excursions (rate, reach, count); 10 is rejected, the series re-learns.
     // 12: the slow shift test stores its daily-shape reference (offset, last shape); 10 and 11 are rejected.
-    private const byte Version = 12;
+    // 13: the contract stores the count shift test (dispersion, evidence, reference mark); 12 is rejected.
+    private const byte Version = 13;
 
 
     private readonly IBaseline _baseline;
@@ -47,6 +48,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     private readonly double _vClip;
     private readonly RecentPoints _recent = new();
     private readonly SlowShiftTest _slow;
+    private readonly CountShiftTest _countShift;
     private readonly ContractOptions _options;
 
     // What each side routinely spikes to (isolated excursions past the near edge): an isolated point within that reach
@@ -102,6 +104,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _vH = options.VarianceThreshold;
         _vClip = options.VarianceClip;
         _slow = new SlowShiftTest(options);
+        _countShift = new CountShiftTest(options);
         _options = options;
     }
 
@@ -121,6 +124,12 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         {
             _baseline.Exclude(timestampMs, double.NaN);
             return Verdict.Invalid;
+        }
+
+        if (_countShift.Enabled)
+        {
+            // Whether the series looks like a count or a ratio of counts, from every value (warm-up included).
+            _countShift.See(x);
         }
 
         if (!_baseline.TryPredict(timestampMs, out var p))
@@ -145,7 +154,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // An isolated point (after a point inside the near edge, outside an alarm) must pass the far tail to page on its
         // own: a latency's routine 1 % of slow requests is not an incident. Two in a row past the near edge, or an alarm
         // in progress, are judged on the near edge; sustained changes are the shift test's, which keeps the near σ.
-        var alarmed = _alarmed || _slow.Alarmed;
+        var alarmed = _alarmed || _slow.Alarmed || _countShift.Alarmed;
         var isolatedUp = !alarmed && !_nearUp && _shiftUp < IsolatedEvidence && !double.IsNaN(p.IsolatedSigmaHigh);
         var isolatedDown = !alarmed && !_nearDown && _shiftDown < IsolatedEvidence && !double.IsNaN(p.IsolatedSigmaLow);
         var pointHigh = isolatedUp && p.IsolatedSigmaHigh > p.SigmaHigh ? p.IsolatedSigmaHigh : p.SigmaHigh;
@@ -183,6 +192,16 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             var (slowUp, slowDown) = _slow.Edges(shiftHigh, shiftLow, drift, slowInflation);
             Tighten(ref upHalf, ref upTest, slowUp, AnomalyTest.Shift);
             Tighten(ref downHalf, ref downTest, slowDown, AnomalyTest.Shift);
+        }
+
+        // The count shift test: on counts and ratios, a likelihood-ratio CUSUM on counting noise (CountShiftTest).
+        var countLearned = 0.0;
+        if (_countShift.Enabled)
+        {
+            countLearned = _baseline.LearnedShift;
+            var (countUp, countDown) = _countShift.Edges(e, t.Kind == TransformKind.Identity, countLearned);
+            Tighten(ref upHalf, ref upTest, countUp, AnomalyTest.Shift);
+            Tighten(ref downHalf, ref downTest, countDown, AnomalyTest.Shift);
         }
 
         // The variance edge, in r² units the same on both sides: where one more point would push V over h_v.
@@ -252,6 +271,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         UpdateShift(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, anomalous, inflation);
         var unlearn = _slow.Enabled ? _slow.Update(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, drift, learned, anomalous, slowInflation) : 0;
         var varianceSigma = y > e ? varianceHigh : varianceLow;
+        // Trusted as the baseline will trust this point: the count test's own evidence and the shift test's lower it.
+        var countUnlearn = _countShift.Enabled ? _countShift.Update(y, e, countLearned, anomalous, anomalous ? 0 : TrustWeight()) : 0;
         if (routine)
         {
             // Learned from isolated excursions only (the first point past the near edge after one inside it, outside an
@@ -276,6 +297,14 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 _baseline.Unlearn(unlearn);
                 _slow.Rebase(_baseline.LearnedShift);
             }
+
+            if (countUnlearn != 0)
+            {
+                // The count test just fired: the level goes back to where it stood before the evidence began.
+                _baseline.Unlearn(countUnlearn);
+                _countShift.Rebase(_baseline.LearnedShift);
+                _slow.Rebase(_baseline.LearnedShift);
+            }
             if (!_inRun)
             {
                 _inRun = true;
@@ -293,8 +322,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         {
             // Trust falls as evidence of a shift accumulates, so the baseline does not learn a small shift away.
             // Zero once the evidence reaches half the threshold: past that, a shift is more likely than noise.
-            var weight = _h > 0 ? Math.Max(0, 1 - (2 * Math.Max(_shiftUp, _shiftDown) / _h)) : 1;
-            if (_slow.Alarmed)
+            var weight = TrustWeight();
+            if (_slow.Alarmed || _countShift.Alarmed)
             {
                 // While a slow-shift alarm holds, the incident's points inside the band do not teach the baseline either.
                 weight = 0;
@@ -331,6 +360,16 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         }
 
         return verdict;
+    }
+
+    /// <summary>
+    /// How much a normal point teaches the baseline: 1 − 2·S/h on the shift test's evidence (and the count shift test's,
+    /// where it runs), zero from half the threshold, so a baseline does not learn a small shift away before it is flagged.
+    /// </summary>
+    private double TrustWeight()
+    {
+        var weight = _h > 0 ? Math.Max(0, 1 - (2 * Math.Max(_shiftUp, _shiftDown) / _h)) : 1;
+        return _countShift.Enabled ? Math.Min(weight, Math.Max(0, 1 - (2 * _countShift.Evidence))) : weight;
     }
 
     /// <summary>Half-width on one side and the test that sets it: the tightest edge, never under κ·σ (the shift test's σ).</summary>
@@ -465,6 +504,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         ToWorking(values);
         _baseline.Rebaseline(ts, values, residuals);
         _slow.Reset(_baseline.LearnedShift);
+        _countShift.Reset();
         _recent.ClearExcluded(fromMs, long.MaxValue);
         _shiftUp = 0;
         _shiftDown = 0;
@@ -570,6 +610,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _routineUp.Write(writer);
         _routineDown.Write(writer);
         _slow.Write(writer);
+        _countShift.Write(writer);
         _recent.Write(writer);
         _baseline.Write(writer);
     }
@@ -591,7 +632,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 8 => "the per-side tail",
                 9 => "the slow shift test",
                 10 => "the routine excursions",
-                < Version => "the slow shift test's daily-shape reference",
+                < 12 => "the slow shift test's daily-shape reference",
+                < Version => "the count shift test",
                 _ => null,
             };
             throw new InvalidDataException(lacking is null
@@ -625,6 +667,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _routineUp.Read(reader, _baseline.Name);
         _routineDown.Read(reader, _baseline.Name);
         _slow.Read(reader, _baseline.Name);
+        _countShift.Read(reader, _baseline.Name);
         _recent.Read(reader, _baseline.Name);
         _baseline.Read(reader);
     }
