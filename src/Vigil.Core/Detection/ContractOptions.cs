@@ -30,6 +30,7 @@ public sealed record ContractOptions
     public const string CountShiftPowerKey = "count_shift_power";
     public const string CountShiftMaxCountKey = "count_shift_max_count";
     public const string CountShiftRisesKey = "count_shift_rises";
+    public const string CountShiftProtectKey = "count_shift_protect";
 
     public static ContractOptions Default { get; } = new();
 
@@ -170,6 +171,12 @@ public sealed record ContractOptions
     /// </summary>
     public bool CountShiftRises { get; init; }
 
+    /// <summary>
+    /// Whether the count shift test's evidence lowers how much normal points teach the baseline (1 − 2·S/h, as the shift
+    /// test's does; 1, default) or only its alarm stops learning (0).
+    /// </summary>
+    public bool CountShiftProtect { get; init; } = true;
+
     /// <summary>Reads the contract parameters from <paramref name="p"/> (before its <c>RejectUnknown</c>), falling back to <paramref name="defaults"/>.</summary>
     public static ContractOptions Read(DetectorParameters p, ContractOptions? defaults = null)
     {
@@ -200,6 +207,7 @@ public sealed record ContractOptions
             CountShiftPower = p.ReadDouble(CountShiftPowerKey, d.CountShiftPower, 0.001, 100),
             CountShiftMaxCount = p.ReadDouble(CountShiftMaxCountKey, d.CountShiftMaxCount, 0.001, 1e9),
             CountShiftRises = p.ReadInt(CountShiftRisesKey, d.CountShiftRises ? 1 : 0, 0, 1) == 1,
+            CountShiftProtect = p.ReadInt(CountShiftProtectKey, d.CountShiftProtect ? 1 : 0, 0, 1) == 1,
         };
     }
 }

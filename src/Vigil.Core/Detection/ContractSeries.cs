@@ -199,7 +199,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         if (_countShift.Enabled)
         {
             countLearned = _baseline.LearnedShift;
-            var (countUp, countDown) = _countShift.Edges(e, t.Kind == TransformKind.Identity, countLearned);
+            var hasShape = _baseline.TrySlowShape(timestampMs, out var countShape);
+            var (countUp, countDown) = _countShift.Edges(e, t.Kind == TransformKind.Identity, countLearned, hasShape, countShape);
             Tighten(ref upHalf, ref upTest, countUp, AnomalyTest.Shift);
             Tighten(ref downHalf, ref downTest, countDown, AnomalyTest.Shift);
         }
@@ -369,7 +370,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     private double TrustWeight()
     {
         var weight = _h > 0 ? Math.Max(0, 1 - (2 * Math.Max(_shiftUp, _shiftDown) / _h)) : 1;
-        return _countShift.Enabled ? Math.Min(weight, Math.Max(0, 1 - (2 * _countShift.Evidence))) : weight;
+        return _countShift.Enabled && _options.CountShiftProtect ? Math.Min(weight, Math.Max(0, 1 - (2 * _countShift.Evidence))) : weight;
     }
 
     /// <summary>Half-width on one side and the test that sets it: the tightest edge, never under κ·σ (the shift test's σ).</summary>

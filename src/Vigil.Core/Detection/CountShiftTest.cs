@@ -74,10 +74,14 @@ internal sealed class CountShiftTest
     private double _lag;
     private double _previous;
 
-    // A slow level of the series (about an hour of normal points, trusted as the baseline trusts them): the reference
-    // is never above it, so the fast forecast's noise on a small count (a Holt level moves by a fifth of each error)
-    // does not become evidence of a drop. NaN until the first point.
+    // A slow level of the series around its daily shape (about an hour of normal points, trusted as the baseline trusts
+    // them; the shape is the daily profile's where the baseline has learned the day, else 0): the reference is never
+    // above shape + slow level, so neither the fast forecast's noise on a small count (a Holt level moves by a fifth of
+    // each error) nor a forecast that lags the evening decline of a daily curve becomes evidence of a drop. NaN until
+    // the first point, and again when the shape appears or goes.
     private double _slow = double.NaN;
+    private bool _shaped;
+    private double _shape;
     private int _learned;
 
     // Normal points since the last rebaseline: a rebaselined level is a median of the run that ended it, and the test
@@ -142,9 +146,16 @@ internal sealed class CountShiftTest
     /// before the point. <paramref name="identity"/> says whether the baseline learns the values as they are (its working scale is the identity); <paramref name="learned"/>
     /// its <see cref="IBaseline.LearnedShift"/>.
     /// </summary>
-    public (double Up, double Down) Edges(double expected, bool identity, double learned)
+    public (double Up, double Down) Edges(double expected, bool identity, double learned, bool hasShape, double shape)
     {
         _active = false;
+        if (hasShape != _shaped || (hasShape && !double.IsFinite(shape)))
+        {
+            _shaped = hasShape && double.IsFinite(shape);
+            _slow = double.NaN;
+        }
+
+        _shape = _shaped ? shape : 0;
         var kind = identity ? Kind : CountKind.None;
         if (kind == CountKind.None || _learned < MinLearned || _settled < MinLearned || !(_mean > 0) || !(_square > 0))
         {
@@ -159,10 +170,10 @@ internal sealed class CountShiftTest
         var reference = expected - (learned - _mark);
         if (double.IsNaN(_slow))
         {
-            _slow = expected;
+            _slow = expected - _shape;
         }
 
-        reference = _rises ? reference : Math.Min(reference, _slow);
+        reference = _rises ? reference : Math.Min(reference, _shape + _slow);
         // Quasi-likelihood with the dispersion of sums: φ·(1 + ρ)/(1 − ρ) for residuals with lag-1 autocorrelation ρ.
         var rho = Math.Clamp(_lag / _square, 0, MaxAutocorrelation);
         _phi = _square / _mean;
@@ -238,7 +249,7 @@ internal sealed class CountShiftTest
 
             _settled = Math.Min(_settled + 1, MinLearned);
 
-            _slow = double.IsNaN(_slow) ? y : _slow + (weight * SlowAlpha * (y - _slow));
+            _slow = double.IsNaN(_slow) ? y - _shape : _slow + (weight * SlowAlpha * (y - _shape - _slow));
         }
 
         if (!_active)
@@ -305,6 +316,7 @@ internal sealed class CountShiftTest
         writer.Write(_alarmed);
         writer.Write(_mark);
         writer.Write(_slow);
+        writer.Write(_shaped);
     }
 
     public void Read(BinaryReader reader, string name)
@@ -325,6 +337,7 @@ internal sealed class CountShiftTest
         _alarmed = reader.ReadBoolean();
         _mark = reader.ReadDouble();
         _slow = reader.ReadDouble();
+        _shaped = reader.ReadBoolean();
         if (!(_integerShare >= 0 && _integerShare <= 1) || _seen < 0 || !(_square >= 0) || !double.IsFinite(_square) || !double.IsFinite(_mean) || !double.IsFinite(_lag) || !double.IsFinite(_previous) || _learned < 0 || _settled < 0 || _settled > MinLearned
             || !(_up >= 0 && _up <= Math.Max(_h, 0)) || !(_down >= 0 && _down <= Math.Max(_h, 0)) || double.IsInfinity(_mark) || double.IsInfinity(_slow))
         {
