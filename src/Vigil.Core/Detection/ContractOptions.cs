@@ -26,6 +26,12 @@ public sealed record ContractOptions
     public const string RoutineRateKey = "routine_rate";
     public const string RoutineCountKey = "routine_count";
     public const string RoutineWindowKey = "routine_window";
+    public const string ReturnMemoryKey = "return_memory";
+    public const string CountShiftThresholdKey = "count_shift_threshold";
+    public const string CountShiftPowerKey = "count_shift_power";
+    public const string CountShiftMaxCountKey = "count_shift_max_count";
+    public const string CountShiftRisesKey = "count_shift_rises";
+    public const string CountShiftProtectKey = "count_shift_protect";
 
     public static ContractOptions Default { get; } = new();
 
@@ -142,6 +148,43 @@ public sealed record ContractOptions
     /// <summary>Memory of the excursion rate, in points (default 1440: a day at one-minute steps).</summary>
     public int RoutineWindow { get; init; } = 1440;
 
+    /// <summary>
+    /// How long after an <see cref="AdaptAfter"/> rebaseline a return to the level before the incident is recognised
+    /// (docs/detectors.md, <c>auto</c> item 16): the side towards the old level covers its old
+    /// band, and three points in a row there rebaseline back to it. Zero (the default here) turns it off.
+    /// </summary>
+    public TimeSpan ReturnMemory { get; init; }
+
+    /// <summary>
+    /// Count shift test threshold (docs/detectors.md, <c>auto</c> item 15), in log-likelihood-ratio units; 0 (the default
+    /// here, and for every baseline that does not recognise counts) disables it.
+    /// </summary>
+    public double CountShiftThreshold { get; init; }
+
+    /// <summary>
+    /// The evidence per point the count shift test is tuned to (its alternative rate ρ solves λ·(1 − ρ)²/2 = power):
+    /// smaller values watch for smaller changes and take longer. Default 0.3.
+    /// </summary>
+    public double CountShiftPower { get; init; } = 0.3;
+
+    /// <summary>
+    /// Largest effective count (expectation over dispersion) on which the count shift test runs (default 50): above it
+    /// counting noise is nearly Gaussian and the point σ already describes it.
+    /// </summary>
+    public double CountShiftMaxCount { get; init; } = 50;
+
+    /// <summary>
+    /// Whether the count shift test also looks for rises (1) or only for drops (0, default): a count's upper tail is
+    /// where its routine bursts are, and rises of a few σ are caught by the point and shift edges already.
+    /// </summary>
+    public bool CountShiftRises { get; init; }
+
+    /// <summary>
+    /// Whether the count shift test's evidence lowers how much normal points teach the baseline (1 − 2·S/h, as the shift
+    /// test's does; 1, default) or only its alarm stops learning (0).
+    /// </summary>
+    public bool CountShiftProtect { get; init; } = true;
+
     /// <summary>Reads the contract parameters from <paramref name="p"/> (before its <c>RejectUnknown</c>), falling back to <paramref name="defaults"/>.</summary>
     public static ContractOptions Read(DetectorParameters p, ContractOptions? defaults = null)
     {
@@ -168,6 +211,12 @@ public sealed record ContractOptions
             RoutineRate = p.ReadDouble(RoutineRateKey, d.RoutineRate, 0, 1),
             RoutineCount = p.ReadInt(RoutineCountKey, d.RoutineCount, 1, 1000),
             RoutineWindow = p.ReadInt(RoutineWindowKey, d.RoutineWindow, 1, 10_000_000),
+            ReturnMemory = p.ReadDuration(ReturnMemoryKey, d.ReturnMemory, TimeSpan.Zero, TimeSpan.FromDays(365)),
+            CountShiftThreshold = p.ReadDouble(CountShiftThresholdKey, d.CountShiftThreshold, 0, 1000),
+            CountShiftPower = p.ReadDouble(CountShiftPowerKey, d.CountShiftPower, 0.001, 100),
+            CountShiftMaxCount = p.ReadDouble(CountShiftMaxCountKey, d.CountShiftMaxCount, 0.001, 1e9),
+            CountShiftRises = p.ReadInt(CountShiftRisesKey, d.CountShiftRises ? 1 : 0, 0, 1) == 1,
+            CountShiftProtect = p.ReadInt(CountShiftProtectKey, d.CountShiftProtect ? 1 : 0, 0, 1) == 1,
         };
     }
 }

@@ -31,7 +31,11 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // 10: the contract stores the slow shift test, auto's baseline its learned shift; older layouts are rejected.
     // 11: the contract stores each side's routine excursions (rate, reach, count); 10 is rejected, the series re-learns.
     // 12: the slow shift test stores its daily-shape reference (offset, last shape); 10 and 11 are rejected.
-    private const byte Version = 12;
+    // 13: (the detect11 branch's layout, never released) the contract stored the count shift test.
+    // 14: (main between two merges, never released) the contract stored the return memory.
+    // 15: the contract stores the return memory (where the series was before an adapt_after rebaseline) and the count
+    // shift test (dispersion, evidence, reference mark); older layouts are rejected and the series re-learns.
+    private const byte Version = 15;
 
 
     private readonly IBaseline _baseline;
@@ -47,12 +51,18 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     private readonly double _vClip;
     private readonly RecentPoints _recent = new();
     private readonly SlowShiftTest _slow;
+    private readonly CountShiftTest _countShift;
     private readonly ContractOptions _options;
 
     // What each side routinely spikes to (isolated excursions past the near edge): an isolated point within that reach
     // on a side that spikes routinely is not a page (RoutineExcursions).
     private RoutineExcursions _routineUp;
     private RoutineExcursions _routineDown;
+
+    // Where the series was before the last adapt_after rebaseline, for ReturnMemory (auto item 16): a return to it is
+    // not judged against the incident's level.
+    private ReturnMemory _return;
+    private readonly long _returnMemoryMs;
 
     private bool _started;
     private long _lastMs;
@@ -102,7 +112,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _vH = options.VarianceThreshold;
         _vClip = options.VarianceClip;
         _slow = new SlowShiftTest(options);
+        _countShift = new CountShiftTest(options);
         _options = options;
+        _returnMemoryMs = (long)options.ReturnMemory.TotalMilliseconds;
     }
 
     internal IBaseline Baseline => _baseline;
@@ -121,6 +133,12 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         {
             _baseline.Exclude(timestampMs, double.NaN);
             return Verdict.Invalid;
+        }
+
+        if (_countShift.Enabled)
+        {
+            // Whether the series looks like a count or a ratio of counts, from every value (warm-up included).
+            _countShift.See(x);
         }
 
         if (!_baseline.TryPredict(timestampMs, out var p))
@@ -145,7 +163,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // An isolated point (after a point inside the near edge, outside an alarm) must pass the far tail to page on its
         // own: a latency's routine 1 % of slow requests is not an incident. Two in a row past the near edge, or an alarm
         // in progress, are judged on the near edge; sustained changes are the shift test's, which keeps the near σ.
-        var alarmed = _alarmed || _slow.Alarmed;
+        var alarmed = _alarmed || _slow.Alarmed || _countShift.Alarmed;
         var isolatedUp = !alarmed && !_nearUp && _shiftUp < IsolatedEvidence && !double.IsNaN(p.IsolatedSigmaHigh);
         var isolatedDown = !alarmed && !_nearDown && _shiftDown < IsolatedEvidence && !double.IsNaN(p.IsolatedSigmaLow);
         var pointHigh = isolatedUp && p.IsolatedSigmaHigh > p.SigmaHigh ? p.IsolatedSigmaHigh : p.SigmaHigh;
@@ -183,6 +201,17 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             var (slowUp, slowDown) = _slow.Edges(shiftHigh, shiftLow, drift, slowInflation);
             Tighten(ref upHalf, ref upTest, slowUp, AnomalyTest.Shift);
             Tighten(ref downHalf, ref downTest, slowDown, AnomalyTest.Shift);
+        }
+
+        // The count shift test: on counts and ratios, a likelihood-ratio CUSUM on counting noise (CountShiftTest).
+        var countLearned = 0.0;
+        if (_countShift.Enabled)
+        {
+            countLearned = _baseline.LearnedShift;
+            var hasShape = _baseline.TrySlowShape(timestampMs, out var countShape);
+            var (countUp, countDown) = _countShift.Edges(e, t.Kind == TransformKind.Identity, countLearned, hasShape, countShape);
+            Tighten(ref upHalf, ref upTest, countUp, AnomalyTest.Shift);
+            Tighten(ref downHalf, ref downTest, countDown, AnomalyTest.Shift);
         }
 
         // The variance edge, in r² units the same on both sides: where one more point would push V over h_v.
@@ -238,6 +267,17 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             downHalf = e - p.ContextLower;
         }
 
+        // Return memory: after an anomaly became the new normal, the side towards the old level covers the old band (a
+        // prediction like the seasonal context: "it may go back to where it was").
+        var returning = _returnMemoryMs > 0 && _return.Active(timestampMs);
+        double returnUp = 0, returnDown = 0;
+        if (returning)
+        {
+            (returnUp, returnDown) = _return.Halves(timestampMs, _k, p.SigmaLow, p.SigmaHigh);
+            upHalf = Math.Max(upHalf, returnUp);
+            downHalf = Math.Max(downHalf, returnDown);
+        }
+
         var expected = t.FromWorking(e);
         var upper = t.FromWorking(e + upHalf);
         var lower = t.FromWorking(e - downHalf);
@@ -249,9 +289,14 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 
         // A value that the seasonal context explains adds no evidence of a shift.
         var explained = !anomalous && ((contextUp && y > e + (_k * p.SigmaHigh)) || (contextDown && y < e - (_k * p.SigmaLow)));
+        // Back in the old band, beyond the new near edge: explained by the return memory (no shift evidence, not a spike).
+        var back = returning && !anomalous && (y > e + (_k * p.SigmaHigh) || y < e - (_k * p.SigmaLow)) && _return.InOldBand(y, e, _k, p.SigmaLow, p.SigmaHigh);
+        explained |= back;
         UpdateShift(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, anomalous, inflation);
         var unlearn = _slow.Enabled ? _slow.Update(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, drift, learned, anomalous, slowInflation) : 0;
         var varianceSigma = y > e ? varianceHigh : varianceLow;
+        // Trusted as the baseline will trust this point: the count test's own evidence and the shift test's lower it.
+        var countUnlearn = _countShift.Enabled ? _countShift.Update(y, e, countLearned, anomalous, anomalous ? 0 : TrustWeight()) : 0;
         if (routine)
         {
             // Learned from isolated excursions only (the first point past the near edge after one inside it, outside an
@@ -276,6 +321,14 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 _baseline.Unlearn(unlearn);
                 _slow.Rebase(_baseline.LearnedShift);
             }
+
+            if (countUnlearn != 0)
+            {
+                // The count test just fired: the level goes back to where it stood before the evidence began.
+                _baseline.Unlearn(countUnlearn);
+                _countShift.Rebase(_baseline.LearnedShift);
+                _slow.Rebase(_baseline.LearnedShift);
+            }
             if (!_inRun)
             {
                 _inRun = true;
@@ -283,18 +336,23 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             }
 
             _quiet = 0;
+            _return.Observe(timestampMs, back: false);
             if (timestampMs - _runStartMs >= _adaptAfterMs)
             {
-                // The anomaly has lasted adapt_after: it is the new normal. The verdict above still reports it.
-                Rebaseline(_runStartMs);
+                // The anomaly has lasted adapt_after: it is the new normal. The verdict above still reports it. Where the
+                // series was before it is remembered, with the σ it was judged by then, so a return to it is recognised.
+                if (Rebaseline(_runStartMs, out var moved) && _returnMemoryMs > 0)
+                {
+                    _return.Remember(moved, p.SigmaLow, p.SigmaHigh, timestampMs + _returnMemoryMs);
+                }
             }
         }
         else
         {
             // Trust falls as evidence of a shift accumulates, so the baseline does not learn a small shift away.
             // Zero once the evidence reaches half the threshold: past that, a shift is more likely than noise.
-            var weight = _h > 0 ? Math.Max(0, 1 - (2 * Math.Max(_shiftUp, _shiftDown) / _h)) : 1;
-            if (_slow.Alarmed)
+            var weight = TrustWeight();
+            if (_slow.Alarmed || _countShift.Alarmed)
             {
                 // While a slow-shift alarm holds, the incident's points inside the band do not teach the baseline either.
                 weight = 0;
@@ -328,9 +386,36 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             {
                 _inRun = false;
             }
+
+            if (returning)
+            {
+                // Three points in a row back in the old band: the series has returned, and is judged against it again.
+                _return.Observe(timestampMs, back);
+                if (_return.Confirmed)
+                {
+                    Rebaseline(_return.RunStartMs);
+                }
+                else if (!back && ((returnUp > 0 && y > e + (_k * p.SigmaHigh)) || (returnDown > 0 && y < e - (_k * p.SigmaLow))))
+                {
+                    // Past the near edge towards the old level but short of (or past) its band: not a return. This point
+                    // was forgiven by the widened side; the memory ends, so the next such point is judged on the near band
+                    // (a level that drifts that way, or settles between the two, is a change like any other).
+                    _return.Reset();
+                }
+            }
         }
 
         return verdict;
+    }
+
+    /// <summary>
+    /// How much a normal point teaches the baseline: 1 − 2·S/h on the shift test's evidence (and the count shift test's,
+    /// where it runs), zero from half the threshold, so a baseline does not learn a small shift away before it is flagged.
+    /// </summary>
+    private double TrustWeight()
+    {
+        var weight = _h > 0 ? Math.Max(0, 1 - (2 * Math.Max(_shiftUp, _shiftDown) / _h)) : 1;
+        return _countShift.Enabled && _options.CountShiftProtect ? Math.Min(weight, Math.Max(0, 1 - (2 * _countShift.Evidence))) : weight;
     }
 
     /// <summary>Half-width on one side and the test that sets it: the tightest edge, never under κ·σ (the shift test's σ).</summary>
@@ -450,8 +535,12 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _variance = Math.Clamp(_variance + r2 - _vKappa, 0, _vH);
     }
 
-    private bool Rebaseline(long fromMs)
+    private bool Rebaseline(long fromMs) => Rebaseline(fromMs, out _);
+
+    /// <summary>Rebaselines from <paramref name="fromMs"/>; <paramref name="moved"/> is how far the level moved (the median residual).</summary>
+    private bool Rebaseline(long fromMs, out double moved)
     {
+        moved = 0;
         var count = _recent.Since(fromMs);
         if (count == 0)
         {
@@ -463,8 +552,11 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         Span<double> residuals = stackalloc double[count];
         _recent.CopySince(fromMs, ts, values, residuals);
         ToWorking(values);
+        moved = Detectors.Seasonal.SeasonalBaseline.MedianOfFinite(residuals);
         _baseline.Rebaseline(ts, values, residuals);
         _slow.Reset(_baseline.LearnedShift);
+        _return.Reset();
+        _countShift.Reset();
         _recent.ClearExcluded(fromMs, long.MaxValue);
         _shiftUp = 0;
         _shiftDown = 0;
@@ -569,7 +661,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         writer.Write(_rMean);
         _routineUp.Write(writer);
         _routineDown.Write(writer);
+        _return.Write(writer);
         _slow.Write(writer);
+        _countShift.Write(writer);
         _recent.Write(writer);
         _baseline.Write(writer);
     }
@@ -591,7 +685,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 8 => "the per-side tail",
                 9 => "the slow shift test",
                 10 => "the routine excursions",
-                < Version => "the slow shift test's daily-shape reference",
+                11 => "the slow shift test's daily-shape reference",
+                12 => "the return memory and the count shift test",
+                13 => "the return memory",
+                14 => "the count shift test",
                 _ => null,
             };
             throw new InvalidDataException(lacking is null
@@ -624,7 +721,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 
         _routineUp.Read(reader, _baseline.Name);
         _routineDown.Read(reader, _baseline.Name);
+        _return.Read(reader, _baseline.Name);
         _slow.Read(reader, _baseline.Name);
+        _countShift.Read(reader, _baseline.Name);
         _recent.Read(reader, _baseline.Name);
         _baseline.Read(reader);
     }

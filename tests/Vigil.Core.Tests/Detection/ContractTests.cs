@@ -198,6 +198,9 @@ public sealed class ContractTests
             (9, "predates the slow shift test"),
             (10, "predates the routine excursions"),
             (11, "predates the slow shift test's daily-shape reference"),
+            (12, "predates the return memory and the count shift test"),
+            (13, "predates the return memory"),
+            (14, "predates the count shift test"),
         ];
         var data = new TheoryData<string, byte, string>();
         foreach (var type in DetectorRegistry.CreateDefault().Types)

@@ -486,10 +486,19 @@ internal sealed class AutoBaseline : IBaseline
             // Time moves on for the trend and the season; the anomaly itself teaches the level and scale nothing.
             // The trend is carried on undamped: through an hour-long incident on a daily curve, the expectation keeps
             // following the curve's slope as it was before the incident.
-            _level += _trend;
+            // With DampIncidentTrend the trend is carried on as the damped-trend model forecasts it several steps ahead
+            // (L + φT, then φT): a trend learned from the last minutes' noise moves the expectation by at most
+            // φ/(1 − φ) of itself through an incident, not by one trend per point for as long as the incident lasts.
+            var carried = _o.DampIncidentTrend ? _o.TrendDamping * _trend : _trend;
+            _level += carried;
+            if (_o.DampIncidentTrend)
+            {
+                _trend = carried;
+            }
+
             if (_profile is not { Active: true })
             {
-                _learnedLevel += _trend;
+                _learnedLevel += carried;
             }
         }
     }

@@ -45,6 +45,7 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             FarTail = p.ReadInt("far_tail", d.FarTail ? 1 : 0, 0, 1) == 1,
             IsolatedFarTail = p.ReadInt("isolated_far_tail", d.IsolatedFarTail ? 1 : 0, 0, 1) == 1,
             SideTail = p.ReadInt("side_tail", d.SideTail ? 1 : 0, 0, 1) == 1,
+            DampIncidentTrend = p.ReadInt("damp_incident_trend", d.DampIncidentTrend ? 1 : 0, 0, 1) == 1,
             IsolatedNovelty = p.ReadDouble("isolated_novelty", d.IsolatedNovelty, 0, 100),
             IntegerEdges = p.ReadInt("integer_edges", d.IntegerEdges ? 1 : 0, 0, 1) == 1,
             CoreShiftSigma = p.ReadInt("core_shift_sigma", d.CoreShiftSigma ? 1 : 0, 0, 1) == 1,

@@ -132,6 +132,15 @@ public sealed record AutoOptions
     /// Default false: on DEV the core spread fired on every heavy-tailed series (NAB 55.2 against 65.7 at h_v = 150).
     public bool VarianceCoreSigma { get; init; }
 
+    /// <summary>
+    /// Whether the trend is damped while an incident's points are excluded (docs/detectors.md, <c>auto</c> item 16):
+    /// the expectation then moves as the damped-trend forecast does several steps ahead, at most φ/(1 − φ) trends in
+    /// all. Default false: the trend is carried on undamped, so an hour-long incident on a daily curve ends where the
+    /// curve would be (item 1); a trend learned from noise just before a drop then moved a latency's expectation 25 %
+    /// away from its level in an hour, and the return to normal alarmed.
+    /// </summary>
+    public bool DampIncidentTrend { get; init; }
+
     /// <summary>Least σ of a count on its square-root scale (Poisson noise is 1 there). Default 1.</summary>
     public double CountsSigma { get; init; } = 1;
 
@@ -162,12 +171,20 @@ public sealed record AutoOptions
 
     /// <summary>
     /// <c>auto</c>'s contract defaults: the shared ones (κ = 1, h = 10, adapt_after 3 h, the shift test decorrelated)
-    /// with an anomalous run ending only after 60 normal points, so a baseline that went wrong is rebaselined, and the
+    /// with an anomalous run ending only after 60 normal points, so a baseline that went wrong is rebaselined, the return
+    /// memory on (6 h: a return to the level before an incident that became the new normal is not an alarm), and the
     /// variance test on (h_v = 150, κ_v = 4, clip 36: docs/detectors.md, "The variance test"), and
     /// routine excursions on (<c>routine_margin</c> 2: docs/detectors.md, item 14): an isolated point on a side that spikes
     /// routinely is judged against what it has spiked to before.
     /// </summary>
-    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin };
+    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory };
+
+    /// <summary>
+    /// <c>auto</c>'s return memory (docs/detectors.md, item 16): for six hours after an <c>adapt_after</c> rebaseline, a
+    /// return to the level before the incident is recognised (an incident up to 9 h long at the default adapt_after of
+    /// 3 h, the length of a missing daily peak). A day blunted later incidents on the scenario suite (docs/benchmarks.md, detect12).
+    /// </summary>
+    public static TimeSpan AutoReturnMemory => TimeSpan.FromHours(6);
 
     /// <summary>
     /// <c>auto</c>'s routine margin: an isolated point on a routinely spiking side is normal within twice the 90th

@@ -1,0 +1,360 @@
+namespace Vigil.Core.Detection;
+
+/// <summary>
+/// The count shift test (docs/detectors.md, <c>auto</c> item 15): a likelihood-ratio CUSUM for a change of rate on
+/// series that look like counts or ratios of counts (<see cref="Kind"/>), such as sign-ups per
+/// minute, a Poisson count of 3 a minute or an error ratio of 0.9 %.
+/// <para>
+/// Why: the contract's shift test standardises by the point σ, which on a low count carries the heavy-tail term (a count
+/// of 3 spikes to 15 now and then) and is symmetric, so a drop to a third of the level is about one σ below and adds no
+/// evidence against a slack of one σ; meanwhile the level follows the drop within five points. Counting noise is
+/// known in shape: a count's variance is its mean (Poisson), an error ratio's is its mean over the requests behind it
+/// (quasi-Poisson, var = φ·μ). So the evidence a point brings about a rate change by a factor ρ is the log-likelihood
+/// ratio u·ln ρ − λ·(ρ − 1), with u = y/φ the point in "effective counts" and λ = R/φ the reference rate.
+/// </para>
+/// <para>
+/// How: φ is the pooled ratio of the squared residuals to the expectation on normal points (about 50 points of
+/// memory, so an error ratio's noise can follow the daily swing of its denominator). The alternative ρ is chosen per
+/// point so that a point brings <c>count_shift_power</c> of evidence on average if the rate did change by ρ
+/// (λ·(ρ − 1 − ln ρ) ≈ λ·(1 − ρ)²/2, so |1 − ρ| = √(2·power/λ), at most ½ below and 1 above): a count of 20 is watched
+/// for a 17 % change, a count of 2 for a halving, and either is flagged after about threshold/power points of such a
+/// change, sooner for larger ones. The reference R is the expectation minus what the baseline learned since the
+/// evidence last stood at 0 (<see cref="IBaseline.LearnedShift"/>), so a drop the level starts to follow is still
+/// judged against the level before it; when the test fires the baseline unlearns that part. Each increment is capped at
+/// half the threshold (one point cannot fire it alone), and the test stands down where the effective count is above
+/// <c>count_shift_max_count</c> (a rate that is not small: its noise is the point σ's business) or φ is not learned yet.
+/// </para>
+/// <para>
+/// The edge, known before the point: the value at which the increment would take the statistic over the threshold,
+/// y = φ·(λ·(1 − ρ) − (h − S))/(−ln ρ) below and y = φ·(λ·(ρ − 1) + (h − S))/ln ρ above (none while h − S exceeds the
+/// cap). Saturated at h, the lower edge lies at (1 − ρ)/(−ln ρ) of the reference (0.92 of it for a count of 20), so a
+/// drop keeps scoring above 1 on most of its points.
+/// </para>
+/// </summary>
+internal sealed class CountShiftTest
+{
+    private const double DispersionAlpha = 0.02;
+    private const int MinLearned = 60;
+    private const double ClipSquares = 16;
+    private const double MaxDrop = 0.5;
+    private const double MaxRise = 1;
+    private const double SlowAlpha = 1.0 / 60;
+    private const double MaxAutocorrelation = 0.9;
+
+    // Counts whose variance around the forecast is more than this many times their mean are not counts of events.
+    private const double MaxDispersion = 4;
+
+    // Below about one event per step a drop takes hours to show (a run of zeros is routine), and a series that is mostly
+    // 0 with bursts (its mean is its bursts) would read every quiet stretch as a drop.
+    private const double MinCount = 1;
+    private const double IntegerAlpha = 0.01;
+    private const double MinIntegerShare = 0.9;
+
+    // What the series looks like, from every finite value: the share of whole numbers (about 100 points of memory, so
+    // a variance burst's widened values do not make a count a non-count for good), and whether it ever went negative,
+    // above 1 or to exactly 0.
+    private double _integerShare;
+    private long _seen;
+    private bool _negative;
+    private bool _aboveOne;
+    private bool _zero;
+
+    private readonly double _h;
+    private readonly double _power;
+    private readonly double _maxCount;
+    private readonly double _cap;
+    private readonly bool _rises;
+
+    // Pooled dispersion: EWMA of the (winsorised) squared residual and of the expectation on normal points.
+    private double _square;
+    private double _mean;
+
+    // Lag-1 autocorrelation of the residuals (EWMA of d·d₋₁ beside that of d²): a forecast that lags a daily curve
+    // leaves residuals on one side for many points, and summed as if independent they look like a drop.
+    private double _lag;
+    private double _previous;
+
+    // A slow level of the series around its daily shape (about an hour of normal points, trusted as the baseline trusts
+    // them; the shape is the daily profile's where the baseline has learned the day, else 0): the reference is never
+    // above shape + slow level, so neither the fast forecast's noise on a small count (a Holt level moves by a fifth of
+    // each error) nor a forecast that lags the evening decline of a daily curve becomes evidence of a drop. NaN until
+    // the first point, and again when the shape appears or goes.
+    private double _slow = double.NaN;
+    private bool _shaped;
+    private double _shape;
+    private int _learned;
+
+    // Normal points since the last rebaseline: a rebaselined level is a median of the run that ended it, and the test
+    // waits until the baseline has learned MinLearned points around it before it judges a drop against it.
+    private int _settled;
+    private double _up;
+    private double _down;
+    private bool _alarmed;
+
+    // The baseline's LearnedShift when the evidence last stood at 0 (NaN: take it at the next point).
+    private double _mark = double.NaN;
+    private double _reference;
+
+    // This point's test, fixed before the point is seen (Edges) and used by Update.
+    private bool _active;
+    private double _phi;
+    private double _lambda;
+    private double _lnDrop;
+    private double _dropSlack;
+    private double _lnRise;
+    private double _riseSlack;
+
+    public CountShiftTest(ContractOptions options)
+    {
+        _h = options.CountShiftThreshold;
+        _power = options.CountShiftPower;
+        _maxCount = options.CountShiftMaxCount;
+        _cap = _h / 2;
+        _rises = options.CountShiftRises;
+    }
+
+    public bool Enabled => _h > 0;
+
+    /// <summary>
+    /// Counts: never negative and (almost) all whole numbers; ratios of counts: never negative, never above 1, and exactly
+    /// 0 at least once (a minute without errors; a latency or a utilisation in [0, 1] never is).
+    /// </summary>
+    public CountKind Kind => _negative || _seen < MinLearned ? CountKind.None
+        : _integerShare >= MinIntegerShare ? CountKind.Counts
+        : !_aboveOne && _zero ? CountKind.Ratios
+        : CountKind.None;
+
+    /// <summary>Remembers what <paramref name="value"/> says about the kind of series (every finite value, normal or not).</summary>
+    public void See(double value)
+    {
+        _seen = Math.Min(_seen + 1, long.MaxValue - 1);
+        var a = Math.Max(IntegerAlpha, 1.0 / _seen);
+        _integerShare += a * ((value == Math.Round(value) ? 1 : 0) - _integerShare);
+        _negative |= value < 0;
+        _aboveOne |= value > 1;
+        _zero |= value == 0;
+    }
+
+    /// <summary>Whether the last point was anomalous with this test saturated (an alarm holds).</summary>
+    public bool Alarmed => _alarmed;
+
+    /// <summary>The larger side's evidence over the threshold, in [0, 1] (0 when off or standing down).</summary>
+    public double Evidence => _h > 0 ? Math.Max(_up, _down) / _h : 0;
+
+    /// <summary>
+    /// This point's edges as half-widths from <paramref name="expected"/> (+∞ where the test cannot fire), from the state
+    /// before the point. <paramref name="identity"/> says whether the baseline learns the values as they are (its working scale is the identity); <paramref name="learned"/>
+    /// its <see cref="IBaseline.LearnedShift"/>.
+    /// </summary>
+    public (double Up, double Down) Edges(double expected, bool identity, double learned, bool hasShape, double shape)
+    {
+        _active = false;
+        if (hasShape != _shaped || (hasShape && !double.IsFinite(shape)))
+        {
+            _shaped = hasShape && double.IsFinite(shape);
+            _slow = double.NaN;
+        }
+
+        _shape = _shaped ? shape : 0;
+        var kind = identity ? Kind : CountKind.None;
+        if (kind == CountKind.None || _learned < MinLearned || _settled < MinLearned || !(_mean > 0) || !(_square > 0))
+        {
+            return (double.PositiveInfinity, double.PositiveInfinity);
+        }
+
+        if (double.IsNaN(_mark))
+        {
+            _mark = learned;
+        }
+
+        var reference = expected - (learned - _mark);
+        if (double.IsNaN(_slow))
+        {
+            _slow = expected - _shape;
+        }
+
+        reference = _rises ? reference : Math.Min(reference, _shape + _slow);
+        // Quasi-likelihood with the dispersion of sums: φ·(1 + ρ)/(1 − ρ) for residuals with lag-1 autocorrelation ρ.
+        var rho = Math.Clamp(_lag / _square, 0, MaxAutocorrelation);
+        _phi = _square / _mean;
+        if (kind == CountKind.Counts && _phi > MaxDispersion)
+        {
+            // Whole numbers that vary far more than events do (a travel time in seconds, bytes per interval): not a count.
+            return (double.PositiveInfinity, double.PositiveInfinity);
+        }
+
+        _phi *= (1 + rho) / (1 - rho);
+        _reference = reference;
+        _lambda = reference / _phi;
+        if (!(_lambda >= MinCount) || _lambda > _maxCount || !double.IsFinite(_lambda))
+        {
+            return (double.PositiveInfinity, double.PositiveInfinity);
+        }
+
+        _active = true;
+        var delta = Math.Sqrt(2 * _power / _lambda);
+        var drop = 1 - Math.Min(delta, MaxDrop);
+        var rise = 1 + Math.Min(delta, MaxRise);
+        _lnDrop = Math.Log(drop);
+        _dropSlack = _lambda * (1 - drop);
+        _lnRise = Math.Log(rise);
+        _riseSlack = _lambda * (rise - 1);
+
+        var up = double.PositiveInfinity;
+        var needUp = _h - _up;
+        if (_rises && needUp <= _cap)
+        {
+            up = (_phi * (_riseSlack + needUp) / _lnRise) - expected;
+        }
+
+        var down = double.PositiveInfinity;
+        var needDown = _h - _down;
+        if (needDown <= _cap)
+        {
+            down = expected - (_phi * (_dropSlack - needDown) / -_lnDrop);
+        }
+
+        // Never inside half a counting σ of the expectation: while the baseline has followed a change the other way
+        // (reference and expectation apart), the edge must still leave the expectation inside the band.
+        var least = 0.5 * Math.Sqrt(_phi * Math.Max(expected, 0));
+        return (Math.Max(up, least), Math.Max(down, least));
+    }
+
+    /// <summary>
+    /// Learns the point <paramref name="y"/> (after it was scored against <paramref name="expected"/>). Returns what the
+    /// baseline should unlearn (its learning since the evidence began) when the test has just fired, else 0.
+    /// </summary>
+    public double Update(double y, double expected, double learned, bool anomalous, double weight)
+    {
+        if (!anomalous && double.IsFinite(expected))
+        {
+            // Dispersion from normal points, trusted as the baseline trusts them; a spike counts as at most 4 of its σ.
+            var d = y - expected;
+            var square = d * d;
+            if (_learned >= MinLearned)
+            {
+                square = Math.Min(square, ClipSquares * _square);
+            }
+
+            var a = weight * Math.Max(DispersionAlpha, 1.0 / (_learned + 1));
+            _square += a * (square - _square);
+            var clipped = Math.Sqrt(square) * Math.Sign(d);
+            _lag += a * ((clipped * _previous) - _lag);
+            _previous = clipped;
+            _mean += a * (Math.Max(expected, 0) - _mean);
+            if (weight > 0 && _learned < int.MaxValue)
+            {
+                _learned++;
+            }
+
+            _settled = Math.Min(_settled + 1, MinLearned);
+
+            _slow = double.IsNaN(_slow) ? y - _shape : _slow + (weight * SlowAlpha * (y - _shape - _slow));
+        }
+
+        if (!_active)
+        {
+            // Standing down (not a count, or not yet known): no evidence is carried over.
+            _up = 0;
+            _down = 0;
+            _alarmed = false;
+            _mark = double.NaN;
+            return 0;
+        }
+
+        var u = y / _phi;
+        var wasFired = _alarmed;
+        _up = _rises ? Math.Clamp(_up + Math.Min((u * _lnRise) - _riseSlack, _cap), 0, _h) : 0;
+        _down = Math.Clamp(_down + Math.Min(_dropSlack + (u * _lnDrop), _cap), 0, _h);
+        var saturated = _up >= _h || _down >= _h;
+        _alarmed = anomalous && saturated;
+        var unlearn = 0.0;
+        if (_alarmed && !wasFired)
+        {
+            // Fired: what the baseline learned while the evidence built up was the change itself.
+            // The expectation goes back to the reference the test judged by (never above the slow level).
+            unlearn = Math.Min(expected - _reference, 0);
+        }
+
+        if (_up == 0 && _down == 0)
+        {
+            _mark = double.NaN;
+        }
+
+        return unlearn;
+    }
+
+    /// <summary>After the baseline unlearned: the reference is the expectation again.</summary>
+    public void Rebase(double learned) => _mark = learned;
+
+    /// <summary>A rebaseline: the evidence starts again from 0 (the dispersion is kept: the noise did not change).</summary>
+    public void Reset()
+    {
+        _up = 0;
+        _down = 0;
+        _alarmed = false;
+        _mark = double.NaN;
+        _slow = double.NaN;
+        _settled = 0;
+    }
+
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(_integerShare);
+        writer.Write(_seen);
+        writer.Write(_negative);
+        writer.Write(_aboveOne);
+        writer.Write(_zero);
+        writer.Write(_square);
+        writer.Write(_mean);
+        writer.Write(_lag);
+        writer.Write(_previous);
+        writer.Write(_learned);
+        writer.Write(_settled);
+        writer.Write(_up);
+        writer.Write(_down);
+        writer.Write(_alarmed);
+        writer.Write(_mark);
+        writer.Write(_slow);
+        writer.Write(_shaped);
+    }
+
+    public void Read(BinaryReader reader, string name)
+    {
+        _integerShare = reader.ReadDouble();
+        _seen = reader.ReadInt64();
+        _negative = reader.ReadBoolean();
+        _aboveOne = reader.ReadBoolean();
+        _zero = reader.ReadBoolean();
+        _square = reader.ReadDouble();
+        _mean = reader.ReadDouble();
+        _lag = reader.ReadDouble();
+        _previous = reader.ReadDouble();
+        _learned = reader.ReadInt32();
+        _settled = reader.ReadInt32();
+        _up = reader.ReadDouble();
+        _down = reader.ReadDouble();
+        _alarmed = reader.ReadBoolean();
+        _mark = reader.ReadDouble();
+        _slow = reader.ReadDouble();
+        _shaped = reader.ReadBoolean();
+        if (!(_integerShare >= 0 && _integerShare <= 1) || _seen < 0 || !(_square >= 0) || !double.IsFinite(_square) || !double.IsFinite(_mean) || !double.IsFinite(_lag) || !double.IsFinite(_previous) || _learned < 0 || _settled < 0 || _settled > MinLearned
+            || !(_up >= 0 && _up <= Math.Max(_h, 0)) || !(_down >= 0 && _down <= Math.Max(_h, 0)) || double.IsInfinity(_mark) || double.IsInfinity(_slow))
+        {
+            throw new InvalidDataException($"{name}: count shift test state out of range (written with other count_shift options?).");
+        }
+    }
+}
+
+/// <summary>What kind of count a series is, for the count shift test (docs/detectors.md, <c>auto</c> item 15).</summary>
+internal enum CountKind
+{
+    /// <summary>Not a count: the test stays off.</summary>
+    None,
+
+    /// <summary>Non-negative whole numbers (events per step).</summary>
+    Counts,
+
+    /// <summary>Values in [0, 1] that have been exactly 0 (errors over requests: a step with no error).</summary>
+    Ratios,
+}
