@@ -130,8 +130,10 @@ YAML
   metric() { curl -sf "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m "{job=\"scale\"}" { print $2 }'; }
   for ((i = 0; i < k; i++)); do
     until [ "$(cycles_of "${vports[$i]}")" -ge $((1 + SKIP)) ]; do sleep 0.5; done
-    start_ticks[$i]=$(cpu_ticks "${vpids[$i]}")
+    # The cycle metrics are read from /metrics, which renders all 400k score samples (≈ 47 MB at 100k series): read them
+    # before the CPU ticks, so the measured window holds no scrape of Vigil (until the scale5 branch it held two).
     start_sum[$i]=$(metric "${vports[$i]}" vigil_cycle_duration_seconds_sum); start_count[$i]=$(metric "${vports[$i]}" vigil_cycle_duration_seconds_count)
+    start_ticks[$i]=$(cpu_ticks "${vpids[$i]}")
   done
   PERF_PID=""
   if [ -n "${PERF:-}" ]; then
@@ -141,6 +143,11 @@ YAML
   for ((i = 0; i < k; i++)); do
     until [ "$(cycles_of "${vports[$i]}")" -ge $((CYCLES + 1 + SKIP)) ]; do sleep 0.5; done
     t=$(cpu_ticks "${vpids[$i]}"); total_ticks=$((total_ticks + t - start_ticks[$i]))
+    if [ "$i" -eq 0 ] && [ -n "$PERF_PID" ]; then
+      # Stopped before the reads of /metrics below, so the profile is the measured window's, without their rendering.
+      kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=""
+      cp "/tmp/perf-${vpids[0]}.map" "$PERF${vlabel:+-$vlabel}.map" 2>/dev/null || true
+    fi
     s=$(metric "${vports[$i]}" vigil_cycle_duration_seconds_sum); c=$(metric "${vports[$i]}" vigil_cycle_duration_seconds_count)
     cycle_sum=$(awk -v a="$cycle_sum" -v b="$s" -v c="${start_sum[$i]}" 'BEGIN { print a + b - c }')
     cycle_n=$(awk -v a="$cycle_n" -v b="$c" -v c="${start_count[$i]}" 'BEGIN { print a + b - c }')

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Vigil.Core.Detection;
 
@@ -8,11 +9,14 @@ namespace Vigil.Core.Detection;
 /// <see cref="Capacity"/> points: 3 hours at one-minute steps. Rebaselining and feedback act on what the ring still
 /// holds; older points are gone (docs/detectors.md).
 /// <para>
-/// Storage (issue 15: 100k series in 1 GB): 16 bytes a point in one array that grows by doubling up to
-/// <see cref="Capacity"/> (a young series holds a few points, not 3 KB of empty ring), timestamps as 32-bit millisecond
-/// offsets from a base (±24.8 days), the held-out flags as bits. A point that does not fit beside the others (a gap of
-/// more than 24.8 days) switches the ring to full 64-bit timestamps until the old points have left it, so every point
-/// comes back exactly as it was added.
+/// Storage (issue 15: 100k series in 1 GB): 12 bytes a point (the value and the deviation) in one array that grows by
+/// doubling up to <see cref="Capacity"/> (a young series holds a few points, not 2 KB of empty ring), the held-out flags
+/// as bits, and the timestamps stored only when they are not evenly spaced: a step-aligned range query gives every
+/// point at the previous one plus the step, so the oldest timestamp and the step describe them all. A point off that
+/// pattern switches the ring to 32-bit millisecond offsets from a base (±24.8 days), and a point that does not fit
+/// beside the others (a gap of more than 24.8 days) to full 64-bit timestamps; each switches back once the points
+/// that needed it have left (checked every <see cref="Capacity"/> points), and every point comes back exactly as it
+/// was added.
 /// </para>
 /// </summary>
 internal sealed class RecentPoints
@@ -20,17 +24,29 @@ internal sealed class RecentPoints
     public const int Capacity = 192;
     private const int FirstLength = 8;
 
+    // The largest step kept implicitly: Capacity − 1 steps of it still fit a 32-bit offset when the ring turns irregular.
+    private const long MaxRegularStepMs = int.MaxValue / Capacity;
+
     private Slot[] _slots = [];
 
-    // Only while some point's offset from _baseMs does not fit 32 bits; null otherwise.
+    // Timestamps, in one of three forms. Regular (both arrays null): point i, oldest first, is at _firstMs + i·_stepMs,
+    // which is what a step-aligned range query returns, so nothing is stored per point. Offsets: a 32-bit offset from
+    // _baseMs per slot, after a point broke the regular pattern. Wide: full 64-bit timestamps while some point does not
+    // fit 32 bits beside the others.
+    private int[]? _offsets;
     private long[]? _wide;
-    private int _addsSinceWide;
+    private int _addsSinceIrregular;
+    private long _firstMs;
+    private long _stepMs;
     private long _baseMs;
     private Flags _excluded;
     private int _head;
     private int _count;
 
     public int Count => _count;
+
+    /// <summary>How the timestamps are held, for tests: "regular", "offsets" or "wide".</summary>
+    internal string TimestampForm => _wide is not null ? "wide" : _offsets is not null ? "offsets" : "regular";
 
     public void Add(long timestampMs, double value, double residual, bool excluded)
     {
@@ -49,6 +65,13 @@ internal sealed class RecentPoints
         {
             _count++;
         }
+
+        if (_offsets is not null && _wide is null && ++_addsSinceIrregular >= Capacity)
+        {
+            // Every Capacity points, see whether the irregular points have left and the rest is regular again.
+            _addsSinceIrregular = 0;
+            TryRegular();
+        }
     }
 
     private void Grow()
@@ -56,6 +79,11 @@ internal sealed class RecentPoints
         var slots = new Slot[Math.Min(Capacity, Math.Max(FirstLength, 2 * _slots.Length))];
         Array.Copy(_slots, slots, _count);
         _slots = slots;
+        if (_offsets is not null)
+        {
+            Array.Resize(ref _offsets, slots.Length);
+        }
+
         if (_wide is not null)
         {
             Array.Resize(ref _wide, slots.Length);
@@ -69,24 +97,46 @@ internal sealed class RecentPoints
         if (_wide is not null)
         {
             _wide[slot] = timestampMs;
-            if (++_addsSinceWide >= Capacity)
+            if (++_addsSinceIrregular >= Capacity)
             {
                 // Every Capacity points, see whether the points left fit 32-bit offsets again.
-                _addsSinceWide = 0;
+                _addsSinceIrregular = 0;
                 TryNarrow(slot);
             }
 
             return;
         }
 
-        if (_count == 0)
+        if (_offsets is null)
         {
-            _baseMs = timestampMs;
+            if (_count == 0)
+            {
+                _firstMs = timestampMs;
+                _stepMs = 0;
+                return;
+            }
+
+            // A stored point's timestamp, so no overflow; d > 0 also rules out a 64-bit wrap-around.
+            var newest = _firstMs + ((_count - 1) * _stepMs);
+            var d = unchecked(timestampMs - newest);
+            if (timestampMs > newest && d > 0 && d <= MaxRegularStepMs && (_stepMs == 0 || d == _stepMs))
+            {
+                _stepMs = d;
+                if (_count == _slots.Length)
+                {
+                    // The oldest point is being overwritten.
+                    _firstMs += d;
+                }
+
+                return;
+            }
+
+            ToOffsets();
         }
 
         if (TryOffset(timestampMs, _baseMs, out var offset))
         {
-            _slots[slot].Offset = offset;
+            _offsets![slot] = offset;
         }
         else if (!TryRebase(slot, timestampMs))
         {
@@ -94,13 +144,57 @@ internal sealed class RecentPoints
         }
     }
 
+    // Regular → offsets from the oldest point: i·step ≤ (Capacity − 1)·MaxRegularStepMs fits 32 bits.
+    private void ToOffsets()
+    {
+        var offsets = new int[_slots.Length];
+        for (var i = 0; i < _count; i++)
+        {
+            offsets[Index(i)] = (int)(i * _stepMs);
+        }
+
+        _baseMs = _firstMs;
+        _offsets = offsets;
+        _addsSinceIrregular = 0;
+    }
+
+    // Offsets → regular when the points kept (after the add) are evenly spaced again. Differences, not sums: a
+    // difference that is positive both as a comparison and unchecked is the true one, near the ends of Int64 as well.
+    private void TryRegular()
+    {
+        var first = TimestampAt(0, Index(0));
+        long step = 0;
+        for (var i = 1; i < _count; i++)
+        {
+            var t = TimestampAt(i, Index(i));
+            var d = unchecked(t - first);
+            if (i == 1)
+            {
+                step = d;
+                if (t <= first || d <= 0 || d > MaxRegularStepMs)
+                {
+                    return;
+                }
+            }
+            else if (t <= first || d != i * step)
+            {
+                return;
+            }
+        }
+
+        _firstMs = first;
+        _stepMs = step;
+        _offsets = null;
+    }
+
     // The new point becomes the base; the points kept (all but the one in `slot`, which is being overwritten) must fit.
     private bool TryRebase(int slot, long timestampMs)
     {
+        var offsets = _offsets!;
         for (var i = 0; i < _count; i++)
         {
             var j = Index(i);
-            if (j != slot && !TryOffset(_baseMs + _slots[j].Offset, timestampMs, out _))
+            if (j != slot && !TryOffset(_baseMs + offsets[j], timestampMs, out _))
             {
                 return false;
             }
@@ -111,12 +205,12 @@ internal sealed class RecentPoints
             var j = Index(i);
             if (j != slot)
             {
-                TryOffset(_baseMs + _slots[j].Offset, timestampMs, out _slots[j].Offset);
+                TryOffset(_baseMs + offsets[j], timestampMs, out offsets[j]);
             }
         }
 
         _baseMs = timestampMs;
-        _slots[slot].Offset = 0;
+        offsets[slot] = 0;
         return true;
     }
 
@@ -126,12 +220,12 @@ internal sealed class RecentPoints
         for (var i = 0; i < _count; i++)
         {
             var j = Index(i);
-            wide[j] = _baseMs + _slots[j].Offset;
+            wide[j] = _baseMs + _offsets![j];
         }
 
         wide[slot] = timestampMs;
         _wide = wide;
-        _addsSinceWide = 0;
+        _addsSinceIrregular = 0;
     }
 
     private void TryNarrow(int newest)
@@ -147,16 +241,16 @@ internal sealed class RecentPoints
             }
         }
 
+        var offsets = _offsets ??= new int[_slots.Length];
         for (var i = 0; i < count; i++)
         {
-            TryOffset(wide[i], baseMs, out _slots[i].Offset);
+            TryOffset(wide[i], baseMs, out offsets[i]);
         }
 
         _baseMs = baseMs;
         _wide = null;
     }
 
-    // t − base as an int when it fits; the sign check catches a 64-bit wrap-around (timestamps near long.MinValue/MaxValue).
     private static bool TryOffset(long timestampMs, long baseMs, out int offset)
     {
         var d = unchecked(timestampMs - baseMs);
@@ -178,7 +272,9 @@ internal sealed class RecentPoints
         }
     }
 
-    private long TimestampAt(int j) => _wide is null ? _baseMs + _slots[j].Offset : _wide[j];
+    // Point i (oldest first), held in slot j = Index(i).
+    private long TimestampAt(int i, int j) =>
+        _wide is not null ? _wide[j] : _offsets is not null ? _baseMs + _offsets[j] : _firstMs + (i * _stepMs);
 
     private int Index(int i) => (_head - _count + i + _slots.Length) % _slots.Length;
 
@@ -188,7 +284,7 @@ internal sealed class RecentPoints
         var n = 0;
         for (var i = 0; i < _count; i++)
         {
-            if (TimestampAt(Index(i)) >= fromMs)
+            if (TimestampAt(i, Index(i)) >= fromMs)
             {
                 n++;
             }
@@ -201,7 +297,7 @@ internal sealed class RecentPoints
     {
         for (var i = 0; i < _count; i++)
         {
-            var t = TimestampAt(Index(i));
+            var t = TimestampAt(i, Index(i));
             if (t >= fromMs && t <= toMs)
             {
                 return true;
@@ -218,9 +314,9 @@ internal sealed class RecentPoints
         for (var i = 0; i < _count; i++)
         {
             var j = Index(i);
-            if (TimestampAt(j) >= fromMs)
+            if (TimestampAt(i, j) >= fromMs)
             {
-                ts[n] = TimestampAt(j);
+                ts[n] = TimestampAt(i, j);
                 values[n] = _slots[j].Value;
                 residuals[n] = _slots[j].Residual;
                 n++;
@@ -235,7 +331,7 @@ internal sealed class RecentPoints
         for (var i = 0; i < _count; i++)
         {
             var j = Index(i);
-            if (IsExcluded(j) && TimestampAt(j) >= fromMs && TimestampAt(j) <= toMs)
+            if (IsExcluded(j) && TimestampAt(i, j) >= fromMs && TimestampAt(i, j) <= toMs)
             {
                 n++;
             }
@@ -250,9 +346,9 @@ internal sealed class RecentPoints
         for (var i = 0; i < _count; i++)
         {
             var j = Index(i);
-            if (IsExcluded(j) && TimestampAt(j) >= fromMs && TimestampAt(j) <= toMs)
+            if (IsExcluded(j) && TimestampAt(i, j) >= fromMs && TimestampAt(i, j) <= toMs)
             {
-                ts[n] = TimestampAt(j);
+                ts[n] = TimestampAt(i, j);
                 values[n] = _slots[j].Value;
                 n++;
             }
@@ -264,7 +360,7 @@ internal sealed class RecentPoints
         for (var i = 0; i < _count; i++)
         {
             var j = Index(i);
-            if (TimestampAt(j) >= fromMs && TimestampAt(j) <= toMs)
+            if (TimestampAt(i, j) >= fromMs && TimestampAt(i, j) <= toMs)
             {
                 SetExcluded(j, false);
             }
@@ -278,7 +374,7 @@ internal sealed class RecentPoints
         for (var i = 0; i < _count; i++)
         {
             var j = Index(i);
-            writer.Write(TimestampAt(j));
+            writer.Write(TimestampAt(i, j));
             writer.Write(_slots[j].Value);
             writer.Write(_slots[j].Residual);
             writer.Write(IsExcluded(j));
@@ -296,7 +392,10 @@ internal sealed class RecentPoints
         _head = 0;
         _count = 0;
         _wide = null;
-        _addsSinceWide = 0;
+        _offsets = null;
+        _addsSinceIrregular = 0;
+        _firstMs = 0;
+        _stepMs = 0;
         _excluded = default;
         for (var i = 0; i < count; i++)
         {
@@ -307,12 +406,12 @@ internal sealed class RecentPoints
         }
     }
 
-    // 16 bytes: the value, the deviation (a float, as before) and the timestamp's offset from the base.
+    // 12 bytes: the value and the deviation (a float, as before); packed, or the double's alignment would pad it to 16.
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
     private struct Slot
     {
         public double Value;
         public float Residual;
-        public int Offset;
     }
 
     [InlineArray((Capacity + 63) / 64)]

@@ -15,8 +15,12 @@ internal sealed class WarmupCompaction
     private long _sinceLast;
     private long _total;
 
-    /// <summary>Samples warmed between two collections: 20 M ≈ 10 slices of 2 M samples ≈ 340 MB of batches.</summary>
-    public long EverySamples { get; init; } = 20_000_000;
+    /// <summary>
+    /// Samples warmed between two collections: 6 M ≈ 3 slices of 2 M samples ≈ 100 MB of dead batches. It was 20 M
+    /// (≈ 340 MB) until scale5; at 100k mature series the peak came from those batches beside a live heap at its
+    /// largest (every series holding its full recent ring and its season-detection buffer), docs/benchmarks.md.
+    /// </summary>
+    public long EverySamples { get; init; } = 6_000_000;
 
     /// <summary>The collection itself; replaced in tests.</summary>
     public Action Collect { get; init; } = CollectAggressively;

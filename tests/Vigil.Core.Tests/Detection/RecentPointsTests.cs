@@ -3,7 +3,7 @@ using Vigil.Core.Detection;
 namespace Vigil.Core.Tests.Detection;
 
 /// <summary>
-/// The compact ring (issue 15: 32-bit timestamp offsets, bit flags, grown on demand) returns exactly the points a plain
+/// The compact ring (issue 15: no timestamps while they are evenly spaced, else 32-bit offsets, bit flags, grown on demand) returns exactly the points a plain
 /// list of the last <see cref="RecentPoints.Capacity"/> points would, across re-basing and gaps wider than 32 bits of
 /// milliseconds, and writes the same bytes as the 64-bit layout it replaced.
 /// </summary>
@@ -190,6 +190,103 @@ public sealed class RecentPointsTests
     }
 
     [Fact]
+    public void Add_EvenlySpacedPoints_KeepsNoTimestampsAtEveryFillLevelAndAcrossTheWrap()
+    {
+        var ring = new RecentPoints();
+        var model = new List<Point>();
+        for (var i = 0; i < 3 * RecentPoints.Capacity; i++)
+        {
+            Add(ring, model, 1_704_067_200_000 + (i * 30_000L), Math.Sin(i), i * 0.1, excluded: i % 11 == 0);
+            AssertSame(ring, model, $"after point {i}");
+            Assert.Equal("regular", ring.TimestampForm);
+        }
+    }
+
+    [Fact]
+    public void Add_OnePointOffTheStep_StoresOffsetsUntilItLeavesThenIsRegularAgain()
+    {
+        var ring = new RecentPoints();
+        var model = new List<Point>();
+        var t = 1_704_067_200_000L;
+        for (var i = 0; i < 50; i++)
+        {
+            Add(ring, model, t += MinuteMs, i, 0, excluded: false);
+        }
+
+        // A late point (a scrape 7 ms off the step), then the step again, then a missing step (a gap of two).
+        Add(ring, model, t += MinuteMs + 7, -1, 0.5, excluded: true);
+        Assert.Equal("offsets", ring.TimestampForm);
+        AssertSame(ring, model, "after the late point");
+        Add(ring, model, t += MinuteMs, 1, 0, excluded: false);
+        Add(ring, model, t += 2 * MinuteMs, 2, 0, excluded: false);
+        AssertSame(ring, model, "after the gap");
+
+        for (var i = 0; i < 2 * RecentPoints.Capacity; i++)
+        {
+            Add(ring, model, t += MinuteMs, i, i, excluded: i % 5 == 0);
+            AssertSame(ring, model, $"after the irregular points, point {i}");
+        }
+
+        Assert.Equal("regular", ring.TimestampForm);
+    }
+
+    [Theory]
+    [InlineData(1L)]
+    [InlineData(3_600_000L)]
+    [InlineData(int.MaxValue / RecentPoints.Capacity)]
+    [InlineData((int.MaxValue / RecentPoints.Capacity) + 1)]
+    [InlineData(int.MaxValue / (RecentPoints.Capacity - 1))]
+    [InlineData(86_400_000L)]
+    public void Add_AnyStep_ReturnsEveryPointExactly(long step)
+    {
+        var ring = new RecentPoints();
+        var model = new List<Point>();
+        var t = -5 * step;
+        for (var i = 0; i < RecentPoints.Capacity + 20; i++)
+        {
+            Add(ring, model, t += step, i, -i, excluded: i % 3 == 0);
+            AssertSame(ring, model, $"step {step}, point {i}");
+        }
+
+        // A step over a 192nd of 32 bits is not kept implicitly: its points would not fit 32-bit offsets if one came off
+        // the step. Offsets while the ring's span fits 32 bits, full timestamps beyond (a daily step: 191 days).
+        var form = step <= int.MaxValue / RecentPoints.Capacity ? "regular" : step * (RecentPoints.Capacity - 1) <= int.MaxValue ? "offsets" : "wide";
+        Assert.Equal(form, ring.TimestampForm);
+        Add(ring, model, t + 1, 0, 0, excluded: false);
+        AssertSame(ring, model, $"step {step}, off the step");
+    }
+
+    [Fact]
+    public void Add_MostlyRegularWithJitterGapsAndRestores_MatchesAListOfTheLastCapacityPoints()
+    {
+        for (var seed = 0; seed < 20; seed++)
+        {
+            var random = new Random(seed);
+            var ring = new RecentPoints();
+            var model = new List<Point>();
+            var step = random.Next(1, 4) * 15_000L;
+            var t = random.NextInt64(-1L << 50, 1L << 50);
+            for (var i = 0; i < 800; i++)
+            {
+                // Mostly the step; now and then a missing step, a few milliseconds of jitter, a day or a 50-day gap.
+                var roll = random.Next(400);
+                t += roll < 385 ? step : roll < 392 ? 2 * step : roll < 397 ? step + random.Next(-9, 10) : roll < 399 ? 86_400_000 : 2 * Int32SpanMs;
+                Add(ring, model, t, random.NextDouble(), random.NextDouble() - 0.5, random.Next(4) == 0);
+                if (random.Next(100) == 0)
+                {
+                    // A state written and read back mid-way holds the same points in whatever form it rebuilds them.
+                    var restored = new RecentPoints();
+                    using var reader = new BinaryReader(new MemoryStream(Written(ring)));
+                    restored.Read(reader, "auto");
+                    ring = restored;
+                }
+
+                AssertSame(ring, model, $"seed {seed}, point {i}");
+            }
+        }
+    }
+
+    [Fact]
     public void Read_WrittenPoints_RestoresTheSamePoints()
     {
         var ring = new RecentPoints();
@@ -208,5 +305,23 @@ public sealed class RecentPointsTests
         restored.Read(reader, "auto");
 
         AssertSame(restored, model, "restored");
+    }
+
+    [Fact]
+    public void Read_EvenlySpacedPoints_RestoresThemWithoutTimestamps()
+    {
+        var ring = new RecentPoints();
+        var model = new List<Point>();
+        for (var i = 0; i < 250; i++)
+        {
+            Add(ring, model, 1_704_067_200_000 + (i * MinuteMs), i, -i, excluded: i % 4 == 0);
+        }
+
+        var restored = new RecentPoints();
+        using var reader = new BinaryReader(new MemoryStream(Written(ring)));
+        restored.Read(reader, "auto");
+
+        AssertSame(restored, model, "restored");
+        Assert.Equal("regular", restored.TimestampForm);
     }
 }

@@ -31,6 +31,8 @@ public sealed class AutoStorageTests
     [InlineData("none", 49)]
     [InlineData("none", 193)]
     [InlineData("none", 257)]
+    [InlineData("none", 300)]
+    [InlineData("none", 513)]
     [InlineData("none", 599)]
     [InlineData("none", 601)]
     [InlineData("none", 950)]
