@@ -4,7 +4,8 @@ using Vigil.Core.Tests.Detectors;
 namespace Vigil.Core.Tests.Detection;
 
 /// <summary>
-/// The count shift test (docs/detectors.md, <c>auto</c> item 15; opt-in through <c>count_shift_threshold</c>): a
+/// The count shift test (docs/detectors.md, <c>auto</c> item 15; on by default for <c>auto</c>, once the baseline knows
+/// the series' day; <c>count_shift_threshold=0</c> turns it off): a
 /// quasi-Poisson likelihood-ratio CUSUM for drops on counts and ratios of counts, against a reference that does not
 /// follow the drop. Series at one-minute steps; every series is seeded and failures print the seed and the figures.
 /// </summary>
@@ -213,5 +214,31 @@ public sealed class CountShiftTestTests
         }
 
         Assert.Equal(expected, test.Kind.ToString());
+    }
+
+    [Fact]
+    public void Observe_DropBeforeTheDayIsKnown_WaitsUnlessCountShiftDayIsOff()
+    {
+        // Ten hours into a series the baseline cannot know its day yet, so by default (count_shift_day=1) the count test
+        // stands down and every verdict is that of auto without it; with count_shift_day=0 it judges the same drop.
+        const int from = 600;
+        const int length = from + Watched;
+        var failures = new List<string>();
+        for (var seed = 1; seed <= 3; seed++)
+        {
+            var values = FlatCounts(length, 20, from, 0.7, seed);
+            var byDefault = Synthetic.RunMinutes(Synthetic.Create("auto"), values);
+            var without = Synthetic.RunMinutes(Synthetic.Create("auto", (ContractOptions.CountShiftThresholdKey, "0")), values);
+            var early = Synthetic.RunMinutes(Synthetic.Create("auto", (ContractOptions.CountShiftDayKey, "0")), values);
+            var differ = Enumerable.Range(0, length).Count(i => byDefault[i].Score != without[i].Score || byDefault[i].Kind != without[i].Kind);
+            var (onset, held, judged) = Drop(early, from, Watched);
+            var (onsetWithout, heldWithout, _) = Drop(without, from, Watched);
+            if (differ > 0 || onset < 0 || onset > 30 || held <= heldWithout)
+            {
+                failures.Add($"seed {seed}: {differ} verdicts differ from auto without the test; count_shift_day=0: onset {onset} min, held {held} of {judged} (without the test: onset {onsetWithout}, held {heldWithout})");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("; ", failures));
     }
 }

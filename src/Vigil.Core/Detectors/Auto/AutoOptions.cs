@@ -172,12 +172,13 @@ public sealed record AutoOptions
     /// <summary>
     /// <c>auto</c>'s contract defaults: the shared ones (κ = 1, h = 10, adapt_after 3 h, the shift test decorrelated)
     /// with an anomalous run ending only after 60 normal points, so a baseline that went wrong is rebaselined, the return
-    /// memory on (6 h: a return to the level before an incident that became the new normal is not an alarm), and the
+    /// memory on (6 h: a return to the level before an incident that became the new normal is not an alarm), the count
+    /// shift test on (threshold 12, power 0.5: item 15), and the
     /// variance test on (h_v = 150, κ_v = 4, clip 36: docs/detectors.md, "The variance test"), and
     /// routine excursions on (<c>routine_margin</c> 2: docs/detectors.md, item 14): an isolated point on a side that spikes
     /// routinely is judged against what it has spiked to before.
     /// </summary>
-    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory };
+    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory, CountShiftThreshold = AutoCountShiftThreshold, CountShiftPower = AutoCountShiftPower };
 
     /// <summary>
     /// <c>auto</c>'s return memory (docs/detectors.md, item 16): for six hours after an <c>adapt_after</c> rebaseline, a
@@ -185,6 +186,17 @@ public sealed record AutoOptions
     /// 3 h, the length of a missing daily peak). A day blunted later incidents on the scenario suite (docs/benchmarks.md, detect12).
     /// </summary>
     public static TimeSpan AutoReturnMemory => TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// <c>auto</c>'s count shift test (docs/detectors.md, item 15): on counts and ratios of counts, once the baseline
+    /// knows the series' day, a likelihood-ratio CUSUM on counting noise flags a sustained drop (sign-ups down 30 %)
+    /// within about 20 minutes. Threshold 12 at power 0.5 were measured on the scenario suite; NAB DEV has no series it
+    /// changes an onset of (docs/benchmarks.md, detect11 and "the count shift test by default").
+    /// </summary>
+    public static double AutoCountShiftThreshold => 12;
+
+    /// <summary><c>auto</c>'s count shift power (item 15): a count of 20 is watched for a 22 % drop, a count of 2 for a halving.</summary>
+    public static double AutoCountShiftPower => 0.5;
 
     /// <summary>
     /// <c>auto</c>'s routine margin: an isolated point on a routinely spiking side is normal within twice the 90th
