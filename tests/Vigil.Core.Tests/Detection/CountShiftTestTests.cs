@@ -89,7 +89,7 @@ public sealed class CountShiftTestTests
     [Fact]
     public void Observe_CountOfTwentyDropsThirtyPercentWithoutTheCountTest_IsNotHeld()
     {
-        // What the test is for: with the defaults the fast forecast follows the drop and few of its points leave the band.
+        // What the test is for: without it (count_shift_threshold=0) the fast forecast follows the drop and few of its points leave the band.
         var failures = new List<string>();
         for (var seed = 1; seed <= 5; seed++)
         {
