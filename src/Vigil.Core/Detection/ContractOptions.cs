@@ -205,7 +205,7 @@ public sealed record ContractOptions
             ShiftThreshold = p.ReadDouble(ShiftThresholdKey, d.ShiftThreshold, 0, 1000),
             AdaptAfter = p.ReadDuration(AdaptAfterKey, d.AdaptAfter, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365)),
             ShiftClip = p.ReadDouble(ShiftClipKey, d.ShiftClip, 0, 100),
-            ShiftDecorrelate = p.ReadInt(ShiftDecorrelateKey, d.ShiftDecorrelate ? 1 : 0, 0, 1) == 1,
+            ShiftDecorrelate = p.ReadFlag(ShiftDecorrelateKey, d.ShiftDecorrelate),
             AdaptQuietPoints = p.ReadInt(AdaptQuietKey, d.AdaptQuietPoints, 1, 100_000),
             VarianceSlack = p.ReadDouble(VarianceSlackKey, d.VarianceSlack, 1, 100),
             VarianceThreshold = p.ReadDouble(VarianceThresholdKey, d.VarianceThreshold, 0, 10_000),
@@ -215,7 +215,7 @@ public sealed record ContractOptions
             SlowShiftWindow = p.ReadInt(SlowShiftWindowKey, d.SlowShiftWindow, 1, 100_000),
             SlowShiftClip = p.ReadDouble(SlowShiftClipKey, d.SlowShiftClip, 0.1, 100),
             SlowShiftReference = p.ReadInt(SlowShiftReferenceKey, d.SlowShiftReference, 0, 3),
-            SlowShiftDownOnly = p.ReadInt(SlowShiftDownOnlyKey, d.SlowShiftDownOnly ? 1 : 0, 0, 1) == 1,
+            SlowShiftDownOnly = p.ReadFlag(SlowShiftDownOnlyKey, d.SlowShiftDownOnly),
             RoutineMargin = p.ReadDouble(RoutineMarginKey, d.RoutineMargin, 0, 100),
             RoutineRate = p.ReadDouble(RoutineRateKey, d.RoutineRate, 0, 1),
             RoutineCount = p.ReadInt(RoutineCountKey, d.RoutineCount, 1, 1000),
@@ -224,9 +224,9 @@ public sealed record ContractOptions
             CountShiftThreshold = p.ReadDouble(CountShiftThresholdKey, d.CountShiftThreshold, 0, 1000),
             CountShiftPower = p.ReadDouble(CountShiftPowerKey, d.CountShiftPower, 0.001, 100),
             CountShiftMaxCount = p.ReadDouble(CountShiftMaxCountKey, d.CountShiftMaxCount, 0.001, 1e9),
-            CountShiftRises = p.ReadInt(CountShiftRisesKey, d.CountShiftRises ? 1 : 0, 0, 1) == 1,
-            CountShiftProtect = p.ReadInt(CountShiftProtectKey, d.CountShiftProtect ? 1 : 0, 0, 1) == 1,
-            CountShiftDay = p.ReadInt(CountShiftDayKey, d.CountShiftDay ? 1 : 0, 0, 1) == 1,
+            CountShiftRises = p.ReadFlag(CountShiftRisesKey, d.CountShiftRises),
+            CountShiftProtect = p.ReadFlag(CountShiftProtectKey, d.CountShiftProtect),
+            CountShiftDay = p.ReadFlag(CountShiftDayKey, d.CountShiftDay),
         };
     }
 }

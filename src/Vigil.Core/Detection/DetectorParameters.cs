@@ -16,6 +16,9 @@ public sealed class DetectorParameters
 
     public List<string> Errors { get; } = [];
 
+    /// <summary>A 0/1 switch (e.g. <c>side_tail=1</c>), read as <see cref="ReadInt"/> reads it, with 0 and 1 the only values.</summary>
+    public bool ReadFlag(string name, bool defaultValue) => ReadInt(name, defaultValue ? 1 : 0, 0, 1) == 1;
+
     public int ReadInt(string name, int defaultValue, int min, int max)
     {
         _known.Add(name);
