@@ -33,6 +33,8 @@ public sealed record ContractOptions
     public const string CountShiftRisesKey = "count_shift_rises";
     public const string CountShiftProtectKey = "count_shift_protect";
     public const string CountShiftDayKey = "count_shift_day";
+    public const string ShiftUnlearnKey = "shift_unlearn";
+    public const string ShiftUnlearnMinKey = "shift_unlearn_min";
 
     public static ContractOptions Default { get; } = new();
 
@@ -194,6 +196,20 @@ public sealed record ContractOptions
     /// </summary>
     public bool CountShiftDay { get; init; } = true;
 
+    /// <summary>
+    /// Whether an alarm's onset takes back what the baseline learned while the shift evidence on that side was building
+    /// (detect14; 0, default here): the level that followed the first points of a drop, and the trend it learned from
+    /// them, go back to where they stood when the evidence last stood at 0, so the incident is judged against the level
+    /// before it until <see cref="AdaptAfter"/> and the return to that level scores normal.
+    /// </summary>
+    public bool ShiftUnlearn { get; init; }
+
+    /// <summary>
+    /// The least move (in σ of the side, default 1 = κ) <see cref="ShiftUnlearn"/> takes back: below it, giving back a
+    /// latency's small build-ups zeroed its trend after every tail record and raised false alarms (docs/benchmarks.md, detect14).
+    /// </summary>
+    public double ShiftUnlearnMin { get; init; } = 1;
+
     /// <summary>Reads the contract parameters from <paramref name="p"/> (before its <c>RejectUnknown</c>), falling back to <paramref name="defaults"/>.</summary>
     public static ContractOptions Read(DetectorParameters p, ContractOptions? defaults = null)
     {
@@ -227,6 +243,8 @@ public sealed record ContractOptions
             CountShiftRises = p.ReadFlag(CountShiftRisesKey, d.CountShiftRises),
             CountShiftProtect = p.ReadFlag(CountShiftProtectKey, d.CountShiftProtect),
             CountShiftDay = p.ReadFlag(CountShiftDayKey, d.CountShiftDay),
+            ShiftUnlearn = p.ReadFlag(ShiftUnlearnKey, d.ShiftUnlearn),
+            ShiftUnlearnMin = p.ReadDouble(ShiftUnlearnMinKey, d.ShiftUnlearnMin, 0, 100),
         };
     }
 }

@@ -35,7 +35,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // 14: (main between two merges, never released) the contract stored the return memory.
     // 15: the contract stores the return memory (where the series was before an adapt_after rebaseline) and the count
     // shift test (dispersion, evidence, reference mark); older layouts are rejected and the series re-learns.
-    private const byte Version = 15;
+    // 16: (the detect13 branch's number.)
+    // 17: the contract stores, per side, the baseline's learned shift when the shift evidence last stood at 0
+    // (shift_unlearn); older layouts are rejected and the series re-learns.
+    private const byte Version = 17;
 
 
     private readonly IBaseline _baseline;
@@ -69,6 +72,11 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     private double _shiftUp;
     private double _shiftDown;
     private bool _alarmed;
+
+    // The baseline's LearnedShift when the shift evidence on each side last stood at 0 (ShiftUnlearn): at an alarm's
+    // onset the baseline gives back what it learned since, so a drop it began to follow is judged against the level before.
+    private double _markUp;
+    private double _markDown;
 
     // Variance CUSUM: V = max(0, V + min(r², clip) − κ_v), capped at h_v (docs/detectors.md, "The variance test").
     private double _variance;
@@ -155,6 +163,19 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         var t = _baseline.Transform;
         var y = t.ToWorking(x);
         var e = p.Expected;
+        if (_options.ShiftUnlearn)
+        {
+            if (_shiftUp == 0)
+            {
+                _markUp = _baseline.LearnedShift;
+            }
+
+            if (_shiftDown == 0)
+            {
+                _markDown = _baseline.LearnedShift;
+            }
+        }
+
         // While an alarm holds, the saturated statistic is judged without the widening: an incident's points past κ·σ
         // keep scoring above 1 (the widening guards the onset against autocorrelated noise, not the incident's course).
         var inflation = _alarmed ? 1 : ShiftInflation();
@@ -292,6 +313,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // Back in the old band, beyond the new near edge: explained by the return memory (no shift evidence, not a spike).
         var back = returning && !anomalous && (y > e + (_k * p.SigmaHigh) || y < e - (_k * p.SigmaLow)) && _return.InOldBand(y, e, _k, p.SigmaLow, p.SigmaHigh);
         explained |= back;
+        // An alarm's onset after evidence had built up on the incident's side (not a spike out of nothing).
+        var onset = anomalous && !_alarmed && (y > e ? _shiftUp : _shiftDown) > 0;
         UpdateShift(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, anomalous, inflation);
         var unlearn = _slow.Enabled ? _slow.Update(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, drift, learned, anomalous, slowInflation) : 0;
         var varianceSigma = y > e ? varianceHigh : varianceLow;
@@ -316,6 +339,11 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         {
             UpdateVariance(explained ? 0 : y - e, varianceSigma, anomalous: true, 0);
             _baseline.Exclude(timestampMs, y, test);
+            if (onset && _options.ShiftUnlearn)
+            {
+                UnlearnBuildUp(y > e, y > e ? shiftHigh : shiftLow);
+            }
+
             if (unlearn != 0)
             {
                 _baseline.Unlearn(unlearn);
@@ -406,6 +434,30 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         }
 
         return verdict;
+    }
+
+    /// <summary>
+    /// At an alarm's onset (ShiftUnlearn): what the baseline learned towards the incident while the evidence on its side
+    /// built up is taken back, with the trend it learned from those points, when it moved the forecast by more than κ·σ.
+    /// A latency that drops to a fifth is flagged after a few points, but by then the level has followed a third of the
+    /// way and its trend carries it further through the alarm; the edge then meets the drop and the rest of it is
+    /// learned as normal. A spike (no evidence before it) gives back nothing.
+    /// </summary>
+    private void UnlearnBuildUp(bool up, double sigma)
+    {
+        var learned = _baseline.LearnedShift;
+        var amount = learned - (up ? _markUp : _markDown);
+        if (!(up ? amount > _options.ShiftUnlearnMin * sigma : amount < -_options.ShiftUnlearnMin * sigma))
+        {
+            return;
+        }
+
+        _baseline.Unlearn(amount);
+        var rebased = _baseline.LearnedShift;
+        _slow.Rebase(rebased);
+        _countShift.Rebase(rebased);
+        _markUp = rebased;
+        _markDown = rebased;
     }
 
     /// <summary>
@@ -647,6 +699,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         writer.Write(_shiftUp);
         writer.Write(_shiftDown);
         writer.Write(_alarmed);
+        writer.Write(_markUp);
+        writer.Write(_markDown);
         writer.Write(_nearUp);
         writer.Write(_nearDown);
         writer.Write(_lagProduct);
@@ -689,6 +743,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 12 => "the return memory and the count shift test",
                 13 => "the return memory",
                 14 => "the count shift test",
+                15 or 16 => "the shift test's learned-shift marks",
                 _ => null,
             };
             throw new InvalidDataException(lacking is null
@@ -701,6 +756,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _shiftUp = reader.ReadDouble();
         _shiftDown = reader.ReadDouble();
         _alarmed = reader.ReadBoolean();
+        _markUp = reader.ReadDouble();
+        _markDown = reader.ReadDouble();
         _nearUp = reader.ReadBoolean();
         _nearDown = reader.ReadBoolean();
         _lagProduct = reader.ReadDouble();
@@ -713,7 +770,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _variance = reader.ReadDouble();
         _r2Mean = reader.ReadDouble();
         _rMean = reader.ReadDouble();
-        if (!(_variance >= 0 && _variance <= Math.Max(_vH, 0)) || !(_r2Mean >= MinR2Mean) || !double.IsFinite(_r2Mean) || !(Math.Abs(_rMean) <= _rClip) || !double.IsFinite(_lagProduct) || !(_residualSquare >= 0) || !double.IsFinite(_residualSquare) || !double.IsFinite(_previousR)
+        if (!(_variance >= 0 && _variance <= Math.Max(_vH, 0)) || !(_r2Mean >= MinR2Mean) || !double.IsFinite(_r2Mean) || !(Math.Abs(_rMean) <= _rClip) || !double.IsFinite(_lagProduct) || !(_residualSquare >= 0) || !double.IsFinite(_residualSquare) || !double.IsFinite(_previousR) || !double.IsFinite(_markUp) || !double.IsFinite(_markDown)
             || !(_shiftUp >= 0 && _shiftUp <= _h) || !(_shiftDown >= 0 && _shiftDown <= _h) || _quiet < 0 || _quiet > _quietPoints)
         {
             throw new InvalidDataException($"{_baseline.Name}: contract state out of range (written with other shift options?).");

@@ -60,6 +60,13 @@ internal sealed class AutoBaseline : IBaseline
     // half-way between integers, so a count never sits exactly on one (IntegerEdges).
     private bool _integers = true;
 
+    // PositiveLow: whether every value learned so far is above zero, and the lower side's spread in log space (the mean
+    // of ln(F / y) over points below the forecast F, and its 99th percentile over all points, Robbins–Monro). A latency
+    // spreads in proportion to its level, and its slow requests (the upper tail) must not size the band below it.
+    private bool _positive = true;
+    private double _logDown;
+    private double _logTailDown;
+
     // Mean excess of |error| over the 99th percentile, from the errors that pass it (peaks over threshold). With an
     // exponential tail past the 99th percentile, the 99.9th lies ln 10 mean excesses further out; for Gaussian errors
     // that is 3.36σ (the true 3.29σ), for a latency whose 1 % of slow requests run at 2–5× it covers the slow requests.
@@ -151,14 +158,34 @@ internal sealed class AutoBaseline : IBaseline
         var tailSigmaLow = !_o.HeavyTail ? 0 : Math.Max(_o.SideTail ? Math.Min(tailSigma, _tailDown / SideTailToSigma) : tailSigma, farSigma);
         var sigmaHigh = Math.Max(Math.Max(HalfMeanToSigma * _up, tailSigmaHigh), floor);
         var sigmaLow = Math.Max(Math.Max(HalfMeanToSigma * _down, tailSigmaLow), floor);
+        var profileExpects = false;
         if (_profile is { Active: true } && _profile.TryForecast(timestampMs, out var seasonal, out var seasonalSigma))
         {
+            profileExpects = true;
             // A strongly seasonal series is expected to follow its daily shape, not last point's level: a day whose
             // peak is missing is then far from what was expected however slowly it diverged. One expectation, one
             // scale (the profile's errors at this time of day), so the band cannot invert.
             expected = seasonal;
             sigmaHigh = Math.Max(seasonalSigma, floor);
             sigmaLow = sigmaHigh;
+        }
+
+        var varianceLow = double.NaN;
+        if (_o.PositiveLow && _positive && !profileExpects && expected > 0 && _count > _o.MinPoints && _logDown > 0
+            && expected - (_o.K * sigmaLow) <= 0 && _transform.Kind == TransformKind.Identity)
+        {
+            // A lower edge at or below zero on a series that has never been there cannot catch any drop: the symmetric
+            // heavy tail (a latency's slow requests) has sized it. There the lower side is the series' own lower spread
+            // in log space, mapped back at this level: a ×0.5 drop of a latency whose ordinary noise is ±15 % crosses it.
+            var logSigma = Math.Max(HalfMeanToSigma * _logDown, _logTailDown / SideTailToSigma);
+            var capped = Math.Max(expected * (1 - Math.Exp(-_o.K * logSigma)) / _o.K, floor);
+            if (capped < sigmaLow)
+            {
+                // The variance test keeps the symmetric σ: it asks "noisier?", and the lower side's own spread would call
+                // every slow request a burst.
+                varianceLow = sigmaLow;
+                sigmaLow = capped;
+            }
         }
 
         // The far tail for isolated points: the contract uses it only where it is wider than the side's σ.
@@ -175,8 +202,13 @@ internal sealed class AutoBaseline : IBaseline
         var noveltyLow = double.NegativeInfinity;
         if (_o.Novelty && _count >= _o.NoveltyMinPoints && range > 0)
         {
-            noveltyHigh = Math.Max(_max + (_o.NoveltyTolerance * range), expected + (_o.NoveltyMinSigma * sigmaHigh));
-            noveltyLow = Math.Min(_min - (_o.NoveltyTolerance * range), expected - (_o.NoveltyMinSigma * sigmaLow));
+            // Per side (NoveltySideRange), each side's tolerance is measured on that side's own reach from the expectation
+            // (twice it, so a symmetric series keeps the full range): a latency's slow requests stretch the range upwards,
+            // and a tolerance of a tenth of that range put its lower novelty edge below zero, where no drop can cross it.
+            var toleranceHigh = _o.NoveltySideRange ? Math.Min(range, 2 * Math.Max(_max - expected, 0)) : range;
+            var toleranceLow = _o.NoveltySideRange ? Math.Min(range, 2 * Math.Max(expected - _min, 0)) : range;
+            noveltyHigh = Math.Max(_max + (_o.NoveltyTolerance * toleranceHigh), expected + (_o.NoveltyMinSigma * sigmaHigh));
+            noveltyLow = Math.Min(_min - (_o.NoveltyTolerance * toleranceLow), expected - (_o.NoveltyMinSigma * sigmaLow));
             if (_o.IntegerEdges && _integers && _transform.Kind == TransformKind.Identity)
             {
                 // A count of 22 against an edge of max + 0.1·range = 22 would sit exactly on it (score 1, normal by the
@@ -218,7 +250,8 @@ internal sealed class AutoBaseline : IBaseline
             IsolatedSigmaLow = isolatedLow,
             IsolatedSigmaHigh = isolatedHigh,
             IsolatedNoveltySigma = _o.IsolatedNovelty,
-            VarianceSigmaLow = _o.VarianceCoreSigma ? Math.Max(HalfMeanToSigma * _down, floor) : double.NaN,
+            // With PositiveLow the variance test keeps the symmetric σ below (varianceLow).
+            VarianceSigmaLow = _o.VarianceCoreSigma ? Math.Max(HalfMeanToSigma * _down, floor) : varianceLow,
             VarianceSigmaHigh = _o.VarianceCoreSigma ? Math.Max(HalfMeanToSigma * _up, floor) : double.NaN,
         };
         return _count >= _o.MinPoints;
@@ -379,6 +412,7 @@ internal sealed class AutoBaseline : IBaseline
         _min = Math.Min(_min, value);
         _max = Math.Max(_max, value);
         _integers &= value == Math.Round(value);
+        _positive &= value > 0;
         Remember(value);
         if (_count == 1)
         {
@@ -412,6 +446,14 @@ internal sealed class AutoBaseline : IBaseline
 
         _up += w * (Math.Max(scaleError, 0) - _up);
         _down += w * (Math.Max(-scaleError, 0) - _down);
+        if (_o.PositiveLow && _positive && forecast > 0)
+        {
+            // ln(F / y) of the point as learned (winsorised like the scale), 0 above the forecast.
+            var logError = Math.Max(0, Math.Log(forecast / Math.Max(forecast + scaleError, forecast * 1e-3)));
+            _logDown += w * (logError - _logDown);
+            var step = Math.Max(_logDown, _o.TailStep * _logTailDown);
+            _logTailDown = Math.Max(_logTailDown + (weight * (logError > _logTailDown ? TailP * step : -(1 - TailP) * step)), 0);
+        }
 
         // Stochastic-approximation quantile (Robbins–Monro): up by p·step on an exceedance, down by (1 − p)·step
         // otherwise, so it settles where 1 % of normal errors exceed it. The step is the mean |error|: scale-free.
@@ -584,6 +626,7 @@ internal sealed class AutoBaseline : IBaseline
             _min = Math.Min(_min, values[i]);
             _max = Math.Max(_max, values[i]);
             _integers &= values[i] == Math.Round(values[i]);
+            _positive &= values[i] > 0;
             if (double.IsFinite(residuals[i]))
             {
                 var r = residuals[i] - shift;
@@ -627,6 +670,9 @@ internal sealed class AutoBaseline : IBaseline
         writer.Write(_tailDown);
         writer.Write(_meanExcessDown);
         writer.Write(_integers);
+        writer.Write(_positive);
+        writer.Write(_logDown);
+        writer.Write(_logTailDown);
         writer.Write(_excludedRun);
         writer.Write(_anomalousRun);
         writer.Write(_min);
@@ -673,6 +719,13 @@ internal sealed class AutoBaseline : IBaseline
         _tailDown = reader.ReadDouble();
         _meanExcessDown = reader.ReadDouble();
         _integers = reader.ReadBoolean();
+        _positive = reader.ReadBoolean();
+        _logDown = reader.ReadDouble();
+        _logTailDown = reader.ReadDouble();
+        if (!(_logDown >= 0) || !double.IsFinite(_logDown) || !(_logTailDown >= 0) || !double.IsFinite(_logTailDown))
+        {
+            throw new InvalidDataException("auto: lower log spread out of range.");
+        }
         _excludedRun = reader.ReadInt32();
         _anomalousRun = reader.ReadInt32();
         _min = reader.ReadDouble();

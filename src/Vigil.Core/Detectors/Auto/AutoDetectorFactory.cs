@@ -49,6 +49,8 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             IsolatedNovelty = p.ReadDouble("isolated_novelty", d.IsolatedNovelty, 0, 100),
             IntegerEdges = p.ReadFlag("integer_edges", d.IntegerEdges),
             CoreShiftSigma = p.ReadFlag("core_shift_sigma", d.CoreShiftSigma),
+            NoveltySideRange = p.ReadFlag("novelty_side_range", d.NoveltySideRange),
+            PositiveLow = p.ReadFlag("positive_low", d.PositiveLow),
             VarianceCoreSigma = p.ReadFlag("variance_core_sigma", d.VarianceCoreSigma),
             CountsSigma = p.ReadDouble("counts_sigma", d.CountsSigma, 0, 100),
             SeasonalProfile = p.ReadFlag("seasonal_profile", d.SeasonalProfile),

@@ -125,6 +125,19 @@ public sealed record AutoOptions
     public bool CoreShiftSigma { get; init; }
 
     /// <summary>
+    /// Whether the lower side of a positive series whose symmetric band reaches down to zero is sized by its own lower
+    /// spread in log space (detect14; 0 = off, docs/detectors.md "What detect14 measured").
+    /// </summary>
+    public bool PositiveLow { get; init; }
+
+    /// <summary>
+    /// Whether each side's novelty tolerance is a tenth of twice that side's reach from the expectation (at most the
+    /// range) instead of a tenth of the range (detect14; 0 = off). On a positive series with a heavy upper tail (a
+    /// latency) the range is mostly slow requests, and the lower novelty edge sat below zero.
+    /// </summary>
+    public bool NoveltySideRange { get; init; }
+
+    /// <summary>
     /// Whether the variance test standardises by the core spread of each side (without the heavy-tail terms), so a
     /// routine spike counts as a large r² (clipped) and spikes that come more often than usual accumulate evidence.
     /// With the tail terms, a spiky series' σ is set by its spikes and a denser run of them looks ordinary.
