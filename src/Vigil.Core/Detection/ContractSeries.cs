@@ -35,7 +35,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // 14: (main between two merges, never released) the contract stored the return memory.
     // 15: the contract stores the return memory (where the series was before an adapt_after rebaseline) and the count
     // shift test (dispersion, evidence, reference mark); older layouts are rejected and the series re-learns.
-    // 16: (the detect13 branch's number.)
+    // 16: left to a parallel branch (detect13), never on main when this was written.
     // 17: the contract stores, per side, the baseline's learned shift when the shift evidence last stood at 0
     // (shift_unlearn); older layouts are rejected and the series re-learns.
     private const byte Version = 17;
