@@ -33,6 +33,8 @@ public sealed record ContractOptions
     public const string CountShiftRisesKey = "count_shift_rises";
     public const string CountShiftProtectKey = "count_shift_protect";
     public const string CountShiftDayKey = "count_shift_day";
+    public const string CountShiftRiseClipKey = "count_shift_rise_clip";
+    public const string CountShiftHoursKey = "count_shift_hours";
 
     public static ContractOptions Default { get; } = new();
 
@@ -194,6 +196,20 @@ public sealed record ContractOptions
     /// </summary>
     public bool CountShiftDay { get; init; } = true;
 
+    /// <summary>
+    /// Where the count shift test's rise side bounds a point (docs/detectors.md, <c>auto</c> item 15): at the alternative
+    /// rate plus this many of its counting σ, so a routine burst adds one point's worth of evidence, not a rise's.
+    /// 0 (default) does not bound it.
+    /// </summary>
+    public double CountShiftRiseClip { get; init; }
+
+    /// <summary>
+    /// Whether the count shift test runs before the baseline knows the series' day (1), judging a drop only against
+    /// levels the series showed at this hour and the next on its last visit there, and a rise only above them; 0
+    /// (default) waits for the day as <see cref="CountShiftDay"/> says.
+    /// </summary>
+    public bool CountShiftHours { get; init; }
+
     /// <summary>Reads the contract parameters from <paramref name="p"/> (before its <c>RejectUnknown</c>), falling back to <paramref name="defaults"/>.</summary>
     public static ContractOptions Read(DetectorParameters p, ContractOptions? defaults = null)
     {
@@ -227,6 +243,8 @@ public sealed record ContractOptions
             CountShiftRises = p.ReadFlag(CountShiftRisesKey, d.CountShiftRises),
             CountShiftProtect = p.ReadFlag(CountShiftProtectKey, d.CountShiftProtect),
             CountShiftDay = p.ReadFlag(CountShiftDayKey, d.CountShiftDay),
+            CountShiftRiseClip = p.ReadDouble(CountShiftRiseClipKey, d.CountShiftRiseClip, 0, 100),
+            CountShiftHours = p.ReadFlag(CountShiftHoursKey, d.CountShiftHours),
         };
     }
 }

@@ -201,6 +201,7 @@ public sealed class ContractTests
             (12, "predates the return memory and the count shift test"),
             (13, "predates the return memory"),
             (14, "predates the count shift test"),
+            (15, "predates the count shift test's hours of the day"),
         ];
         var data = new TheoryData<string, byte, string>();
         foreach (var type in DetectorRegistry.CreateDefault().Types)
