@@ -35,6 +35,8 @@ public sealed record ContractOptions
     public const string CountShiftDayKey = "count_shift_day";
     public const string ShiftUnlearnKey = "shift_unlearn";
     public const string ShiftUnlearnMinKey = "shift_unlearn_min";
+    public const string CountShiftRiseClipKey = "count_shift_rise_clip";
+    public const string CountShiftHoursKey = "count_shift_hours";
 
     public static ContractOptions Default { get; } = new();
 
@@ -210,6 +212,20 @@ public sealed record ContractOptions
     /// </summary>
     public double ShiftUnlearnMin { get; init; } = 1;
 
+    /// <summary>
+    /// Where the count shift test's rise side bounds a point (docs/detectors.md, <c>auto</c> item 15): at the alternative
+    /// rate plus this many of its counting σ, so a routine burst adds one point's worth of evidence, not a rise's.
+    /// 0 (default) does not bound it.
+    /// </summary>
+    public double CountShiftRiseClip { get; init; }
+
+    /// <summary>
+    /// Whether the count shift test runs before the baseline knows the series' day (1), judging a drop only against
+    /// levels the series showed at this hour and the next on its last visit there, and a rise only above them; 0
+    /// (default) waits for the day as <see cref="CountShiftDay"/> says.
+    /// </summary>
+    public bool CountShiftHours { get; init; }
+
     /// <summary>Reads the contract parameters from <paramref name="p"/> (before its <c>RejectUnknown</c>), falling back to <paramref name="defaults"/>.</summary>
     public static ContractOptions Read(DetectorParameters p, ContractOptions? defaults = null)
     {
@@ -245,6 +261,8 @@ public sealed record ContractOptions
             CountShiftDay = p.ReadFlag(CountShiftDayKey, d.CountShiftDay),
             ShiftUnlearn = p.ReadFlag(ShiftUnlearnKey, d.ShiftUnlearn),
             ShiftUnlearnMin = p.ReadDouble(ShiftUnlearnMinKey, d.ShiftUnlearnMin, 0, 100),
+            CountShiftRiseClip = p.ReadDouble(CountShiftRiseClipKey, d.CountShiftRiseClip, 0, 100),
+            CountShiftHours = p.ReadFlag(CountShiftHoursKey, d.CountShiftHours),
         };
     }
 }

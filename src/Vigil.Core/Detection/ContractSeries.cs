@@ -35,9 +35,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // 14: (main between two merges, never released) the contract stored the return memory.
     // 15: the contract stores the return memory (where the series was before an adapt_after rebaseline) and the count
     // shift test (dispersion, evidence, reference mark); older layouts are rejected and the series re-learns.
-    // 16: left to a parallel branch (detect13), never on main when this was written.
-    // 17: the contract stores, per side, the baseline's learned shift when the shift evidence last stood at 0
-    // (shift_unlearn); older layouts are rejected and the series re-learns.
+    // 16: (a parallel branch, never released) the count shift test stored what the series showed at each hour of the day.
+    // 17: the count shift test stores what the series showed at each hour of the day (count_shift_hours), and the
+    // contract, per side, the baseline's learned shift when the shift evidence last stood at 0 (shift_unlearn); older
+    // layouts are rejected and the series re-learns.
     private const byte Version = 17;
 
 
@@ -230,7 +231,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         {
             countLearned = _baseline.LearnedShift;
             var hasShape = _baseline.TrySlowShape(timestampMs, out var countShape);
-            var (countUp, countDown) = _countShift.Edges(e, t.Kind == TransformKind.Identity, countLearned, hasShape, countShape);
+            var (countUp, countDown) = _countShift.Edges(timestampMs, e, t.Kind == TransformKind.Identity, countLearned, hasShape, countShape);
             Tighten(ref upHalf, ref upTest, countUp, AnomalyTest.Shift);
             Tighten(ref downHalf, ref downTest, countDown, AnomalyTest.Shift);
         }
@@ -276,8 +277,11 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // from the forecast (a daily batch job, a square wave). Known before the point arrives, so the band stays a
         // prediction. It only counts where it reaches past the point band: inside it, noise in last season's values
         // must not blunt the shift test.
-        var contextUp = p.ContextUpper - e > _k * p.SigmaHigh;
-        var contextDown = e - p.ContextLower > _k * p.SigmaLow;
+        // Not on a side where the count shift test's evidence is past half its threshold: the context is about single
+        // values (last season's batch job), the count test about a rate over many points, and a business count's noisy
+        // midday yesterday must not forgive a drop to a third today.
+        var contextUp = p.ContextUpper - e > _k * p.SigmaHigh && _countShift.RiseEvidence < 0.5;
+        var contextDown = e - p.ContextLower > _k * p.SigmaLow && _countShift.Evidence < 0.5;
         if (contextUp && p.ContextUpper - e > upHalf)
         {
             upHalf = p.ContextUpper - e;
@@ -319,7 +323,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         var unlearn = _slow.Enabled ? _slow.Update(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, drift, learned, anomalous, slowInflation) : 0;
         var varianceSigma = y > e ? varianceHigh : varianceLow;
         // Trusted as the baseline will trust this point: the count test's own evidence and the shift test's lower it.
-        var countUnlearn = _countShift.Enabled ? _countShift.Update(y, e, countLearned, anomalous, anomalous ? 0 : TrustWeight()) : 0;
+        var countUnlearn = _countShift.Enabled ? _countShift.Update(timestampMs, y, e, anomalous, anomalous ? 0 : TrustWeight()) : 0;
         if (routine)
         {
             // Learned from isolated excursions only (the first point past the near edge after one inside it, outside an
@@ -608,7 +612,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _baseline.Rebaseline(ts, values, residuals);
         _slow.Reset(_baseline.LearnedShift);
         _return.Reset();
-        _countShift.Reset();
+        _countShift.Reset(values, residuals);
         _recent.ClearExcluded(fromMs, long.MaxValue);
         _shiftUp = 0;
         _shiftDown = 0;
@@ -743,7 +747,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 12 => "the return memory and the count shift test",
                 13 => "the return memory",
                 14 => "the count shift test",
-                15 or 16 => "the shift test's learned-shift marks",
+                15 => "the count shift test's hours of the day and the shift test's learned-shift marks",
+                16 => "the shift test's learned-shift marks",
                 _ => null,
             };
             throw new InvalidDataException(lacking is null

@@ -20,7 +20,12 @@ namespace Vigil.Core.Detection;
 /// for a 17 % change, a count of 2 for a halving, and either is flagged after about threshold/power points of such a
 /// change, sooner for larger ones. The reference R is the expectation minus what the baseline learned since the
 /// evidence last stood at 0 (<see cref="IBaseline.LearnedShift"/>), so a drop the level starts to follow is still
-/// judged against the level before it; when the test fires the baseline unlearns that part. Each increment is capped at
+/// judged against the level before it; when the test fires the baseline unlearns that part. A drop is judged against the
+/// lower of R and a slow level around the daily shape, a rise against the higher (a small count's fast forecast is noisy,
+/// and winsorised learning leaves it below the mean of a skewed count); before the baseline knows the day, with
+/// <c>count_shift_hours</c>, also against the level the series showed at this hour and the next on its last visit there.
+/// A rise's points count at most the alternative's mean plus <c>count_shift_rise_clip</c> of its σ, so a burst is one
+/// point of a rise, not a rise. Each increment is capped at
 /// half the threshold (one point cannot fire it alone), and the test stands down where the effective count is above
 /// <c>count_shift_max_count</c> (a rate that is not small: its noise is the point σ's business) or φ is not learned yet.
 /// </para>
@@ -40,6 +45,8 @@ internal sealed class CountShiftTest
     private const double MaxRise = 1;
     private const double SlowAlpha = 1.0 / 60;
     private const double MaxAutocorrelation = 0.9;
+    private const int HoursPerDay = 24;
+    private const long MsPerHour = 3_600_000;
 
     // Counts whose variance around the forecast is more than this many times their mean are not counts of events.
     private const double MaxDispersion = 4;
@@ -65,6 +72,8 @@ internal sealed class CountShiftTest
     private readonly double _cap;
     private readonly bool _rises;
     private readonly bool _knownDay;
+    private readonly double _riseClip;
+    private readonly bool _hours;
 
     // Pooled dispersion: EWMA of the (winsorised) squared residual and of the expectation on normal points.
     private double _square;
@@ -94,16 +103,33 @@ internal sealed class CountShiftTest
 
     // The baseline's LearnedShift when the evidence last stood at 0 (NaN: take it at the next point).
     private double _mark = double.NaN;
-    private double _reference;
 
-    // This point's test, fixed before the point is seen (Edges) and used by Update.
+    // What the series showed at each hour of the (UTC) day on its last visit there: the mean of that hour's normal
+    // points, NaN where no hour has been seen yet. Until the baseline knows the day, a drop is judged only against a
+    // level the series has shown at this time of day (and a rise only above one), so the evening decline of a daily
+    // curve is not a drop and its morning climb not a rise (count_shift_hours).
+    private readonly double[] _hourly = CreateHours();
+    private int _hour = -1;
+    private double _hourSum;
+    private int _hourCount;
+
+    // This point's test, fixed before the point is seen (Edges) and used by Update: per side, whether it runs, the
+    // reference it judges by (the value the baseline unlearns back to when it fires), the log of the alternative ratio
+    // and the slack λ·|ρ − 1|.
     private bool _active;
+    private bool _activeDown;
+    private bool _activeUp;
     private double _phi;
-    private double _lambda;
+    private double _reference;
+    private double _referenceUp;
     private double _lnDrop;
     private double _dropSlack;
     private double _lnRise;
     private double _riseSlack;
+
+    // The largest effective count a point adds to the rise evidence as (the alternative's mean plus count_shift_rise_clip
+    // of its counting σ): a burst is one point of a rise at most, a sustained rise is many.
+    private double _riseCap;
 
     public CountShiftTest(ContractOptions options)
     {
@@ -113,6 +139,15 @@ internal sealed class CountShiftTest
         _cap = _h / 2;
         _rises = options.CountShiftRises;
         _knownDay = options.CountShiftDay;
+        _riseClip = options.CountShiftRiseClip;
+        _hours = options.CountShiftHours;
+    }
+
+    private static double[] CreateHours()
+    {
+        var hours = new double[HoursPerDay];
+        Array.Fill(hours, double.NaN);
+        return hours;
     }
 
     public bool Enabled => _h > 0;
@@ -140,17 +175,29 @@ internal sealed class CountShiftTest
     /// <summary>Whether the last point was anomalous with this test saturated (an alarm holds).</summary>
     public bool Alarmed => _alarmed;
 
-    /// <summary>The larger side's evidence over the threshold, in [0, 1] (0 when off or standing down).</summary>
-    public double Evidence => _h > 0 ? Math.Max(_up, _down) / _h : 0;
+    /// <summary>
+    /// The drop side's evidence over the threshold, in [0, 1] (0 when off or standing down): it lowers how much normal
+    /// points teach the baseline. The rise side's does not: a count's daily climb builds some rise evidence every
+    /// morning, and a forecast frozen by it would read the rest of the climb as the rise (the reference corrects for
+    /// what the baseline learned, so following a rise does not hide it from the test).
+    /// </summary>
+    public double Evidence => _h > 0 ? _down / _h : 0;
+
+    /// <summary>The rise side's evidence over the threshold, in [0, 1] (0 when off, standing down or rises are off).</summary>
+    public double RiseEvidence => _h > 0 ? _up / _h : 0;
 
     /// <summary>
     /// This point's edges as half-widths from <paramref name="expected"/> (+∞ where the test cannot fire), from the state
-    /// before the point. <paramref name="identity"/> says whether the baseline learns the values as they are (its working scale is the identity); <paramref name="learned"/>
-    /// its <see cref="IBaseline.LearnedShift"/>.
+    /// before the point at <paramref name="timestampMs"/>. <paramref name="identity"/> says whether the baseline learns
+    /// the values as they are (its working scale is the identity); <paramref name="learned"/> its
+    /// <see cref="IBaseline.LearnedShift"/>; <paramref name="hasShape"/> and <paramref name="shape"/> its
+    /// <see cref="IBaseline.TrySlowShape"/>.
     /// </summary>
-    public (double Up, double Down) Edges(double expected, bool identity, double learned, bool hasShape, double shape)
+    public (double Up, double Down) Edges(long timestampMs, double expected, bool identity, double learned, bool hasShape, double shape)
     {
         _active = false;
+        _activeDown = false;
+        _activeUp = false;
         if (hasShape != _shaped || (hasShape && !double.IsFinite(shape)))
         {
             _shaped = hasShape && double.IsFinite(shape);
@@ -159,7 +206,8 @@ internal sealed class CountShiftTest
 
         _shape = _shaped ? shape : 0;
         var kind = identity ? Kind : CountKind.None;
-        if (_knownDay && !hasShape && !(shape == 0))
+        var early = _knownDay && !hasShape && !(shape == 0);
+        if (early && !_hours)
         {
             // The baseline does not know the series' day yet (shape NaN): a slow reference would lag a daily curve's
             // decline and read it as a drop, so the test waits (count_shift_day).
@@ -182,7 +230,22 @@ internal sealed class CountShiftTest
             _slow = expected - _shape;
         }
 
-        reference = _rises ? reference : Math.Min(reference, _shape + _slow);
+        // Drops are judged against the lower of the reference and the slow level, rises against the higher: a small
+        // count's fast forecast is noisy, and winsorised learning leaves it below the mean of a skewed count, neither of
+        // which is a change of rate.
+        var down = Math.Min(reference, _shape + _slow);
+        var up = Math.Max(reference, _shape + _slow);
+        if (early)
+        {
+            // Before the day is known: only against levels the series has shown at this hour and the next on its last
+            // visit there (none yet: the test waits for that side).
+            var hour = HourOf(timestampMs);
+            var now = _hourly[hour];
+            var next = _hourly[(hour + 1) % HoursPerDay];
+            down = Math.Min(down, Math.Min(now, next));
+            up = Math.Max(up, Math.Max(now, next));
+        }
+
         // Quasi-likelihood with the dispersion of sums: φ·(1 + ρ)/(1 − ρ) for residuals with lag-1 autocorrelation ρ.
         var rho = Math.Clamp(_lag / _square, 0, MaxAutocorrelation);
         _phi = _square / _mean;
@@ -193,47 +256,62 @@ internal sealed class CountShiftTest
         }
 
         _phi *= (1 + rho) / (1 - rho);
-        _reference = reference;
-        _lambda = reference / _phi;
-        if (!(_lambda >= MinCount) || _lambda > _maxCount || !double.IsFinite(_lambda))
+        _reference = down;
+        _referenceUp = up;
+        var lambdaDown = down / _phi;
+        var lambdaUp = up / _phi;
+        _activeDown = Runs(lambdaDown);
+        _activeUp = _rises && Runs(lambdaUp);
+        _active = _activeDown || _activeUp;
+        if (!_active)
         {
             return (double.PositiveInfinity, double.PositiveInfinity);
         }
 
-        _active = true;
-        var delta = Math.Sqrt(2 * _power / _lambda);
-        var drop = 1 - Math.Min(delta, MaxDrop);
-        var rise = 1 + Math.Min(delta, MaxRise);
-        _lnDrop = Math.Log(drop);
-        _dropSlack = _lambda * (1 - drop);
-        _lnRise = Math.Log(rise);
-        _riseSlack = _lambda * (rise - 1);
-
-        var up = double.PositiveInfinity;
-        var needUp = _h - _up;
-        if (_rises && needUp <= _cap)
+        var upHalf = double.PositiveInfinity;
+        if (_activeUp)
         {
-            up = (_phi * (_riseSlack + needUp) / _lnRise) - expected;
+            var rise = 1 + Math.Min(Math.Sqrt(2 * _power / lambdaUp), MaxRise);
+            _lnRise = Math.Log(rise);
+            _riseSlack = lambdaUp * (rise - 1);
+            _riseCap = _riseClip > 0 ? (lambdaUp * rise) + (_riseClip * Math.Sqrt(lambdaUp * rise)) : double.PositiveInfinity;
+            var needUp = _h - _up;
+            var edge = (_riseSlack + needUp) / _lnRise;
+            if (needUp <= _cap && edge <= _riseCap)
+            {
+                upHalf = (_phi * edge) - expected;
+            }
         }
 
-        var down = double.PositiveInfinity;
-        var needDown = _h - _down;
-        if (needDown <= _cap)
+        var downHalf = double.PositiveInfinity;
+        if (_activeDown)
         {
-            down = expected - (_phi * (_dropSlack - needDown) / -_lnDrop);
+            var drop = 1 - Math.Min(Math.Sqrt(2 * _power / lambdaDown), MaxDrop);
+            _lnDrop = Math.Log(drop);
+            _dropSlack = lambdaDown * (1 - drop);
+            var needDown = _h - _down;
+            if (needDown <= _cap)
+            {
+                downHalf = expected - (_phi * (_dropSlack - needDown) / -_lnDrop);
+            }
         }
 
         // Never inside half a counting σ of the expectation: while the baseline has followed a change the other way
         // (reference and expectation apart), the edge must still leave the expectation inside the band.
         var least = 0.5 * Math.Sqrt(_phi * Math.Max(expected, 0));
-        return (Math.Max(up, least), Math.Max(down, least));
+        return (Math.Max(upHalf, least), Math.Max(downHalf, least));
     }
 
+    private bool Runs(double lambda) => lambda >= MinCount && lambda <= _maxCount && double.IsFinite(lambda);
+
+    private static int HourOf(long timestampMs) => (int)(((timestampMs / MsPerHour) % HoursPerDay + HoursPerDay) % HoursPerDay);
+
     /// <summary>
-    /// Learns the point <paramref name="y"/> (after it was scored against <paramref name="expected"/>). Returns what the
-    /// baseline should unlearn (its learning since the evidence began) when the test has just fired, else 0.
+    /// Learns the point <paramref name="y"/> at <paramref name="timestampMs"/> (after it was scored against
+    /// <paramref name="expected"/>). Returns what the baseline should unlearn (its learning since the evidence began)
+    /// when the test has just fired, else 0.
     /// </summary>
-    public double Update(double y, double expected, double learned, bool anomalous, double weight)
+    public double Update(long timestampMs, double y, double expected, bool anomalous, double weight)
     {
         if (!anomalous && double.IsFinite(expected))
         {
@@ -261,6 +339,11 @@ internal sealed class CountShiftTest
             _slow = double.IsNaN(_slow) ? y - _shape : _slow + (weight * SlowAlpha * (y - _shape - _slow));
         }
 
+        if (_hours)
+        {
+            LearnHour(timestampMs, y, !anomalous && weight > 0);
+        }
+
         if (!_active)
         {
             // Standing down (not a count, or not yet known): no evidence is carried over.
@@ -273,16 +356,16 @@ internal sealed class CountShiftTest
 
         var u = y / _phi;
         var wasFired = _alarmed;
-        _up = _rises ? Math.Clamp(_up + Math.Min((u * _lnRise) - _riseSlack, _cap), 0, _h) : 0;
-        _down = Math.Clamp(_down + Math.Min(_dropSlack + (u * _lnDrop), _cap), 0, _h);
+        _up = _activeUp ? Math.Clamp(_up + Math.Min((Math.Min(u, _riseCap) * _lnRise) - _riseSlack, _cap), 0, _h) : 0;
+        _down = _activeDown ? Math.Clamp(_down + Math.Min(_dropSlack + (u * _lnDrop), _cap), 0, _h) : 0;
         var saturated = _up >= _h || _down >= _h;
         _alarmed = anomalous && saturated;
         var unlearn = 0.0;
         if (_alarmed && !wasFired)
         {
-            // Fired: what the baseline learned while the evidence built up was the change itself.
-            // The expectation goes back to the reference the test judged by (never above the slow level).
-            unlearn = Math.Min(expected - _reference, 0);
+            // Fired: what the baseline learned while the evidence built up was the change itself. The expectation goes
+            // back to the reference the test judged by (never past the slow level).
+            unlearn = _down >= _h ? Math.Min(expected - _reference, 0) : Math.Max(expected - _referenceUp, 0);
         }
 
         if (_up == 0 && _down == 0)
@@ -293,11 +376,61 @@ internal sealed class CountShiftTest
         return unlearn;
     }
 
+    /// <summary>The hour of the day's mean of normal points, kept for its next visit (count_shift_hours).</summary>
+    private void LearnHour(long timestampMs, double y, bool normal)
+    {
+        var hour = HourOf(timestampMs);
+        if (hour != _hour)
+        {
+            if (_hour >= 0 && _hourCount > 0)
+            {
+                _hourly[_hour] = _hourSum / _hourCount;
+            }
+
+            _hour = hour;
+            _hourSum = 0;
+            _hourCount = 0;
+        }
+
+        if (normal)
+        {
+            _hourSum += y;
+            _hourCount++;
+        }
+    }
+
     /// <summary>After the baseline unlearned: the reference is the expectation again.</summary>
     public void Rebase(double learned) => _mark = learned;
 
-    /// <summary>A rebaseline: the evidence starts again from 0 (the dispersion is kept: the noise did not change).</summary>
-    public void Reset()
+    /// <summary>
+    /// A rebaseline from the run of <paramref name="values"/> (working scale) with their <paramref name="residuals"/>:
+    /// the evidence starts again from 0 (the dispersion is kept: the noise did not change), and what the series showed at
+    /// each hour is scaled by the run's mean over what was expected during it, so the new level is judged against its
+    /// own day (a business count that moved to a third of its level has a third of its evening too).
+    /// </summary>
+    public void Reset(ReadOnlySpan<double> values, ReadOnlySpan<double> residuals)
+    {
+        double sum = 0, expected = 0;
+        for (var i = 0; i < values.Length && i < residuals.Length; i++)
+        {
+            if (double.IsFinite(values[i]) && double.IsFinite(residuals[i]))
+            {
+                sum += values[i];
+                expected += values[i] - residuals[i];
+            }
+        }
+
+        var ratio = expected > 0 ? sum / expected : double.NaN;
+        for (var i = 0; i < HoursPerDay; i++)
+        {
+            _hourly[i] = ratio >= 0 && double.IsFinite(ratio) ? _hourly[i] * ratio : double.NaN;
+        }
+
+        Reset();
+    }
+
+    /// <summary>The evidence starts again from 0.</summary>
+    private void Reset()
     {
         _up = 0;
         _down = 0;
@@ -305,6 +438,9 @@ internal sealed class CountShiftTest
         _mark = double.NaN;
         _slow = double.NaN;
         _settled = 0;
+        _hour = -1;
+        _hourSum = 0;
+        _hourCount = 0;
     }
 
     public void Write(BinaryWriter writer)
@@ -326,6 +462,14 @@ internal sealed class CountShiftTest
         writer.Write(_mark);
         writer.Write(_slow);
         writer.Write(_shaped);
+        foreach (var level in _hourly)
+        {
+            writer.Write(level);
+        }
+
+        writer.Write(_hour);
+        writer.Write(_hourSum);
+        writer.Write(_hourCount);
     }
 
     public void Read(BinaryReader reader, string name)
@@ -347,7 +491,18 @@ internal sealed class CountShiftTest
         _mark = reader.ReadDouble();
         _slow = reader.ReadDouble();
         _shaped = reader.ReadBoolean();
-        if (!(_integerShare >= 0 && _integerShare <= 1) || _seen < 0 || !(_square >= 0) || !double.IsFinite(_square) || !double.IsFinite(_mean) || !double.IsFinite(_lag) || !double.IsFinite(_previous) || _learned < 0 || _settled < 0 || _settled > MinLearned
+        var hoursValid = true;
+        for (var i = 0; i < HoursPerDay; i++)
+        {
+            _hourly[i] = reader.ReadDouble();
+            hoursValid &= !double.IsInfinity(_hourly[i]);
+        }
+
+        _hour = reader.ReadInt32();
+        _hourSum = reader.ReadDouble();
+        _hourCount = reader.ReadInt32();
+        hoursValid &= _hour >= -1 && _hour < HoursPerDay && double.IsFinite(_hourSum) && _hourCount >= 0;
+        if (!hoursValid || !(_integerShare >= 0 && _integerShare <= 1) || _seen < 0 || !(_square >= 0) || !double.IsFinite(_square) || !double.IsFinite(_mean) || !double.IsFinite(_lag) || !double.IsFinite(_previous) || _learned < 0 || _settled < 0 || _settled > MinLearned
             || !(_up >= 0 && _up <= Math.Max(_h, 0)) || !(_down >= 0 && _down <= Math.Max(_h, 0)) || double.IsInfinity(_mark) || double.IsInfinity(_slow))
         {
             throw new InvalidDataException($"{name}: count shift test state out of range (written with other count_shift options?).");

@@ -201,7 +201,7 @@ public sealed class ContractTests
             (12, "predates the return memory and the count shift test"),
             (13, "predates the return memory"),
             (14, "predates the count shift test"),
-            (15, "predates the shift test's learned-shift marks"),
+            (15, "predates the count shift test's hours of the day and the shift test's learned-shift marks"),
             (16, "predates the shift test's learned-shift marks"),
         ];
         var data = new TheoryData<string, byte, string>();

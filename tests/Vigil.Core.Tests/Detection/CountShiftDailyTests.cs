@@ -1,0 +1,200 @@
+using Vigil.Core.Detection;
+using Vigil.Core.Tests.Detectors;
+
+namespace Vigil.Core.Tests.Detection;
+
+/// <summary>
+/// The count shift test on counts with a day and in early life (docs/detectors.md, <c>auto</c> item 15): the seasonal
+/// context does not forgive a drop the test has evidence of, <c>count_shift_hours</c> judges drops before the day is
+/// known against what the series showed at that hour, and <c>count_shift_rises</c> with <c>count_shift_rise_clip</c>
+/// bounds each point's rise evidence. Series at one-minute steps from 2024-01-01 00:00 UTC, seeded; failures print the
+/// seed and the figures.
+/// </summary>
+public sealed class CountShiftDailyTests
+{
+    private const int Day = 1440;
+
+    /// <summary>
+    /// Business events a minute: near zero at night, a midday peak of <paramref name="peak"/> at 13:00 (the scenario
+    /// suite's shape), × <paramref name="factor"/> on [<paramref name="from"/>, <paramref name="to"/>).
+    /// </summary>
+    private static double[] Business(int n, double peak, int from, int to, double factor, int seed)
+    {
+        var random = new Random(seed);
+        var values = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var d = ((i % Day / 60.0) - 13) / 3;
+            var level = peak * (0.08 + (0.92 * Math.Exp(-0.5 * d * d)));
+            values[i] = Synthetic.Poisson(random, i >= from && i < to ? factor * level : level);
+        }
+
+        return values;
+    }
+
+    /// <summary>A flat Poisson count of <paramref name="rate"/> a minute, × <paramref name="factor"/> on [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    private static double[] Flat(int n, double rate, int from, int to, double factor, int seed)
+    {
+        var random = new Random(seed);
+        var values = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            values[i] = Synthetic.Poisson(random, i >= from && i < to ? factor * rate : rate);
+        }
+
+        return values;
+    }
+
+    /// <summary>Minutes from <paramref name="from"/> to the first point above 1 (−1: none), and how many of the points after the first five score above 1.</summary>
+    private static (int Onset, int Held, int Judged) Incident(Verdict[] verdicts, int from, int length)
+    {
+        var onset = Array.FindIndex(verdicts, from, length, v => v.IsAnomaly);
+        var judged = length - 5;
+        var held = verdicts.Skip(from + 5).Take(judged).Count(v => v.IsAnomaly);
+        return (onset < 0 ? -1 : onset - from, held, judged);
+    }
+
+    private static IDetector Auto(params (string Key, string Value)[] parameters) => Synthetic.Create("auto", parameters);
+
+    [Fact]
+    public void Observe_BusinessCountDropsToAThirdAtMidday_FlaggedWithinFifteenMinutes()
+    {
+        // The scenario suite's business-count level shift: ~22 orders a minute at noon on day 4 fall to 0.36×. The count
+        // test has the evidence within minutes; last season's noisy midday (the seasonal context, about single values)
+        // must not forgive it, or the alarm comes half an hour late and its adapt_after rebaseline falls after the
+        // moment the operator expects the new level to be quiet.
+        const int from = (3 * Day) + (12 * 60);
+        var failures = new List<string>();
+        for (var seed = 1; seed <= 5; seed++)
+        {
+            var values = Business(from + 120, 25, from, int.MaxValue, 0.36, seed);
+            var (onset, held, judged) = Incident(Synthetic.RunMinutes(Auto(), values), from, 120);
+            if (onset < 0 || onset > 15 || held < 0.8 * judged)
+            {
+                failures.Add($"seed {seed}: onset {onset} min, held {held}/{judged}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("; ", failures));
+    }
+
+    [Fact]
+    public void Observe_DropBeforeTheDayIsKnownWithCountShiftHours_FlaggedAndHeld()
+    {
+        // A count of 3 a minute drops to 0.34× for 3.5 hours, 32 hours into the series (the scenario suite's
+        // poisson_count_0 on its second day): by default the test waits for the day and misses it; with
+        // count_shift_hours=1 it judges the drop against the level the series showed at this hour yesterday. Seeds 1–5:
+        // flagged in 11–44 minutes, held on 42–76 % of its points (the hour's mean of a count of 3 is a noisy reference,
+        // and the lower of it and the slow level is taken).
+        const int from = (32 * 60) + 45;
+        const int length = 210;
+        var failures = new List<string>();
+        for (var seed = 1; seed <= 5; seed++)
+        {
+            var values = Flat(from + length, 3, from, int.MaxValue, 0.34, seed);
+            var (onset, held, judged) = Incident(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftHoursKey, "1")), values), from, length);
+            var (_, heldByDefault, _) = Incident(Synthetic.RunMinutes(Auto(), values), from, length);
+            if (onset < 0 || onset > 45 || held < 0.4 * judged || heldByDefault >= held)
+            {
+                failures.Add($"seed {seed}: onset {onset} min, held {held}/{judged} (by default {heldByDefault})");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("; ", failures));
+    }
+
+    [Fact]
+    public void Observe_BusinessCountBeforeTheDayIsKnownWithCountShiftHours_NoMoreOnsets()
+    {
+        // The same test on a clean business count in its first two days: an evening decline is not lower than what the
+        // series showed at that hour yesterday, so the hours reference adds no episode of its own.
+        var failures = new List<string>();
+        for (var seed = 1; seed <= 5; seed++)
+        {
+            var values = Business(3 * Day, 25, int.MaxValue, int.MaxValue, 1, seed);
+            var with = Synthetic.Onsets(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftHoursKey, "1")), values)).Count;
+            var without = Synthetic.Onsets(Synthetic.RunMinutes(Auto(), values)).Count;
+            if (with > without)
+            {
+                failures.Add($"seed {seed}: {with} onsets with count_shift_hours=1, {without} without");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("; ", failures));
+    }
+
+    [Fact]
+    public void Observe_BusinessLevelShiftBeforeTheDayIsKnownWithCountShiftHours_QuietAfterAdaptAfter()
+    {
+        // A business count moves to 0.37× at noon on its second day, for good. After the adapt_after rebaseline (3 h) the
+        // hours the test remembers are scaled by the run's ratio to what was expected, so the new level's evening
+        // decline is judged against a third of yesterday's evening, not all of it: no point scores above 1 from 15:15 to
+        // 17:00 (the scenario suite's check: adapt_after plus 15 minutes to two hours). Not yet met to midnight on every
+        // seed: on seed 1 three zeros in a row at 22:36, on a count of 0.8 a minute, score above 1.
+        const int from = Day + (12 * 60);
+        const int quietFrom = from + 195;
+        const int quietTo = from + 300;
+        var failures = new List<string>();
+        for (var seed = 1; seed <= 5; seed++)
+        {
+            var values = Business(2 * Day, 25, from, int.MaxValue, 0.37, seed);
+            var verdicts = Synthetic.RunMinutes(Auto((ContractOptions.CountShiftHoursKey, "1")), values);
+            var (onset, _, _) = Incident(verdicts, from, 30);
+            var late = Enumerable.Range(quietFrom, quietTo - quietFrom).Count(i => verdicts[i].IsAnomaly);
+            if (onset < 0 || late > 0)
+            {
+                failures.Add($"seed {seed}: onset {onset} min, {late} points above 1 after adapt_after");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("; ", failures));
+    }
+
+    [Fact]
+    public void Observe_PoissonCountOfTwoTriplesForAnHourWithRises_FlaggedAndKeepsScoringAboveOne()
+    {
+        // A ×3 step on a Poisson count of 2 a minute (its point band reaches about 9, so most of the step's points are
+        // inside it): with count_shift_rises=1 and count_shift_rise_clip=1 the rise is flagged within half an hour and
+        // keeps scoring above 1 while it lasts, its points not teaching the level.
+        const int from = (3 * Day) + 60;
+        const int length = 60;
+        var failures = new List<string>();
+        for (var seed = 1; seed <= 5; seed++)
+        {
+            var values = Flat(from + length, 2, from, int.MaxValue, 3, seed);
+            var verdicts = Synthetic.RunMinutes(Auto((ContractOptions.CountShiftRisesKey, "1"), (ContractOptions.CountShiftRiseClipKey, "1")), values);
+            var (onset, held, judged) = Incident(verdicts, from, length);
+            if (onset < 0 || onset > 30 || held < 0.7 * judged || verdicts[^1].Expected > 3)
+            {
+                failures.Add($"seed {seed}: onset {onset} min, held {held}/{judged}, expected {verdicts[^1].Expected:F2} at the end");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("; ", failures));
+    }
+
+    [Fact]
+    public void Observe_PoissonCountWithBurstsAndRiseClip_BurstsDoNotMakeARise()
+    {
+        // The same count of 2 with a burst of 12 every 40 minutes and nothing else: clipped at the alternative rate plus
+        // one of its σ, a burst adds one point's worth of rise evidence, so the rise side raises no episode of its own.
+        var failures = new List<string>();
+        for (var seed = 1; seed <= 5; seed++)
+        {
+            var values = Flat(4 * Day, 2, int.MaxValue, int.MaxValue, 1, seed);
+            for (var i = 20; i < values.Length; i += 40)
+            {
+                values[i] = 12;
+            }
+
+            var with = Synthetic.Onsets(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftRisesKey, "1"), (ContractOptions.CountShiftRiseClipKey, "1")), values)).Count(i => i >= Day);
+            var without = Synthetic.Onsets(Synthetic.RunMinutes(Auto(), values)).Count(i => i >= Day);
+            if (with > without)
+            {
+                failures.Add($"seed {seed}: {with} onsets with the rise side, {without} without");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("; ", failures));
+    }
+}
