@@ -186,12 +186,13 @@ public sealed record AutoOptions
     /// <c>auto</c>'s contract defaults: the shared ones (κ = 1, h = 10, adapt_after 3 h, the shift test decorrelated)
     /// with an anomalous run ending only after 60 normal points, so a baseline that went wrong is rebaselined, the return
     /// memory on (6 h: a return to the level before an incident that became the new normal is not an alarm), the count
-    /// shift test on (threshold 12, power 0.5: item 15), and the
+    /// shift test on (threshold 12, power 0.5: item 15), an alarm's onset taking back what the level learned while the
+    /// shift evidence built up (<c>shift_unlearn</c>, moves of 2 σ or more: item 19), and the
     /// variance test on (h_v = 150, κ_v = 4, clip 36: docs/detectors.md, "The variance test"), and
     /// routine excursions on (<c>routine_margin</c> 2: docs/detectors.md, item 14): an isolated point on a side that spikes
     /// routinely is judged against what it has spiked to before.
     /// </summary>
-    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory, CountShiftThreshold = AutoCountShiftThreshold, CountShiftPower = AutoCountShiftPower };
+    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory, CountShiftThreshold = AutoCountShiftThreshold, CountShiftPower = AutoCountShiftPower, ShiftUnlearn = true, ShiftUnlearnMin = AutoShiftUnlearnMin };
 
     /// <summary>
     /// <c>auto</c>'s return memory (docs/detectors.md, item 16): for six hours after an <c>adapt_after</c> rebaseline, a
@@ -207,6 +208,14 @@ public sealed record AutoOptions
     /// changes an onset of (docs/benchmarks.md, detect11 and "the count shift test by default").
     /// </summary>
     public static double AutoCountShiftThreshold => 12;
+
+    /// <summary>
+    /// <c>auto</c>'s least learned move an alarm's onset takes back (item 19), in σ of the side: 2. At 0 a latency's
+    /// small build-ups before its tail records were given back and its trend zeroed after each (latency false alarms
+    /// 0.96 → 2.63 per series-day); at 1 three returns to normal alarmed; at 2 only the moves a level shift makes are
+    /// taken back (one more shift quiet after adapt_after, nothing else moved: docs/benchmarks.md, detect14 and lead).
+    /// </summary>
+    public static double AutoShiftUnlearnMin => 2;
 
     /// <summary><c>auto</c>'s count shift power (item 15): a count of 20 is watched for a 22 % drop, a count of 2 for a halving.</summary>
     public static double AutoCountShiftPower => 0.5;
