@@ -242,6 +242,28 @@ internal sealed class AutoBaseline : IBaseline
             contextHigh = hi + (_o.SeasonK * sigmaHigh);
         }
 
+        if (_o.DailyContext > 0 && !profileExpects && _profile is not null
+            && _profile.TryUsual(timestampMs, out var usual, out var usualSigma))
+        {
+            // The daily context: a request rate's evening curve that comes back after a missing peak or a drop is a jump
+            // against a Holt level that followed the incident (it was slow enough to look normal) or froze before the
+            // curve's fall, yet it is what this time of day looked like on earlier days. The side towards that usual level
+            // covers it ± DailyContext σ of the profile, a prediction made before the point (as the return memory: "it may
+            // go back to the usual"); the other side is untouched, so a drop below a usual afternoon is judged as before.
+            // The buckets learn normal points only (an incident never excuses itself), and without the offset, which
+            // follows the last hours and so learns whatever the Holt level learned.
+            if (usual > expected)
+            {
+                var high = usual + (_o.DailyContext * usualSigma);
+                contextHigh = double.IsNaN(contextHigh) ? high : Math.Max(contextHigh, high);
+            }
+            else
+            {
+                var low = usual - (_o.DailyContext * usualSigma);
+                contextLow = double.IsNaN(contextLow) ? low : Math.Min(contextLow, low);
+            }
+        }
+
         prediction = new Prediction(expected, sigmaLow, sigmaHigh, noveltyLow, noveltyHigh, contextLow, contextHigh)
         {
             // The shift test judges by the core spread (no heavy-tail term) when CoreShiftSigma is set.

@@ -36,6 +36,7 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             FitPoints = p.ReadInt("fit_points", d.FitPoints, 16, 2000),
             SeasonSlack = p.ReadInt("season_slack", d.SeasonSlack, -1, 100),
             SeasonK = p.ReadDouble("season_k", d.SeasonK, 0, 100),
+            DailyContext = p.ReadDouble("daily_context", d.DailyContext, 0, 100),
             Transform = p.ReadChoice("transform", d.Transform, [AutoOptions.TransformAuto, AutoOptions.TransformNone, AutoOptions.TransformCounts, AutoOptions.TransformLog]),
             LogKnee = p.ReadDouble("log_knee", d.LogKnee, 1e-6, 1000),
             HeavyTail = p.ReadFlag("heavy_tail", d.HeavyTail),

@@ -56,6 +56,14 @@ public sealed record AutoOptions
     /// <summary>The seasonal context covers last season's values ± this many σ. Default 2.</summary>
     public double SeasonK { get; init; } = 2;
 
+    /// <summary>
+    /// The daily context (detect15; 0 = off): once the daily profile has seen this time of day on an earlier day, a value
+    /// within its forecast ± this many of its σ is normal where that reaches past the point edge, whether or not the
+    /// profile is the expectation. A request rate whose evening curve comes back after a missing peak or a drop, against a
+    /// Holt level that followed the incident or froze before the curve's fall, is back at what this time of day looks like.
+    /// </summary>
+    public double DailyContext { get; init; }
+
     public const string TransformAuto = "auto";
     public const string TransformNone = "none";
     public const string TransformCounts = "counts";

@@ -113,6 +113,23 @@ internal sealed class DailyProfile
     }
 
     /// <summary>
+    /// What this time of day looked like on earlier days (bucket levels interpolated, without the offset, which follows the
+    /// last hours) and the profile's σ here, for the daily context. Same conditions as <see cref="TryForecast"/>. (Gated by
+    /// <see cref="TryShape"/> as well it never applied on the scenario suite's request rates: a missing peak learned as
+    /// normal had spoiled the shape's evidence; docs/benchmarks.md, detect15.)
+    /// </summary>
+    public bool TryUsual(long timestampMs, out double usual, out double sigma)
+    {
+        if (!TryForecast(timestampMs, out usual, out sigma))
+        {
+            return false;
+        }
+
+        usual -= _offset;
+        return true;
+    }
+
+    /// <summary>
     /// The profile's shape at this phase (bucket levels interpolated, without the offset) for the slow shift test's
     /// reference, once the profile has seen the day and, averaged over each 12-minute visit, forecasts at least
     /// <see cref="ShapeGain"/> times better than the same slow offset without it (the same comparison as
