@@ -50,6 +50,13 @@ internal sealed class WarmupCompaction
         _total = 0;
     }
 
+    /// <summary>
+    /// A catch-up was fetched in slices (the job had fallen behind): one collection, since its dead batches would
+    /// otherwise stay committed on the large object heap until the GC's next full collection, which a steady job
+    /// allocating little may not reach for hours.
+    /// </summary>
+    public void CaughtUp() => Run();
+
     private void Run()
     {
         _sinceLast = 0;
