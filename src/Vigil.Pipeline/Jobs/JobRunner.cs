@@ -311,6 +311,7 @@ public sealed class JobRunner
 
         var batch = await FetchAsync(range.Start, range.End, step, cancellationToken);
         var result = await ScoreRangeAsync(batch, range, step, now, cancellationToken);
+        batch.Release(); // scored; nothing below reads it (the verdicts hold the series, not the batch)
         _cursor.Complete(range.End);
         DropStale(now);
         _seriesGauge.Set(_series.Count);
@@ -366,6 +367,7 @@ public sealed class JobRunner
             var end = start + (step * (sliceSteps - 1));
             var slice = await FetchAsync(start, end, step, cancellationToken);
             var part = await ScoreRangeAsync(slice, range with { Start = start, End = end }, step, now, cancellationToken);
+            slice.Release();
             points += part.Points;
             anomalies += part.Anomalies;
             invalid += part.InvalidSamples;
@@ -412,6 +414,7 @@ public sealed class JobRunner
             wholeSteps = sliceSteps;
             start = end + step;
             Compaction.Warmed(slice.SampleCount);
+            slice.Release(); // learned: its arrays serve the next slice
         }
 
         return range with { Start = start };
@@ -572,6 +575,7 @@ public sealed class JobRunner
 
             fed += _series.Warm(history, fresh);
             returned = Math.Max(returned, history.SeriesCount);
+            history.Release();
             sliceStart = sliceEnd + step;
         }
 
