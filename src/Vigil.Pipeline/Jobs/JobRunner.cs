@@ -322,6 +322,10 @@ public sealed class JobRunner
             // garbage as well once it is scored, and nothing else would collect them soon (see WarmupCompaction).
             Compaction.Finished();
         }
+        else
+        {
+            Compaction.Settled();
+        }
 
         return new JobCycleResult(true, caughtUp.Points + result.Points, caughtUp.Anomalies + result.Anomalies, caughtUp.InvalidSamples + result.InvalidSamples, null);
     }
