@@ -645,7 +645,12 @@ public sealed class JobRunner
                 if (verdict.IsAnomaly)
                 {
                     anomalies++;
-                    _logger.Anomaly(_job.Name, state.Series.Labels.ToString(), features[0], verdict.Expected, verdict.Lower, verdict.Upper, verdict.Score);
+                    if (_logger.IsEnabled(LogLevel.Information))
+                    {
+                        // Checked first: the labels' text was built for every anomaly even with the line switched off
+                        // (StringBuilder, char[] and string: ≈ 87 MB in 45 s of a 100k-series catch-up, scale6's trace).
+                        _logger.Anomaly(_job.Name, state.Series.Labels.ToString(), features[0], verdict.Expected, verdict.Lower, verdict.Upper, verdict.Score);
+                    }
                 }
             }
         }
