@@ -86,6 +86,7 @@ public class LiveCycleBenchmarks
     private sealed class RecordedInput(int series) : IJobInput
     {
         private readonly LabelSetCache _labelSets = new(PrometheusConstants.LabelSetCacheEntries);
+        private readonly SeriesBatchBuffers _buffers = new(); // as PrometheusClient: the job releases each scored batch
         private readonly ArrayBufferWriter<byte> _json = new(32 * 1024 * 1024);
         private long _preparedEndMs = long.MinValue;
         private double _bytesPerSample;
@@ -150,7 +151,7 @@ public class LiveCycleBenchmarks
             // Sized like PrometheusClient sizes it: from the previous response's bytes per sample.
             var json = _json.WrittenSpan;
             var expected = _bytesPerSample > 0 ? (int)((json.Length / _bytesPerSample * 1.0625) + 16) : 0;
-            var batch = PrometheusResponseParser.Parse(json, ExpectedResult.QueryRange, _labelSets, expected).Batch;
+            var batch = PrometheusResponseParser.Parse(json, ExpectedResult.QueryRange, _labelSets, expected, _buffers).Batch;
             _bytesPerSample = batch.SampleCount > 0 ? (double)json.Length / batch.SampleCount : 0;
             return Task.FromResult(batch);
         }

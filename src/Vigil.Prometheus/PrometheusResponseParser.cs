@@ -56,13 +56,13 @@ internal sealed class PrometheusResponseParser
     private int _histogramSeries;
     private int _histogramSamples;
 
-    private PrometheusResponseParser(int jsonLength, ExpectedResult expected, LabelSetCache? labelSets, int expectedSamples)
+    private PrometheusResponseParser(int jsonLength, ExpectedResult expected, LabelSetCache? labelSets, int expectedSamples, SeriesBatchBuffers? buffers)
     {
         _expected = expected;
         _labelSets = labelSets;
         var bytesPerSample = expected.Allowed.HasFlag(ResultTypes.Vector) ? EstimatedBytesPerInstantSample : EstimatedBytesPerSample;
         var presized = expectedSamples > 0 ? expectedSamples : jsonLength / bytesPerSample;
-        _builder = new SeriesBatch.Builder((int)Math.Min(presized, MaxPresizedSamples));
+        _builder = new SeriesBatch.Builder((int)Math.Min(presized, MaxPresizedSamples), 1, buffers);
     }
 
     private static JsonReaderOptions ReaderOptions => new() { MaxDepth = 64 };
@@ -83,10 +83,11 @@ internal sealed class PrometheusResponseParser
     /// Samples the body is expected to hold, to size the batch's arrays once (the caller's estimate from similar
     /// responses); 0 estimates them from the body's length. Only the allocation depends on it, never the result.
     /// </param>
+    /// <param name="buffers">Arrays of the caller's released batches to build the batch into; null allocates new ones.</param>
     /// <exception cref="PrometheusResponseException">The body is not a usable Prometheus response.</exception>
-    public static ParsedResponse Parse(ReadOnlySpan<byte> json, ExpectedResult expected, LabelSetCache? labelSets = null, int expectedSamples = 0)
+    public static ParsedResponse Parse(ReadOnlySpan<byte> json, ExpectedResult expected, LabelSetCache? labelSets = null, int expectedSamples = 0, SeriesBatchBuffers? buffers = null)
     {
-        var parser = new PrometheusResponseParser(json.Length, expected, labelSets, expectedSamples);
+        var parser = new PrometheusResponseParser(json.Length, expected, labelSets, expectedSamples, buffers);
         var reader = new Utf8JsonReader(json, ReaderOptions);
         try
         {

@@ -58,6 +58,9 @@ public sealed class JobRunner
     private bool _warmupAnnounced;
     private bool _awaitingFirstScores;
 
+    // Series the last non-empty fetch returned (all of them, other shards' included): sizes the catch-up's slices.
+    private int _lastFetchedSeries;
+
     public JobRunner(
         JobOptions job,
         IJobInput input,
@@ -296,12 +299,40 @@ public sealed class JobRunner
         }
 
         var step = _job.EffectiveStep;
+        var caughtUp = JobCycleResult.Empty;
         if (range.IsFirst)
         {
             range = await WarmInSlicesAsync(range, step, now, cancellationToken);
         }
+        else
+        {
+            (range, caughtUp) = await CatchUpInSlicesAsync(range, step, now, cancellationToken);
+        }
 
         var batch = await FetchAsync(range.Start, range.End, step, cancellationToken);
+        var result = await ScoreRangeAsync(batch, range, step, now, cancellationToken);
+        batch.Release(); // scored; nothing below reads it (the verdicts hold the series, not the batch)
+        _cursor.Complete(range.End);
+        DropStale(now);
+        _seriesGauge.Set(_series.Count);
+        PublishBatch();
+        if (range.IsFirst)
+        {
+            // After the newest part of the first range, not before it: its body and batch (up to a warm-up slice) are
+            // garbage as well once it is scored, and nothing else would collect them soon (see WarmupCompaction).
+            Compaction.Finished();
+        }
+        else
+        {
+            Compaction.Settled();
+        }
+
+        return new JobCycleResult(true, caughtUp.Points + result.Points, caughtUp.Anomalies + result.Anomalies, caughtUp.InvalidSamples + result.InvalidSamples, null);
+    }
+
+    /// <summary>Resolves, warms (new series), applies feedback to and scores the points of one fetched range into the cycle's batch.</summary>
+    private async Task<JobCycleResult> ScoreRangeAsync(SeriesBatch batch, RangePlan range, TimeSpan step, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var states = _series.Resolve(batch, now, range.IsFirst, DuplicateSeries, out var fresh);
         _foreignSeries?.Set(_series.ForeignInLastBatch);
         if (fresh is not null)
@@ -310,22 +341,56 @@ public sealed class JobRunner
         }
 
         ApplyFeedback();
-        JobCycleResult result;
-        using (var score = PipelineTracing.Source.StartActivity(PipelineTracing.Score))
+        using var score = PipelineTracing.Source.StartActivity(PipelineTracing.Score);
+        var result = Score(batch, states, range.IsFirst ? range.End.ToUnixTimeMilliseconds() : long.MinValue);
+        if (score is { IsAllDataRequested: true })
         {
-            result = Score(batch, states, range.IsFirst ? range.End.ToUnixTimeMilliseconds() : long.MinValue);
-            if (score is { IsAllDataRequested: true })
-            {
-                score.SetTag("vigil.points", result.Points);
-                score.SetTag("vigil.anomalies", result.Anomalies);
-            }
+            score.SetTag("vigil.points", result.Points);
+            score.SetTag("vigil.anomalies", result.Anomalies);
         }
 
-        _cursor.Complete(range.End);
-        DropStale(now);
-        _seriesGauge.Set(_series.Count);
-        PublishBatch();
         return result;
+    }
+
+    /// <summary>
+    /// A later range that holds more than <see cref="CatchUpSliceSamples"/> samples (the job fell behind: a first cycle
+    /// that warmed for minutes, a restart from saved state, a stalled Prometheus) is fetched, scored and published in
+    /// slices of at most that many samples, oldest first, so memory holds one slice's response, batch and verdicts
+    /// instead of the whole catch-up. Measured at 100k series after a 15-minute warm-up (docs/benchmarks.md, scale6): the
+    /// catch-up cycle asked for 30 steps at once (3 M samples: a 75 MB body, a 48 MB batch and a 240 MB verdict batch
+    /// which doubled while it grew) and took the process from 1.2 to 1.58 GB. Each slice is completed on the cursor, so a
+    /// failure resumes after the last published slice. Returns the rest of the range, which the cycle fetches as usual.
+    /// </summary>
+    private async Task<(RangePlan Remaining, JobCycleResult Done)> CatchUpInSlicesAsync(RangePlan range, TimeSpan step, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var sliceSteps = Math.Max(1, CatchUpSliceSamples / Math.Max(1, _lastFetchedSeries));
+        int points = 0, anomalies = 0, invalid = 0, slices = 0;
+        var start = range.Start;
+        while (((range.End - start).Ticks / step.Ticks) + 1 > sliceSteps)
+        {
+            var end = start + (step * (sliceSteps - 1));
+            var slice = await FetchAsync(start, end, step, cancellationToken);
+            var part = await ScoreRangeAsync(slice, range with { Start = start, End = end }, step, now, cancellationToken);
+            slice.Release();
+            points += part.Points;
+            anomalies += part.Anomalies;
+            invalid += part.InvalidSamples;
+            _cursor.Complete(end);
+            PublishBatch();
+            _batch.Clear();
+            slices++;
+            sliceSteps = Math.Max(1, CatchUpSliceSamples / Math.Max(1, _lastFetchedSeries));
+            start = end + step;
+        }
+
+        if (slices > 0)
+        {
+            // The slices' batches and verdict arrays are dead large-object-heap garbage, which server GC keeps committed
+            // until its next full collection (it stayed for the rest of the run in the measurement): hand it back now.
+            Compaction.CaughtUp();
+        }
+
+        return (range with { Start = start }, new JobCycleResult(true, points, anomalies, invalid, null));
     }
 
     /// <summary>
@@ -353,9 +418,9 @@ public sealed class JobRunner
             wholeSteps = sliceSteps;
             start = end + step;
             Compaction.Warmed(slice.SampleCount);
+            slice.Release(); // learned: its arrays serve the next slice
         }
 
-        Compaction.Finished();
         return range with { Start = start };
     }
 
@@ -393,6 +458,13 @@ public sealed class JobRunner
     /// <summary>Samples (series × steps) one warm-up slice may hold: ≈ 50 MB of JSON, well under every default limit.</summary>
     internal long WarmupSliceSamples { get; set; } = 2_000_000;
 
+    /// <summary>
+    /// Samples one slice of a catch-up may hold (see CatchUpInSlicesAsync): smaller than a warm-up slice because every
+    /// point of it is also published, ≈ 80 bytes of verdict batch each: 500k samples are ≈ 12 MB of JSON, 8 MB of batch
+    /// and 40 MB of verdicts, 5 steps at 100k series.
+    /// </summary>
+    internal long CatchUpSliceSamples { get; set; } = 500_000;
+
     private async Task<SeriesBatch> FetchAsync(DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken)
     {
         using var fetch = PipelineTracing.Source.StartActivity(PipelineTracing.Fetch);
@@ -404,6 +476,11 @@ public sealed class JobRunner
         catch (MetricSourceException ex) when (Traced.Fail(fetch, ex.ErrorType, ex.Message))
         {
             throw; // never reached: the filter only marks the span
+        }
+
+        if (batch.SeriesCount > 0)
+        {
+            _lastFetchedSeries = batch.SeriesCount;
         }
 
         if (fetch is { IsAllDataRequested: true })
@@ -502,6 +579,7 @@ public sealed class JobRunner
 
             fed += _series.Warm(history, fresh);
             returned = Math.Max(returned, history.SeriesCount);
+            history.Release();
             sliceStart = sliceEnd + step;
         }
 
@@ -567,7 +645,12 @@ public sealed class JobRunner
                 if (verdict.IsAnomaly)
                 {
                     anomalies++;
-                    _logger.Anomaly(_job.Name, state.Series.Labels.ToString(), features[0], verdict.Expected, verdict.Lower, verdict.Upper, verdict.Score);
+                    if (_logger.IsEnabled(LogLevel.Information))
+                    {
+                        // Checked first: the labels' text was built for every anomaly even with the line switched off
+                        // (StringBuilder, char[] and string: ≈ 87 MB in 45 s of a 100k-series catch-up, scale6's trace).
+                        _logger.Anomaly(_job.Name, state.Series.Labels.ToString(), features[0], verdict.Expected, verdict.Lower, verdict.Upper, verdict.Score);
+                    }
                 }
             }
         }

@@ -14,6 +14,7 @@ internal sealed class WarmupCompaction
 {
     private long _sinceLast;
     private long _total;
+    private bool _settlePending;
 
     /// <summary>
     /// Samples warmed between two collections: 6 M ≈ 3 slices of 2 M samples ≈ 100 MB of dead batches. It was 20 M
@@ -42,16 +43,43 @@ internal sealed class WarmupCompaction
     /// <summary>The warm-up is over: one last collection if it was large enough to have needed any.</summary>
     public void Finished()
     {
-        if (_total >= EverySamples && _sinceLast > 0)
+        if (_total >= EverySamples)
         {
-            Run();
+            if (_sinceLast > 0)
+            {
+                Run();
+            }
+
+            _settlePending = true;
         }
 
         _total = 0;
     }
 
+    /// <summary>
+    /// The first cycle after a large warm-up has ended: one more collection, unless a catch-up made one in it. That
+    /// cycle is when the warm-up's oversized buffers are let go (the response body array sized for a warm-up slice, the
+    /// spare batch arrays, the verdict batch), and a steady job allocates too little for the GC to collect them soon:
+    /// without it they stay committed for as long as the process runs.
+    /// </summary>
+    public void Settled()
+    {
+        if (_settlePending)
+        {
+            Run();
+        }
+    }
+
+    /// <summary>
+    /// A catch-up was fetched in slices (the job had fallen behind): one collection, since its dead batches would
+    /// otherwise stay committed on the large object heap until the GC's next full collection, which a steady job
+    /// allocating little may not reach for hours.
+    /// </summary>
+    public void CaughtUp() => Run();
+
     private void Run()
     {
+        _settlePending = false;
         _sinceLast = 0;
         Collections++;
         Collect();

@@ -57,8 +57,20 @@ public sealed class VerdictBatch
     /// its slices) grows the array to millions of points, 75 MB live for good at 100k series in the scale5 gcdump,
     /// when a steady cycle needs one point per series. Shrunk to twice this cycle, so steady cycles allocate nothing.
     /// </summary>
+    /// <remarks>
+    /// A batch already empty is left as it is: a job clears its batch at the end of every cycle and again at the start of
+    /// the next, and until the scale6 branch the second call judged the capacity against 0 points, so every cycle shrank
+    /// the array to 1,024 points and grew it back by doubling (≈ 21 MB of large-object-heap garbage a cycle at 100k series,
+    /// most of the steady cycle's allocation, docs/benchmarks.md).
+    /// </remarks>
     public void Clear()
     {
+        if (_count == 0)
+        {
+            _removed.Clear();
+            return;
+        }
+
         Array.Clear(_points, 0, _count);
         if (_points.Length > MinShrinkCapacity && _points.Length / 4 > _count)
         {

@@ -15,6 +15,7 @@ internal sealed class FakeInput : IJobInput
 {
     private readonly Dictionary<Labels, Func<DateTimeOffset, double>> _series = [];
     private readonly Dictionary<Labels, DateTimeOffset> _firstPoint = [];
+    private int _failAt = -1;
 
     public List<(DateTimeOffset Start, DateTimeOffset End, TimeSpan Step)> Requests { get; } = [];
 
@@ -33,9 +34,17 @@ internal sealed class FakeInput : IJobInput
 
     public void Remove(Labels labels) => _series.Remove(labels);
 
+    /// <summary>The request with index <paramref name="request"/> (0-based over all requests so far) fails once.</summary>
+    public void FailAfter(int request) => _failAt = request;
+
     public Task<SeriesBatch> FetchAsync(DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken)
     {
         Requests.Add((start, end, step));
+        if (Requests.Count - 1 == _failAt)
+        {
+            return Task.FromException<SeriesBatch>(QueryError());
+        }
+
         if (Failures.TryDequeue(out var failure))
         {
             return Task.FromException<SeriesBatch>(failure);

@@ -7,6 +7,7 @@ using Vigil.Pipeline.Jobs;
 using Vigil.Pipeline.Lifecycle;
 using Vigil.Pipeline.Scores;
 using Vigil.Pipeline.Telemetry;
+using Vigil.Pipeline.Verdicts;
 using Vigil.Pipeline.Replay;
 using Vigil.Pipeline.Tests.Fakes;
 
@@ -118,6 +119,71 @@ public sealed class JobRunnerTests
         {
             Assert.Equal(requests[i - 1].End + Step, requests[i].Start);
         }
+    }
+
+    [Fact]
+    public async Task RunCycle_FarBehind_CatchesUpInBoundedSlicesEachPublishedBeforeTheNext()
+    {
+        // 35 steps behind (a first cycle that warmed for half an hour, a restart from saved state) with two series and
+        // at most 20 samples a slice: 10 steps a query, each slice's verdicts published before the next is fetched, so
+        // memory holds one slice; every point scored once, in order, with the verdict one query would have given.
+        _input.Set(NodeA, Wiggle(10));
+        _input.Set(NodeB, Wiggle(20));
+        var published = new List<int>();
+        var sut = CreateSut(window: 20, sink: new CountingSink(_store, published));
+        await sut.RunCycleAsync(CancellationToken.None);
+        sut.CatchUpSliceSamples = 20;
+        var collections = 0;
+        sut.Compaction = new WarmupCompaction { Collect = () => collections++ };
+        _clock.Advance(Step * 35);
+        var before = _input.Requests.Count;
+
+        var result = await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.True(result.Success);
+        Assert.Equal(70, result.Points);
+        var requests = _input.Requests.Skip(before).ToList();
+        Assert.Equal([10, 10, 10, 5], requests.Select(r => (int)((r.End - r.Start) / Step) + 1));
+        Assert.Equal(Start + Step, requests[0].Start);
+        Assert.Equal(Start + (Step * 35), requests[^1].End);
+        for (var i = 1; i < requests.Count; i++)
+        {
+            Assert.Equal(requests[i - 1].End + Step, requests[i].Start);
+        }
+
+        Assert.Equal([20, 20, 20, 10], published.Skip(1)); // the first cycle published one point per series
+        Assert.Equal(1, collections); // the slices' garbage handed back once, after the catch-up
+
+        var series = new RollingSigmaDetector(new RollingSigmaOptions { Window = 20, MinPoints = 10 }).CreateSeries();
+        var expected = default(Verdict);
+        for (var t = Start - (Step * 20); t <= Start + (Step * 35); t += Step)
+        {
+            expected = series.Observe(t.ToUnixTimeMilliseconds(), Wiggle(10)(t));
+        }
+
+        var score = MetricsText.Value(MetricsText.Render(_registry), "vigil_anomaly_score{exported_job=\"node\",instance=\"a\",job=\"cpu\"}");
+        Assert.Equal(expected.Score, score!.Value, 12);
+    }
+
+    [Fact]
+    public async Task RunCycle_CatchUpSliceFails_NextCycleResumesAfterTheLastPublishedSlice()
+    {
+        _input.Set(NodeA, Wiggle(10));
+        var sut = CreateSut(window: 20);
+        await sut.RunCycleAsync(CancellationToken.None);
+        sut.CatchUpSliceSamples = 10;
+        sut.Compaction = new WarmupCompaction { Collect = () => { } };
+        _clock.Advance(Step * 25);
+        var before = _input.Requests.Count;
+        _input.FailAfter(before + 2); // the third slice fails
+
+        var failed = await sut.RunCycleAsync(CancellationToken.None);
+        var resumed = await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.False(failed.Success);
+        Assert.True(resumed.Success);
+        Assert.Equal(5, resumed.Points); // the 20 points of the two published slices are not scored again
+        Assert.Equal(Start + (Step * 21), _input.Requests[before + 3].Start);
     }
 
     [Fact]
@@ -412,11 +478,21 @@ public sealed class JobRunnerTests
     private static Func<DateTimeOffset, double> Wiggle(double level)
         => t => level + Math.Sin(t.ToUnixTimeSeconds() / 60.0);
 
-    private JobRunner CreateSut(int window = 20, IDetector? detector = null, TimeSpan? staleness = null, IReadOnlySet<string>? labels = null)
+    private JobRunner CreateSut(int window = 20, IDetector? detector = null, TimeSpan? staleness = null, IReadOnlySet<string>? labels = null, IVerdictSink? sink = null)
     {
         var job = new JobOptions { Name = "cpu", Query = "up", Interval = Step, Labels = labels };
         detector ??= new RollingSigmaDetector(new RollingSigmaOptions { Window = window, MinPoints = window / 2 });
-        return new JobRunner(job, _input, detector, _store, _metrics, _clock, _clock, staleness ?? TimeSpan.FromMinutes(10), _logger);
+        return new JobRunner(job, _input, detector, sink ?? _store, _metrics, _clock, _clock, staleness ?? TimeSpan.FromMinutes(10), _logger);
+    }
+
+    /// <summary>Passes every batch on and records how many points each one held.</summary>
+    private sealed class CountingSink(IVerdictSink inner, List<int> points) : IVerdictSink
+    {
+        public void Publish(VerdictBatch batch)
+        {
+            points.Add(batch.Count);
+            inner.Publish(batch);
+        }
     }
 
     private sealed class CountingDetector : IDetector, ISeriesDetector

@@ -58,4 +58,48 @@ public sealed class WarmupCompactionTests
 
         Assert.Equal(0, collected);
     }
+
+    [Fact]
+    public void Settled_FirstCycleAfterALargeWarmup_CollectsOnceMore()
+    {
+        // The next cycle lets go of the warm-up's oversized buffers (body, spare batch, verdicts): collected once then.
+        var collected = 0;
+        var sut = new WarmupCompaction { EverySamples = 100, Collect = () => collected++ };
+        sut.Warmed(100);
+        sut.Finished();
+        Assert.Equal(1, collected);
+
+        sut.Settled();
+        sut.Settled();
+
+        Assert.Equal(2, collected);
+    }
+
+    [Fact]
+    public void Settled_CatchUpAlreadyCollectedInThatCycle_DoesNotCollectAgain()
+    {
+        var collected = 0;
+        var sut = new WarmupCompaction { EverySamples = 100, Collect = () => collected++ };
+        sut.Warmed(150);
+        sut.Warmed(30);
+        sut.Finished(); // 2: at 150 and for the last 30
+        sut.CaughtUp();
+
+        sut.Settled();
+
+        Assert.Equal(3, collected);
+    }
+
+    [Fact]
+    public void Settled_AfterASmallWarmup_NeverCollects()
+    {
+        var collected = 0;
+        var sut = new WarmupCompaction { EverySamples = 100, Collect = () => collected++ };
+        sut.Warmed(50);
+        sut.Finished();
+
+        sut.Settled();
+
+        Assert.Equal(0, collected);
+    }
 }
