@@ -86,6 +86,40 @@ internal static class Synthetic
         return onsets;
     }
 
+    /// <summary>
+    /// A one-minute request rate from midnight UTC: 40 + 60 × a Gaussian bump at 14:00 (3.5 h wide), noise σ 2; on day
+    /// <paramref name="missingPeakDay"/> (−1: none) the bump falls to 0.15 of itself from 10:00 to 18:00.
+    /// </summary>
+    public static double[] DailyRequestRate(int days, int seed, int missingPeakDay)
+    {
+        const int day = 1440;
+        var random = new Random(seed);
+        var values = new double[days * day];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var hour = (i % day) / 60.0;
+            var bump = Math.Exp(-0.5 * Math.Pow((hour - 14) / 3.5, 2));
+            var missing = i / day == missingPeakDay && hour >= 10 && hour < 18;
+            var u1 = 1.0 - random.NextDouble();
+            var u2 = random.NextDouble();
+            values[i] = 40 + (60 * (missing ? 0.15 : 1) * bump) + (2 * Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+        }
+
+        return values;
+    }
+
+    /// <summary>How many of <paramref name="verdicts"/>[<paramref name="from"/>..<paramref name="to"/>) satisfy <paramref name="predicate"/>.</summary>
+    public static int Count(Verdict[] verdicts, int from, int to, Func<Verdict, bool> predicate)
+    {
+        var n = 0;
+        for (var i = from; i < to; i++)
+        {
+            n += predicate(verdicts[i]) ? 1 : 0;
+        }
+
+        return n;
+    }
+
     /// <summary>Runs <paramref name="values"/> through <paramref name="series"/> at one-minute steps from <see cref="StartMs"/> + <paramref name="offset"/> minutes.</summary>
     public static Verdict[] RunMinutes(ISeriesDetector series, double[] values, int offset = 0)
     {

@@ -22,31 +22,31 @@ public sealed class DailyProfileTests
         // A request rate: 40 at night, 100 at the 14:00 peak, noise σ 2. On day 3 the peak stays at 15 % of its height
         // from 10:00 to 18:00 (a holiday, a broken upstream). adapt_after is longer than the incident: with the default
         // 3 h the contract makes it the new normal at 13:00, as it does any anomaly that lasts that long.
-        var values = RequestRate(days: 4, seed: 3, missingPeakDay: 3);
+        var values = Synthetic.DailyRequestRate(days: 4, seed: 3, missingPeakDay: 3);
 
         var verdicts = Run(Create([.. On, ("adapt_after", "9h")]), values);
 
         var from = (3 * Day) + (10 * 60);
         var to = (3 * Day) + (18 * 60);
-        var held = Count(verdicts, from, to, v => v.Score > 1);
+        var held = Synthetic.Count(verdicts, from, to, v => v.Score > 1);
         Assert.True(held >= 0.95 * (to - from), $"{held} of {to - from} points above 1");
         // The expectation is the peak that should be there, not the Holt level carried on from 10:00.
         Assert.InRange(verdicts[(3 * Day) + (14 * 60)].Expected, 90, 110);
         Assert.InRange(verdicts[(3 * Day) + (17 * 60) + 59].Expected, 70, 86);
         // The peak's return at 18:00 is what was expected: no alarm on the way back to normal.
-        var recovery = Count(verdicts, to + 5, to + 120, v => v.Score > 1);
+        var recovery = Synthetic.Count(verdicts, to + 5, to + 120, v => v.Score > 1);
         Assert.True(recovery <= 2, $"{recovery} points above 1 after the peak came back");
     }
 
     [Fact]
     public void Observe_RoutineDailyPeak_DoesNotAlert()
     {
-        var values = RequestRate(days: 4, seed: 5, missingPeakDay: -1);
+        var values = Synthetic.DailyRequestRate(days: 4, seed: 5, missingPeakDay: -1);
 
         var verdicts = Run(Create(On), values);
 
         // Days 2 and 3, the profile active: the peak it expects is the peak it sees.
-        var anomalies = Count(verdicts, 2 * Day, 4 * Day, v => v.Score > 1);
+        var anomalies = Synthetic.Count(verdicts, 2 * Day, 4 * Day, v => v.Score > 1);
         Assert.True(anomalies <= 3, $"{anomalies} points above 1 on two clean days");
     }
 
@@ -76,7 +76,7 @@ public sealed class DailyProfileTests
     [Fact]
     public void ReadState_ProfileActive_RestoresBitIdenticalVerdicts()
     {
-        var values = RequestRate(days: 4, seed: 7, missingPeakDay: 3);
+        var values = Synthetic.DailyRequestRate(days: 4, seed: 7, missingPeakDay: 3);
         var detector = Create(On);
         var reference = Run(detector, values);
         var cut = (3 * Day) + (11 * 60);
@@ -113,7 +113,7 @@ public sealed class DailyProfileTests
     {
         // In warm-up the season detection buffer (2.4 KB) and the profile (1.3 KB) coexist with the 4 KB of recent points.
         var series = (ISerializableSeriesDetector)Create(On).CreateSeries();
-        var values = RequestRate(days: 4, seed: 9, missingPeakDay: -1);
+        var values = Synthetic.DailyRequestRate(days: 4, seed: 9, missingPeakDay: -1);
         for (var i = 0; i < points; i++)
         {
             series.Observe(Time(i), values[i]);
@@ -173,34 +173,6 @@ public sealed class DailyProfileTests
         }
 
         return verdicts;
-    }
-
-    private static int Count(Verdict[] verdicts, int from, int to, Func<Verdict, bool> predicate)
-    {
-        var n = 0;
-        for (var i = from; i < to; i++)
-        {
-            n += predicate(verdicts[i]) ? 1 : 0;
-        }
-
-        return n;
-    }
-
-    /// <summary>One-minute request rate from midnight UTC: 40 + 60 × a Gaussian bump at 14:00 (3.5 h wide), noise σ 2.</summary>
-    private static double[] RequestRate(int days, int seed, int missingPeakDay)
-    {
-        var random = new Random(seed);
-        var values = new double[days * Day];
-        for (var i = 0; i < values.Length; i++)
-        {
-            var minute = i % Day;
-            var hour = minute / 60.0;
-            var bump = Math.Exp(-0.5 * Math.Pow((hour - 14) / 3.5, 2));
-            var missing = i / Day == missingPeakDay && hour >= 10 && hour < 18;
-            values[i] = 40 + (60 * (missing ? 0.15 : 1) * bump) + (2 * Gaussian(random));
-        }
-
-        return values;
     }
 
     private static double Gaussian(Random random)
