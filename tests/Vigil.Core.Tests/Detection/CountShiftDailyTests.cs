@@ -64,18 +64,14 @@ public sealed class CountShiftDailyTests
         // must not forgive it, or the alarm comes half an hour late and its adapt_after rebaseline falls after the
         // moment the operator expects the new level to be quiet.
         const int from = (3 * Day) + (12 * 60);
-        var failures = new List<string>();
-        for (var seed = 1; seed <= 5; seed++)
+        Synthetic.AssertEverySeed(seed =>
         {
             var values = Business(from + 120, 25, from, int.MaxValue, 0.36, seed);
             var (onset, held, judged) = Incident(Synthetic.RunMinutes(Auto(), values), from, 120);
-            if (onset < 0 || onset > 15 || held < 0.8 * judged)
-            {
-                failures.Add($"seed {seed}: onset {onset} min, held {held}/{judged}");
-            }
-        }
-
-        Assert.True(failures.Count == 0, string.Join("; ", failures));
+            return onset < 0 || onset > 15 || held < 0.8 * judged
+                ? $"seed {seed}: onset {onset} min, held {held}/{judged}"
+                : null;
+        });
     }
 
     [Fact]
@@ -88,19 +84,15 @@ public sealed class CountShiftDailyTests
         // and the lower of it and the slow level is taken).
         const int from = (32 * 60) + 45;
         const int length = 210;
-        var failures = new List<string>();
-        for (var seed = 1; seed <= 5; seed++)
+        Synthetic.AssertEverySeed(seed =>
         {
             var values = Flat(from + length, 3, from, int.MaxValue, 0.34, seed);
             var (onset, held, judged) = Incident(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftHoursKey, "1")), values), from, length);
             var (_, heldByDefault, _) = Incident(Synthetic.RunMinutes(Auto(), values), from, length);
-            if (onset < 0 || onset > 45 || held < 0.4 * judged || heldByDefault >= held)
-            {
-                failures.Add($"seed {seed}: onset {onset} min, held {held}/{judged} (by default {heldByDefault})");
-            }
-        }
-
-        Assert.True(failures.Count == 0, string.Join("; ", failures));
+            return onset < 0 || onset > 45 || held < 0.4 * judged || heldByDefault >= held
+                ? $"seed {seed}: onset {onset} min, held {held}/{judged} (by default {heldByDefault})"
+                : null;
+        });
     }
 
     [Fact]
@@ -108,19 +100,15 @@ public sealed class CountShiftDailyTests
     {
         // The same test on a clean business count in its first two days: an evening decline is not lower than what the
         // series showed at that hour yesterday, so the hours reference adds no episode of its own.
-        var failures = new List<string>();
-        for (var seed = 1; seed <= 5; seed++)
+        Synthetic.AssertEverySeed(seed =>
         {
             var values = Business(3 * Day, 25, int.MaxValue, int.MaxValue, 1, seed);
             var with = Synthetic.Onsets(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftHoursKey, "1")), values)).Count;
             var without = Synthetic.Onsets(Synthetic.RunMinutes(Auto(), values)).Count;
-            if (with > without)
-            {
-                failures.Add($"seed {seed}: {with} onsets with count_shift_hours=1, {without} without");
-            }
-        }
-
-        Assert.True(failures.Count == 0, string.Join("; ", failures));
+            return with > without
+                ? $"seed {seed}: {with} onsets with count_shift_hours=1, {without} without"
+                : null;
+        });
     }
 
     [Fact]
@@ -134,20 +122,16 @@ public sealed class CountShiftDailyTests
         const int from = Day + (12 * 60);
         const int quietFrom = from + 195;
         const int quietTo = from + 300;
-        var failures = new List<string>();
-        for (var seed = 1; seed <= 5; seed++)
+        Synthetic.AssertEverySeed(seed =>
         {
             var values = Business(2 * Day, 25, from, int.MaxValue, 0.37, seed);
             var verdicts = Synthetic.RunMinutes(Auto((ContractOptions.CountShiftHoursKey, "1")), values);
             var (onset, _, _) = Incident(verdicts, from, 30);
             var late = Enumerable.Range(quietFrom, quietTo - quietFrom).Count(i => verdicts[i].IsAnomaly);
-            if (onset < 0 || late > 0)
-            {
-                failures.Add($"seed {seed}: onset {onset} min, {late} points above 1 after adapt_after");
-            }
-        }
-
-        Assert.True(failures.Count == 0, string.Join("; ", failures));
+            return onset < 0 || late > 0
+                ? $"seed {seed}: onset {onset} min, {late} points above 1 after adapt_after"
+                : null;
+        });
     }
 
     [Fact]
@@ -158,19 +142,15 @@ public sealed class CountShiftDailyTests
         // keeps scoring above 1 while it lasts, its points not teaching the level.
         const int from = (3 * Day) + 60;
         const int length = 60;
-        var failures = new List<string>();
-        for (var seed = 1; seed <= 5; seed++)
+        Synthetic.AssertEverySeed(seed =>
         {
             var values = Flat(from + length, 2, from, int.MaxValue, 3, seed);
             var verdicts = Synthetic.RunMinutes(Auto((ContractOptions.CountShiftRisesKey, "1"), (ContractOptions.CountShiftRiseClipKey, "1")), values);
             var (onset, held, judged) = Incident(verdicts, from, length);
-            if (onset < 0 || onset > 30 || held < 0.7 * judged || verdicts[^1].Expected > 3)
-            {
-                failures.Add($"seed {seed}: onset {onset} min, held {held}/{judged}, expected {verdicts[^1].Expected:F2} at the end");
-            }
-        }
-
-        Assert.True(failures.Count == 0, string.Join("; ", failures));
+            return onset < 0 || onset > 30 || held < 0.7 * judged || verdicts[^1].Expected > 3
+                ? $"seed {seed}: onset {onset} min, held {held}/{judged}, expected {verdicts[^1].Expected:F2} at the end"
+                : null;
+        });
     }
 
     [Fact]
@@ -178,8 +158,7 @@ public sealed class CountShiftDailyTests
     {
         // The same count of 2 with a burst of 12 every 40 minutes and nothing else: clipped at the alternative rate plus
         // one of its σ, a burst adds one point's worth of rise evidence, so the rise side raises no episode of its own.
-        var failures = new List<string>();
-        for (var seed = 1; seed <= 5; seed++)
+        Synthetic.AssertEverySeed(seed =>
         {
             var values = Flat(4 * Day, 2, int.MaxValue, int.MaxValue, 1, seed);
             for (var i = 20; i < values.Length; i += 40)
@@ -189,12 +168,9 @@ public sealed class CountShiftDailyTests
 
             var with = Synthetic.Onsets(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftRisesKey, "1"), (ContractOptions.CountShiftRiseClipKey, "1")), values)).Count(i => i >= Day);
             var without = Synthetic.Onsets(Synthetic.RunMinutes(Auto(), values)).Count(i => i >= Day);
-            if (with > without)
-            {
-                failures.Add($"seed {seed}: {with} onsets with the rise side, {without} without");
-            }
-        }
-
-        Assert.True(failures.Count == 0, string.Join("; ", failures));
+            return with > without
+                ? $"seed {seed}: {with} onsets with the rise side, {without} without"
+                : null;
+        });
     }
 }

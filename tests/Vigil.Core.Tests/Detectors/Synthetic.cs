@@ -108,6 +108,24 @@ internal static class Synthetic
         return values;
     }
 
+    /// <summary>
+    /// Runs <paramref name="check"/> for seeds 1–5 and fails once, naming every seed whose check returned a message
+    /// (null: the seed passed), so one run shows all failing seeds, not only the first.
+    /// </summary>
+    public static void AssertEverySeed(Func<int, string?> check)
+    {
+        var failures = new List<string>();
+        for (var seed = 1; seed <= 5; seed++)
+        {
+            if (check(seed) is { } failure)
+            {
+                failures.Add(failure);
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("; ", failures));
+    }
+
     /// <summary>How many of <paramref name="verdicts"/>[<paramref name="from"/>..<paramref name="to"/>) satisfy <paramref name="predicate"/>.</summary>
     public static int Count(Verdict[] verdicts, int from, int to, Func<Verdict, bool> predicate)
     {
