@@ -38,28 +38,21 @@ internal sealed class ThrowingDedupStore : IDedupStore
 }
 
 /// <summary>One Vigil instance's alerting: its own event store handle (SQLite file or PostgreSQL database) and notifier.</summary>
-internal sealed class AlertingHarness : IAsyncDisposable
+internal sealed class AlertingHarness(
+    ServiceProvider provider,
+    NpgsqlDataSource? dataSource,
+    IEventStore store,
+    AlertNotifier notifier,
+    VigilMetrics metrics,
+    AlertingMetrics alertMetrics) : IAsyncDisposable
 {
-    private readonly ServiceProvider _provider;
-    private readonly NpgsqlDataSource? _dataSource;
+    public IEventStore Store { get; } = store;
 
-    private AlertingHarness(ServiceProvider provider, NpgsqlDataSource? dataSource, IEventStore store, AlertNotifier notifier, VigilMetrics metrics, AlertingMetrics alertMetrics)
-    {
-        _provider = provider;
-        _dataSource = dataSource;
-        Store = store;
-        Notifier = notifier;
-        Metrics = metrics;
-        AlertMetrics = alertMetrics;
-    }
+    public AlertNotifier Notifier { get; } = notifier;
 
-    public IEventStore Store { get; }
+    public VigilMetrics Metrics { get; } = metrics;
 
-    public AlertNotifier Notifier { get; }
-
-    public VigilMetrics Metrics { get; }
-
-    public AlertingMetrics AlertMetrics { get; }
+    public AlertingMetrics AlertMetrics { get; } = alertMetrics;
 
     /// <param name="storeOptions">SQLite file or PostgreSQL (then <paramref name="postgres"/> is the connection string).</param>
     public static async Task<AlertingHarness> CreateAsync(
@@ -123,10 +116,10 @@ internal sealed class AlertingHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Notifier.Dispose();
-        await _provider.DisposeAsync();
-        if (_dataSource is not null)
+        await provider.DisposeAsync();
+        if (dataSource is not null)
         {
-            await _dataSource.DisposeAsync();
+            await dataSource.DisposeAsync();
         }
     }
 }

@@ -13,31 +13,24 @@ using Vigil.Pipeline.Telemetry;
 namespace Vigil.Inspection.Tests;
 
 /// <summary>An inspector over hand-written sensors and a real SQLite event store in a temp directory, on a fake clock.</summary>
-internal sealed class InspectionHarness : IAsyncDisposable
+internal sealed class InspectionHarness(
+    ServiceProvider provider,
+    TempDirectory directory,
+    Inspector inspector,
+    IEventStore store,
+    VigilMetrics metrics,
+    InspectionMetrics inspectionMetrics,
+    FakeTimeProvider time) : IAsyncDisposable
 {
-    private readonly ServiceProvider _provider;
-    private readonly TempDirectory _directory;
+    public Inspector Inspector { get; } = inspector;
 
-    private InspectionHarness(ServiceProvider provider, TempDirectory directory, Inspector inspector, IEventStore store, VigilMetrics metrics, InspectionMetrics inspectionMetrics, FakeTimeProvider time)
-    {
-        _provider = provider;
-        _directory = directory;
-        Inspector = inspector;
-        Store = store;
-        Metrics = metrics;
-        InspectionMetrics = inspectionMetrics;
-        Time = time;
-    }
+    public IEventStore Store { get; } = store;
 
-    public Inspector Inspector { get; }
+    public VigilMetrics Metrics { get; } = metrics;
 
-    public IEventStore Store { get; }
+    public InspectionMetrics InspectionMetrics { get; } = inspectionMetrics;
 
-    public VigilMetrics Metrics { get; }
-
-    public InspectionMetrics InspectionMetrics { get; }
-
-    public FakeTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; } = time;
 
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
 
@@ -82,8 +75,8 @@ internal sealed class InspectionHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _provider.DisposeAsync();
-        _directory.Dispose();
+        await provider.DisposeAsync();
+        directory.Dispose();
     }
 }
 
