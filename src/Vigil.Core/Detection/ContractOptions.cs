@@ -27,6 +27,7 @@ public sealed record ContractOptions
     public const string RoutineCountKey = "routine_count";
     public const string RoutineWindowKey = "routine_window";
     public const string ReturnMemoryKey = "return_memory";
+    public const string ReturnMemoryCountsKey = "return_memory_counts";
     public const string CountShiftThresholdKey = "count_shift_threshold";
     public const string CountShiftPowerKey = "count_shift_power";
     public const string CountShiftMaxCountKey = "count_shift_max_count";
@@ -161,6 +162,14 @@ public sealed record ContractOptions
     public TimeSpan ReturnMemory { get; init; }
 
     /// <summary>
+    /// Whether the return memory judges a count's return on counting noise (1) after an adapted drop of a count or a
+    /// ratio of counts (docs/detectors.md, <c>auto</c> item 16): the evidence for the old rate over the incident's,
+    /// points that favour it explained, the level put back when it is confirmed. 0 (default) judges every series on its
+    /// bands; measured as a trade (docs/benchmarks.md, detect16).
+    /// </summary>
+    public bool ReturnMemoryCounts { get; init; }
+
+    /// <summary>
     /// Count shift test threshold (docs/detectors.md, <c>auto</c> item 15), in log-likelihood-ratio units; 0 (the default
     /// here, and for every baseline that does not recognise counts) disables it.
     /// </summary>
@@ -253,6 +262,7 @@ public sealed record ContractOptions
             RoutineCount = p.ReadInt(RoutineCountKey, d.RoutineCount, 1, 1000),
             RoutineWindow = p.ReadInt(RoutineWindowKey, d.RoutineWindow, 1, 10_000_000),
             ReturnMemory = p.ReadDuration(ReturnMemoryKey, d.ReturnMemory, TimeSpan.Zero, TimeSpan.FromDays(365)),
+            ReturnMemoryCounts = p.ReadFlag(ReturnMemoryCountsKey, d.ReturnMemoryCounts),
             CountShiftThreshold = p.ReadDouble(CountShiftThresholdKey, d.CountShiftThreshold, 0, 1000),
             CountShiftPower = p.ReadDouble(CountShiftPowerKey, d.CountShiftPower, 0.001, 100),
             CountShiftMaxCount = p.ReadDouble(CountShiftMaxCountKey, d.CountShiftMaxCount, 0.001, 1e9),

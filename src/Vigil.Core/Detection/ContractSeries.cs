@@ -39,7 +39,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // 17: the count shift test stores what the series showed at each hour of the day (count_shift_hours), and the
     // contract, per side, the baseline's learned shift when the shift evidence last stood at 0 (shift_unlearn); older
     // layouts are rejected and the series re-learns.
-    private const byte Version = 17;
+    // 18: the return memory stores a count's dispersion, its levels before and after the rebaseline and the evidence
+    // for the old rate (a count's return judged on counting noise); older layouts are rejected and the series re-learns.
+    private const byte Version = 18;
 
 
     private readonly IBaseline _baseline;
@@ -315,7 +317,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // A value that the seasonal context explains adds no evidence of a shift.
         var explained = !anomalous && ((contextUp && y > e + (_k * p.SigmaHigh)) || (contextDown && y < e - (_k * p.SigmaLow)));
         // Back in the old band, beyond the new near edge: explained by the return memory (no shift evidence, not a spike).
-        var back = returning && !anomalous && (y > e + (_k * p.SigmaHigh) || y < e - (_k * p.SigmaLow)) && _return.InOldBand(y, e, _k, p.SigmaLow, p.SigmaHigh);
+        // On a count: on the old level's side and likelier under the old rate than under the incident's (ReturnMemory).
+        var back = returning && !anomalous && (_return.Counting
+            ? y > e && _return.CountEvidence(y) > 0
+            : y > e + (_k * p.SigmaHigh) || y < e - (_k * p.SigmaLow)) && _return.InOldBand(y, e, _k, p.SigmaLow, p.SigmaHigh);
         explained |= back;
         // An alarm's onset after evidence had built up on the incident's side (not a spike out of nothing).
         var onset = anomalous && !_alarmed && (y > e ? _shiftUp : _shiftDown) > 0;
@@ -343,21 +348,20 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         {
             UpdateVariance(explained ? 0 : y - e, varianceSigma, anomalous: true, 0);
             _baseline.Exclude(timestampMs, y, test);
-            if (onset && _options.ShiftUnlearn)
-            {
-                UnlearnBuildUp(y > e, y > e ? shiftHigh : shiftLow);
-            }
-
+            // The tests that fire on the same point traced the same incident: the baseline gives back what it learned of
+            // it once, as far as the farthest of them reaches, not the sum (three give-backs of one drop's build-up had
+            // put a count of 20 dropping to 14 at an expectation of 24.4).
+            var given = onset && _options.ShiftUnlearn ? UnlearnBuildUp(y > e, y > e ? shiftHigh : shiftLow) : 0;
             if (unlearn != 0)
             {
-                _baseline.Unlearn(unlearn);
+                given += UnlearnBeyond(unlearn, given);
                 _slow.Rebase(_baseline.LearnedShift);
             }
 
             if (countUnlearn != 0)
             {
                 // The count test just fired: the level goes back to where it stood before the evidence began.
-                _baseline.Unlearn(countUnlearn);
+                UnlearnBeyond(countUnlearn, given);
                 _countShift.Rebase(_baseline.LearnedShift);
                 _slow.Rebase(_baseline.LearnedShift);
             }
@@ -373,9 +377,12 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             {
                 // The anomaly has lasted adapt_after: it is the new normal. The verdict above still reports it. Where the
                 // series was before it is remembered, with the σ it was judged by then, so a return to it is recognised.
+                // On a count (identity scale, dispersion known; return_memory_counts) the return is judged on counting
+                // noise from the level the incident was judged against (e) and the one it moved to.
+                var phi = _options.ReturnMemoryCounts && _countShift.Enabled && t.Kind == TransformKind.Identity ? _countShift.Dispersion : double.NaN;
                 if (Rebaseline(_runStartMs, out var moved) && _returnMemoryMs > 0)
                 {
-                    _return.Remember(moved, p.SigmaLow, p.SigmaHigh, timestampMs + _returnMemoryMs);
+                    _return.Remember(moved, p.SigmaLow, p.SigmaHigh, timestampMs + _returnMemoryMs, e, phi);
                 }
             }
         }
@@ -406,6 +413,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 low = Math.Max(low, e - varianceLow);
                 high = Math.Min(high, e + varianceHigh);
             }
+            var learnedBefore = _baseline.LearnedShift;
             if (y > high || y < low)
             {
                 _baseline.LearnClipped(timestampMs, y, low, high, weight);
@@ -421,9 +429,32 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 
             if (returning)
             {
-                // Three points in a row back in the old band: the series has returned, and is judged against it again.
-                _return.Observe(timestampMs, back);
-                if (_return.Confirmed)
+                // Three points in a row back in the old band (on a count: the old rate's evidence): the series has
+                // returned, and is judged against it again.
+                if (_return.Counting)
+                {
+                    _return.ObserveCount(timestampMs, _return.CountEvidence(y));
+                }
+                else
+                {
+                    _return.Observe(timestampMs, back);
+                }
+
+                if (_return.Confirmed && _return.Counting)
+                {
+                    // A count's rate is back: the level goes back to the one the incident was judged against. Not a
+                    // rebaseline from the few points that confirmed it: on a count of 3 those set the novelty edge at
+                    // 9.5 where the series had shown 13 before, and its next ordinary burst paged.
+                    var forecast = e + (_baseline.LearnedShift - learnedBefore);
+                    _baseline.Unlearn(forecast - _return.OldLevel);
+                    var rebased = _baseline.LearnedShift;
+                    _slow.Rebase(rebased);
+                    _countShift.Rebase(rebased);
+                    _markUp = rebased;
+                    _markDown = rebased;
+                    _return.Reset();
+                }
+                else if (_return.Confirmed)
                 {
                     Rebaseline(_return.RunStartMs);
                 }
@@ -447,13 +478,13 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     /// way and its trend carries it further through the alarm; the edge then meets the drop and the rest of it is
     /// learned as normal. A spike (no evidence before it) gives back nothing.
     /// </summary>
-    private void UnlearnBuildUp(bool up, double sigma)
+    private double UnlearnBuildUp(bool up, double sigma)
     {
         var learned = _baseline.LearnedShift;
         var amount = learned - (up ? _markUp : _markDown);
         if (!(up ? amount > _options.ShiftUnlearnMin * sigma : amount < -_options.ShiftUnlearnMin * sigma))
         {
-            return;
+            return 0;
         }
 
         _baseline.Unlearn(amount);
@@ -462,6 +493,23 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _countShift.Rebase(rebased);
         _markUp = rebased;
         _markDown = rebased;
+        return amount;
+    }
+
+    /// <summary>
+    /// Unlearns what <paramref name="amount"/> asks beyond what this point already gave back (<paramref name="given"/>,
+    /// the same direction); returns what it unlearned.
+    /// </summary>
+    private double UnlearnBeyond(double amount, double given)
+    {
+        var rest = given == 0 || Math.Sign(amount) != Math.Sign(given) ? amount
+            : Math.Abs(amount) > Math.Abs(given) ? amount - given : 0;
+        if (rest != 0)
+        {
+            _baseline.Unlearn(rest);
+        }
+
+        return rest;
     }
 
     /// <summary>
@@ -748,7 +796,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 13 => "the return memory",
                 14 => "the count shift test",
                 15 => "the count shift test's hours of the day and the shift test's learned-shift marks",
-                16 => "the shift test's learned-shift marks",
+                16 => "the shift test's learned-shift marks and the count-aware return memory",
+                17 => "the count-aware return memory",
                 _ => null,
             };
             throw new InvalidDataException(lacking is null

@@ -161,6 +161,12 @@ internal sealed class CountShiftTest
         : !_aboveOne && _zero ? CountKind.Ratios
         : CountKind.None;
 
+    /// <summary>
+    /// The pooled dispersion φ (var = φ·μ) where the series is a count or a ratio of counts and φ has been learned, else
+    /// NaN: the return memory judges a count's return on it (<see cref="ReturnMemory"/>).
+    /// </summary>
+    public double Dispersion => _h > 0 && Kind != CountKind.None && _learned >= MinLearned && _mean > 0 && _square > 0 ? _square / _mean : double.NaN;
+
     /// <summary>Remembers what <paramref name="value"/> says about the kind of series (every finite value, normal or not).</summary>
     public void See(double value)
     {
@@ -172,7 +178,10 @@ internal sealed class CountShiftTest
         _zero |= value == 0;
     }
 
-    /// <summary>Whether the last point was anomalous with this test saturated (an alarm holds).</summary>
+    /// <summary>
+    /// Whether an alarm holds: a point was anomalous with this test saturated, and the evidence has not fallen below half
+    /// the threshold since.
+    /// </summary>
     public bool Alarmed => _alarmed;
 
     /// <summary>
@@ -275,7 +284,7 @@ internal sealed class CountShiftTest
             _lnRise = Math.Log(rise);
             _riseSlack = lambdaUp * (rise - 1);
             _riseCap = _riseClip > 0 ? (lambdaUp * rise) + (_riseClip * Math.Sqrt(lambdaUp * rise)) : double.PositiveInfinity;
-            var needUp = _h - _up;
+            var needUp = Holding(_up) ? 0 : _h - _up;
             var edge = (_riseSlack + needUp) / _lnRise;
             if (needUp <= _cap && edge <= _riseCap)
             {
@@ -289,7 +298,7 @@ internal sealed class CountShiftTest
             var drop = 1 - Math.Min(Math.Sqrt(2 * _power / lambdaDown), MaxDrop);
             _lnDrop = Math.Log(drop);
             _dropSlack = lambdaDown * (1 - drop);
-            var needDown = _h - _down;
+            var needDown = Holding(_down) ? 0 : _h - _down;
             if (needDown <= _cap)
             {
                 downHalf = expected - (_phi * (_dropSlack - needDown) / -_lnDrop);
@@ -301,6 +310,16 @@ internal sealed class CountShiftTest
         var least = 0.5 * Math.Sqrt(_phi * Math.Max(expected, 0));
         return (Math.Max(upHalf, least), Math.Max(downHalf, least));
     }
+
+    /// <summary>
+    /// Whether an alarm holds on a side with <paramref name="evidence"/>: once fired, the alarm stays until the evidence
+    /// falls below half the threshold (as the slow shift test's does), and its edge stays where the saturated statistic
+    /// puts it. A few high counts inside a drop (a count of 14 lands at 22 or 25 now and then) take the evidence from 12
+    /// to 9: still a drop, not a return; a band that widened there let the next ordinary points of the drop score normal,
+    /// and the alert closed and re-opened inside one drop. A return to the reference takes about 0.5 a point off
+    /// (count_shift_power), so the hold ends about a dozen points after it.
+    /// </summary>
+    private bool Holding(double evidence) => _alarmed && evidence >= _cap;
 
     private bool Runs(double lambda) => lambda >= MinCount && lambda <= _maxCount && double.IsFinite(lambda);
 
@@ -359,7 +378,7 @@ internal sealed class CountShiftTest
         _up = _activeUp ? Math.Clamp(_up + Math.Min((Math.Min(u, _riseCap) * _lnRise) - _riseSlack, _cap), 0, _h) : 0;
         _down = _activeDown ? Math.Clamp(_down + Math.Min(_dropSlack + (u * _lnDrop), _cap), 0, _h) : 0;
         var saturated = _up >= _h || _down >= _h;
-        _alarmed = anomalous && saturated;
+        _alarmed = (anomalous && saturated) || Holding(_up) || Holding(_down);
         var unlearn = 0.0;
         if (_alarmed && !wasFired)
         {

@@ -14,11 +14,36 @@ namespace Vigil.Core.Detection;
 /// them: the series is back, and is judged against its old level again. A point that lands between the two levels, or
 /// past the old band, is judged as before; only values the series showed before the incident are forgiven.
 /// </para>
+/// <para>
+/// On a count that dropped (the count shift test knows its dispersion φ), the return is judged on counting noise
+/// instead: a count of 3 that dropped to 1 has heavy-tail bands that overlap (about [−2, 8] and [−1.5, 7]), so no point
+/// lies in the old band beyond the new near edge, and its return from 1 to 3 paged on the shift test. There the question
+/// is the count shift test's, "is the rate the old one rather than the incident's?": every normal point adds its
+/// log-likelihood ratio of the old rate over the incident's (Poisson in effective counts y/φ, at most half the confirming
+/// evidence a point; the sum never below 0), a point above the new level that favours the old rate is explained (no
+/// shift evidence), once the return has begun the upper side covers the old level's counting band (k √(φ·old) above
+/// it), and evidence of
+/// <see cref="ConfirmEvidence"/> puts the level back where it was (the contract unlearns the difference). Only where the
+/// two rates are apart by at least <see cref="MinSeparation"/> of expected evidence a point, and only after a drop: after
+/// an adapted rise a drop's zeros favour the lower old rate too, and would be forgiven.
+/// </para>
 /// </summary>
 internal struct ReturnMemory
 {
     /// <summary>Points in a row within the old band that make the return the normal again.</summary>
     public const int ConfirmPoints = 3;
+
+    /// <summary>A count's likelihood-ratio evidence for the old rate that makes the return the normal again (half the count shift test's threshold of 12).</summary>
+    public const double ConfirmEvidence = 6;
+
+    /// <summary>
+    /// The least expected evidence a point at the old rate brings against the incident's rate (the count shift test's
+    /// power: a count of 3 against 1 brings 1.4, a count of 20 against 14 brings 1.1, 20 against 18 only 0.1).
+    /// </summary>
+    public const double MinSeparation = 0.5;
+
+    // A rate is never taken as lower than this share of the other: a drop to 0 still has a finite ratio.
+    private const double MinRateShare = 0.05;
 
     // How far the adapt_after rebaseline moved the expectation (working scale): the old level is E − _shift.
     private double _shift;
@@ -27,6 +52,13 @@ internal struct ReturnMemory
     private long _untilMs;
     private int _run;
     private long _runStartMs;
+
+    // On a count: its dispersion φ at the rebaseline (0: not a count), the levels before and after it (working scale, as
+    // they stood then: the count's rates, not moved by what the level learns afterwards), and the evidence for the old rate.
+    private double _phi;
+    private double _oldLevel;
+    private double _newLevel;
+    private double _evidence;
 
     /// <summary>Whether a return to the old level is being looked for at <paramref name="timestampMs"/>.</summary>
     public readonly bool Active(long timestampMs) => _untilMs > 0 && timestampMs <= _untilMs && _shift != 0;
@@ -37,7 +69,39 @@ internal struct ReturnMemory
     /// <summary>The first point of the current run inside the old band (valid once <see cref="Confirmed"/>).</summary>
     public readonly long RunStartMs => _runStartMs;
 
-    public readonly bool Confirmed => _run >= ConfirmPoints;
+    public readonly bool Confirmed => _phi > 0 ? _evidence >= ConfirmEvidence : _run >= ConfirmPoints;
+
+    /// <summary>On a count: the level the incident was judged against (working scale), where a confirmed return goes back to.</summary>
+    public readonly double OldLevel => _oldLevel;
+
+    /// <summary>Whether the return is judged on counting noise (the rebaseline was of a count, its two rates apart).</summary>
+    public readonly bool Counting => _phi > 0;
+
+    /// <summary>
+    /// On a count: the log-likelihood ratio <paramref name="y"/> adds for the old rate over the incident's, capped at half
+    /// of <see cref="ConfirmEvidence"/> (one point cannot confirm a return alone); 0 when not counting.
+    /// </summary>
+    public readonly double CountEvidence(double y)
+    {
+        if (!(_phi > 0))
+        {
+            return 0;
+        }
+
+        var (lo, ln) = Rates();
+        return Math.Min((Math.Max(y, 0) / _phi * Math.Log(lo / ln)) - (lo - ln), ConfirmEvidence / 2);
+    }
+
+    /// <summary>The old level's counting σ, √(φ·old) (on a count).</summary>
+    private readonly double CountingSigma => Math.Sqrt(_phi * Math.Max(_oldLevel, 0));
+
+    /// <summary>The old and the incident's rates in effective counts (neither below <see cref="MinRateShare"/> of the other).</summary>
+    private readonly (double Old, double New) Rates()
+    {
+        var old = Math.Max(_oldLevel, 0) / _phi;
+        var now = Math.Max(_newLevel, 0) / _phi;
+        return (Math.Max(old, MinRateShare * now), Math.Max(now, MinRateShare * old));
+    }
 
     /// <summary>
     /// The half-width on the side towards the old level that covers the old band (0 on the other side, or when the
@@ -55,6 +119,17 @@ internal struct ReturnMemory
             return (0, 0);
         }
 
+        if (_phi > 0)
+        {
+            // A count: its return lies mostly inside the near band (the bands overlap); what paged was the shift evidence
+            // its points built, and those that favour the old rate are explained instead. Once the return has begun (the
+            // evidence for the old rate is above 0), the upper side covers the old level's counting band, k √(φ·old)
+            // above it, so an ordinary high count of the old rate (a 10 on a count of 3) is not a page either. Not before:
+            // widened for the whole memory, an error ratio whose ramp had been adapted on the way down missed a ×2.8
+            // spike five hours later (the "old level" was the ramp's).
+            return _evidence > 0 ? (-_shift + (k * CountingSigma), 0) : (0, 0);
+        }
+
         if (_shift < 0)
         {
             // The old level lies above: its band's lower half must clear the new upper near edge.
@@ -66,23 +141,54 @@ internal struct ReturnMemory
         return _shift - (k * oldHigh) > k * sigmaLow ? (0, _shift + (k * Math.Max(_sigmaLow, sigmaLow))) : (0, 0);
     }
 
-    /// <summary>Whether <paramref name="y"/> lies within the old band (old expectation ± k σ, the larger of that side's σ before the incident and now).</summary>
+    /// <summary>
+    /// Whether <paramref name="y"/> lies within the old band (old expectation ± k σ, the larger of that side's σ before the
+    /// incident and now; on a count, k of the old level's counting σ).
+    /// </summary>
     public readonly bool InOldBand(double y, double expected, double k, double sigmaLow, double sigmaHigh)
     {
         var old = OldExpected(expected);
+        if (_phi > 0)
+        {
+            return Math.Abs(y - old) <= k * CountingSigma;
+        }
+
         return y >= old ? y - old <= k * Math.Max(_sigmaHigh, sigmaHigh) : old - y <= k * Math.Max(_sigmaLow, sigmaLow);
     }
 
-    /// <summary>Remembers a rebaseline after <c>adapt_after</c>: it moved the expectation by <paramref name="shift"/>.</summary>
-    public void Remember(double shift, double sigmaLow, double sigmaHigh, long untilMs)
+    /// <summary>
+    /// Remembers a rebaseline after <c>adapt_after</c>: it moved the expectation by <paramref name="shift"/> from
+    /// <paramref name="oldLevel"/>. <paramref name="phi"/> is the count shift test's dispersion where the series is a
+    /// count (NaN otherwise): the return is then judged on counting noise, if the two rates are apart.
+    /// </summary>
+    public void Remember(double shift, double sigmaLow, double sigmaHigh, long untilMs, double oldLevel = double.NaN, double phi = double.NaN)
     {
         this = default;
-        if (double.IsFinite(shift) && double.IsFinite(sigmaLow) && double.IsFinite(sigmaHigh) && sigmaLow >= 0 && sigmaHigh >= 0)
+        if (!(double.IsFinite(shift) && double.IsFinite(sigmaLow) && double.IsFinite(sigmaHigh) && sigmaLow >= 0 && sigmaHigh >= 0))
         {
-            _shift = shift;
-            _sigmaLow = sigmaLow;
-            _sigmaHigh = sigmaHigh;
-            _untilMs = untilMs;
+            return;
+        }
+
+        _shift = shift;
+        _sigmaLow = sigmaLow;
+        _sigmaHigh = sigmaHigh;
+        _untilMs = untilMs;
+        if (!(phi > 0 && double.IsFinite(phi) && double.IsFinite(oldLevel) && shift < 0))
+        {
+            // Not a count, or a count whose adapted incident was a rise: judged on the bands. After an adapted rise the
+            // zeros of a drop favour the lower old rate too, and forgiving them as a return hid an error ratio's drop to
+            // 0.07× within the memory.
+            return;
+        }
+
+        _phi = phi;
+        _oldLevel = oldLevel;
+        _newLevel = oldLevel + shift;
+        var (lo, ln) = Rates();
+        if (!((lo * Math.Log(lo / ln)) - (lo - ln) >= MinSeparation))
+        {
+            // Too close to tell apart on counting noise: nothing to return to.
+            this = default;
         }
     }
 
@@ -92,6 +198,7 @@ internal struct ReturnMemory
         if (!back)
         {
             _run = 0;
+            _evidence = 0;
             return;
         }
 
@@ -101,6 +208,20 @@ internal struct ReturnMemory
         }
 
         _run++;
+    }
+
+    /// <summary>
+    /// One point of a count, after it was scored: <paramref name="evidence"/> is its <see cref="CountEvidence"/> (0 for an
+    /// anomalous point); the sum, never below 0, restarts where it last stood at 0.
+    /// </summary>
+    public void ObserveCount(long timestampMs, double evidence)
+    {
+        if (_evidence == 0 && evidence > 0)
+        {
+            _runStartMs = timestampMs;
+        }
+
+        _evidence = Math.Max(_evidence + evidence, 0);
     }
 
     public void Reset() => this = default;
@@ -113,6 +234,10 @@ internal struct ReturnMemory
         writer.Write(_untilMs);
         writer.Write(_run);
         writer.Write(_runStartMs);
+        writer.Write(_phi);
+        writer.Write(_oldLevel);
+        writer.Write(_newLevel);
+        writer.Write(_evidence);
     }
 
     public void Read(BinaryReader reader, string name)
@@ -123,7 +248,11 @@ internal struct ReturnMemory
         _untilMs = reader.ReadInt64();
         _run = reader.ReadInt32();
         _runStartMs = reader.ReadInt64();
-        if (!double.IsFinite(_shift) || !(_sigmaLow >= 0) || !double.IsFinite(_sigmaLow) || !(_sigmaHigh >= 0) || !double.IsFinite(_sigmaHigh) || _run < 0 || _run > ConfirmPoints)
+        _phi = reader.ReadDouble();
+        _oldLevel = reader.ReadDouble();
+        _newLevel = reader.ReadDouble();
+        _evidence = reader.ReadDouble();
+        if (!(_phi >= 0) || !double.IsFinite(_phi) || !double.IsFinite(_oldLevel) || !double.IsFinite(_newLevel) || !(_evidence >= 0) || !double.IsFinite(_evidence) || !double.IsFinite(_shift) || !(_sigmaLow >= 0) || !double.IsFinite(_sigmaLow) || !(_sigmaHigh >= 0) || !double.IsFinite(_sigmaHigh) || _run < 0 || _run > ConfirmPoints)
         {
             throw new InvalidDataException($"{name}: return memory state out of range.");
         }

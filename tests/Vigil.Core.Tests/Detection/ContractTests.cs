@@ -202,7 +202,8 @@ public sealed class ContractTests
             (13, "predates the return memory"),
             (14, "predates the count shift test"),
             (15, "predates the count shift test's hours of the day and the shift test's learned-shift marks"),
-            (16, "predates the shift test's learned-shift marks"),
+            (16, "predates the shift test's learned-shift marks and the count-aware return memory"),
+            (17, "predates the count-aware return memory"),
         ];
         var data = new TheoryData<string, byte, string>();
         foreach (var type in DetectorRegistry.CreateDefault().Types)

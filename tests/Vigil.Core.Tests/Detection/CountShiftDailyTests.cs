@@ -78,8 +78,8 @@ public sealed class CountShiftDailyTests
     public void Observe_DropBeforeTheDayIsKnownWithCountShiftHours_FlaggedAndHeld()
     {
         // A count of 3 a minute drops to 0.34× for 3.5 hours, 32 hours into the series (the scenario suite's
-        // poisson_count_0 on its second day): by default the test waits for the day and misses it; with
-        // count_shift_hours=1 it judges the drop against the level the series showed at this hour yesterday. Seeds 1–5:
+        // poisson_count_0 on its second day): with count_shift_hours=0 the test waits for the day and misses it; with
+        // count_shift_hours=1 (auto's default since detect16) it judges the drop against the level the series showed at this hour yesterday. Seeds 1–5:
         // flagged in 11–44 minutes, held on 42–76 % of its points (the hour's mean of a count of 3 is a noisy reference,
         // and the lower of it and the slow level is taken).
         const int from = (32 * 60) + 45;
@@ -88,9 +88,9 @@ public sealed class CountShiftDailyTests
         {
             var values = Flat(from + length, 3, from, int.MaxValue, 0.34, seed);
             var (onset, held, judged) = Incident(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftHoursKey, "1")), values), from, length);
-            var (_, heldByDefault, _) = Incident(Synthetic.RunMinutes(Auto(), values), from, length);
-            return onset < 0 || onset > 45 || held < 0.4 * judged || heldByDefault >= held
-                ? $"seed {seed}: onset {onset} min, held {held}/{judged} (by default {heldByDefault})"
+            var (_, heldWithout, _) = Incident(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftHoursKey, "0")), values), from, length);
+            return onset < 0 || onset > 45 || held < 0.4 * judged || heldWithout >= held
+                ? $"seed {seed}: onset {onset} min, held {held}/{judged} (with count_shift_hours=0 {heldWithout})"
                 : null;
         });
     }
@@ -104,7 +104,7 @@ public sealed class CountShiftDailyTests
         {
             var values = Business(3 * Day, 25, int.MaxValue, int.MaxValue, 1, seed);
             var with = Synthetic.Onsets(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftHoursKey, "1")), values)).Count;
-            var without = Synthetic.Onsets(Synthetic.RunMinutes(Auto(), values)).Count;
+            var without = Synthetic.Onsets(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftHoursKey, "0")), values)).Count;
             return with > without
                 ? $"seed {seed}: {with} onsets with count_shift_hours=1, {without} without"
                 : null;

@@ -55,7 +55,11 @@ public sealed class SlowShiftTestTests
     public void Observe_PoissonCountDropsThirtyPercentWithoutTheSlowTest_IsNotFlaggedAsAShift(int seed)
     {
         // What the test is for: with it off, the fast forecast follows the drop before the fast shift test can flag it.
-        var verdicts = Synthetic.RunMinutes(CreateSut("0"), Counts(DropTo + 300, DropFrom, DropTo, seed));
+        // (Since detect16 auto's count test judges this drop by default, before the day is known, against the level of
+        // the same hour yesterday: count_shift_hours=0 keeps this test about the slow test alone.)
+        var verdicts = Synthetic.RunMinutes(
+            Synthetic.Create("auto", (ContractOptions.SlowShiftThresholdKey, "0"), (ContractOptions.CountShiftHoursKey, "0")),
+            Counts(DropTo + 300, DropFrom, DropTo, seed));
 
         var first = Array.FindIndex(verdicts, DropFrom, 45, v => v.Test == AnomalyTest.Shift);
         Assert.True(first < 0, $"seed {seed}: a shift verdict at {first - DropFrom} min without the slow test");
@@ -78,9 +82,10 @@ public sealed class SlowShiftTestTests
         var held = verdicts.Skip(first).Take(DropTo - first).Count(v => v.IsAnomaly);
         Assert.True(held >= 0.5 * (DropTo - first), $"seed {seed}: {held} of {DropTo - first} drop points from the alarm above 1");
         Assert.True(verdicts[DropTo - 1].Expected is > 17 and < 23, $"seed {seed}: expected {verdicts[DropTo - 1].Expected} at the drop's end");
-        // One episode from the alarm to the end of the drop (an earlier stray point of the drop may have its own).
-        var onsets = Synthetic.Onsets(verdicts).Where(i => i >= first && i < DropTo).ToList();
-        Assert.True(onsets.Count == 1, $"seed {seed}: onsets at {string.Join(", ", onsets)} (drop {DropFrom}–{DropTo})");
+        // One episode from the alarm to the end of the drop: none re-opens after the first shift verdict (the episode
+        // may have opened on an earlier stray point of the drop, seed 2: the count test's alarm now holds through it).
+        var onsets = Synthetic.Onsets(verdicts).Where(i => i >= DropFrom && i < DropTo).ToList();
+        Assert.True(onsets.Count is 1 or 2 && !onsets.Any(i => i > first), $"seed {seed}: onsets at {string.Join(", ", onsets)} (drop {DropFrom}–{DropTo}, first shift verdict {first})");
     }
 
     [Fact]

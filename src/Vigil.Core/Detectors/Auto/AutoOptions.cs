@@ -194,13 +194,14 @@ public sealed record AutoOptions
     /// <c>auto</c>'s contract defaults: the shared ones (κ = 1, h = 10, adapt_after 3 h, the shift test decorrelated)
     /// with an anomalous run ending only after 60 normal points, so a baseline that went wrong is rebaselined, the return
     /// memory on (6 h: a return to the level before an incident that became the new normal is not an alarm), the count
-    /// shift test on (threshold 12, power 0.5: item 15), an alarm's onset taking back what the level learned while the
+    /// shift test on (threshold 12, power 0.5: item 15; before the baseline knows the day, drops judged against the level
+    /// seen at this hour yesterday: <c>count_shift_hours</c>), an alarm's onset taking back what the level learned while the
     /// shift evidence built up (<c>shift_unlearn</c>, moves of 2 σ or more: item 19), and the
     /// variance test on (h_v = 150, κ_v = 4, clip 36: docs/detectors.md, "The variance test"), and
     /// routine excursions on (<c>routine_margin</c> 2: docs/detectors.md, item 14): an isolated point on a side that spikes
     /// routinely is judged against what it has spiked to before.
     /// </summary>
-    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory, CountShiftThreshold = AutoCountShiftThreshold, CountShiftPower = AutoCountShiftPower, ShiftUnlearn = true, ShiftUnlearnMin = AutoShiftUnlearnMin };
+    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory, CountShiftThreshold = AutoCountShiftThreshold, CountShiftPower = AutoCountShiftPower, ShiftUnlearn = true, ShiftUnlearnMin = AutoShiftUnlearnMin, CountShiftHours = true };
 
     /// <summary>
     /// <c>auto</c>'s return memory (docs/detectors.md, item 16): for six hours after an <c>adapt_after</c> rebaseline, a
