@@ -679,15 +679,25 @@ internal sealed class AutoBaseline : IBaseline
         _excludedRun = 0;
         double up = 0, down = 0;
         var n = 0;
+        // RebaselineScalePoints: the scale is the spread of the newest points around their own median, the new regime's
+        // noise, not the spread of a run that holds the incident itself (a ramp and its return, a burst, an expectation
+        // that the carried trend walked away): that made a utilisation's band ±0.6 wide on a level of 0.6 for hours.
+        var from = _o.RebaselineScalePoints > 0 ? Math.Max(0, values.Length - _o.RebaselineScalePoints) : 0;
+        var centre = from > 0 ? SeasonalBaseline.MedianOfFinite(residuals[from..]) : shift;
+        if (!double.IsFinite(centre))
+        {
+            centre = shift;
+        }
+
         for (var i = 0; i < values.Length; i++)
         {
             _min = Math.Min(_min, values[i]);
             _max = Math.Max(_max, values[i]);
             _integers &= values[i] == Math.Round(values[i]);
             _positive &= values[i] > 0;
-            if (double.IsFinite(residuals[i]))
+            if (i >= from && double.IsFinite(residuals[i]))
             {
-                var r = residuals[i] - shift;
+                var r = residuals[i] - centre;
                 up += Math.Max(r, 0);
                 down += Math.Max(-r, 0);
                 n++;

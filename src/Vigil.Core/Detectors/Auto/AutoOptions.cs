@@ -169,6 +169,13 @@ public sealed record AutoOptions
     public double IncidentTrendCap { get; init; }
 
     /// <summary>
+    /// How many of the newest points of a rebaselined run size the new scale, around their own median (detect17; 0 = the
+    /// whole run, around the run's median). A run that holds a ramp and its return, or a burst, otherwise teaches the
+    /// new level the incident's spread.
+    /// </summary>
+    public int RebaselineScalePoints { get; init; }
+
+    /// <summary>
     /// Whether each side's novelty tolerance is a tenth of twice that side's reach from the expectation (at most the
     /// range) instead of a tenth of the range (detect14; 0 = off). On a positive series with a heavy upper tail (a
     /// latency) the range is mostly slow requests, and the lower novelty edge sat below zero.

@@ -187,6 +187,7 @@ public sealed class LatencyDropTests
     [InlineData("shift_unlearn")]
     [InlineData("robust_level")]
     [InlineData("incident_trend_cap")]
+    [InlineData("rebaseline_scale_points")]
     public void WriteState_Detect14Options_RoundTripsBitForBit(string parameter)
     {
         var detector = new AutoDetectorFactory().Create(new Dictionary<string, string> { [parameter] = "1" });

@@ -96,4 +96,46 @@ public sealed class RobustLevelTests
         Assert.True(capped[spike - 1].Upper < 17, $"seed {seed}: upper edge {capped[spike - 1].Upper} before the spike ({plain[spike - 1].Upper} by default)");
         Assert.True(capped[spike].Score > 1, $"seed {seed}: the spike scored {capped[spike].Score}");
     }
+
+    /// <summary>
+    /// Two days of a level of 100 (σ 1), an hour-long burst (σ 20) from which the level settles at 130 (σ 1) and stays:
+    /// one anomalous run that is rebaselined at adapt_after (3 h after the burst began); an hour after that a step to 140.
+    /// </summary>
+    private static double[] BurstThenShift(int seed, out int rebaseline, out int step)
+    {
+        var burst = 2 * Day;
+        rebaseline = burst + 180;
+        step = rebaseline + 60;
+        var noise = Synthetic.Noise(step + 60, 0, 1, seed);
+        var values = new double[noise.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = i < burst ? 100 + noise[i] : i < burst + 60 ? 130 + (20 * noise[i]) : i < step ? 130 + noise[i] : 140 + noise[i];
+        }
+
+        return values;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Observe_RebaselineAfterBurstWithRecentScale_NewBandFitsTheNewNoise(int seed)
+    {
+        var values = BurstThenShift(seed, out var rebaseline, out var step);
+
+        var plain = Synthetic.RunMinutes(Synthetic.Create("auto"), values);
+        var recent = Synthetic.RunMinutes(Synthetic.Create("auto", ("rebaseline_scale_points", "60")), values);
+
+        // The run holds the burst, so by default the rebaseline sizes the new scale from its spread: the band's upper
+        // half is 37–43 wide an hour later on these seeds and the 10σ step to 140 is never flagged. Sized by the last hour
+        // of the run around its own median, the band is 5.3–5.8 wide and the step scores > 1 on every point, while the
+        // hour at 130 between the rebaseline and the step stays quiet with both.
+        var widthPlain = plain[step - 1].Upper - plain[step - 1].Expected;
+        var widthRecent = recent[step - 1].Upper - recent[step - 1].Expected;
+        Assert.True(widthRecent < 8, $"seed {seed}: upper half-width {widthRecent} after the rebaseline ({widthPlain} by default)");
+        Assert.True(widthPlain > 20, $"seed {seed}: by default the upper half-width was {widthPlain}");
+        Assert.All(recent[step..], v => Assert.True(v.Score > 1, $"seed {seed}: a step point scored {v.Score}"));
+        Assert.Equal(0, recent[(rebaseline + 5)..step].Count(v => v.Score > 1));
+    }
 }
