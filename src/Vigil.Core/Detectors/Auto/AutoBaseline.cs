@@ -171,6 +171,7 @@ internal sealed class AutoBaseline : IBaseline
         }
 
         var varianceLow = double.NaN;
+        var shiftLow = double.NaN;
         if (_o.PositiveLow && _positive && !profileExpects && expected > 0 && _count > _o.MinPoints && _logDown > 0
             && expected - (_o.K * sigmaLow) <= 0 && _transform.Kind == TransformKind.Identity)
         {
@@ -185,6 +186,12 @@ internal sealed class AutoBaseline : IBaseline
                 // every slow request a burst.
                 varianceLow = sigmaLow;
                 sigmaLow = capped;
+                if (_o.PositiveLowShift)
+                {
+                    // The shift test sums points inside κ·σ: at one σ the lower side's spread is E·(1 − exp(−σ_log)),
+                    // half as wide again as the point edge's σ, which is sized for k σ.
+                    shiftLow = Math.Min(Math.Max(expected * (1 - Math.Exp(-logSigma)), capped), varianceLow);
+                }
             }
         }
 
@@ -267,7 +274,7 @@ internal sealed class AutoBaseline : IBaseline
         prediction = new Prediction(expected, sigmaLow, sigmaHigh, noveltyLow, noveltyHigh, contextLow, contextHigh)
         {
             // The shift test judges by the core spread (no heavy-tail term) when CoreShiftSigma is set.
-            ShiftSigmaLow = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _down, floor) : double.NaN,
+            ShiftSigmaLow = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _down, floor) : shiftLow,
             ShiftSigmaHigh = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _up, floor) : double.NaN,
             IsolatedSigmaLow = isolatedLow,
             IsolatedSigmaHigh = isolatedHigh,
@@ -447,14 +454,25 @@ internal sealed class AutoBaseline : IBaseline
         var forecast = Forecast;
         var error = Math.Clamp(value, low, high) - forecast;
         var alpha = _o.LevelAlpha * weight;
+        var levelError = error;
+        var mean = 0.5 * (_up + _down);
+        if (_o.RobustLevel > 0 && _count > _o.MinPoints && mean > 0)
+        {
+            // Huber on the level: a latency's slow request, winsorised at a near edge its own tail puts far out, would
+            // move the level by α × that edge and teach the trend a climb; at most RobustLevel core σ of its side here
+            // (never less than of the two sides' mean, so a side that has been flat does not freeze the level).
+            var c = _o.RobustLevel * HalfMeanToSigma;
+            levelError = Math.Clamp(error, -c * Math.Max(_down, mean), c * Math.Max(_up, mean));
+        }
+
         if (learned)
         {
             // The learned part follows the level's recursion, L' = L + φT + α·e (the trend is all learned).
-            _learnedLevel += (_o.TrendDamping * _trend) + (alpha * error);
+            _learnedLevel += (_o.TrendDamping * _trend) + (alpha * levelError);
         }
 
-        _level = forecast + (alpha * error);
-        _trend = (_o.TrendDamping * _trend) + (alpha * _o.TrendBeta * error);
+        _level = forecast + (alpha * levelError);
+        _trend = (_o.TrendDamping * _trend) + (alpha * _o.TrendBeta * levelError);
 
         // Weighted like a running mean at first, so the first residuals set the scale instead of a zero start.
         var w = weight * Math.Max(_o.ScaleAlpha, 1.0 / (_count - 1));
@@ -538,7 +556,13 @@ internal sealed class AutoBaseline : IBaseline
                 }
             }
 
-            CountSpike(deviation, ref _tail, ref _meanExcess);
+            if (!(_o.PositiveLowTail && _o.PositiveLow && _positive && signed < 0))
+            {
+                // With PositiveLow the lower side is judged on its own log spread: a latency's dips past it (the deep
+                // points of a variance burst) would otherwise widen the symmetric tail that sizes the upper side.
+                CountSpike(deviation, ref _tail, ref _meanExcess);
+            }
+
             if (_o.FarTail && deviation > _farTail)
             {
                 _farTail += FarTailP * Math.Max(TailStepOf(_farTail), _o.SpikeStep * deviation);
@@ -554,6 +578,18 @@ internal sealed class AutoBaseline : IBaseline
             // (L + φT, then φT): a trend learned from the last minutes' noise moves the expectation by at most
             // φ/(1 − φ) of itself through an incident, not by one trend per point for as long as the incident lasts.
             var carried = _o.DampIncidentTrend ? _o.TrendDamping * _trend : _trend;
+            if (_o.IncidentTrendCap > 0 && !_o.DampIncidentTrend)
+            {
+                // The undamped carry moves the expectation by one trend per point for as long as the incident lasts: a
+                // trend learned from one noise point of a flat gauge walked it a band's width away through a burst, and a
+                // ramp's own slope carried a request rate's expectation 240 above the ramp's top for three hours. At most
+                // IncidentTrendCap core σ in all (the trend is constant while carried undamped, so the run's length says
+                // how far it has moved already).
+                var cap = _o.IncidentTrendCap * HalfMeanToSigma * Math.Max(_up, _down);
+                var room = Math.Max(cap - (Math.Max(_anomalousRun - 1, 0) * Math.Abs(_trend)), 0);
+                carried = Math.CopySign(Math.Min(Math.Abs(_trend), room), _trend);
+            }
+
             _level += carried;
             if (_o.DampIncidentTrend)
             {
@@ -643,15 +679,25 @@ internal sealed class AutoBaseline : IBaseline
         _excludedRun = 0;
         double up = 0, down = 0;
         var n = 0;
+        // RebaselineScalePoints: the scale is the spread of the newest points around their own median, the new regime's
+        // noise, not the spread of a run that holds the incident itself (a ramp and its return, a burst, an expectation
+        // that the carried trend walked away): that made a utilisation's band ±0.6 wide on a level of 0.6 for hours.
+        var from = _o.RebaselineScalePoints > 0 ? Math.Max(0, values.Length - _o.RebaselineScalePoints) : 0;
+        var centre = from > 0 ? SeasonalBaseline.MedianOfFinite(residuals[from..]) : shift;
+        if (!double.IsFinite(centre))
+        {
+            centre = shift;
+        }
+
         for (var i = 0; i < values.Length; i++)
         {
             _min = Math.Min(_min, values[i]);
             _max = Math.Max(_max, values[i]);
             _integers &= values[i] == Math.Round(values[i]);
             _positive &= values[i] > 0;
-            if (double.IsFinite(residuals[i]))
+            if (i >= from && double.IsFinite(residuals[i]))
             {
-                var r = residuals[i] - shift;
+                var r = residuals[i] - centre;
                 up += Math.Max(r, 0);
                 down += Math.Max(-r, 0);
                 n++;

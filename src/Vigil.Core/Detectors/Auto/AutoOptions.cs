@@ -139,6 +139,43 @@ public sealed record AutoOptions
     public bool PositiveLow { get; init; }
 
     /// <summary>
+    /// A level the upper tail cannot drag (detect17; 0 = off): the error that teaches the Holt level and trend is clipped
+    /// at this many core σ of its side (2.5066 × that side's mean error, without the heavy-tail terms). A latency's slow
+    /// requests, learned winsorised at the near edge that its own tail puts far out, moved the level by α × that edge
+    /// (a third of the level) and the trend with it; clipped, one slow request moves it by at most α·c core σ.
+    /// </summary>
+    public double RobustLevel { get; init; }
+
+    /// <summary>
+    /// With <see cref="PositiveLow"/>, whether the shift test's lower σ is the log-space spread mapped at one σ,
+    /// E·(1 − exp(−σ_log)), instead of the point edge's E·(1 − exp(−k·σ_log))/k (detect17; 0 = off). The point edge's
+    /// σ is sized for k σ and is two thirds of the lower side's ordinary spread at one σ, so the CUSUM summed ordinary
+    /// noise below a latency's level as evidence.
+    /// </summary>
+    public bool PositiveLowShift { get; init; }
+
+    /// <summary>
+    /// With <see cref="PositiveLow"/>, whether a point excluded below the expectation is kept out of the symmetric
+    /// heavy tail (detect17; 0 = off): the lower side is sized in log space, and a burst's deep dips counted as tail
+    /// exceedances widened the band above, where a ×2.7 step then stayed inside it.
+    /// </summary>
+    public bool PositiveLowTail { get; init; }
+
+    /// <summary>
+    /// How far the trend carried undamped through an incident may move the expectation in all, in core σ (the larger
+    /// side's 2.5066 × mean error; detect17; 0 = no limit). An hour-long incident on a daily curve still ends near the
+    /// curve; a trend learned from noise, or from a ramp that is the incident itself, no longer walks the expectation away.
+    /// </summary>
+    public double IncidentTrendCap { get; init; }
+
+    /// <summary>
+    /// How many of the newest points of a rebaselined run size the new scale, around their own median (detect17; 0 = the
+    /// whole run, around the run's median). A run that holds a ramp and its return, or a burst, otherwise teaches the
+    /// new level the incident's spread.
+    /// </summary>
+    public int RebaselineScalePoints { get; init; }
+
+    /// <summary>
     /// Whether each side's novelty tolerance is a tenth of twice that side's reach from the expectation (at most the
     /// range) instead of a tenth of the range (detect14; 0 = off). On a positive series with a heavy upper tail (a
     /// latency) the range is mostly slow requests, and the lower novelty edge sat below zero.

@@ -86,6 +86,29 @@ public sealed class LatencyDropTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
+    public void Observe_LatencyDropWithPositiveLowShift_HeldWithoutCleanOnsets(int seed)
+    {
+        var values = LatencyWithDrop(seed, 0.3);
+
+        var symmetric = Run(values, []);
+        var positive = Run(values, new() { ["positive_low"] = "1" });
+        var shift = Run(values, new() { ["positive_low"] = "1", ["positive_low_shift"] = "1" });
+
+        // Item 17's lower σ is sized for the k σ edge; at one σ it is two thirds of the lower side's ordinary spread, and
+        // the shift test summed ordinary points below the level. Judged at one log σ, the drop is still held on at least
+        // 85 % of its points (105, 115, 115 of 120 on these seeds, against 113, 115, 119 with positive_low alone and 78,
+        // 111, 107 by default), the return scores > 1 on no point (4 on seed 3 with positive_low alone), and the clean
+        // days raise no more onsets than the default.
+        Assert.True(shift.Held >= 0.85 * DropPoints, $"seed {seed}: held {shift.Held} of {DropPoints} ({positive.Held} with positive_low alone)");
+        Assert.True(shift.Held >= symmetric.Held, $"seed {seed}: held {shift.Held}, default {symmetric.Held}");
+        Assert.Equal(0, shift.ReturnAlarms);
+        Assert.True(shift.CleanOnsets <= symmetric.CleanOnsets, $"seed {seed}: {shift.CleanOnsets} clean onsets, {symmetric.CleanOnsets} by default");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
     public void Observe_LatencyWithNoveltySideRange_LowerEdgeLiesAboveZero(int seed)
     {
         var values = LatencyWithDrop(seed, 0.3);
@@ -162,6 +185,9 @@ public sealed class LatencyDropTests
     [InlineData("positive_low")]
     [InlineData("novelty_side_range")]
     [InlineData("shift_unlearn")]
+    [InlineData("robust_level")]
+    [InlineData("incident_trend_cap")]
+    [InlineData("rebaseline_scale_points")]
     public void WriteState_Detect14Options_RoundTripsBitForBit(string parameter)
     {
         var detector = new AutoDetectorFactory().Create(new Dictionary<string, string> { [parameter] = "1" });
