@@ -254,6 +254,18 @@ internal sealed class CountShiftTest
             down = Math.Min(down, Math.Min(now, next));
             up = Math.Max(up, Math.Max(now, next));
         }
+        else if (_rises && _hours)
+        {
+            // Once the day is known, a rise is still judged above what the series showed at this hour and the next on
+            // its last visit there (where it has): the slow level lags a business count's morning climb, and read the
+            // rest of the climb as a rise (detect13's false alarms of count_shift_rises).
+            var hour = HourOf(timestampMs);
+            var highest = Math.Max(_hourly[hour], _hourly[(hour + 1) % HoursPerDay]);
+            if (double.IsFinite(highest))
+            {
+                up = Math.Max(up, highest);
+            }
+        }
 
         // Quasi-likelihood with the dispersion of sums: φ·(1 + ρ)/(1 − ρ) for residuals with lag-1 autocorrelation ρ.
         var rho = Math.Clamp(_lag / _square, 0, MaxAutocorrelation);

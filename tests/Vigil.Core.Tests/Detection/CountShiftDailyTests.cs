@@ -135,6 +135,21 @@ public sealed class CountShiftDailyTests
     }
 
     [Fact]
+    public void Observe_CleanBusinessCountWithRises_NoMoreOnsetsThanWithout()
+    {
+        // With count_shift_rises=1, once the day is known a rise is judged above what the series showed at this hour and
+        // the next yesterday too (detect16): the slow level lags a business count's morning climb, and read the rest of
+        // the climb as a rise. Four clean days of a business count raise no onset the rise side adds.
+        Synthetic.AssertEverySeed(seed =>
+        {
+            var values = Business(4 * Day, 25, int.MaxValue, int.MaxValue, 1, seed);
+            var with = Synthetic.Onsets(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftRisesKey, "1")), values)).Count;
+            var without = Synthetic.Onsets(Synthetic.RunMinutes(Auto(), values)).Count;
+            return with > without ? $"seed {seed}: {with} onsets with count_shift_rises=1, {without} without" : null;
+        });
+    }
+
+    [Fact]
     public void Observe_PoissonCountOfTwoTriplesForAnHourWithRises_FlaggedAndKeepsScoringAboveOne()
     {
         // A ×3 step on a Poisson count of 2 a minute (its point band reaches about 9, so most of the step's points are

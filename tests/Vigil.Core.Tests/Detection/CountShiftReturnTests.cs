@@ -62,7 +62,8 @@ public sealed class CountShiftReturnTests
         // With return_memory_counts=1 the return from about 1 to 3 a minute is judged on counting noise: its evidence for
         // the old rate over the incident's confirms it within a few points and the level goes back to 3 at once; no
         // episode opens on a shift or a point after it (by default seeds 1 and 3 page once: a 10 four minutes into the
-        // return against the new level's band, a run of 4s to 6s on the shift test). On seed 3 a single 10, 14 minutes
+        // return against the new level's point band; a 10 fourteen minutes into it against the shift edge, which the
+        // return's 3s to 5s had narrowed to 5 around an expectation of 1.1). On seed 3 a single 10, 14 minutes
         // after the return, opens an episode on the novelty edge: the adapt_after rebaseline learned the range of the
         // drop's values, and a count of 3 reaches 10 about once in a thousand minutes.
         const int to = LongFrom + LongLength;
