@@ -9,7 +9,7 @@ namespace Vigil.Core.Detectors.Auto;
 /// FPP3 §8.2) learned from normal points only, a scale per side (how far normal points fall above and below the
 /// forecast), the all-time range of normal values for the novelty edge, and, once a season is detected, last season's
 /// values for the seasonal context. About 100 bytes plus 4 bytes per point of season (≤ 1.2 KB; 2.4 KB of detection
-/// buffer until then).
+/// buffer until then, 1.8 KB where its values fit <see cref="PackedFloats"/>' 3 bytes).
 /// <para>
 /// Why a forecast and not a window median: a median lags a daily curve by half its window, and a CUSUM on lagged
 /// residuals drifts on every slope; one-step forecast errors of a trend-following level stay centred on 0.
