@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -18,6 +19,15 @@ namespace Vigil.Core.Detection;
 /// that needed it have left (checked every <see cref="Capacity"/> points), and every point comes back exactly as it
 /// was added.
 /// </para>
+/// <para>
+/// Values (scale7): 8 bytes a point instead of 12 while every value kept is an integer count of 10^−d for one d ≤ 9
+/// that fits 32 bits (a count, a gauge an exporter writes with three decimals): the value is stored as that integer k
+/// and read back as k / 10^d, which is the value bit for bit (IEEE division is correctly rounded, so k / 10^d is the
+/// double nearest to the decimal, which is what parsing the decimal gave). The check is exact on every point (the
+/// bits of k / 10^d against the value's); a value that passes for no d (a rate's 17 digits, −0, a count past 2^31)
+/// switches the ring to doubles, and it switches back once the points that needed them have left (checked every
+/// <see cref="Capacity"/> points).
+/// </para>
 /// </summary>
 internal sealed class RecentPoints
 {
@@ -27,7 +37,16 @@ internal sealed class RecentPoints
     // The largest step kept implicitly: Capacity − 1 steps of it still fit a 32-bit offset when the ring turns irregular.
     private const long MaxRegularStepMs = int.MaxValue / Capacity;
 
-    private Slot[] _slots = [];
+    // The values and deviations, in one of two forms (exactly one is in use): scaled (_slots null), value = K / 10^_decimals
+    // exactly for every point kept; or doubles (_slots), after a value that no scale holds exactly.
+    private Scaled[] _scaled = [];
+    private Slot[]? _slots;
+    private int _decimals;
+    private int _addsSinceDoubles;
+
+    // 10^d, exact as doubles.
+    private static ReadOnlySpan<double> Pow10 => [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+    private const int MaxDecimals = 9;
 
     // Timestamps, in one of three forms. Regular (both arrays null): point i, oldest first, is at _firstMs + i·_stepMs,
     // which is what a step-aligned range query returns, so nothing is stored per point. Offsets: a 32-bit offset from
@@ -45,25 +64,37 @@ internal sealed class RecentPoints
 
     public int Count => _count;
 
+    // The ring's allocated length (it grows to Capacity), whichever form holds the values.
+    private int Length => _slots?.Length ?? _scaled.Length;
+
+    /// <summary>How the values are held, for tests: "scaled" (with the number of decimals) or "doubles".</summary>
+    internal string ValueForm => _slots is not null ? "doubles" : "scaled " + _decimals.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>How the timestamps are held, for tests: "regular", "offsets" or "wide".</summary>
     internal string TimestampForm => _wide is not null ? "wide" : _offsets is not null ? "offsets" : "regular";
 
     public void Add(long timestampMs, double value, double residual, bool excluded)
     {
-        if (_count == _slots.Length && _slots.Length < Capacity)
+        if (_count == Length && Length < Capacity)
         {
             Grow();
         }
 
         // While the ring is growing it has never wrapped: _head == _count.
         StoreTimestamp(_head, timestampMs);
-        _slots[_head].Value = value;
-        _slots[_head].Residual = (float)residual;
+        StoreValue(_head, value, (float)residual);
         SetExcluded(_head, excluded);
-        _head = _head + 1 == _slots.Length ? 0 : _head + 1;
-        if (_count < _slots.Length)
+        _head = _head + 1 == Length ? 0 : _head + 1;
+        if (_count < Length)
         {
             _count++;
+        }
+
+        if (_slots is not null && ++_addsSinceDoubles >= Capacity)
+        {
+            // Every Capacity points, see whether the values kept fit a scale again.
+            _addsSinceDoubles = 0;
+            TryScaled();
         }
 
         if (_offsets is not null && _wide is null && ++_addsSinceIrregular >= Capacity)
@@ -76,21 +107,143 @@ internal sealed class RecentPoints
 
     private void Grow()
     {
-        var slots = new Slot[Math.Min(Capacity, Math.Max(FirstLength, 2 * _slots.Length))];
-        Array.Copy(_slots, slots, _count);
-        _slots = slots;
+        var length = Math.Min(Capacity, Math.Max(FirstLength, 2 * Length));
+        if (_slots is not null)
+        {
+            Array.Resize(ref _slots, length);
+        }
+        else
+        {
+            Array.Resize(ref _scaled, length);
+        }
+
         if (_offsets is not null)
         {
-            Array.Resize(ref _offsets, slots.Length);
+            Array.Resize(ref _offsets, length);
         }
 
         if (_wide is not null)
         {
-            Array.Resize(ref _wide, slots.Length);
+            Array.Resize(ref _wide, length);
         }
 
         _head = _count;
     }
+
+    private void StoreValue(int slot, double value, float residual)
+    {
+        if (_slots is null)
+        {
+            if (TryScale(value, _decimals, out var k) || TryMoreDecimals(slot, value, out k))
+            {
+                _scaled[slot] = new Scaled { K = k, Residual = residual };
+                return;
+            }
+
+            ToDoubles();
+        }
+
+        _slots![slot] = new Slot { Value = value, Residual = residual };
+    }
+
+    // value == k / 10^decimals bit for bit, with k in 32 bits. Bits, not ==: −0 is not 0 / 10^d, and must come back as −0.
+    private static bool TryScale(double value, int decimals, out int k)
+    {
+        var scaled = Math.Round(value * Pow10[decimals]);
+        k = (int)scaled;
+        return scaled >= int.MinValue && scaled <= int.MaxValue
+            && BitConverter.DoubleToInt64Bits(k / Pow10[decimals]) == BitConverter.DoubleToInt64Bits(value);
+    }
+
+    // A value with more decimals than the ring's scale: the smallest larger scale that holds it and every point kept (but
+    // the one in `slot`, being overwritten). k·10^(d'−d) / 10^d' is the same rational as k / 10^d, and both divisions are
+    // correctly rounded, so every point kept still reads back bit for bit.
+    private bool TryMoreDecimals(int slot, double value, out int k)
+    {
+        for (var d = _decimals + 1; d <= MaxDecimals; d++)
+        {
+            if (!TryScale(value, d, out k))
+            {
+                continue;
+            }
+
+            var factor = (long)Pow10[d - _decimals];
+            var fits = true;
+            for (var i = 0; i < _count && fits; i++)
+            {
+                var j = Index(i);
+                var rescaled = _scaled[j].K * factor;
+                fits = j == slot || (rescaled >= int.MinValue && rescaled <= int.MaxValue);
+            }
+
+            if (!fits)
+            {
+                break;
+            }
+
+            for (var i = 0; i < _count; i++)
+            {
+                var j = Index(i);
+                _scaled[j].K = j == slot ? 0 : (int)(_scaled[j].K * factor);
+            }
+
+            _decimals = d;
+            return true;
+        }
+
+        k = 0;
+        return false;
+    }
+
+    private void ToDoubles()
+    {
+        var slots = new Slot[_scaled.Length];
+        for (var i = 0; i < _count; i++)
+        {
+            var j = Index(i);
+            slots[j] = new Slot { Value = _scaled[j].K / Pow10[_decimals], Residual = _scaled[j].Residual };
+        }
+
+        _slots = slots;
+        _scaled = [];
+        _addsSinceDoubles = 0;
+    }
+
+    // Doubles → scaled when every value kept (the point just added included) fits one scale again.
+    private void TryScaled()
+    {
+        var slots = _slots!;
+        for (var d = 0; d <= MaxDecimals; d++)
+        {
+            var fits = true;
+            for (var i = 0; i < _count && fits; i++)
+            {
+                fits = TryScale(slots[Index(i)].Value, d, out _);
+            }
+
+            if (!fits)
+            {
+                continue;
+            }
+
+            var scaled = new Scaled[slots.Length];
+            for (var i = 0; i < _count; i++)
+            {
+                var j = Index(i);
+                TryScale(slots[j].Value, d, out scaled[j].K);
+                scaled[j].Residual = slots[j].Residual;
+            }
+
+            _scaled = scaled;
+            _slots = null;
+            _decimals = d;
+            return;
+        }
+    }
+
+    private double ValueAt(int j) => _slots is not null ? _slots[j].Value : _scaled[j].K / Pow10[_decimals];
+
+    private float ResidualAt(int j) => _slots is not null ? _slots[j].Residual : _scaled[j].Residual;
 
     private void StoreTimestamp(int slot, long timestampMs)
     {
@@ -122,7 +275,7 @@ internal sealed class RecentPoints
             if (timestampMs > newest && d > 0 && d <= MaxRegularStepMs && (_stepMs == 0 || d == _stepMs))
             {
                 _stepMs = d;
-                if (_count == _slots.Length)
+                if (_count == Length)
                 {
                     // The oldest point is being overwritten.
                     _firstMs += d;
@@ -147,7 +300,7 @@ internal sealed class RecentPoints
     // Regular → offsets from the oldest point: i·step ≤ (Capacity − 1)·MaxRegularStepMs fits 32 bits.
     private void ToOffsets()
     {
-        var offsets = new int[_slots.Length];
+        var offsets = new int[Length];
         for (var i = 0; i < _count; i++)
         {
             offsets[Index(i)] = (int)(i * _stepMs);
@@ -216,7 +369,7 @@ internal sealed class RecentPoints
 
     private void Widen(int slot, long timestampMs)
     {
-        var wide = new long[_slots.Length];
+        var wide = new long[Length];
         for (var i = 0; i < _count; i++)
         {
             var j = Index(i);
@@ -232,7 +385,7 @@ internal sealed class RecentPoints
     {
         var wide = _wide!;
         var baseMs = wide[newest];
-        var count = _count < _slots.Length ? _count + 1 : _count; // the point being added is not counted yet
+        var count = _count < Length ? _count + 1 : _count; // the point being added is not counted yet
         for (var i = 0; i < count; i++)
         {
             if (!TryOffset(wide[i], baseMs, out _))
@@ -241,7 +394,7 @@ internal sealed class RecentPoints
             }
         }
 
-        var offsets = _offsets ??= new int[_slots.Length];
+        var offsets = _offsets ??= new int[Length];
         for (var i = 0; i < count; i++)
         {
             TryOffset(wide[i], baseMs, out offsets[i]);
@@ -276,7 +429,7 @@ internal sealed class RecentPoints
     private long TimestampAt(int i, int j) =>
         _wide is not null ? _wide[j] : _offsets is not null ? _baseMs + _offsets[j] : _firstMs + (i * _stepMs);
 
-    private int Index(int i) => (_head - _count + i + _slots.Length) % _slots.Length;
+    private int Index(int i) => (_head - _count + i + Length) % Length;
 
     /// <summary>Points with a timestamp at or after <paramref name="fromMs"/>.</summary>
     public int Since(long fromMs)
@@ -317,8 +470,8 @@ internal sealed class RecentPoints
             if (TimestampAt(i, j) >= fromMs)
             {
                 ts[n] = TimestampAt(i, j);
-                values[n] = _slots[j].Value;
-                residuals[n] = _slots[j].Residual;
+                values[n] = ValueAt(j);
+                residuals[n] = ResidualAt(j);
                 n++;
             }
         }
@@ -349,7 +502,7 @@ internal sealed class RecentPoints
             if (IsExcluded(j) && TimestampAt(i, j) >= fromMs && TimestampAt(i, j) <= toMs)
             {
                 ts[n] = TimestampAt(i, j);
-                values[n] = _slots[j].Value;
+                values[n] = ValueAt(j);
                 n++;
             }
         }
@@ -375,8 +528,8 @@ internal sealed class RecentPoints
         {
             var j = Index(i);
             writer.Write(TimestampAt(i, j));
-            writer.Write(_slots[j].Value);
-            writer.Write(_slots[j].Residual);
+            writer.Write(ValueAt(j));
+            writer.Write(ResidualAt(j));
             writer.Write(IsExcluded(j));
         }
     }
@@ -394,6 +547,10 @@ internal sealed class RecentPoints
         _wide = null;
         _offsets = null;
         _addsSinceIrregular = 0;
+        _scaled = [];
+        _slots = null;
+        _decimals = 0;
+        _addsSinceDoubles = 0;
         _firstMs = 0;
         _stepMs = 0;
         _excluded = default;
@@ -411,6 +568,13 @@ internal sealed class RecentPoints
     private struct Slot
     {
         public double Value;
+        public float Residual;
+    }
+
+    // 8 bytes: the value as k / 10^d, and the deviation.
+    private struct Scaled
+    {
+        public int K;
         public float Residual;
     }
 

@@ -87,6 +87,93 @@ public sealed class RecentPointsTests
     }
 
     [Fact]
+    public void Add_DecimalsAsAnExporterWritesThem_StoresScaledIntegersAndReturnsEveryValueBitForBit()
+    {
+        // A gauge written with three decimals (the scale benchmark's exporter), parsed from its text as Prometheus' JSON
+        // gives it: every value is k / 1000 exactly, so the ring keeps 8 bytes a point.
+        var random = new Random(7);
+        var ring = new RecentPoints();
+        var model = new List<Point>();
+        for (var i = 0; i < 2 * RecentPoints.Capacity; i++)
+        {
+            var text = (100 + (20 * Math.Sin(i / 50.0)) + random.Next(1000) / 250.0).ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+            Add(ring, model, 1_704_067_200_000 + (i * 30_000L), double.Parse(text, System.Globalization.CultureInfo.InvariantCulture), random.NextDouble() - 0.5, excluded: i % 9 == 0);
+            AssertSame(ring, model, $"after point {i}");
+        }
+
+        Assert.Equal("scaled 3", ring.ValueForm);
+    }
+
+    [Fact]
+    public void Add_MoreDecimalsLater_RescalesThePointsKeptExactly()
+    {
+        // Integers (a count), then halves, then two decimals, then six: the scale grows and every kept point still reads
+        // back bit for bit (k·10^(d'−d) / 10^d' is the same correctly rounded quotient as k / 10^d).
+        var ring = new RecentPoints();
+        var model = new List<Point>();
+        var t = 0L;
+        double[] values = [3, -17, 2_000, 0.5, -12.25, 0.01, 123.456789, -0.000001, 7];
+        string[] forms = ["scaled 0", "scaled 0", "scaled 0", "scaled 1", "scaled 2", "scaled 2", "scaled 6", "scaled 6", "scaled 6"];
+        for (var i = 0; i < values.Length; i++)
+        {
+            Add(ring, model, t += MinuteMs, values[i], i, excluded: false);
+            AssertSame(ring, model, $"after {values[i]}");
+            Assert.True(forms[i] == ring.ValueForm, $"after {values[i]}: {ring.ValueForm}, expected {forms[i]}");
+        }
+
+        // 2,000 at seven decimals would need 2·10^10: past 32 bits, so the ring holds doubles from here.
+        Add(ring, model, t += MinuteMs, 0.1234567, 0, excluded: false);
+        AssertSame(ring, model, "after seven decimals beside 2,000,000");
+        Assert.Equal("doubles", ring.ValueForm);
+    }
+
+    [Fact]
+    public void Add_ValuesNoScaleHolds_KeepsDoublesUntilTheyLeaveThenScalesAgain()
+    {
+        // A rate's 17 digits, −0 (which 0 / 10^d is not), a count past 2^31 and 1e300: each is kept as a double, and
+        // the ring goes back to 8 bytes a point once the last of them has left (checked every Capacity points).
+        double[] odd = [1.0 / 3, -0.0, 3_000_000_000, 1e300, double.Epsilon];
+        foreach (var value in odd)
+        {
+            var ring = new RecentPoints();
+            var model = new List<Point>();
+            var t = 0L;
+            Add(ring, model, t += MinuteMs, 5, 0, excluded: false);
+            Add(ring, model, t += MinuteMs, value, -1, excluded: true);
+            AssertSame(ring, model, $"after {value}");
+            Assert.Equal("doubles", ring.ValueForm);
+            for (var i = 0; i < 2 * RecentPoints.Capacity; i++)
+            {
+                Add(ring, model, t += MinuteMs, i * 0.25, i, excluded: i % 3 == 0);
+                AssertSame(ring, model, $"{value}, then point {i}");
+            }
+
+            Assert.Equal("scaled 2", ring.ValueForm);
+        }
+    }
+
+    [Fact]
+    public void Add_RandomDecimalsAndDoubles_MatchesAListOfTheLastCapacityPoints()
+    {
+        for (var seed = 0; seed < 20; seed++)
+        {
+            var random = new Random(seed);
+            var ring = new RecentPoints();
+            var model = new List<Point>();
+            var t = 1_704_067_200_000L;
+            for (var i = 0; i < 1000; i++)
+            {
+                // Mostly short decimals of every size, sometimes a full double or −0, stretches of each.
+                var roll = random.Next(100);
+                var value = roll < 70 ? Math.Round((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(8)), random.Next(6))
+                    : roll < 95 ? random.Next(-1000, 1000) : roll < 98 ? random.NextDouble() : -0.0;
+                Add(ring, model, t += MinuteMs, value, random.NextDouble(), random.Next(4) == 0);
+                AssertSame(ring, model, $"seed {seed}, point {i} ({value})");
+            }
+        }
+    }
+
+    [Fact]
     public void Add_MoreThanCapacity_KeepsTheNewestPointsOldestFirst()
     {
         var ring = new RecentPoints();

@@ -9,7 +9,7 @@ namespace Vigil.Core.Detectors.Auto;
 /// FPP3 §8.2) learned from normal points only, a scale per side (how far normal points fall above and below the
 /// forecast), the all-time range of normal values for the novelty edge, and, once a season is detected, last season's
 /// values for the seasonal context. About 100 bytes plus 4 bytes per point of season (≤ 1.2 KB; 2.4 KB of detection
-/// buffer until then).
+/// buffer until then, 1.8 KB where its values fit <see cref="PackedFloats"/>' 3 bytes).
 /// <para>
 /// Why a forecast and not a window median: a median lags a daily curve by half its window, and a CUSUM on lagged
 /// residuals drifts on every slope; one-step forecast errors of a trend-following level stay centred on 0.
@@ -79,7 +79,8 @@ internal sealed class AutoBaseline : IBaseline
     // Season detection buffer (until FitPoints points), then the ring of the last season + slack values. Both hold what
     // the series did, anomalies included: a pattern that recurs at the same phase (a daily batch job, a nightly
     // drop) is normal the second time. An incident that lasts longer than adapt_after is rebaselined before then.
-    private float[]? _fit;
+    // The detection buffer is held in 3 bytes a value where that is exact (PackedFloats; issue 15: the warm-up's peak).
+    private PackedFloats? _fit;
     private int _fitCount;
     private float[] _history = [];
     private int _historyHead;
@@ -103,7 +104,7 @@ internal sealed class AutoBaseline : IBaseline
         _o = options;
         // The buffer also holds the warm-up values the working scale is chosen from, so it exists even without a season.
         // It grows as points come (issue 15: a young series does not hold 2.4 KB of empty buffer).
-        _fit = [];
+        _fit = PackedFloats.Empty;
         _profile = options.SeasonalProfile ? new DailyProfile(options) : null;
     }
 
@@ -356,7 +357,13 @@ internal sealed class AutoBaseline : IBaseline
     private void Decide()
     {
         var n = _fitCount;
-        _transform = ChooseTransform(_fit.AsSpan(0, n), _o.Transform, _o.LogKnee);
+        var warm = n <= 1024 ? stackalloc float[n] : new float[n];
+        for (var i = 0; i < n; i++)
+        {
+            warm[i] = _fit![i];
+        }
+
+        _transform = ChooseTransform(warm, _o.Transform, _o.LogKnee);
         _decided = true;
         _count = 0;
         _level = 0;
@@ -633,7 +640,7 @@ internal sealed class AutoBaseline : IBaseline
 
         if (_fitCount == _fit.Length && _fit.Length < FitLength)
         {
-            Array.Resize(ref _fit, NextFitLength(_fit.Length));
+            _fit = _fit.Resize(_fitCount, NextFitLength(_fit.Length));
         }
 
         _fit[_fitCount++] = (float)value;
@@ -649,12 +656,20 @@ internal sealed class AutoBaseline : IBaseline
         }
 
         // Detected once, from the first FitPoints points (one allocation per series, never per point).
-        var values = Array.ConvertAll(_fit, v => (double)v);
+        var values = new double[_fit.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = _fit[i];
+        }
+
         var season = SeasonLength.Detect(values, HoltWintersOptions.DefaultMinAutocorrelation);
         if (season > 1 && season + _o.SeasonSlack + 1 <= _fit.Length)
         {
             _history = new float[season + _o.SeasonSlack + 1];
-            Array.Copy(_fit, _fit.Length - _history.Length, _history, 0, _history.Length);
+            for (var i = 0; i < _history.Length; i++)
+            {
+                _history[i] = _fit[_fit.Length - _history.Length + i];
+            }
             _historyHead = 0;
             _season = season;
         }
@@ -821,11 +836,13 @@ internal sealed class AutoBaseline : IBaseline
                 throw new InvalidDataException("auto: season detection buffer does not fit these options.");
             }
 
-            _fit = new float[Math.Min(FitLength, Math.Max(FitFirstLength, n))];
+            var fit = new float[n];
             for (var i = 0; i < n; i++)
             {
-                _fit[i] = reader.ReadSingle();
+                fit[i] = reader.ReadSingle();
             }
+
+            _fit = PackedFloats.Of(fit, Math.Min(FitLength, Math.Max(FitFirstLength, n)));
 
             _fitCount = n;
         }
