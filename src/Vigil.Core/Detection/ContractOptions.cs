@@ -29,6 +29,7 @@ public sealed record ContractOptions
     public const string RoutineBurstKey = "routine_burst";
     public const string RoutineKeepKey = "routine_keep";
     public const string RoutineBurstReachKey = "routine_burst_reach";
+    public const string RoutineVarianceGateKey = "routine_variance_gate";
     public const string ReturnMemoryKey = "return_memory";
     public const string ReturnMemoryCountsKey = "return_memory_counts";
     public const string CountShiftThresholdKey = "count_shift_threshold";
@@ -181,6 +182,13 @@ public sealed record ContractOptions
     public bool RoutineBurstReach { get; init; }
 
     /// <summary>
+    /// Whether the routine edge stands down while the variance test's evidence is past half its threshold (default off;
+    /// <c>auto</c> on): spikes at their usual rate never build that evidence, the same spikes far denser do, and those are a
+    /// variance incident rather than routine (docs/detectors.md, <c>auto</c> item 25).
+    /// </summary>
+    public bool RoutineVarianceGate { get; init; }
+
+    /// <summary>
     /// How long after an <see cref="AdaptAfter"/> rebaseline a return to the level before the incident is recognised
     /// (docs/detectors.md, <c>auto</c> item 16): the side towards the old level covers its old
     /// band, and three points in a row there rebaseline back to it. Zero (the default here) turns it off.
@@ -290,6 +298,7 @@ public sealed record ContractOptions
             RoutineBurst = p.ReadInt(RoutineBurstKey, d.RoutineBurst, 0, 60),
             RoutineKeep = p.ReadFlag(RoutineKeepKey, d.RoutineKeep),
             RoutineBurstReach = p.ReadFlag(RoutineBurstReachKey, d.RoutineBurstReach),
+            RoutineVarianceGate = p.ReadFlag(RoutineVarianceGateKey, d.RoutineVarianceGate),
             ReturnMemory = p.ReadDuration(ReturnMemoryKey, d.ReturnMemory, TimeSpan.Zero, TimeSpan.FromDays(365)),
             ReturnMemoryCounts = p.ReadFlag(ReturnMemoryCountsKey, d.ReturnMemoryCounts),
             CountShiftThreshold = p.ReadDouble(CountShiftThresholdKey, d.CountShiftThreshold, 0, 1000),

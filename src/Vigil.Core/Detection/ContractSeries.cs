@@ -264,11 +264,14 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // that reach, not against the range of normal values (which never held the excluded spikes) or the far tail.
         // A point that continues a routine burst (the previous point was its first or a later one, and the side's bursts
         // last this long) is judged against the same edge: a CPU's cron job is three points at 5-minute steps, not one.
+        // Not while the variance test's evidence is past half its threshold (the excursions are not learned then either):
+        // spikes at their usual rate never build it, the same spikes ten times as often are a variance incident.
         var routine = _options.RoutineMargin > 0;
+        var routineEdge = routine && (!_options.RoutineVarianceGate || _vH <= 0 || _variance <= _vH / 2);
         var burstUp = routine && !alarmed && _nearUp && _routineUp.Continues(_options);
         var burstDown = routine && !alarmed && _nearDown && _routineDown.Continues(_options);
-        var routineUp = routine && (isolatedUp || burstUp) ? _routineUp.Half(_options, e, p.SigmaHigh) : 0;
-        var routineDown = routine && (isolatedDown || burstDown) ? _routineDown.Half(_options, -e, p.SigmaLow) : 0;
+        var routineUp = routineEdge && (isolatedUp || burstUp) ? _routineUp.Half(_options, e, p.SigmaHigh) : 0;
+        var routineDown = routineEdge && (isolatedDown || burstDown) ? _routineDown.Half(_options, -e, p.SigmaLow) : 0;
         if (routineUp > upHalf)
         {
             upHalf = routineUp;
