@@ -26,6 +26,10 @@ public sealed record ContractOptions
     public const string RoutineRateKey = "routine_rate";
     public const string RoutineCountKey = "routine_count";
     public const string RoutineWindowKey = "routine_window";
+    public const string RoutineBurstKey = "routine_burst";
+    public const string RoutineKeepKey = "routine_keep";
+    public const string RoutineBurstReachKey = "routine_burst_reach";
+    public const string RoutineVarianceGateKey = "routine_variance_gate";
     public const string ReturnMemoryKey = "return_memory";
     public const string ReturnMemoryCountsKey = "return_memory_counts";
     public const string CountShiftThresholdKey = "count_shift_threshold";
@@ -155,6 +159,36 @@ public sealed record ContractOptions
     public int RoutineWindow { get; init; } = 1440;
 
     /// <summary>
+    /// Routine bursts (docs/detectors.md, <c>auto</c> item 25): the most points a routine excursion may last and still be
+    /// judged against the routine edge (its first point is the isolated excursion; each further point past the near edge
+    /// is forgiven within that edge while the side's bursts have lasted that long), 0 or 1 = off (the default): a CPU
+    /// gauge whose cron job runs 10–15 minutes at 5-minute steps puts three points in a row past the near edge.
+    /// </summary>
+    public int RoutineBurst { get; init; }
+
+    /// <summary>
+    /// Whether an <see cref="AdaptAfter"/> rebaseline that moved the level by less than the shift test's slack (κ σ of
+    /// that side) keeps the routine excursions (docs/detectors.md, <c>auto</c> item 25; default off: every rebaseline
+    /// forgets them). A spiky series whose bursts page a few hours apart keeps one anomalous run open (it ends only after
+    /// <see cref="AdaptQuietPoints"/> normal points), and its rebaseline at the old level used to forget its spikes.
+    /// </summary>
+    public bool RoutineKeep { get; init; }
+
+    /// <summary>
+    /// Whether a routine burst's later point larger than the reach moves the reach by one more step (once per burst;
+    /// opt-in, default off): a burst's size is its peak, not its first partial 5-minute average. It quiets more synthetic
+    /// bursts but costs the NAB leave-one-category-out mean (docs/benchmarks.md, detect18).
+    /// </summary>
+    public bool RoutineBurstReach { get; init; }
+
+    /// <summary>
+    /// Whether the routine edge stands down while the variance test's evidence is past half its threshold (default off;
+    /// <c>auto</c> on): spikes at their usual rate never build that evidence, the same spikes far denser do, and those are a
+    /// variance incident rather than routine (docs/detectors.md, <c>auto</c> item 25).
+    /// </summary>
+    public bool RoutineVarianceGate { get; init; }
+
+    /// <summary>
     /// How long after an <see cref="AdaptAfter"/> rebaseline a return to the level before the incident is recognised
     /// (docs/detectors.md, <c>auto</c> item 16): the side towards the old level covers its old
     /// band, and three points in a row there rebaseline back to it. Zero (the default here) turns it off.
@@ -261,6 +295,10 @@ public sealed record ContractOptions
             RoutineRate = p.ReadDouble(RoutineRateKey, d.RoutineRate, 0, 1),
             RoutineCount = p.ReadInt(RoutineCountKey, d.RoutineCount, 1, 1000),
             RoutineWindow = p.ReadInt(RoutineWindowKey, d.RoutineWindow, 1, 10_000_000),
+            RoutineBurst = p.ReadInt(RoutineBurstKey, d.RoutineBurst, 0, 60),
+            RoutineKeep = p.ReadFlag(RoutineKeepKey, d.RoutineKeep),
+            RoutineBurstReach = p.ReadFlag(RoutineBurstReachKey, d.RoutineBurstReach),
+            RoutineVarianceGate = p.ReadFlag(RoutineVarianceGateKey, d.RoutineVarianceGate),
             ReturnMemory = p.ReadDuration(ReturnMemoryKey, d.ReturnMemory, TimeSpan.Zero, TimeSpan.FromDays(365)),
             ReturnMemoryCounts = p.ReadFlag(ReturnMemoryCountsKey, d.ReturnMemoryCounts),
             CountShiftThreshold = p.ReadDouble(CountShiftThresholdKey, d.CountShiftThreshold, 0, 1000),

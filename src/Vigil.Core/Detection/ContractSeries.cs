@@ -41,7 +41,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // layouts are rejected and the series re-learns.
     // 18: the return memory stores a count's dispersion, its levels before and after the rebaseline and the evidence
     // for the old rate (a count's return judged on counting noise); older layouts are rejected and the series re-learns.
-    private const byte Version = 18;
+    // 19: each side's routine excursions store the current burst's length, the learned burst length and whether the
+    // burst has raised the high-water mark (routine_burst); older layouts are rejected and the series re-learns.
+    private const byte Version = 19;
 
 
     private readonly IBaseline _baseline;
@@ -260,9 +262,16 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 
         // Routine excursions: an isolated point on a side that has spiked this far many times before is judged against
         // that reach, not against the range of normal values (which never held the excluded spikes) or the far tail.
+        // A point that continues a routine burst (the previous point was its first or a later one, and the side's bursts
+        // last this long) is judged against the same edge: a CPU's cron job is three points at 5-minute steps, not one.
+        // Not while the variance test's evidence is past half its threshold (the excursions are not learned then either):
+        // spikes at their usual rate never build it, the same spikes ten times as often are a variance incident.
         var routine = _options.RoutineMargin > 0;
-        var routineUp = routine && isolatedUp ? _routineUp.Half(_options, e, p.SigmaHigh) : 0;
-        var routineDown = routine && isolatedDown ? _routineDown.Half(_options, -e, p.SigmaLow) : 0;
+        var routineEdge = routine && (!_options.RoutineVarianceGate || _vH <= 0 || _variance <= _vH / 2);
+        var burstUp = routine && !alarmed && _nearUp && _routineUp.Continues(_options);
+        var burstDown = routine && !alarmed && _nearDown && _routineDown.Continues(_options);
+        var routineUp = routineEdge && (isolatedUp || burstUp) ? _routineUp.Half(_options, e, p.SigmaHigh) : 0;
+        var routineDown = routineEdge && (isolatedDown || burstDown) ? _routineDown.Half(_options, -e, p.SigmaLow) : 0;
         if (routineUp > upHalf)
         {
             upHalf = routineUp;
@@ -322,9 +331,12 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             ? y > e && _return.CountEvidence(y) > 0
             : y > e + (_k * p.SigmaHigh) || y < e - (_k * p.SigmaLow)) && _return.InOldBand(y, e, _k, p.SigmaLow, p.SigmaHigh);
         explained |= back;
+        // A burst's later point forgiven by the routine edge: the burst is the series' routine, not evidence of a shift
+        // or of more variance, and it teaches the level nothing (its first point already taught it as far as the edge).
+        var routineBurst = !anomalous && ((burstUp && y > e + (_k * p.SigmaHigh)) || (burstDown && y < e - (_k * p.SigmaLow)));
         // An alarm's onset after evidence had built up on the incident's side (not a spike out of nothing).
         var onset = anomalous && !_alarmed && (y > e ? _shiftUp : _shiftDown) > 0;
-        UpdateShift(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, anomalous, inflation);
+        UpdateShift(explained || routineBurst ? 0 : y - e, y > e ? shiftHigh : shiftLow, anomalous, inflation);
         var unlearn = _slow.Enabled ? _slow.Update(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, drift, learned, anomalous, slowInflation) : 0;
         var varianceSigma = y > e ? varianceHigh : varianceLow;
         // Trusted as the baseline will trust this point: the count test's own evidence and the shift test's lower it.
@@ -337,8 +349,12 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             var counts = _vH <= 0 || varianceBefore <= _vH / 2;
             var excursionUp = counts && isolatedUp && !explained && p.SigmaHigh > 0 && y > e + (_k * p.SigmaHigh) ? (y - e) / p.SigmaHigh : 0;
             var excursionDown = counts && isolatedDown && !explained && p.SigmaLow > 0 && y < e - (_k * p.SigmaLow) ? (e - y) / p.SigmaLow : 0;
-            _routineUp.Observe(excursionUp, y, e, e + (_k * p.SigmaHigh), _options);
-            _routineDown.Observe(excursionDown, -y, -e, -e + (_k * p.SigmaLow), _options);
+            var pastUp = !explained && y > e + (_k * p.SigmaHigh);
+            var pastDown = !explained && y < e - (_k * p.SigmaLow);
+            var sizeUp = pastUp && p.SigmaHigh > 0 ? (y - e) / p.SigmaHigh : 0;
+            var sizeDown = pastDown && p.SigmaLow > 0 ? (e - y) / p.SigmaLow : 0;
+            _routineUp.Observe(excursionUp, y, e, e + (_k * p.SigmaHigh), _options, pastUp, sizeUp);
+            _routineDown.Observe(excursionDown, -y, -e, -e + (_k * p.SigmaLow), _options, pastDown, sizeDown);
         }
 
         _nearUp = !explained && (y > e + (_k * p.SigmaHigh) || (isolatedNovelty && y > p.NoveltyUpper));
@@ -380,7 +396,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 // On a count (identity scale, dispersion known; return_memory_counts) the return is judged on counting
                 // noise from the level the incident was judged against (e) and the one it moved to.
                 var phi = _options.ReturnMemoryCounts && _countShift.Enabled && t.Kind == TransformKind.Identity ? _countShift.Dispersion : double.NaN;
-                if (Rebaseline(_runStartMs, out var moved) && _returnMemoryMs > 0)
+                // A run whose median residual is within the shift test's slack found no new level (a spiky series' bursts,
+                // paged one after another, kept it open): with routine_keep its routine excursions are kept.
+                var keep = _options.RoutineKeep ? _kappa : 0;
+                if (Rebaseline(_runStartMs, out var moved, keep * shiftLow, keep * shiftHigh) && _returnMemoryMs > 0)
                 {
                     _return.Remember(moved, p.SigmaLow, p.SigmaHigh, timestampMs + _returnMemoryMs, e, phi);
                 }
@@ -396,7 +415,12 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 // While a slow-shift alarm holds, the incident's points inside the band do not teach the baseline either.
                 weight = 0;
             }
-            UpdateVariance(explained ? 0 : y - e, varianceSigma, anomalous: false, weight);
+            if (routineBurst)
+            {
+                weight = 0;
+            }
+
+            UpdateVariance(explained || routineBurst ? 0 : y - e, varianceSigma, anomalous: false, weight);
 
             // Winsorised learning: a normal point past the near edge (forgiven as an isolated point, or explained by the
             // seasonal context) teaches level and scale only as much as a point on that edge, while the baseline still
@@ -642,7 +666,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     private bool Rebaseline(long fromMs) => Rebaseline(fromMs, out _);
 
     /// <summary>Rebaselines from <paramref name="fromMs"/>; <paramref name="moved"/> is how far the level moved (the median residual).</summary>
-    private bool Rebaseline(long fromMs, out double moved)
+    private bool Rebaseline(long fromMs, out double moved, double keepRoutineLow = 0, double keepRoutineHigh = 0)
     {
         moved = 0;
         var count = _recent.Since(fromMs);
@@ -664,9 +688,19 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _recent.ClearExcluded(fromMs, long.MaxValue);
         _shiftUp = 0;
         _shiftDown = 0;
-        // A new level: what the series spiked to around the old one says nothing about the new one's routine.
-        _routineUp.Reset();
-        _routineDown.Reset();
+        // A new level: what the series spiked to around the old one says nothing about the new one's routine. A level
+        // that moved by less than the caller's tolerance (routine_keep: the shift test's slack) is the old level, and
+        // what the series routinely spikes to around it still holds; only the burst under way ends.
+        if (moved >= -keepRoutineLow && moved <= keepRoutineHigh && (keepRoutineLow > 0 || keepRoutineHigh > 0))
+        {
+            _routineUp.EndBurst();
+            _routineDown.EndBurst();
+        }
+        else
+        {
+            _routineUp.Reset();
+            _routineDown.Reset();
+        }
         _variance = 0;
         _r2Mean = 1;
         _rMean = 0;
@@ -798,6 +832,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 15 => "the count shift test's hours of the day and the shift test's learned-shift marks",
                 16 => "the shift test's learned-shift marks and the count-aware return memory",
                 17 => "the count-aware return memory",
+                18 => "the routine bursts",
                 _ => null,
             };
             throw new InvalidDataException(lacking is null

@@ -22,6 +22,16 @@ namespace Vigil.Core.Detection;
 /// and while the variance test's evidence is under half its threshold (a variance burst's points are the incident),
 /// and a rebaseline forgets them (what the series spiked to around the old level says nothing about the new one).
 /// </para>
+/// <para>
+/// Bursts (<see cref="ContractOptions.RoutineBurst"/>, item 25): a CPU gauge's cron job runs for 10–15 minutes, so at
+/// 5-minute steps its burst is three points past the near edge, and only the first was an isolated excursion: the
+/// second and third were judged on the near edge and paged, several times a day. With bursts on, the side also learns
+/// how many points in a row its excursions last (a Robbins–Monro 90th percentile of the burst lengths, from their
+/// first isolated point to the first point back inside the near edge), and a point that continues a burst no longer than
+/// that (and than the parameter) is judged on the routine edge like the burst's first point. A burst's later points may
+/// raise the high-water mark too, but one burst raises it by at most one step (a quarter of its height), as one
+/// isolated excursion does.
+/// </para>
 /// </summary>
 internal struct RoutineExcursions
 {
@@ -39,6 +49,14 @@ internal struct RoutineExcursions
     // The farthest value an isolated excursion on this side has reached (working scale, signed as the side: the
     // largest value above, the negated smallest below), raised by at most a quarter of its height at a time.
     private double _high;
+
+    // Points of the current burst so far (0: the last point was not part of one), the learned burst length (a 90th
+    // percentile, in points) and whether this burst has already raised the high-water mark and the reach.
+    private int _run;
+    private double _length;
+    private bool _raised;
+    private bool _reached;
+    private const int MaxRun = 1000;
 
     /// <summary>Excursions per point (an EWMA of the indicator over scored points).</summary>
     public readonly double Rate => _rate;
@@ -72,17 +90,33 @@ internal struct RoutineExcursions
     private const double HighTolerance = 0.1;
 
     /// <summary>
+    /// Whether the next point past the near edge would continue a routine burst: bursts are on, the side is routine, a
+    /// burst is under way and the side's bursts have lasted at least one point more (its learned length, rounded, and never
+    /// more than <see cref="ContractOptions.RoutineBurst"/>).
+    /// </summary>
+    public readonly bool Continues(ContractOptions o) =>
+        o.RoutineBurst > 1 && _run >= 1 && IsRoutine(o) && _run < Math.Min(o.RoutineBurst, Math.Floor(_length + 0.5));
+
+    /// <summary>The learned burst length, in points (0 until a burst has ended).</summary>
+    public readonly double Length => _length;
+
+    /// <summary>
     /// One scored point: <paramref name="excursion"/> is its size in σ when it was an isolated excursion, else 0;
     /// <paramref name="value"/>, <paramref name="expected"/> and <paramref name="nearEdge"/> are on the side's axis
     /// (negated for the lower side).
     /// </summary>
-    public void Observe(double excursion, double value, double expected, double nearEdge, ContractOptions o)
+    public void Observe(double excursion, double value, double expected, double nearEdge, ContractOptions o, bool past = false, double size = 0)
     {
         var rateAlpha = 1.0 / Math.Max(1, o.RoutineWindow);
         var hit = excursion > 0;
         _rate += rateAlpha * ((hit ? 1 : 0) - _rate);
         if (!hit)
         {
+            if (o.RoutineBurst > 1 && _run > 0)
+            {
+                ObserveBurst(past, value, expected, o.RoutineBurstReach ? size : 0);
+            }
+
             return;
         }
 
@@ -102,9 +136,46 @@ internal struct RoutineExcursions
         _high = Math.Max(from, Math.Min(value, from + (HighStep * (from - expected))));
 
         _count = Math.Min(_count + 1, MaxCount);
+        if (o.RoutineBurst > 1)
+        {
+            _run = 1;
+            _raised = _high > from;
+            _reached = false;
+        }
+    }
+
+    // A point after a burst's first: past the near edge it continues the burst (and may raise the mark, once per burst);
+    // back inside it ends the burst, whose length teaches the side how long its bursts last.
+    private void ObserveBurst(bool past, double value, double expected, double size)
+    {
+        if (past)
+        {
+            _run = Math.Min(_run + 1, MaxRun);
+            if (!_reached && size > _reach)
+            {
+                // The burst's size is its peak, not its first 5-minute average (a job that starts mid-interval): one more
+                // step of the reach per burst, as far as one excursion moves it.
+                _reach += ReachStep * _reach * ReachP;
+                _reached = true;
+            }
+
+            if (!_raised && value > _high && _high > expected)
+            {
+                _high = Math.Min(value, _high + (HighStep * (_high - expected)));
+                _raised = true;
+            }
+
+            return;
+        }
+
+        _length = _length == 0 ? _run : _length + (ReachStep * _length * (_run > _length ? ReachP : -(1 - ReachP)));
+        _run = 0;
     }
 
     public void Reset() => this = default;
+
+    /// <summary>Forgets the burst under way (a rebaseline that kept the level keeps what the side learned).</summary>
+    public void EndBurst() => _run = 0;
 
     public readonly void Write(BinaryWriter writer)
     {
@@ -112,6 +183,10 @@ internal struct RoutineExcursions
         writer.Write(_reach);
         writer.Write(_count);
         writer.Write(_high);
+        writer.Write(_run);
+        writer.Write(_length);
+        writer.Write(_raised);
+        writer.Write(_reached);
     }
 
     public void Read(BinaryReader reader, string name)
@@ -120,7 +195,11 @@ internal struct RoutineExcursions
         _reach = reader.ReadDouble();
         _count = reader.ReadInt32();
         _high = reader.ReadDouble();
-        if (double.IsNaN(_high) || !(_rate >= 0 && _rate <= 1) || !(_reach >= 0) || !double.IsFinite(_reach) || _count < 0 || _count > MaxCount)
+        _run = reader.ReadInt32();
+        _length = reader.ReadDouble();
+        _raised = reader.ReadBoolean();
+        _reached = reader.ReadBoolean();
+        if (_run < 0 || _run > MaxRun || !(_length >= 0) || !double.IsFinite(_length) || double.IsNaN(_high) || !(_rate >= 0 && _rate <= 1) || !(_reach >= 0) || !double.IsFinite(_reach) || _count < 0 || _count > MaxCount)
         {
             throw new InvalidDataException($"{name}: routine excursion state out of range.");
         }

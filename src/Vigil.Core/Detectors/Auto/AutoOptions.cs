@@ -163,10 +163,10 @@ public sealed record AutoOptions
 
     /// <summary>
     /// How far the trend carried undamped through an incident may move the expectation in all, in core σ (the larger
-    /// side's 2.5066 × mean error; detect17; 0 = no limit). An hour-long incident on a daily curve still ends near the
+    /// side's 2.5066 × mean error; detect17; default 1 since detect18, with routine bursts: item 25; 0 = no limit). An hour-long incident on a daily curve still ends near the
     /// curve; a trend learned from noise, or from a ramp that is the incident itself, no longer walks the expectation away.
     /// </summary>
-    public double IncidentTrendCap { get; init; }
+    public double IncidentTrendCap { get; init; } = 1;
 
     /// <summary>
     /// How many of the newest points of a rebaselined run size the new scale, around their own median (detect17; 0 = the
@@ -236,9 +236,17 @@ public sealed record AutoOptions
     /// shift evidence built up (<c>shift_unlearn</c>, moves of 2 σ or more: item 19), and the
     /// variance test on (h_v = 150, κ_v = 4, clip 36: docs/detectors.md, "The variance test"), and
     /// routine excursions on (<c>routine_margin</c> 2: docs/detectors.md, item 14): an isolated point on a side that spikes
-    /// routinely is judged against what it has spiked to before.
+    /// routinely is judged against what it has spiked to before, and so are the later points of a burst as long as the
+    /// series' bursts (<c>routine_burst</c> 4, <c>routine_keep</c>: item 25).
     /// </summary>
-    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory, CountShiftThreshold = AutoCountShiftThreshold, CountShiftPower = AutoCountShiftPower, ShiftUnlearn = true, ShiftUnlearnMin = AutoShiftUnlearnMin, CountShiftHours = true };
+    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory, CountShiftThreshold = AutoCountShiftThreshold, CountShiftPower = AutoCountShiftPower, ShiftUnlearn = true, ShiftUnlearnMin = AutoShiftUnlearnMin, CountShiftHours = true, RoutineBurst = AutoRoutineBurst, RoutineKeep = true };
+
+    /// <summary>
+    /// <c>auto</c>'s routine bursts (docs/detectors.md, item 25): a burst may last up to 4 points (and as long as the side's
+    /// bursts have lasted) and be judged on the routine edge, and a rebaseline that found no new level keeps the routine
+    /// excursions (<c>routine_keep</c>). A CPU's 15-minute cron job at 5-minute steps is three points.
+    /// </summary>
+    public static int AutoRoutineBurst => 4;
 
     /// <summary>
     /// <c>auto</c>'s return memory (docs/detectors.md, item 16): for six hours after an <c>adapt_after</c> rebaseline, a

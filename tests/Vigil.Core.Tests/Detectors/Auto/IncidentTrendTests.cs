@@ -33,8 +33,9 @@ public sealed class IncidentTrendTests
     {
         var values = RampWithDrop(seed);
 
-        var undamped = Synthetic.RunMinutes(Synthetic.Create("auto"), values);
-        var damped = Synthetic.RunMinutes(Synthetic.Create("auto", ("damp_incident_trend", "1")), values);
+        // incident_trend_cap=0: the uncapped carry (the cap, 1 core σ, is auto's default since detect18 and would stop it early).
+        var undamped = Synthetic.RunMinutes(Synthetic.Create("auto", ("incident_trend_cap", "0")), values);
+        var damped = Synthetic.RunMinutes(Synthetic.Create("auto", ("damp_incident_trend", "1"), ("incident_trend_cap", "0")), values);
 
         var last = DropStart + DropLength - 1;
         Assert.All(damped[DropStart..(last + 1)], v => Assert.True(v.Score > 1, $"seed {seed}: a drop point scored {v.Score}"));
