@@ -32,19 +32,6 @@ public sealed class CountShiftDailyTests
         return values;
     }
 
-    /// <summary>A flat Poisson count of <paramref name="rate"/> a minute, × <paramref name="factor"/> on [<paramref name="from"/>, <paramref name="to"/>).</summary>
-    private static double[] Flat(int n, double rate, int from, int to, double factor, int seed)
-    {
-        var random = new Random(seed);
-        var values = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            values[i] = Synthetic.Poisson(random, i >= from && i < to ? factor * rate : rate);
-        }
-
-        return values;
-    }
-
     /// <summary>Minutes from <paramref name="from"/> to the first point above 1 (−1: none), and how many of the points after the first five score above 1.</summary>
     private static (int Onset, int Held, int Judged) Incident(Verdict[] verdicts, int from, int length)
     {
@@ -86,7 +73,7 @@ public sealed class CountShiftDailyTests
         const int length = 210;
         Synthetic.AssertEverySeed(seed =>
         {
-            var values = Flat(from + length, 3, from, int.MaxValue, 0.34, seed);
+            var values = Synthetic.FlatCount(from + length, 3, from, int.MaxValue, 0.34, seed);
             var (onset, held, judged) = Incident(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftHoursKey, "1")), values), from, length);
             var (_, heldWithout, _) = Incident(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftHoursKey, "0")), values), from, length);
             return onset < 0 || onset > 45 || held < 0.4 * judged || heldWithout >= held
@@ -159,7 +146,7 @@ public sealed class CountShiftDailyTests
         const int length = 60;
         Synthetic.AssertEverySeed(seed =>
         {
-            var values = Flat(from + length, 2, from, int.MaxValue, 3, seed);
+            var values = Synthetic.FlatCount(from + length, 2, from, int.MaxValue, 3, seed);
             var verdicts = Synthetic.RunMinutes(Auto((ContractOptions.CountShiftRisesKey, "1"), (ContractOptions.CountShiftRiseClipKey, "1")), values);
             var (onset, held, judged) = Incident(verdicts, from, length);
             return onset < 0 || onset > 30 || held < 0.7 * judged || verdicts[^1].Expected > 3
@@ -175,7 +162,7 @@ public sealed class CountShiftDailyTests
         // one of its σ, a burst adds one point's worth of rise evidence, so the rise side raises no episode of its own.
         Synthetic.AssertEverySeed(seed =>
         {
-            var values = Flat(4 * Day, 2, int.MaxValue, int.MaxValue, 1, seed);
+            var values = Synthetic.FlatCount(4 * Day, 2, int.MaxValue, int.MaxValue, 1, seed);
             for (var i = 20; i < values.Length; i += 40)
             {
                 values[i] = 12;

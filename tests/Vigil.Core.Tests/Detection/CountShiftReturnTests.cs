@@ -25,19 +25,6 @@ public sealed class CountShiftReturnTests
     private static readonly (string, string) Slow = (ContractOptions.SlowShiftThresholdKey, "12");
     private static readonly (string, string) CountReturn = (ContractOptions.ReturnMemoryCountsKey, "1");
 
-    /// <summary>A flat Poisson count of <paramref name="rate"/> a minute, × <paramref name="factor"/> on [<paramref name="from"/>, <paramref name="to"/>).</summary>
-    private static double[] Flat(int n, double rate, int from, int to, double factor, int seed)
-    {
-        var random = new Random(seed);
-        var values = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            values[i] = Synthetic.Poisson(random, i >= from && i < to ? factor * rate : rate);
-        }
-
-        return values;
-    }
-
     [Fact]
     public void Observe_CountOfThreeDropsForLongerThanAdaptAfter_FlaggedWithinFortyFiveMinutesAndHeld()
     {
@@ -45,7 +32,7 @@ public sealed class CountShiftReturnTests
         const int to = LongFrom + LongLength;
         Synthetic.AssertEverySeed(seed =>
         {
-            var values = Flat(to + LongAfter, 3, LongFrom, to, 0.34, seed);
+            var values = Synthetic.FlatCount(to + LongAfter, 3, LongFrom, to, 0.34, seed);
             var verdicts = Synthetic.RunMinutes(Synthetic.Create("auto"), values);
             var onset = Array.FindIndex(verdicts, LongFrom, LongLength, v => v.IsAnomaly) - LongFrom;
             var judged = LongLength - 5;
@@ -69,7 +56,7 @@ public sealed class CountShiftReturnTests
         const int to = LongFrom + LongLength;
         Synthetic.AssertEverySeed(seed =>
         {
-            var values = Flat(to + LongAfter, 3, LongFrom, to, 0.34, seed);
+            var values = Synthetic.FlatCount(to + LongAfter, 3, LongFrom, to, 0.34, seed);
             var verdicts = Synthetic.RunMinutes(Synthetic.Create("auto", CountReturn), values);
             var loud = Synthetic.Onsets(verdicts).Count(i => i >= to && verdicts[i].Test != AnomalyTest.Novelty);
             var back = Array.FindIndex(verdicts, to, LongAfter, v => v.Expected >= 2.5) - to;
@@ -88,7 +75,7 @@ public sealed class CountShiftReturnTests
         // alarm does not re-open inside the drop.
         Synthetic.AssertEverySeed(seed =>
         {
-            var values = Flat(SlowTo + 300, 20, SlowFrom, SlowTo, 0.7, seed);
+            var values = Synthetic.FlatCount(SlowTo + 300, 20, SlowFrom, SlowTo, 0.7, seed);
             var verdicts = Synthetic.RunMinutes(Synthetic.Create("auto", Slow), values);
             var first = Array.FindIndex(verdicts, SlowFrom, SlowTo - SlowFrom, v => v.Test == AnomalyTest.Shift);
             var onsets = Synthetic.Onsets(verdicts).Where(i => i >= SlowFrom && i < SlowTo).ToList();
@@ -110,7 +97,7 @@ public sealed class CountShiftReturnTests
         // the old rate coming back and the level goes back to 20 at once: no seed opens an episode after the drop.
         Synthetic.AssertEverySeed(seed =>
         {
-            var values = Flat(SlowTo + 300, 20, SlowFrom, SlowTo, 0.7, seed);
+            var values = Synthetic.FlatCount(SlowTo + 300, 20, SlowFrom, SlowTo, 0.7, seed);
             var verdicts = Synthetic.RunMinutes(Synthetic.Create("auto", Slow, CountReturn), values);
             var afterwards = Synthetic.Onsets(verdicts).Where(i => i >= SlowTo).ToList();
             return afterwards.Count > 0 ? $"seed {seed}: onsets after the drop at {string.Join(", ", afterwards)}" : null;

@@ -30,19 +30,6 @@ public sealed class CountShiftTestTests
             (ContractOptions.CountShiftThresholdKey, threshold),
             (ContractOptions.CountShiftPowerKey, "0.5"));
 
-    /// <summary>A flat Poisson count of <paramref name="rate"/> a minute, × <paramref name="factor"/> from <paramref name="from"/> on.</summary>
-    private static double[] FlatCounts(int n, double rate, int from, double factor, int seed)
-    {
-        var random = new Random(seed);
-        var values = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            values[i] = Synthetic.Poisson(random, i >= from ? factor * rate : rate);
-        }
-
-        return values;
-    }
-
     /// <summary>Errors over requests: 1 000 requests a minute, 0.5 % of them failing, × <paramref name="factor"/> from <paramref name="from"/> on.</summary>
     private static double[] ErrorRatio(int n, int from, double factor, int seed)
     {
@@ -74,7 +61,7 @@ public sealed class CountShiftTestTests
         // (With a daily curve it is not met yet: docs/detectors.md, item 15, "Limits".)
         Synthetic.AssertEverySeed(seed =>
         {
-            var verdicts = Synthetic.RunMinutes(CreateSut(), FlatCounts(Length, 20, DropFrom, 0.7, seed));
+            var verdicts = Synthetic.RunMinutes(CreateSut(), Synthetic.FlatCount(Length, 20, DropFrom, int.MaxValue, 0.7, seed));
             var (onset, held, judged) = Drop(verdicts, DropFrom, Watched);
             return onset < 0 || onset > 30 || held < HeldTwenty * judged
                 ? $"seed {seed}: onset {onset} min, held {held}/{judged}"
@@ -88,7 +75,7 @@ public sealed class CountShiftTestTests
         // What the test is for: without it (count_shift_threshold=0) the fast forecast follows the drop and few of its points leave the band.
         Synthetic.AssertEverySeed(seed =>
         {
-            var verdicts = Synthetic.RunMinutes(CreateSut("0"), FlatCounts(Length, 20, DropFrom, 0.7, seed));
+            var verdicts = Synthetic.RunMinutes(CreateSut("0"), Synthetic.FlatCount(Length, 20, DropFrom, int.MaxValue, 0.7, seed));
             var (onset, held, judged) = Drop(verdicts, DropFrom, Watched);
             return held >= 0.2 * judged
                 ? $"seed {seed}: onset {onset} min, held {held}/{judged} without the count test"
@@ -102,7 +89,7 @@ public sealed class CountShiftTestTests
         // The same count without the drop, days 2–5: the count test raises no episode of its own.
         Synthetic.AssertEverySeed(seed =>
         {
-            var values = FlatCounts(5 * 1440, 20, int.MaxValue, 1, seed);
+            var values = Synthetic.FlatCount(5 * 1440, 20, int.MaxValue, int.MaxValue, 1, seed);
             var with = Synthetic.Onsets(Synthetic.RunMinutes(CreateSut(), values)).Count(i => i >= 1440);
             var without = Synthetic.Onsets(Synthetic.RunMinutes(CreateSut("0"), values)).Count(i => i >= 1440);
             return with > without
@@ -120,7 +107,7 @@ public sealed class CountShiftTestTests
     public void Observe_SmallPoissonCountDropsToAThird_FlaggedAndHeld(int seed)
     {
         // The scenario suite's case: a count of 3 a minute (point σ 1.7, its band about [−2, 20]) drops to 0.38×.
-        var verdicts = Synthetic.RunMinutes(CreateSut(), FlatCounts(Length, 3, DropFrom, 0.38, seed));
+        var verdicts = Synthetic.RunMinutes(CreateSut(), Synthetic.FlatCount(Length, 3, DropFrom, int.MaxValue, 0.38, seed));
 
         var (onset, held, judged) = Drop(verdicts, DropFrom, Watched);
         Assert.True(onset is >= 0 and <= 30, $"seed {seed}: onset {onset} min");
@@ -172,7 +159,7 @@ public sealed class CountShiftTestTests
     public void ReadState_DuringADrop_RestoredSeriesGivesTheSameVerdicts()
     {
         // Snapshotted while the evidence builds up (10 minutes into the drop), restored as after a restart.
-        var values = FlatCounts(Length, 3, DropFrom, 0.38, seed: 2);
+        var values = Synthetic.FlatCount(Length, 3, DropFrom, int.MaxValue, 0.38, seed: 2);
         var detector = CreateSut();
         var series = (ISerializableSeriesDetector)detector.CreateSeries();
         var split = DropFrom + 10;
@@ -214,7 +201,7 @@ public sealed class CountShiftTestTests
         var failures = new List<string>();
         for (var seed = 1; seed <= 3; seed++)
         {
-            var values = FlatCounts(length, 20, from, 0.7, seed);
+            var values = Synthetic.FlatCount(length, 20, from, int.MaxValue, 0.7, seed);
             var byDefault = Synthetic.RunMinutes(Synthetic.Create("auto"), values);
             var without = Synthetic.RunMinutes(Synthetic.Create("auto", (ContractOptions.CountShiftThresholdKey, "0")), values);
             var early = Synthetic.RunMinutes(Synthetic.Create("auto", (ContractOptions.CountShiftDayKey, "0")), values);

@@ -37,6 +37,19 @@ internal static class Synthetic
         return values;
     }
 
+    /// <summary>A flat Poisson count of <paramref name="rate"/> a minute, × <paramref name="factor"/> on [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    public static double[] FlatCount(int n, double rate, int from, int to, double factor, int seed)
+    {
+        var random = new Random(seed);
+        var values = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            values[i] = Poisson(random, i >= from && i < to ? factor * rate : rate);
+        }
+
+        return values;
+    }
+
     /// <summary>A Poisson count (Knuth's method: fine for the small rates of these tests).</summary>
     public static int Poisson(Random random, double lambda)
     {
