@@ -13,16 +13,7 @@ public sealed class RoutineExcursionsTests
 
     /// <summary>Days of a latency around <paramref name="level"/> (log-normal σ 0.2, 1 % of slow requests at 2–5×), fixed seed.</summary>
     private static double[] Latency(int seed, int days, double level = 0.1)
-    {
-        var random = new Random(seed);
-        var values = new double[days * Day];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = Synthetic.Latency(random, level);
-        }
-
-        return values;
-    }
+        => Synthetic.LatencySeries(days * Day, level, 0, 0, 1, seed);
 
     private static int OnsetsAfter(Verdict[] verdicts, int from) => Synthetic.Onsets(verdicts).Count(i => i >= from);
 

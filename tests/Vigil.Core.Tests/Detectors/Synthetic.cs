@@ -50,6 +50,24 @@ internal static class Synthetic
         return values;
     }
 
+    /// <summary>
+    /// <paramref name="n"/> minutes of <see cref="Latency"/> around <paramref name="level"/>, × <paramref name="factor"/> on
+    /// [<paramref name="from"/>, <paramref name="to"/>) (the incident scales the drawn point, so the draws are the same with
+    /// or without it).
+    /// </summary>
+    public static double[] LatencySeries(int n, double level, int from, int to, double factor, int seed)
+    {
+        var random = new Random(seed);
+        var values = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var v = Latency(random, level);
+            values[i] = i >= from && i < to ? factor * v : v;
+        }
+
+        return values;
+    }
+
     /// <summary>A Poisson count (Knuth's method: fine for the small rates of these tests).</summary>
     public static int Poisson(Random random, double lambda)
     {

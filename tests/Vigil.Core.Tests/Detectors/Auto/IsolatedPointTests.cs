@@ -15,17 +15,8 @@ public sealed class IsolatedPointTests
     /// <summary>Three days of a 0.1 s latency, log-normal noise (σ 0.2) and 1 % of points at 2–5× (fixed seed); then a 3× step for an hour.</summary>
     private static double[] Latency(int seed, out int stepStart)
     {
-        var random = new Random(seed);
-        var values = new double[(3 * Day) + 120];
         stepStart = 3 * Day;
-        for (var i = 0; i < values.Length; i++)
-        {
-            var v = Synthetic.Latency(random, 0.1);
-
-            values[i] = i >= stepStart && i < stepStart + 60 ? 3 * v : v;
-        }
-
-        return values;
+        return Synthetic.LatencySeries((3 * Day) + 120, 0.1, stepStart, stepStart + 60, 3, seed);
     }
 
     private static (int Onsets, int HeldAfterFirst) Run(bool isolated, double[] values, int stepStart, bool novelty = true)

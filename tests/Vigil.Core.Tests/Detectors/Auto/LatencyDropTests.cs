@@ -20,17 +20,7 @@ public sealed class LatencyDropTests
     /// <paramref name="factor"/> of the level for two hours, then an hour back at the level.
     /// </summary>
     private static double[] LatencyWithDrop(int seed, double factor)
-    {
-        var random = new Random(seed);
-        var values = new double[(3 * Day) + DropPoints + ReturnPoints];
-        for (var i = 0; i < values.Length; i++)
-        {
-            var v = Synthetic.Latency(random, 0.1);
-            values[i] = i >= 3 * Day && i < (3 * Day) + DropPoints ? factor * v : v;
-        }
-
-        return values;
-    }
+        => Synthetic.LatencySeries((3 * Day) + DropPoints + ReturnPoints, 0.1, 3 * Day, (3 * Day) + DropPoints, factor, seed);
 
     private sealed record DropRun(int Held, int ReturnAlarms, int CleanOnsets, double LowerBeforeDrop);
 

@@ -20,17 +20,8 @@ public sealed class TailTests
     /// </summary>
     private static double[] LatencyWithDrop(int seed, out int dropStart)
     {
-        var random = new Random(seed);
-        var values = new double[(3 * Day) + 120];
         dropStart = 3 * Day;
-        for (var i = 0; i < values.Length; i++)
-        {
-            var v = Synthetic.Latency(random, 0.1);
-
-            values[i] = i >= dropStart && i < dropStart + 60 ? 0.2 * v : v;
-        }
-
-        return values;
+        return Synthetic.LatencySeries((3 * Day) + 120, 0.1, dropStart, dropStart + 60, 0.2, seed);
     }
 
     private sealed record LatencyRun(int CleanOnsets, int DropHeld);
