@@ -43,7 +43,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // for the old rate (a count's return judged on counting noise); older layouts are rejected and the series re-learns.
     // 19: each side's routine excursions store the current burst's length, the learned burst length and whether the
     // burst has raised the high-water mark (routine_burst); older layouts are rejected and the series re-learns.
-    private const byte Version = 19;
+    // 21: the count shift test stores what the series showed at each hour of the day on its last two visits, unscaled
+    // (rises judged above the higher of the two); older layouts are rejected and the series re-learns.
+    private const byte Version = 21;
 
 
     private readonly IBaseline _baseline;
@@ -833,6 +835,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 16 => "the shift test's learned-shift marks and the count-aware return memory",
                 17 => "the count-aware return memory",
                 18 => "the routine bursts",
+                19 or 20 => "the count shift test's hours of the day as shown on the last two visits",
                 _ => null,
             };
             throw new InvalidDataException(lacking is null

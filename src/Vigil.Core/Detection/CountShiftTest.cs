@@ -109,9 +109,22 @@ internal sealed class CountShiftTest
     // level the series has shown at this time of day (and a rise only above one), so the evening decline of a daily
     // curve is not a drop and its morning climb not a rise (count_shift_hours).
     private readonly double[] _hourly = CreateHours();
+
+    // For rises: what the series showed at each hour on its last two visits there, as it showed it (not scaled on a
+    // rebaseline). A rise is judged above the higher of the two, so a day that was itself an incident (a business count's
+    // missing peak: its 10:00 was a third of any other 10:00) does not turn the next morning's ordinary climb into a
+    // rise, and an adapted variance burst (whose mean is up: the drop side's hours are scaled up by it) does not lift the
+    // bar above every rise of the next day. After an adapted drop the old, higher day stays the bar for two days: a
+    // climb back to what the series did at this hour is not a new rise.
+    private readonly double[] _shownLast = CreateHours();
+    private readonly double[] _shownBefore = CreateHours();
     private int _hour = -1;
     private double _hourSum;
     private int _hourCount;
+
+    // The hour in progress's sum and number of all points (anomalous ones too), for the rise side's hours.
+    private double _shownSum;
+    private int _shownCount;
 
     // This point's test, fixed before the point is seen (Edges) and used by Update: per side, whether it runs, the
     // reference it judges by (the value the baseline unlearns back to when it fires), the log of the alternative ratio
@@ -252,15 +265,15 @@ internal sealed class CountShiftTest
             var now = _hourly[hour];
             var next = _hourly[(hour + 1) % HoursPerDay];
             down = Math.Min(down, Math.Min(now, next));
-            up = Math.Max(up, Math.Max(now, next));
+            up = Math.Max(up, HighestShown(hour));
         }
         else if (_rises && _hours)
         {
             // Once the day is known, a rise is still judged above what the series showed at this hour and the next on
-            // its last visit there (where it has): the slow level lags a business count's morning climb, and read the
-            // rest of the climb as a rise (detect13's false alarms of count_shift_rises).
+            // its last two visits there (where it has): the slow level lags a business count's morning climb, and read
+            // the rest of the climb as a rise (detect13's false alarms of count_shift_rises).
             var hour = HourOf(timestampMs);
-            var highest = Math.Max(_hourly[hour], _hourly[(hour + 1) % HoursPerDay]);
+            var highest = HighestShown(hour);
             if (double.IsFinite(highest))
             {
                 up = Math.Max(up, highest);
@@ -332,6 +345,18 @@ internal sealed class CountShiftTest
     /// (count_shift_power), so the hold ends about a dozen points after it.
     /// </summary>
     private bool Holding(double evidence) => _alarmed && evidence >= _cap;
+
+    /// <summary>
+    /// The highest the series showed at <paramref name="hour"/> and the next on its last visit there (NaN where either has
+    /// not been seen: the rise side then waits before the day is known) and on the visit before, where it has.
+    /// </summary>
+    private double HighestShown(int hour)
+    {
+        var next = (hour + 1) % HoursPerDay;
+        var last = Math.Max(_shownLast[hour], _shownLast[next]);
+        var before = Math.Max(_shownBefore[hour], _shownBefore[next]);
+        return double.IsFinite(last) && double.IsFinite(before) ? Math.Max(last, before) : last;
+    }
 
     private bool Runs(double lambda) => lambda >= MinCount && lambda <= _maxCount && double.IsFinite(lambda);
 
@@ -407,7 +432,11 @@ internal sealed class CountShiftTest
         return unlearn;
     }
 
-    /// <summary>The hour of the day's mean of normal points, kept for its next visit (count_shift_hours).</summary>
+    /// <summary>
+    /// The hour of the day's mean of normal points, kept for its next visit (count_shift_hours), and for the rise side
+    /// the mean of all its points: on a business count's first morning the climb itself pages (nothing is learned yet),
+    /// and the mean of the normal points left was its lowest minutes, so the next morning's climb was read as a rise.
+    /// </summary>
     private void LearnHour(long timestampMs, double y, bool normal)
     {
         var hour = HourOf(timestampMs);
@@ -418,9 +447,17 @@ internal sealed class CountShiftTest
                 _hourly[_hour] = _hourSum / _hourCount;
             }
 
+            if (_hour >= 0 && _shownCount > 0)
+            {
+                _shownBefore[_hour] = _shownLast[_hour];
+                _shownLast[_hour] = _shownSum / _shownCount;
+            }
+
             _hour = hour;
             _hourSum = 0;
             _hourCount = 0;
+            _shownSum = 0;
+            _shownCount = 0;
         }
 
         if (normal)
@@ -428,6 +465,9 @@ internal sealed class CountShiftTest
             _hourSum += y;
             _hourCount++;
         }
+
+        _shownSum += y;
+        _shownCount++;
     }
 
     /// <summary>After the baseline unlearned: the reference is the expectation again.</summary>
@@ -437,7 +477,8 @@ internal sealed class CountShiftTest
     /// A rebaseline from the run of <paramref name="values"/> (working scale) with their <paramref name="residuals"/>:
     /// the evidence starts again from 0 (the dispersion is kept: the noise did not change), and what the series showed at
     /// each hour is scaled by the run's mean over what was expected during it, so the new level is judged against its
-    /// own day (a business count that moved to a third of its level has a third of its evening too).
+    /// own day (a business count that moved to a third of its level has a third of its evening too). The rise side's
+    /// hours are kept as shown.
     /// </summary>
     public void Reset(ReadOnlySpan<double> values, ReadOnlySpan<double> residuals)
     {
@@ -472,6 +513,8 @@ internal sealed class CountShiftTest
         _hour = -1;
         _hourSum = 0;
         _hourCount = 0;
+        _shownSum = 0;
+        _shownCount = 0;
     }
 
     public void Write(BinaryWriter writer)
@@ -498,9 +541,17 @@ internal sealed class CountShiftTest
             writer.Write(level);
         }
 
+        for (var i = 0; i < HoursPerDay; i++)
+        {
+            writer.Write(_shownLast[i]);
+            writer.Write(_shownBefore[i]);
+        }
+
         writer.Write(_hour);
         writer.Write(_hourSum);
         writer.Write(_hourCount);
+        writer.Write(_shownSum);
+        writer.Write(_shownCount);
     }
 
     public void Read(BinaryReader reader, string name)
@@ -529,10 +580,19 @@ internal sealed class CountShiftTest
             hoursValid &= !double.IsInfinity(_hourly[i]);
         }
 
+        for (var i = 0; i < HoursPerDay; i++)
+        {
+            _shownLast[i] = reader.ReadDouble();
+            _shownBefore[i] = reader.ReadDouble();
+            hoursValid &= !double.IsInfinity(_shownLast[i]) && !double.IsInfinity(_shownBefore[i]);
+        }
+
         _hour = reader.ReadInt32();
         _hourSum = reader.ReadDouble();
         _hourCount = reader.ReadInt32();
-        hoursValid &= _hour >= -1 && _hour < HoursPerDay && double.IsFinite(_hourSum) && _hourCount >= 0;
+        _shownSum = reader.ReadDouble();
+        _shownCount = reader.ReadInt32();
+        hoursValid &= _hour >= -1 && _hour < HoursPerDay && double.IsFinite(_hourSum) && _hourCount >= 0 && double.IsFinite(_shownSum) && _shownCount >= 0;
         if (!hoursValid || !(_integerShare >= 0 && _integerShare <= 1) || _seen < 0 || !(_square >= 0) || !double.IsFinite(_square) || !double.IsFinite(_mean) || !double.IsFinite(_lag) || !double.IsFinite(_previous) || _learned < 0 || _settled < 0 || _settled > MinLearned
             || !(_up >= 0 && _up <= Math.Max(_h, 0)) || !(_down >= 0 && _down <= Math.Max(_h, 0)) || double.IsInfinity(_mark) || double.IsInfinity(_slow))
         {

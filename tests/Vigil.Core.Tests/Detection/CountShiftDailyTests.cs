@@ -137,6 +137,28 @@ public sealed class CountShiftDailyTests
     }
 
     [Fact]
+    public void Observe_BusinessCountMorningAfterAMissingPeakWithRises_NoRiseAlarm()
+    {
+        // The scenario suite's business_events_1: a business count peaking at 6 a minute misses its peak on day 3 (a
+        // third of its level from 10:00 to 18:00), and day 4's morning climb is ordinary. Judged above yesterday's hour
+        // alone (the missing peak's 10:00), the climb was a rise: the rise side fired at 09:56, froze the level at 2.5
+        // and held for two hours. Above the higher of the last two visits (day 2's 10:00), it is no rise: no more of the
+        // morning's points are above the band than without the rise side.
+        const int missingFrom = (2 * Day) + (10 * 60);
+        const int missingTo = (2 * Day) + (18 * 60);
+        const int morningFrom = (3 * Day) + (8 * 60);
+        const int morningTo = (3 * Day) + (12 * 60);
+        Synthetic.AssertEverySeed(seed =>
+        {
+            var values = Business(morningTo, 6, missingFrom, missingTo, 0.3, seed);
+            int Above(Verdict[] verdicts) => Enumerable.Range(morningFrom, morningTo - morningFrom).Count(i => verdicts[i].IsAnomaly && values[i] > verdicts[i].Expected);
+            var with = Above(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftRisesKey, "1")), values));
+            var without = Above(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftRisesKey, "0")), values));
+            return with > without ? $"seed {seed}: {with} points of the morning climb above the band with the rise side, {without} without" : null;
+        });
+    }
+
+    [Fact]
     public void Observe_PoissonCountOfTwoTriplesForAnHourWithRises_FlaggedAndKeepsScoringAboveOne()
     {
         // A ×3 step on a Poisson count of 2 a minute (its point band reaches about 9, so most of the step's points are
