@@ -131,7 +131,7 @@ public sealed class CountShiftDailyTests
         {
             var values = Business(4 * Day, 25, int.MaxValue, int.MaxValue, 1, seed);
             var with = Synthetic.Onsets(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftRisesKey, "1")), values)).Count;
-            var without = Synthetic.Onsets(Synthetic.RunMinutes(Auto(), values)).Count;
+            var without = Synthetic.Onsets(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftRisesKey, "0")), values)).Count;
             return with > without ? $"seed {seed}: {with} onsets with count_shift_rises=1, {without} without" : null;
         });
     }
@@ -178,6 +178,54 @@ public sealed class CountShiftDailyTests
     }
 
     [Fact]
+    public void Observe_PoissonCountOfTwoTriplesForAnHour_HeldAndItsEndDoesNotPage()
+    {
+        // Orders a minute triple for an hour on a count of 2 (P(X ≥ 6 | λ = 2) ≈ 1.7 %: small per point, clear in sum).
+        // By default (count_shift_rises, detect20) the rise is flagged within half an hour, scores above 1 on most of
+        // its hour, the level does not learn it, and the return to 2 a minute raises no episode of its own.
+        const int from = (3 * Day) + 60;
+        const int length = 60;
+        Synthetic.AssertEverySeed(seed =>
+        {
+            var values = Synthetic.FlatCount(from + length + 120, 2, from, from + length, 3, seed);
+            var verdicts = Synthetic.RunMinutes(Auto(), values);
+            var (onset, held, judged) = Incident(verdicts, from, length);
+            var after = Synthetic.Onsets(verdicts).Count(i => i >= from + length);
+            return onset < 0 || onset > 30 || held < 0.7 * judged || verdicts[from + length - 1].Expected > 3 || after > 0
+                ? $"seed {seed}: onset {onset} min, held {held}/{judged}, expected {verdicts[from + length - 1].Expected:F2} at the end, {after} episodes after it"
+                : null;
+        });
+    }
+
+    [Fact]
+    public void Observe_PoissonCountAfterAVarianceBurstOfFractions_ReturnDoesNotPage()
+    {
+        // The scenario suite's variance burst on a Poisson count of 3.4 (poisson_count_1, 01-07 08:23): for 75 minutes on
+        // day 3 each draw's deviation is widened 7.3 times (max(0, λ + 7.3·(x − λ)): zeros, and fractions up to 40). After
+        // a day the count stays a count through such an hour (the share of whole numbers has about 1000 points of memory):
+        // before, the count test stood down within 20 minutes, the burst's zeros took the level below 0 and the return to
+        // 3.4 a minute paged (4 episodes in the three hours after the burst over seeds 1–5, on seeds 1, 3 and 4). Limit:
+        // seed 4 still pages once.
+        const double rate = 3.4;
+        const int from = (2 * Day) + (8 * 60) + 23;
+        const int length = 75;
+        var episodes = new List<string>();
+        for (var seed = 1; seed <= 5; seed++)
+        {
+            var values = Synthetic.FlatCount(from + length + 180, rate, int.MaxValue, int.MaxValue, 1, seed);
+            for (var i = from; i < from + length; i++)
+            {
+                values[i] = Math.Max(0, rate + (7.3 * (values[i] - rate)));
+            }
+
+            var verdicts = Synthetic.RunMinutes(Auto(), values);
+            episodes.AddRange(Synthetic.Onsets(verdicts).Where(i => i >= from + length + 5).Select(i => $"seed {seed} at {i - from - length} min after"));
+        }
+
+        Assert.True(episodes.Count <= 1, string.Join("; ", episodes));
+    }
+
+    [Fact]
     public void Observe_PoissonCountWithBurstsAndRiseClip_BurstsDoNotMakeARise()
     {
         // The same count of 2 with a burst of 12 every 40 minutes and nothing else: clipped at the alternative rate plus
@@ -191,7 +239,7 @@ public sealed class CountShiftDailyTests
             }
 
             var with = Synthetic.Onsets(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftRisesKey, "1"), (ContractOptions.CountShiftRiseClipKey, "1")), values)).Count(i => i >= Day);
-            var without = Synthetic.Onsets(Synthetic.RunMinutes(Auto(), values)).Count(i => i >= Day);
+            var without = Synthetic.Onsets(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftRisesKey, "0")), values)).Count(i => i >= Day);
             return with > without
                 ? $"seed {seed}: {with} onsets with the rise side, {without} without"
                 : null;

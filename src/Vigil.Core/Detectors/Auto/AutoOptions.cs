@@ -232,14 +232,15 @@ public sealed record AutoOptions
     /// with an anomalous run ending only after 60 normal points, so a baseline that went wrong is rebaselined, the return
     /// memory on (6 h: a return to the level before an incident that became the new normal is not an alarm), the count
     /// shift test on (threshold 12, power 0.5: item 15; before the baseline knows the day, drops judged against the level
-    /// seen at this hour yesterday: <c>count_shift_hours</c>), an alarm's onset taking back what the level learned while the
+    /// seen at this hour yesterday: <c>count_shift_hours</c>; rises too, above the highest this hour showed on its last two
+    /// visits: <c>count_shift_rises</c>, detect20), an alarm's onset taking back what the level learned while the
     /// shift evidence built up (<c>shift_unlearn</c>, moves of 2 σ or more: item 19), and the
     /// variance test on (h_v = 150, κ_v = 4, clip 36: docs/detectors.md, "The variance test"), and
     /// routine excursions on (<c>routine_margin</c> 2: docs/detectors.md, item 14): an isolated point on a side that spikes
     /// routinely is judged against what it has spiked to before, and so are the later points of a burst as long as the
     /// series' bursts (<c>routine_burst</c> 4, <c>routine_keep</c>: item 25).
     /// </summary>
-    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory, CountShiftThreshold = AutoCountShiftThreshold, CountShiftPower = AutoCountShiftPower, ShiftUnlearn = true, ShiftUnlearnMin = AutoShiftUnlearnMin, CountShiftHours = true, RoutineBurst = AutoRoutineBurst, RoutineKeep = true };
+    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory, CountShiftThreshold = AutoCountShiftThreshold, CountShiftPower = AutoCountShiftPower, ShiftUnlearn = true, ShiftUnlearnMin = AutoShiftUnlearnMin, CountShiftHours = true, CountShiftRises = true, RoutineBurst = AutoRoutineBurst, RoutineKeep = true };
 
     /// <summary>
     /// <c>auto</c>'s routine bursts (docs/detectors.md, item 25): a burst may last up to 4 points (and as long as the side's
