@@ -148,4 +148,30 @@ public sealed class PositiveSlowShiftTests
 
         Assert.True(onsetsSlow <= onsetsLow, $"seed {seed}: {onsetsSlow} clean onsets with the slow test, {onsetsLow} without");
     }
+
+    [Fact]
+    public void WriteState_WithPositiveSlowShift_RoundTripsBitForBit()
+    {
+        // The gate is part of the prediction (no state of its own); the slow test's state is the contract's, written and
+        // read as before. A drop to 0.5× after the restore is judged the same by both copies.
+        var detector = new AutoDetectorFactory().Create(WithSlowShift);
+        const int from = 3 * Day;
+        var values = Synthetic.LatencySeries(from + 120, 0.1, from, from + 60, 0.5, 5);
+        var a = (ISerializableSeriesDetector)detector.CreateSeries();
+        for (var i = 0; i < from - 30; i++)
+        {
+            a.Observe(i * StepMs, values[i]);
+        }
+
+        var b = Synthetic.Restore(detector, a);
+
+        for (var i = from - 30; i < values.Length; i++)
+        {
+            var va = a.Observe(i * StepMs, values[i]);
+            var vb = b.Observe(i * StepMs, values[i]);
+            Assert.Equal(va.Score, vb.Score);
+            Assert.Equal(va.Lower, vb.Lower);
+            Assert.Equal(va.Upper, vb.Upper);
+        }
+    }
 }
