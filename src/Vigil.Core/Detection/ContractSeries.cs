@@ -188,6 +188,14 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         var inflation = _alarmed ? 1 : ShiftInflation();
         var shiftHigh = double.IsNaN(p.ShiftSigmaHigh) ? p.SigmaHigh : p.ShiftSigmaHigh;
         var shiftLow = double.IsNaN(p.ShiftSigmaLow) ? p.SigmaLow : p.ShiftSigmaLow;
+        // The baseline may keep the slow shift test to the series it is meant for (auto's positive_slow_shift: a latency
+        // whose slow requests size its band): elsewhere it starts afresh at every point, so it never holds evidence there.
+        var slowOn = _slow.Enabled && p.SlowShiftApplies;
+        if (_slow.Enabled && !slowOn)
+        {
+            _slow.Reset(_baseline.LearnedShift);
+        }
+
         // An isolated point (after a point inside the near edge, outside an alarm) must pass the far tail to page on its
         // own: a latency's routine 1 % of slow requests is not an incident. Two in a row past the near edge, or an alarm
         // in progress, are judged on the near edge; sustained changes are the shift test's, which keeps the near σ.
@@ -212,7 +220,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         var (downHalf, downTest) = Edge(pointLow, shiftLow, _shiftDown, noveltyDown, inflation);
         // The slow shift test: against a reference that has not followed the last hour's learning (SlowShiftTest).
         double learned = 0, drift = 0, slowInflation = 1;
-        if (_slow.Enabled)
+        if (slowOn)
         {
             learned = _baseline.LearnedShift;
             if (_slow.UsesLearnedShift)
@@ -339,7 +347,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         // An alarm's onset after evidence had built up on the incident's side (not a spike out of nothing).
         var onset = anomalous && !_alarmed && (y > e ? _shiftUp : _shiftDown) > 0;
         UpdateShift(explained || routineBurst ? 0 : y - e, y > e ? shiftHigh : shiftLow, anomalous, inflation);
-        var unlearn = _slow.Enabled ? _slow.Update(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, drift, learned, anomalous, slowInflation) : 0;
+        var unlearn = slowOn ? _slow.Update(explained ? 0 : y - e, y > e ? shiftHigh : shiftLow, drift, learned, anomalous, slowInflation) : 0;
         var varianceSigma = y > e ? varianceHigh : varianceLow;
         // Trusted as the baseline will trust this point: the count test's own evidence and the shift test's lower it.
         var countUnlearn = _countShift.Enabled ? _countShift.Update(timestampMs, y, e, anomalous, anomalous ? 0 : TrustWeight()) : 0;

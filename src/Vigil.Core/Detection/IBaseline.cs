@@ -18,6 +18,12 @@ internal readonly record struct Prediction(double Expected, double SigmaLow, dou
     public double ShiftSigmaHigh { get; init; } = double.NaN;
 
     /// <summary>
+    /// Whether the slow shift test (when it is on) judges this point; a baseline can keep it to the series it suits
+    /// (auto's <c>positive_slow_shift</c>: a positive series whose heavy right tail sizes its band down to zero).
+    /// </summary>
+    public bool SlowShiftApplies { get; init; } = true;
+
+    /// <summary>
     /// σ of the point edge for an isolated point (one that follows a point inside the near point edge, outside an
     /// alarm): the far tail of a heavy-tailed series, NaN when the baseline has none. A second point in a row past the
     /// near edge is judged on <see cref="SigmaLow"/>/<see cref="SigmaHigh"/>.

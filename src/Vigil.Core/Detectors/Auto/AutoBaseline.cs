@@ -173,6 +173,7 @@ internal sealed class AutoBaseline : IBaseline
 
         var varianceLow = double.NaN;
         var shiftLow = double.NaN;
+        var positiveLowActs = false;
         if (_o.PositiveLow && _positive && !profileExpects && expected > 0 && _count > _o.MinPoints && _logDown > 0
             && expected - (_o.K * sigmaLow) <= 0 && _transform.Kind == TransformKind.Identity)
         {
@@ -183,6 +184,7 @@ internal sealed class AutoBaseline : IBaseline
             var capped = Math.Max(expected * (1 - Math.Exp(-_o.K * logSigma)) / _o.K, floor);
             if (capped < sigmaLow)
             {
+                positiveLowActs = true;
                 // The variance test keeps the symmetric σ: it asks "noisier?", and the lower side's own spread would call
                 // every slow request a burst.
                 varianceLow = sigmaLow;
@@ -277,6 +279,7 @@ internal sealed class AutoBaseline : IBaseline
             // The shift test judges by the core spread (no heavy-tail term) when CoreShiftSigma is set.
             ShiftSigmaLow = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _down, floor) : shiftLow,
             ShiftSigmaHigh = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _up, floor) : double.NaN,
+            SlowShiftApplies = !_o.PositiveSlowShift || positiveLowActs,
             IsolatedSigmaLow = isolatedLow,
             IsolatedSigmaHigh = isolatedHigh,
             IsolatedNoveltySigma = _o.IsolatedNovelty,

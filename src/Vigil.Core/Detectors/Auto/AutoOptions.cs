@@ -162,6 +162,15 @@ public sealed record AutoOptions
     public bool PositiveLowTail { get; init; }
 
     /// <summary>
+    /// Whether the contract's slow shift test (<c>slow_shift_threshold</c>) judges only the points where
+    /// <see cref="PositiveLow"/> sizes the lower side, i.e. a positive series whose heavy right tail (a latency's slow
+    /// requests) sizes its symmetric band down to zero (detect19; 0 = every point). There the fast Holt level follows a
+    /// ×0.5 drop or a ×1.5 level shift (2–4 body σ) before the CUSUM on its residuals fires; the slow test's reference does
+    /// not follow the last hour. Elsewhere (request rates, utilisation, counts) it raised false alarms by the dozen.
+    /// </summary>
+    public bool PositiveSlowShift { get; init; }
+
+    /// <summary>
     /// How far the trend carried undamped through an incident may move the expectation in all, in core σ (the larger
     /// side's 2.5066 × mean error; detect17; default 1 since detect18, with routine bursts: item 25; 0 = no limit). An hour-long incident on a daily curve still ends near the
     /// curve; a trend learned from noise, or from a ramp that is the incident itself, no longer walks the expectation away.
