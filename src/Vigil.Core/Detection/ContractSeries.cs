@@ -607,8 +607,11 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         }
 
         var rs = r / inflation;
-        _shiftUp = Math.Clamp(_shiftUp + rs - _kappa, 0, _h);
-        _shiftDown = Math.Clamp(_shiftDown - rs - _kappa, 0, _h);
+        var endsAlarm = !anomalous && _alarmed && _options.AlarmEndReset;
+        // AlarmEndReset: the point that ends an alarm, where it adds nothing on a side, starts that side from zero (the
+        // incident is over; what it built says nothing of the noise after it).
+        _shiftUp = endsAlarm && rs - _kappa <= 0 ? 0 : Math.Clamp(_shiftUp + rs - _kappa, 0, _h);
+        _shiftDown = endsAlarm && -rs - _kappa <= 0 ? 0 : Math.Clamp(_shiftDown - rs - _kappa, 0, _h);
         if (anomalous)
         {
             // Saturated at h while the incident lasts: each further point past κ·σ keeps scoring above 1.

@@ -536,6 +536,7 @@ internal sealed class AutoBaseline : IBaseline
     public void Exclude(long timestampMs, double value, AnomalyTest test = AnomalyTest.None)
     {
         Remember(double.IsFinite(value) ? value : Forecast);
+        var previousMs = _profile?.LastMs ?? long.MinValue;
         _profile?.Advance(timestampMs);
         if (double.IsFinite(value))
         {
@@ -584,6 +585,17 @@ internal sealed class AutoBaseline : IBaseline
             // With DampIncidentTrend the trend is carried on as the damped-trend model forecasts it several steps ahead
             // (L + φT, then φT): a trend learned from the last minutes' noise moves the expectation by at most
             // φ/(1 − φ) of itself through an incident, not by one trend per point for as long as the incident lasts.
+            if (_o.IncidentShape && _decided && _profile is { Active: false } && previousMs != long.MinValue
+                && previousMs < timestampMs && _profile.TryShapeDelta(previousMs, timestampMs, out var shapeDelta))
+            {
+                // The incident teaches the level nothing, but time still moves along the day: where the profile knows this
+                // series' daily shape, the expectation follows it from the last trusted level (a drop in the afternoon
+                // returns to the afternoon's fall, not to the level at its onset). Not learned: LearnedShift is unchanged,
+                // and the trend is kept for after the incident (the shape replaces it, adding both would count the slope twice).
+                _level += shapeDelta;
+                return;
+            }
+
             var carried = _o.DampIncidentTrend ? _o.TrendDamping * _trend : _trend;
             if (_o.IncidentTrendCap > 0 && !_o.DampIncidentTrend)
             {

@@ -56,6 +56,8 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             PositiveLowShift = p.ReadFlag("positive_low_shift", d.PositiveLowShift),
             PositiveLowTail = p.ReadFlag("positive_low_tail", d.PositiveLowTail),
             IncidentTrendCap = p.ReadDouble("incident_trend_cap", d.IncidentTrendCap, 0, 1000),
+            IncidentShape = p.ReadFlag("incident_shape", d.IncidentShape),
+            ProfileScaleFallback = p.ReadFlag("profile_scale_fallback", d.ProfileScaleFallback),
             RebaselineScalePoints = p.ReadInt("rebaseline_scale_points", d.RebaselineScalePoints, 0, 100_000),
             VarianceCoreSigma = p.ReadFlag("variance_core_sigma", d.VarianceCoreSigma),
             CountsSigma = p.ReadDouble("counts_sigma", d.CountsSigma, 0, 100),
