@@ -272,8 +272,17 @@ internal sealed class AutoBaseline : IBaseline
             }
         }
 
+        // ReturnCurve: what this time of day usually looks like, for the return memory to follow (working scale, as the
+        // profile learns on it).
+        var usualLevel = double.NaN;
+        if (_o.ReturnCurve && _decided && _profile is not null && _profile.TryUsual(timestampMs, out var usualHere, out _))
+        {
+            usualLevel = usualHere;
+        }
+
         prediction = new Prediction(expected, sigmaLow, sigmaHigh, noveltyLow, noveltyHigh, contextLow, contextHigh)
         {
+            Usual = usualLevel,
             // The shift test judges by the core spread (no heavy-tail term) when CoreShiftSigma is set.
             ShiftSigmaLow = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _down, floor) : shiftLow,
             ShiftSigmaHigh = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _up, floor) : double.NaN,
@@ -699,6 +708,14 @@ internal sealed class AutoBaseline : IBaseline
 
         // The new level is where the recent points sit; their spread around it is the new scale, and the range they
         // span is normal from now on.
+        if (_o.RebaselineFromProfile && _profile is { Active: true } && timestampsMs.Length > 0
+            && _profile.TryForecast(timestampsMs[^1], out var profileForecast, out _))
+        {
+            // The residuals were measured against the profile's forecast: the Holt level moves from there, not from where
+            // the Holt level stood (it followed the profile's incident nowhere).
+            _level = profileForecast - (_o.TrendDamping * _trend);
+        }
+
         _level += shift;
         _profile?.Shift(shift);
         _trend = 0;

@@ -58,6 +58,8 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             IncidentTrendCap = p.ReadDouble("incident_trend_cap", d.IncidentTrendCap, 0, 1000),
             IncidentShape = p.ReadFlag("incident_shape", d.IncidentShape),
             ProfileScaleFallback = p.ReadFlag("profile_scale_fallback", d.ProfileScaleFallback),
+            ReturnCurve = p.ReadFlag("return_curve", d.ReturnCurve),
+            RebaselineFromProfile = p.ReadFlag("rebaseline_from_profile", d.RebaselineFromProfile),
             RebaselineScalePoints = p.ReadInt("rebaseline_scale_points", d.RebaselineScalePoints, 0, 100_000),
             VarianceCoreSigma = p.ReadFlag("variance_core_sigma", d.VarianceCoreSigma),
             CountsSigma = p.ReadDouble("counts_sigma", d.CountsSigma, 0, 100),

@@ -187,6 +187,22 @@ public sealed record AutoOptions
     public bool ProfileScaleFallback { get; init; }
 
     /// <summary>
+    /// The return memory follows the day (detect21; default 0 = off): where the daily profile has seen this time of day,
+    /// the baseline offers its usual level (<see cref="Detection.Prediction.Usual"/>) and the old expectation after an
+    /// <c>adapt_after</c> rebaseline moves along it from where it stood relative to it then. A request rate whose peak did
+    /// not come returns in the evening to the evening's curve, not to the level of 13:00 the rebaseline moved away from.
+    /// </summary>
+    public bool ReturnCurve { get; init; }
+
+    /// <summary>
+    /// An <c>adapt_after</c> rebaseline while the daily profile is the expectation moves the Holt level from the profile's
+    /// forecast (detect21; default 0 = off: from the Holt level, which the profile's incident never saw): the median
+    /// residual was measured against the profile, so a missing peak rebaselined at 13:00 put a request rate's level at 35
+    /// where its values sat at 47.
+    /// </summary>
+    public bool RebaselineFromProfile { get; init; }
+
+    /// <summary>
     /// How many of the newest points of a rebaselined run size the new scale, around their own median (detect17; 0 = the
     /// whole run, around the run's median). A run that holds a ramp and its return, or a burst, otherwise teaches the
     /// new level the incident's spread.
