@@ -179,8 +179,8 @@ public sealed record AutoOptions
 
     /// <summary>
     /// Where the daily profile is the expectation but this time of day has not been forecast out of sample yet (its first
-    /// day of being trusted), its σ is the profile's overall error instead of the profile standing down there (detect21;
-    /// 1 = on). Without it the expectation flipped to the Holt level at every bucket not yet visited: a request rate
+    /// day of being trusted), its σ is the widest error any bucket has (at least the profile's overall error) instead of the
+    /// profile standing down there (detect21; default 0 = off). Without it the expectation flipped to the Holt level at every bucket not yet visited: a request rate
     /// that dropped at 14:28 on that day was judged from 14:42 against a Holt level frozen at the drop's onset, which did
     /// not follow the afternoon's fall, and its return paged.
     /// </summary>
