@@ -28,6 +28,7 @@ public sealed record ContractOptions
     public const string RoutineWindowKey = "routine_window";
     public const string RoutineBurstKey = "routine_burst";
     public const string RoutineKeepKey = "routine_keep";
+    public const string AlarmEndResetKey = "alarm_end_reset";
     public const string RoutineBurstReachKey = "routine_burst_reach";
     public const string RoutineVarianceGateKey = "routine_variance_gate";
     public const string ReturnMemoryKey = "return_memory";
@@ -175,6 +176,14 @@ public sealed record ContractOptions
     public bool RoutineKeep { get; init; }
 
     /// <summary>
+    /// Whether the first normal point after an alarm that brings no evidence on a side ends that side's shift evidence
+    /// (detect21; default off: the evidence is halved, to h/2). A request rate that came back from a 90-minute drop to
+    /// its expectation kept half the threshold of evidence on the drop's side, and two ordinary −3σ points of its noisy
+    /// evening paged again 12 minutes after the return.
+    /// </summary>
+    public bool AlarmEndReset { get; init; }
+
+    /// <summary>
     /// Whether a routine burst's later point larger than the reach moves the reach by one more step (once per burst;
     /// opt-in, default off): a burst's size is its peak, not its first partial 5-minute average. It quiets more synthetic
     /// bursts but costs the NAB leave-one-category-out mean (docs/benchmarks.md, detect18).
@@ -298,6 +307,7 @@ public sealed record ContractOptions
             RoutineWindow = p.ReadInt(RoutineWindowKey, d.RoutineWindow, 1, 10_000_000),
             RoutineBurst = p.ReadInt(RoutineBurstKey, d.RoutineBurst, 0, 60),
             RoutineKeep = p.ReadFlag(RoutineKeepKey, d.RoutineKeep),
+            AlarmEndReset = p.ReadFlag(AlarmEndResetKey, d.AlarmEndReset),
             RoutineBurstReach = p.ReadFlag(RoutineBurstReachKey, d.RoutineBurstReach),
             RoutineVarianceGate = p.ReadFlag(RoutineVarianceGateKey, d.RoutineVarianceGate),
             ReturnMemory = p.ReadDuration(ReturnMemoryKey, d.ReturnMemory, TimeSpan.Zero, TimeSpan.FromDays(365)),

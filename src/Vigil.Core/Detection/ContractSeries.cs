@@ -45,7 +45,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // burst has raised the high-water mark (routine_burst); older layouts are rejected and the series re-learns.
     // 21: the count shift test stores what the series showed at each hour of the day on its last two visits, unscaled
     // (rises judged above the higher of the two); older layouts are rejected and the series re-learns.
-    private const byte Version = 21;
+    // 22: the return memory stores the daily curve's value it remembers (return_curve); older layouts are rejected.
+    private const byte Version = 22;
 
 
     private readonly IBaseline _baseline;
@@ -315,6 +316,11 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
 
         // Return memory: after an anomaly became the new normal, the side towards the old level covers the old band (a
         // prediction like the seasonal context: "it may go back to where it was").
+        if (_returnMemoryMs > 0)
+        {
+            _return.Follow(e, p.Usual);
+        }
+
         var returning = _returnMemoryMs > 0 && _return.Active(timestampMs);
         double returnUp = 0, returnDown = 0;
         if (returning)
@@ -337,9 +343,13 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         var explained = !anomalous && ((contextUp && y > e + (_k * p.SigmaHigh)) || (contextDown && y < e - (_k * p.SigmaLow)));
         // Back in the old band, beyond the new near edge: explained by the return memory (no shift evidence, not a spike).
         // On a count: on the old level's side and likelier under the old rate than under the incident's (ReturnMemory).
+        // Following the day: on the old curve's side of the expectation and within its band, inside the new near band as
+        // well (the evening curve comes back through it, and its points must not build the shift evidence that pages).
         var back = returning && !anomalous && (_return.Counting
             ? y > e && _return.CountEvidence(y) > 0
-            : y > e + (_k * p.SigmaHigh) || y < e - (_k * p.SigmaLow)) && _return.InOldBand(y, e, _k, p.SigmaLow, p.SigmaHigh);
+            : _return.FollowsDay
+                ? (_return.OldExpected(e) > e ? y > e : y < e)
+                : y > e + (_k * p.SigmaHigh) || y < e - (_k * p.SigmaLow)) && _return.InOldBand(y, e, _k, p.SigmaLow, p.SigmaHigh);
         explained |= back;
         // A burst's later point forgiven by the routine edge: the burst is the series' routine, not evidence of a shift
         // or of more variance, and it teaches the level nothing (its first point already taught it as far as the edge).
@@ -411,7 +421,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 var keep = _options.RoutineKeep ? _kappa : 0;
                 if (Rebaseline(_runStartMs, out var moved, keep * shiftLow, keep * shiftHigh) && _returnMemoryMs > 0)
                 {
-                    _return.Remember(moved, p.SigmaLow, p.SigmaHigh, timestampMs + _returnMemoryMs, e, phi);
+                    _return.Remember(moved, p.SigmaLow, p.SigmaHigh, timestampMs + _returnMemoryMs, e, phi, p.Usual);
                 }
             }
         }
@@ -617,8 +627,11 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         }
 
         var rs = r / inflation;
-        _shiftUp = Math.Clamp(_shiftUp + rs - _kappa, 0, _h);
-        _shiftDown = Math.Clamp(_shiftDown - rs - _kappa, 0, _h);
+        var endsAlarm = !anomalous && _alarmed && _options.AlarmEndReset;
+        // AlarmEndReset: the point that ends an alarm, where it adds nothing on a side, starts that side from zero (the
+        // incident is over; what it built says nothing of the noise after it).
+        _shiftUp = endsAlarm && rs - _kappa <= 0 ? 0 : Math.Clamp(_shiftUp + rs - _kappa, 0, _h);
+        _shiftDown = endsAlarm && -rs - _kappa <= 0 ? 0 : Math.Clamp(_shiftDown - rs - _kappa, 0, _h);
         if (anomalous)
         {
             // Saturated at h while the incident lasts: each further point past κ·σ keeps scoring above 1.
@@ -843,7 +856,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 16 => "the shift test's learned-shift marks and the count-aware return memory",
                 17 => "the count-aware return memory",
                 18 => "the routine bursts",
-                19 or 20 => "the count shift test's hours of the day as shown on the last two visits",
+                19 or 20 => "the count shift test's hours of the day as shown on the last two visits and the return memory that follows the day",
+                21 => "the return memory that follows the day",
                 _ => null,
             };
             throw new InvalidDataException(lacking is null

@@ -15,6 +15,13 @@ internal readonly record struct Prediction(double Expected, double SigmaLow, dou
     /// </summary>
     public double ShiftSigmaLow { get; init; } = double.NaN;
 
+    /// <summary>
+    /// What this time of day usually looks like (a daily profile's bucket levels, without its offset), NaN where the
+    /// baseline has no daily shape to offer: the return memory follows it, so the level "where the series was" moves along
+    /// the day (a missing peak's return is to the evening curve, not to the level at the rebaseline).
+    /// </summary>
+    public double Usual { get; init; } = double.NaN;
+
     public double ShiftSigmaHigh { get; init; } = double.NaN;
 
     /// <summary>

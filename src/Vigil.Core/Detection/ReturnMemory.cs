@@ -60,11 +60,19 @@ internal struct ReturnMemory
     private double _newLevel;
     private double _evidence;
 
+    // Following the day (Prediction.Usual): the old expectation's distance from the usual level at the rebaseline; from
+    // then on the old expectation is that usual level plus the gap, wherever the day has moved it.
+    private bool _curve;
+    private double _gap;
+
     /// <summary>Whether a return to the old level is being looked for at <paramref name="timestampMs"/>.</summary>
     public readonly bool Active(long timestampMs) => _untilMs > 0 && timestampMs <= _untilMs && _shift != 0;
 
     /// <summary>The expectation before the incident, seen from the current one.</summary>
     public readonly double OldExpected(double expected) => expected - _shift;
+
+    /// <summary>Whether the old expectation follows the day (<see cref="Follow"/>).</summary>
+    public readonly bool FollowsDay => _curve;
 
     /// <summary>The first point of the current run inside the old band (valid once <see cref="Confirmed"/>).</summary>
     public readonly long RunStartMs => _runStartMs;
@@ -130,6 +138,17 @@ internal struct ReturnMemory
             return _evidence > 0 ? (-_shift + (k * CountingSigma), 0) : (0, 0);
         }
 
+        if (_curve)
+        {
+            // Following the day, the old expectation is a trajectory the series was on, not a constant it left: the side
+            // towards it covers it ± k σ of that side (the larger of before the incident and now), wherever it lies (a
+            // rebaseline on a request rate's profile left bands that overlap by construction, the profile's σ being wide,
+            // and the evening curve comes back through the new near band as well as past it).
+            return _shift < 0
+                ? (-_shift + (k * Math.Max(_sigmaHigh, sigmaHigh)), 0)
+                : (0, _shift + (k * Math.Max(_sigmaLow, sigmaLow)));
+        }
+
         if (_shift < 0)
         {
             // The old level lies above: its band's lower half must clear the new upper near edge.
@@ -161,7 +180,7 @@ internal struct ReturnMemory
     /// <paramref name="oldLevel"/>. <paramref name="phi"/> is the count shift test's dispersion where the series is a
     /// count (NaN otherwise): the return is then judged on counting noise, if the two rates are apart.
     /// </summary>
-    public void Remember(double shift, double sigmaLow, double sigmaHigh, long untilMs, double oldLevel = double.NaN, double phi = double.NaN)
+    public void Remember(double shift, double sigmaLow, double sigmaHigh, long untilMs, double oldLevel = double.NaN, double phi = double.NaN, double usual = double.NaN)
     {
         this = default;
         if (!(double.IsFinite(shift) && double.IsFinite(sigmaLow) && double.IsFinite(sigmaHigh) && sigmaLow >= 0 && sigmaHigh >= 0))
@@ -175,6 +194,12 @@ internal struct ReturnMemory
         _untilMs = untilMs;
         if (!(phi > 0 && double.IsFinite(phi) && double.IsFinite(oldLevel) && shift < 0))
         {
+            if (double.IsFinite(usual) && double.IsFinite(oldLevel))
+            {
+                _curve = true;
+                _gap = oldLevel - usual;
+            }
+
             // Not a count, or a count whose adapted incident was a rise: judged on the bands. After an adapted rise the
             // zeros of a drop favour the lower old rate too, and forgiving them as a return hid an error ratio's drop to
             // 0.07× within the memory.
@@ -189,6 +214,21 @@ internal struct ReturnMemory
         {
             // Too close to tell apart on counting noise: nothing to return to.
             this = default;
+        }
+    }
+
+    /// <summary>
+    /// Before a point is scored: where the memory follows the day and <paramref name="usual"/> is known, the old
+    /// expectation is the usual level at this time of day plus the gap it had at the rebaseline, so the distance from the
+    /// current expectation (<paramref name="expected"/>) is re-measured; otherwise it keeps the last one.
+    /// </summary>
+    public void Follow(double expected, double usual)
+    {
+        if (_curve && double.IsFinite(usual) && double.IsFinite(expected))
+        {
+            var shift = expected - (usual + _gap);
+            // Never exactly 0 (that reads as "no memory"): a return memory whose old level meets the new one has nothing to widen.
+            _shift = shift == 0 ? double.Epsilon : shift;
         }
     }
 
@@ -238,6 +278,8 @@ internal struct ReturnMemory
         writer.Write(_oldLevel);
         writer.Write(_newLevel);
         writer.Write(_evidence);
+        // One float, NaN when the memory does not follow the day (the 8 KB budget of a warm-up series has 5 bytes to spare).
+        writer.Write(_curve ? (float)_gap : float.NaN);
     }
 
     public void Read(BinaryReader reader, string name)
@@ -252,7 +294,10 @@ internal struct ReturnMemory
         _oldLevel = reader.ReadDouble();
         _newLevel = reader.ReadDouble();
         _evidence = reader.ReadDouble();
-        if (!(_phi >= 0) || !double.IsFinite(_phi) || !double.IsFinite(_oldLevel) || !double.IsFinite(_newLevel) || !(_evidence >= 0) || !double.IsFinite(_evidence) || !double.IsFinite(_shift) || !(_sigmaLow >= 0) || !double.IsFinite(_sigmaLow) || !(_sigmaHigh >= 0) || !double.IsFinite(_sigmaHigh) || _run < 0 || _run > ConfirmPoints)
+        var gap = reader.ReadSingle();
+        _curve = !float.IsNaN(gap);
+        _gap = _curve ? gap : 0;
+        if (float.IsInfinity(gap) || !(_phi >= 0) || !double.IsFinite(_phi) || !double.IsFinite(_oldLevel) || !double.IsFinite(_newLevel) || !(_evidence >= 0) || !double.IsFinite(_evidence) || !double.IsFinite(_shift) || !(_sigmaLow >= 0) || !double.IsFinite(_sigmaLow) || !(_sigmaHigh >= 0) || !double.IsFinite(_sigmaHigh) || _run < 0 || _run > ConfirmPoints)
         {
             throw new InvalidDataException($"{name}: return memory state out of range.");
         }

@@ -204,6 +204,9 @@ public sealed class ContractTests
             (15, "predates the count shift test's hours of the day and the shift test's learned-shift marks"),
             (16, "predates the shift test's learned-shift marks and the count-aware return memory"),
             (17, "predates the count-aware return memory"),
+            (18, "predates the routine bursts"),
+            (19, "predates the count shift test's hours of the day as shown on the last two visits and the return memory that follows the day"),
+            (21, "predates the return memory that follows the day"),
         ];
         var data = new TheoryData<string, byte, string>();
         foreach (var type in DetectorRegistry.CreateDefault().Types)

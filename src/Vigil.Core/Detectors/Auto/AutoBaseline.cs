@@ -274,8 +274,17 @@ internal sealed class AutoBaseline : IBaseline
             }
         }
 
+        // ReturnCurve: what this time of day usually looks like, for the return memory to follow (working scale, as the
+        // profile learns on it).
+        var usualLevel = double.NaN;
+        if (_o.ReturnCurve && _decided && _profile is not null && _profile.TryUsual(timestampMs, out var usualHere, out _))
+        {
+            usualLevel = usualHere;
+        }
+
         prediction = new Prediction(expected, sigmaLow, sigmaHigh, noveltyLow, noveltyHigh, contextLow, contextHigh)
         {
+            Usual = usualLevel,
             // The shift test judges by the core spread (no heavy-tail term) when CoreShiftSigma is set.
             ShiftSigmaLow = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _down, floor) : shiftLow,
             ShiftSigmaHigh = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _up, floor) : double.NaN,
@@ -539,6 +548,7 @@ internal sealed class AutoBaseline : IBaseline
     public void Exclude(long timestampMs, double value, AnomalyTest test = AnomalyTest.None)
     {
         Remember(double.IsFinite(value) ? value : Forecast);
+        var previousMs = _profile?.LastMs ?? long.MinValue;
         _profile?.Advance(timestampMs);
         if (double.IsFinite(value))
         {
@@ -587,6 +597,17 @@ internal sealed class AutoBaseline : IBaseline
             // With DampIncidentTrend the trend is carried on as the damped-trend model forecasts it several steps ahead
             // (L + φT, then φT): a trend learned from the last minutes' noise moves the expectation by at most
             // φ/(1 − φ) of itself through an incident, not by one trend per point for as long as the incident lasts.
+            if (_o.IncidentShape && _decided && _profile is { Active: false } && previousMs != long.MinValue
+                && previousMs < timestampMs && _profile.TryShapeDelta(previousMs, timestampMs, out var shapeDelta))
+            {
+                // The incident teaches the level nothing, but time still moves along the day: where the profile knows this
+                // series' daily shape, the expectation follows it from the last trusted level (a drop in the afternoon
+                // returns to the afternoon's fall, not to the level at its onset). Not learned: LearnedShift is unchanged,
+                // and the trend is kept for after the incident (the shape replaces it, adding both would count the slope twice).
+                _level += shapeDelta;
+                return;
+            }
+
             var carried = _o.DampIncidentTrend ? _o.TrendDamping * _trend : _trend;
             if (_o.IncidentTrendCap > 0 && !_o.DampIncidentTrend)
             {
@@ -690,6 +711,14 @@ internal sealed class AutoBaseline : IBaseline
 
         // The new level is where the recent points sit; their spread around it is the new scale, and the range they
         // span is normal from now on.
+        if (_o.RebaselineFromProfile && _profile is { Active: true } && timestampsMs.Length > 0
+            && _profile.TryForecast(timestampsMs[^1], out var profileForecast, out _))
+        {
+            // The residuals were measured against the profile's forecast: the Holt level moves from there, not from where
+            // the Holt level stood (it followed the profile's incident nowhere).
+            _level = profileForecast - (_o.TrendDamping * _trend);
+        }
+
         _level += shift;
         _profile?.Shift(shift);
         _trend = 0;

@@ -178,6 +178,40 @@ public sealed record AutoOptions
     public double IncidentTrendCap { get; init; } = 1;
 
     /// <summary>
+    /// Through an incident, the Holt expectation follows the daily profile's shape instead of carrying the trend (detect21;
+    /// default 0 = off): once the profile has seen this time of day and the one before on an earlier day and its shape
+    /// explains the day (<see cref="DailyProfile.TryShape"/>), each excluded point moves the level by the shape's change
+    /// between the two. A request rate that dropped to half for 90 minutes in the afternoon returns to the curve's
+    /// afternoon fall, not to the level frozen at the drop's onset.
+    /// </summary>
+    public bool IncidentShape { get; init; }
+
+    /// <summary>
+    /// Where the daily profile is the expectation but this time of day has not been forecast out of sample yet (its first
+    /// day of being trusted), its σ is the widest error any bucket has (at least the profile's overall error) instead of the
+    /// profile standing down there (detect21; default 0 = off). Without it the expectation flipped to the Holt level at every bucket not yet visited: a request rate
+    /// that dropped at 14:28 on that day was judged from 14:42 against a Holt level frozen at the drop's onset, which did
+    /// not follow the afternoon's fall, and its return paged.
+    /// </summary>
+    public bool ProfileScaleFallback { get; init; }
+
+    /// <summary>
+    /// The return memory follows the day (detect21; default 0 = off): where the daily profile has seen this time of day,
+    /// the baseline offers its usual level (<see cref="Detection.Prediction.Usual"/>) and the old expectation after an
+    /// <c>adapt_after</c> rebaseline moves along it from where it stood relative to it then. A request rate whose peak did
+    /// not come returns in the evening to the evening's curve, not to the level of 13:00 the rebaseline moved away from.
+    /// </summary>
+    public bool ReturnCurve { get; init; }
+
+    /// <summary>
+    /// An <c>adapt_after</c> rebaseline while the daily profile is the expectation moves the Holt level from the profile's
+    /// forecast (detect21; default 0 = off: from the Holt level, which the profile's incident never saw): the median
+    /// residual was measured against the profile, so a missing peak rebaselined at 13:00 put a request rate's level at 35
+    /// where its values sat at 47.
+    /// </summary>
+    public bool RebaselineFromProfile { get; init; }
+
+    /// <summary>
     /// How many of the newest points of a rebaselined run size the new scale, around their own median (detect17; 0 = the
     /// whole run, around the run's median). A run that holds a ramp and its return, or a burst, otherwise teaches the
     /// new level the incident's spread.

@@ -45,6 +45,7 @@ internal sealed class DailyProfile
     private readonly double _ratio;
     private readonly double _gain;
     private readonly double _offsetAlpha;
+    private readonly bool _scaleFallback;
 
     private readonly float[] _level = new float[Buckets];
     private readonly float[] _abs = new float[Buckets];
@@ -77,6 +78,7 @@ internal sealed class DailyProfile
         _ratio = options.SeasonalRatio;
         _gain = options.SeasonalGain;
         _offsetAlpha = options.SeasonalLevelAlpha;
+        _scaleFallback = options.ProfileScaleFallback;
     }
 
     /// <summary>Whether the seasonal forecast currently replaces the Holt one (see the class remarks).</summary>
@@ -102,13 +104,18 @@ internal sealed class DailyProfile
         }
 
         var (i0, i1, f) = Phase(timestampMs);
-        if (_visits[i0] == 0 || _visits[i1] == 0 || (_scaleVisits[i0] == 0 && _scaleVisits[i1] == 0))
+        // A phase whose buckets have no out-of-sample error yet (the first day the profile forecasts) takes the profile's
+        // overall error where ScaleFallback allows (and that is known): the expectation keeps following the day there
+        // instead of handing over to a Holt level that stands wherever the series was at the last visited bucket.
+        var unscaled = _scaleVisits[i0] == 0 && _scaleVisits[i1] == 0;
+        if (_visits[i0] == 0 || _visits[i1] == 0 || (unscaled && !(_scaleFallback && _seasonalAbs > 0)))
         {
             return false;
         }
 
         expected = ((1 - f) * _level[i0]) + (f * _level[i1]) + _offset;
-        sigma = AbsToSigma * Math.Max(LocalAbs(i0, i1), BucketScaleFloor * _seasonalAbs);
+        var local = LocalAbs(i0, i1);
+        sigma = AbsToSigma * Math.Max(unscaled && local == 0 ? WidestAbs() : local, BucketScaleFloor * _seasonalAbs);
         return true;
     }
 
@@ -163,6 +170,26 @@ internal sealed class DailyProfile
         }
 
         shape = ((1 - f) * _level[i0]) + (f * _level[i1]);
+        return true;
+    }
+
+    /// <summary>The timestamp of the last point the profile saw (learned or advanced over).</summary>
+    public long LastMs => _lastMs;
+
+    /// <summary>
+    /// How much the day's shape changes from <paramref name="fromMs"/> to <paramref name="toMs"/> (bucket levels
+    /// interpolated, without the offset), where <see cref="TryShape"/> holds at both: what a level frozen through an
+    /// incident should move by to keep following the day (AutoOptions.IncidentShape).
+    /// </summary>
+    public bool TryShapeDelta(long fromMs, long toMs, out double delta)
+    {
+        delta = 0;
+        if (!TryShape(fromMs, out var from) || !TryShape(toMs, out var to))
+        {
+            return false;
+        }
+
+        delta = to - from;
         return true;
     }
 
@@ -372,6 +399,23 @@ internal sealed class DailyProfile
         {
             _scaleVisits[i]++;
         }
+    }
+
+    // A phase not forecast out of sample yet is judged on the widest error any bucket has (at least the overall one): the
+    // noise at a time of day the profile has not yet seen is unknown, and a business count's afternoon is noisier than
+    // its night, whose errors dominate the overall mean on the first day.
+    private double WidestAbs()
+    {
+        var widest = _seasonalAbs;
+        for (var i = 0; i < Buckets; i++)
+        {
+            if (_scaleVisits[i] > 0)
+            {
+                widest = Math.Max(widest, _abs[i]);
+            }
+        }
+
+        return widest;
     }
 
     private double LocalAbs(int i0, int i1)
