@@ -10,7 +10,7 @@ public sealed class HistorySection : IConfigSection
     /// <summary>Longer than a week of points per series would be a memory decision better made by querying the source.</summary>
     public static readonly TimeSpan MaxRetention = TimeSpan.FromDays(7);
 
-    /// <summary>A week at a one-minute step; 320 KB a series at 32 bytes a point.</summary>
+    /// <summary>A week at a one-minute step; 242 KB a series at 24 bytes a point.</summary>
     public const int MaxPointsPerSeries = 10_080;
 
     /// <summary>Upper bound of <c>max_bytes</c> (64 GiB): a typo with three zeros too many is refused, not allocated.</summary>

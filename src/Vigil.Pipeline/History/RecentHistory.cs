@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Vigil.Core.Detection;
 using Vigil.Core.Series;
 using Vigil.Pipeline.Verdicts;
@@ -172,7 +174,10 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
         }
     }
 
-    /// <summary>A ring buffer that grows by doubling up to the cap, then overwrites its oldest point.</summary>
+    /// <summary>
+    /// A ring buffer that grows to the cap, then overwrites its oldest point. Points are kept in 24 bytes
+    /// (<see cref="StoredPoint"/>), their timestamps as offsets from the buffer's base.
+    /// </summary>
     private sealed class SeriesBuffer(RecentHistory owner, int initialCapacity)
     {
         private readonly Lock _gate = new();
@@ -180,18 +185,24 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
         /// <summary>The history this buffer belongs to (a series' slot is only used by its owner).</summary>
         public RecentHistory Owner { get; } = owner;
 
-        private HistoryPoint[] _points = new HistoryPoint[initialCapacity];
+        private StoredPoint[] _points = new StoredPoint[initialCapacity];
+        private long _baseMs; // the timestamp of offset 0
         private int _head; // index of the oldest point
         private int _count;
 
         public void Append(in HistoryPoint point, long retentionMs, int cap)
         {
+            if (point.Kind == VerdictKind.Invalid)
+            {
+                return; // never kept (Publish skips them; a snapshot should hold none)
+            }
+
             lock (_gate)
             {
                 // Drop what fell out of the retention window, measured from the newest point (data time, not wall time:
                 // a replay or a catch-up keeps the same span of data).
                 var oldest = point.TimestampMs - retentionMs;
-                while (_count > 0 && _points[_head].TimestampMs < oldest)
+                while (_count > 0 && TimestampAt(_head) < oldest)
                 {
                     _head = (_head + 1) % _points.Length;
                     _count--;
@@ -219,7 +230,16 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
                     }
                 }
 
-                _points[(_head + _count) % _points.Length] = point;
+                if (_count == 0)
+                {
+                    _baseMs = point.TimestampMs;
+                }
+                else if (!StoredPoint.Fits(point.TimestampMs - _baseMs))
+                {
+                    Rebase(point.TimestampMs);
+                }
+
+                _points[(_head + _count) % _points.Length] = new StoredPoint(point, _baseMs);
                 _count++;
             }
         }
@@ -232,9 +252,10 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
                 for (var i = 0; i < _count; i++)
                 {
                     var p = _points[(_head + i) % _points.Length];
-                    if (p.TimestampMs >= fromMs && p.TimestampMs <= toMs)
+                    var t = p.TimestampMs(_baseMs);
+                    if (t >= fromMs && t <= toMs)
                     {
-                        result.Add(p);
+                        result.Add(p.ToPoint(_baseMs));
                     }
                 }
 
@@ -249,17 +270,64 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
                 var result = new HistoryPoint[_count];
                 for (var i = 0; i < _count; i++)
                 {
-                    result[i] = _points[(_head + i) % _points.Length];
+                    result[i] = _points[(_head + i) % _points.Length].ToPoint(_baseMs);
                 }
 
                 return result;
             }
         }
 
+        private long TimestampAt(int index) => _points[index].TimestampMs(_baseMs);
+
+        /// <summary>
+        /// A point too far from the base for its offset: the base moves to the oldest point kept (or the new one, if
+        /// older). The retention (at most 7 days, <see cref="HistorySection.MaxRetention"/>) keeps every point within
+        /// <see cref="StoredPoint.MaxSpanMs"/> (12.4 days) of the newest; points further from the new one than that (only
+        /// possible with timestamps that go back in time, or options built in code with a longer retention) are dropped.
+        /// </summary>
+        private void Rebase(long newMs)
+        {
+            var points = new HistoryPoint[_count];
+            for (var i = 0; i < _count; i++)
+            {
+                points[i] = _points[(_head + i) % _points.Length].ToPoint(_baseMs);
+            }
+
+            var keepFrom = 0;
+            while (keepFrom < points.Length && Math.Abs(newMs - points[keepFrom].TimestampMs) > StoredPoint.MaxSpanMs)
+            {
+                keepFrom++;
+            }
+
+            var baseMs = newMs;
+            for (var i = keepFrom; i < points.Length; i++)
+            {
+                baseMs = Math.Min(baseMs, points[i].TimestampMs);
+            }
+
+            // A kept point may still be too far from the base if timestamps went back and forth: then only the new one stays.
+            for (var i = keepFrom; i < points.Length; i++)
+            {
+                if (!StoredPoint.Fits(points[i].TimestampMs - baseMs))
+                {
+                    keepFrom = points.Length;
+                    baseMs = newMs;
+                }
+            }
+
+            _baseMs = baseMs;
+            _head = 0;
+            _count = 0;
+            for (var i = keepFrom; i < points.Length; i++)
+            {
+                _points[_count++] = new StoredPoint(points[i], baseMs);
+            }
+        }
+
         private void Shrink(int capacity)
         {
             var keep = Math.Min(_count, capacity - 1);
-            var shrunk = new HistoryPoint[capacity];
+            var shrunk = new StoredPoint[capacity];
             for (var i = 0; i < keep; i++)
             {
                 shrunk[i] = _points[(_head + _count - keep + i) % _points.Length];
@@ -272,7 +340,7 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
 
         private void Grow(int capacity)
         {
-            var grown = new HistoryPoint[capacity];
+            var grown = new StoredPoint[capacity];
             for (var i = 0; i < _count; i++)
             {
                 grown[i] = _points[(_head + i) % _points.Length];
@@ -281,5 +349,43 @@ public sealed class RecentHistory(RecentHistoryOptions options) : IVerdictSink, 
             _points = grown;
             _head = 0;
         }
+    }
+
+    /// <summary>
+    /// A point as a buffer keeps it: 24 bytes instead of <see cref="HistoryPoint"/>'s 32 (a 64-bit timestamp and a kind
+    /// byte padded to 8). The timestamp is an offset in milliseconds from the buffer's base, shifted left by one for the
+    /// kind (scored or warm-up; invalid points are never kept), so every field reads back exactly: at 100k series the
+    /// history's 41 points a series are 98 MB instead of 131 (scale8).
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    private readonly struct StoredPoint
+    {
+        /// <summary>The largest distance from the base an offset holds: 2^30 − 1 ms, 12.4 days.</summary>
+        public const long MaxSpanMs = (1L << 30) - 1;
+
+        private readonly int _offsetAndKind;
+        private readonly float _value;
+        private readonly float _score;
+        private readonly float _expected;
+        private readonly float _lower;
+        private readonly float _upper;
+
+        public StoredPoint(in HistoryPoint point, long baseMs)
+        {
+            Debug.Assert(Fits(point.TimestampMs - baseMs) && point.Kind is VerdictKind.Scored or VerdictKind.Warmup);
+            _offsetAndKind = ((int)(point.TimestampMs - baseMs) << 1) | (point.Kind == VerdictKind.Warmup ? 1 : 0);
+            _value = point.Value;
+            _score = point.Score;
+            _expected = point.Expected;
+            _lower = point.Lower;
+            _upper = point.Upper;
+        }
+
+        public static bool Fits(long offsetMs) => offsetMs is >= -MaxSpanMs and <= MaxSpanMs;
+
+        public long TimestampMs(long baseMs) => baseMs + (_offsetAndKind >> 1);
+
+        public HistoryPoint ToPoint(long baseMs) =>
+            new(TimestampMs(baseMs), _value, _score, _expected, _lower, _upper, (_offsetAndKind & 1) == 1 ? VerdictKind.Warmup : VerdictKind.Scored);
     }
 }

@@ -300,13 +300,14 @@ public sealed class JobRunner
 
         var step = _job.EffectiveStep;
         var caughtUp = JobCycleResult.Empty;
+        var slicedCatchUp = false;
         if (range.IsFirst)
         {
             range = await WarmInSlicesAsync(range, step, now, cancellationToken);
         }
         else
         {
-            (range, caughtUp) = await CatchUpInSlicesAsync(range, step, now, cancellationToken);
+            (range, caughtUp, slicedCatchUp) = await CatchUpInSlicesAsync(range, step, now, cancellationToken);
         }
 
         var batch = await FetchAsync(range.Start, range.End, step, cancellationToken);
@@ -321,6 +322,12 @@ public sealed class JobRunner
             // After the newest part of the first range, not before it: its body and batch (up to a warm-up slice) are
             // garbage as well once it is scored, and nothing else would collect them soon (see WarmupCompaction).
             Compaction.Finished();
+        }
+        else if (slicedCatchUp)
+        {
+            // After the catch-up's newest part too: it is where every series' recent history grows from its first
+            // buffer to its share (100k dead 8-point arrays), and a steady job would not collect them for hours.
+            Compaction.CaughtUp();
         }
         else
         {
@@ -361,7 +368,7 @@ public sealed class JobRunner
     /// which doubled while it grew) and took the process from 1.2 to 1.58 GB. Each slice is completed on the cursor, so a
     /// failure resumes after the last published slice. Returns the rest of the range, which the cycle fetches as usual.
     /// </summary>
-    private async Task<(RangePlan Remaining, JobCycleResult Done)> CatchUpInSlicesAsync(RangePlan range, TimeSpan step, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(RangePlan Remaining, JobCycleResult Done, bool Sliced)> CatchUpInSlicesAsync(RangePlan range, TimeSpan step, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sliceSteps = Math.Max(1, CatchUpSliceSamples / Math.Max(1, _lastFetchedSeries));
         int points = 0, anomalies = 0, invalid = 0, slices = 0;
@@ -379,18 +386,18 @@ public sealed class JobRunner
             PublishBatch();
             _batch.Clear();
             slices++;
+            // Each slice's garbage is handed back before the next slice is fetched, not once after all of them (until
+            // scale8): the first slice drops the warm-up-sized body and batch arrays (its collection returned ≈ 200 MB
+            // at 100k series in scale8's run) and the next part grows every series' history, so collecting once let both
+            // peak together.
+            // Server GC keeps dead large-object-heap memory committed until its next full collection, which a steady
+            // job allocating little may not reach for hours.
+            Compaction.CaughtUp();
             sliceSteps = Math.Max(1, CatchUpSliceSamples / Math.Max(1, _lastFetchedSeries));
             start = end + step;
         }
 
-        if (slices > 0)
-        {
-            // The slices' batches and verdict arrays are dead large-object-heap garbage, which server GC keeps committed
-            // until its next full collection (it stayed for the rest of the run in the measurement): hand it back now.
-            Compaction.CaughtUp();
-        }
-
-        return (range with { Start = start }, new JobCycleResult(true, points, anomalies, invalid, null));
+        return (range with { Start = start }, new JobCycleResult(true, points, anomalies, invalid, null), slices > 0);
     }
 
     /// <summary>
@@ -593,6 +600,11 @@ public sealed class JobRunner
     private JobCycleResult Score(SeriesBatch batch, List<(int Index, SeriesState State)> states, long warmBeforeMs)
     {
         _shadow?.BeginCycle(_batch);
+        if (warmBeforeMs == long.MinValue)
+        {
+            ReservePublished(batch, states);
+        }
+
         var width = batch.FeatureCount;
         int points = 0, anomalies = 0, invalid = 0;
         foreach (var (index, state) in states)
@@ -660,6 +672,21 @@ public sealed class JobRunner
         _invalid.Inc(invalid);
         ReportWarmup(points);
         return new JobCycleResult(true, points, anomalies, invalid, null);
+    }
+
+    /// <summary>
+    /// Room in the cycle's verdict batch for every point of the owned series in <paramref name="batch"/> (all of them
+    /// are published when none is warm-up), so a catch-up slice's 500k points take one array, not a doubling series.
+    /// </summary>
+    private void ReservePublished(SeriesBatch batch, List<(int Index, SeriesState State)> states)
+    {
+        long owned = 0;
+        foreach (var (index, _) in states)
+        {
+            owned += batch.GetTimestamps(index).Length;
+        }
+
+        _batch.EnsureCapacity((int)Math.Min(Array.MaxLength, _batch.Count + owned));
     }
 
     /// <summary>

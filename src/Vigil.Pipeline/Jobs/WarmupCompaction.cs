@@ -17,11 +17,14 @@ internal sealed class WarmupCompaction
     private bool _settlePending;
 
     /// <summary>
-    /// Samples warmed between two collections: 6 M ≈ 3 slices of 2 M samples ≈ 100 MB of dead batches. It was 20 M
-    /// (≈ 340 MB) until scale5; at 100k mature series the peak came from those batches beside a live heap at its
-    /// largest (every series holding its full recent ring and its season-detection buffer), docs/benchmarks.md.
+    /// Samples warmed between two collections: 2 M, one warm-up slice at 100k series. It was 20 M (≈ 340 MB of dead
+    /// batches) until scale5 and 6 M (3 slices) until scale8; at 100k mature series the warm-up's peak came from what the
+    /// detectors leave behind between collections (grown rings, season-detection buffers given up at the 600th point:
+    /// each slice raised the resident set by ≈ 150 MB under server GC's budgets) beside a live heap at its largest, and
+    /// reached 1,060 MB with 6 M under load (docs/benchmarks.md, scale8). A collection costs about a second of CPU at
+    /// 100k series, ≈ 30 in a warm-up of a few minutes, once per start.
     /// </summary>
-    public long EverySamples { get; init; } = 6_000_000;
+    public long EverySamples { get; init; } = 2_000_000;
 
     /// <summary>The collection itself; replaced in tests.</summary>
     public Action Collect { get; init; } = CollectAggressively;
@@ -40,16 +43,18 @@ internal sealed class WarmupCompaction
         }
     }
 
-    /// <summary>The warm-up is over: one last collection if it was large enough to have needed any.</summary>
+    /// <summary>
+    /// The warm-up is over, its newest part scored and published: one last collection if it was large enough to have
+    /// needed any, even right after a slice's. The newest part (up to a warm-up slice, not counted by
+    /// <see cref="Warmed"/>) and the first publication (every series' first history buffer and score entry) leave their
+    /// own garbage: skipping this collection when the last slice had just collected kept ≈ 150 MB at 100k series until
+    /// the next one (scale8's first run with a collection every slice: 913 MB after the first cycle against 760).
+    /// </summary>
     public void Finished()
     {
         if (_total >= EverySamples)
         {
-            if (_sinceLast > 0)
-            {
-                Run();
-            }
-
+            Run();
             _settlePending = true;
         }
 

@@ -82,7 +82,7 @@ public sealed class RecentHistoryBudgetTests
 
     [Theory]
     [InlineData(0L)]
-    [InlineData(511L)]
+    [InlineData(383L)]
     public void Validate_BudgetBelowTheFloor_NamesMaxBytes(long maxBytes)
     {
         var errors = new RecentHistoryOptions { MaxBytes = maxBytes }.Validate();

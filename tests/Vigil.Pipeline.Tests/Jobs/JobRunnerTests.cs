@@ -92,9 +92,10 @@ public sealed class JobRunnerTests
 
         var score = MetricsText.Value(MetricsText.Render(_registry), "vigil_anomaly_score{exported_job=\"node\",instance=\"a\",job=\"cpu\"}");
         Assert.Equal(expected.Score, score!.Value, 12);
-        // 600 samples warmed in slices of 20, 40, 80, 160 and 300: collected when 300 had accumulated and after the
-        // last slice; nothing left for the end. The collections change memory only, never a verdict (the score above).
-        Assert.Equal(2, collections);
+        // 600 samples warmed in slices of 20, 40, 80, 160 and 300: collected when 300 had accumulated, after the last
+        // slice, and after the newest part (its own garbage and the first publication's). The collections change memory
+        // only, never a verdict (the score above).
+        Assert.Equal(3, collections);
     }
 
     [Fact]
@@ -133,8 +134,8 @@ public sealed class JobRunnerTests
         var sut = CreateSut(window: 20, sink: new CountingSink(_store, published));
         await sut.RunCycleAsync(CancellationToken.None);
         sut.CatchUpSliceSamples = 20;
-        var collections = 0;
-        sut.Compaction = new WarmupCompaction { Collect = () => collections++ };
+        var collectedAfterRequest = new List<int>();
+        sut.Compaction = new WarmupCompaction { Collect = () => collectedAfterRequest.Add(_input.Requests.Count) };
         _clock.Advance(Step * 35);
         var before = _input.Requests.Count;
 
@@ -152,7 +153,8 @@ public sealed class JobRunnerTests
         }
 
         Assert.Equal([20, 20, 20, 10], published.Skip(1)); // the first cycle published one point per series
-        Assert.Equal(1, collections); // the slices' garbage handed back once, after the catch-up
+        // Each slice's garbage handed back before the next slice is fetched, and the newest part's after it.
+        Assert.Equal([before + 1, before + 2, before + 3, before + 4], collectedAfterRequest);
 
         var series = new RollingSigmaDetector(new RollingSigmaOptions { Window = 20, MinPoints = 10 }).CreateSeries();
         var expected = default(Verdict);
@@ -163,6 +165,42 @@ public sealed class JobRunnerTests
 
         var score = MetricsText.Value(MetricsText.Render(_registry), "vigil_anomaly_score{exported_job=\"node\",instance=\"a\",job=\"cpu\"}");
         Assert.Equal(expected.Score, score!.Value, 12);
+    }
+
+    [Fact]
+    public async Task RunCycle_CatchUpSlice_VerdictBatchSizedOnceToTheSliceNotByDoubling()
+    {
+        // A catch-up slice publishes every point it fetched: 300 for 2 series × 150 steps. Grown by doubling from 64
+        // the batch would reach 512 and leave 64 … 256 behind; sized from the slice it is one array of exactly 300.
+        _input.Set(NodeA, Wiggle(10));
+        _input.Set(NodeB, Wiggle(20));
+        var capacities = new List<int>();
+        var sut = CreateSut(window: 20, sink: new CapacitySink(_store, capacities));
+        await sut.RunCycleAsync(CancellationToken.None);
+        sut.CatchUpSliceSamples = 300;
+        sut.Compaction = new WarmupCompaction { Collect = () => { } };
+        _clock.Advance(Step * 200);
+
+        var result = await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal(400, result.Points);
+        Assert.Equal([300, 300], capacities.Skip(1)); // the slice, then the 50-step rest (100 points) in the same array
+    }
+
+    [Fact]
+    public async Task RunCycle_NotBehind_NoCollection()
+    {
+        // A steady cycle (one new step) never collects: only a sliced catch-up or a large first warm-up does.
+        _input.Set(NodeA, Wiggle(10));
+        var sut = CreateSut(window: 20);
+        var collections = 0;
+        sut.Compaction = new WarmupCompaction { Collect = () => collections++ };
+        await sut.RunCycleAsync(CancellationToken.None);
+        _clock.Advance(Step);
+
+        await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal(0, collections);
     }
 
     [Fact]
@@ -491,6 +529,16 @@ public sealed class JobRunnerTests
         public void Publish(VerdictBatch batch)
         {
             points.Add(batch.Count);
+            inner.Publish(batch);
+        }
+    }
+
+    /// <summary>Passes every batch on and records its capacity (points it holds before it grows).</summary>
+    private sealed class CapacitySink(IVerdictSink inner, List<int> capacities) : IVerdictSink
+    {
+        public void Publish(VerdictBatch batch)
+        {
+            capacities.Add(batch.Capacity);
             inner.Publish(batch);
         }
     }

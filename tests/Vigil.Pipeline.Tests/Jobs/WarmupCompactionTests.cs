@@ -36,15 +36,17 @@ public sealed class WarmupCompactionTests
     }
 
     [Fact]
-    public void Finished_RightAfterACollection_DoesNotCollectAgain()
+    public void Finished_RightAfterASliceCollection_CollectsAgainForTheNewestPart()
     {
+        // The newest part of the first range and the first publication come after the last slice: their garbage is
+        // collected too (≈ 150 MB at 100k series was left until the next collection when this was skipped).
         var collected = 0;
         var sut = new WarmupCompaction { EverySamples = 100, Collect = () => collected++ };
         sut.Warmed(100);
 
         sut.Finished();
 
-        Assert.Equal(1, collected);
+        Assert.Equal(2, collected);
     }
 
     [Fact]
@@ -67,12 +69,12 @@ public sealed class WarmupCompactionTests
         var sut = new WarmupCompaction { EverySamples = 100, Collect = () => collected++ };
         sut.Warmed(100);
         sut.Finished();
-        Assert.Equal(1, collected);
-
-        sut.Settled();
-        sut.Settled();
-
         Assert.Equal(2, collected);
+
+        sut.Settled();
+        sut.Settled();
+
+        Assert.Equal(3, collected);
     }
 
     [Fact]

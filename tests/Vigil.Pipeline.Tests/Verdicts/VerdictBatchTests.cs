@@ -46,6 +46,22 @@ public sealed class VerdictBatchTests
     }
 
     [Fact]
+    public void EnsureCapacity_MorePointsThanTheArray_OneArrayOfExactlyThatSizeKeepingThePoints()
+    {
+        var batch = new VerdictBatch("cpu", capacity: 64);
+        Fill(batch, 10);
+
+        batch.EnsureCapacity(500_000);
+        batch.EnsureCapacity(1_000); // smaller: kept as it is
+
+        Assert.Equal(500_000, batch.Capacity);
+        Assert.Equal(10, batch.Count);
+        Assert.Equal(9, batch.Points[^1].Value);
+        Fill(batch, 499_990);
+        Assert.Equal(500_000, batch.Capacity); // filled to the reserved size without growing
+    }
+
+    [Fact]
     public void Clear_SmallBatch_KeepsItsCapacity()
     {
         var batch = new VerdictBatch("cpu", capacity: 1024);

@@ -46,7 +46,7 @@ public sealed class HistoryConfigTests : IDisposable
     [InlineData("max_points_per_series: 0", "history.max_points_per_series:")]
     [InlineData("max_points_per_series: 1000000", "history.max_points_per_series:")]
     [InlineData("size: 3", "history.size: unknown key")]
-    [InlineData("max_bytes: 100", "history.max_bytes: must be a number between 512")]
+    [InlineData("max_bytes: 100", "history.max_bytes: must be a number between 384")]
     [InlineData("max_bytes: 1e12", "history.max_bytes: must be a number between")]
     [InlineData("max_bytes: 1000.5", "history.max_bytes: must be a whole number")]
     public void TryLoad_BadHistorySetting_NamesIt(string setting, string error)
