@@ -576,7 +576,10 @@ internal sealed class AutoBaseline : IBaseline
                 }
             }
 
-            if (!(_o.PositiveLowTail && _o.PositiveLow && _positive && signed < 0))
+            var dip = _o.PositiveLow && _positive && signed < 0;
+            // A dip inside the symmetric tail is no exceedance of it (PositiveLowDips): only the log-space lower side,
+            // tighter than that tail, excluded it, and counted it would raise the tail that sizes the band above.
+            if (!(_o.PositiveLowTail && dip) && !(_o.PositiveLowDips && dip && deviation <= _tail))
             {
                 // With PositiveLow the lower side is judged on its own log spread: a latency's dips past it (the deep
                 // points of a variance burst) would otherwise widen the symmetric tail that sizes the upper side.

@@ -55,6 +55,7 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             RobustLevel = p.ReadDouble("robust_level", d.RobustLevel, 0, 100),
             PositiveLowShift = p.ReadFlag("positive_low_shift", d.PositiveLowShift),
             PositiveLowTail = p.ReadFlag("positive_low_tail", d.PositiveLowTail),
+            PositiveLowDips = p.ReadFlag("positive_low_dips", d.PositiveLowDips),
             PositiveSlowShift = p.ReadFlag("positive_slow_shift", d.PositiveSlowShift),
             IncidentTrendCap = p.ReadDouble("incident_trend_cap", d.IncidentTrendCap, 0, 1000),
             IncidentShape = p.ReadFlag("incident_shape", d.IncidentShape),

@@ -162,6 +162,15 @@ public sealed record AutoOptions
     public bool PositiveLowTail { get; init; }
 
     /// <summary>
+    /// With <see cref="PositiveLow"/>, whether a point excluded below the expectation counts as an exceedance of the
+    /// symmetric heavy tail only where it passes it (detect22; 0 = every excluded point counts, as before). The log-space
+    /// lower side excludes a latency's dips long before they reach the tail its slow requests set, and each dip counted
+    /// as an exceedance raised that tail by a fifth: a burst's dips widened the band above, and a ×2.7 step after it
+    /// stayed inside. A dip that does pass the tail still counts, so a series that routinely dips keeps its band.
+    /// </summary>
+    public bool PositiveLowDips { get; init; }
+
+    /// <summary>
     /// Whether the contract's slow shift test (<c>slow_shift_threshold</c>) judges only the points where
     /// <see cref="PositiveLow"/> sizes the lower side, i.e. a positive series whose heavy right tail (a latency's slow
     /// requests) sizes its symmetric band down to zero (detect19; 0 = every point). There the fast Holt level follows a
