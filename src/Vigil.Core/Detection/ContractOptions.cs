@@ -43,6 +43,7 @@ public sealed record ContractOptions
     public const string ShiftUnlearnMinKey = "shift_unlearn_min";
     public const string CountShiftRiseClipKey = "count_shift_rise_clip";
     public const string CountShiftHoursKey = "count_shift_hours";
+    public const string CountShiftRiseMinKey = "count_shift_rise_min";
 
     public static ContractOptions Default { get; } = new();
 
@@ -273,6 +274,14 @@ public sealed record ContractOptions
     public double CountShiftRiseClip { get; init; }
 
     /// <summary>
+    /// The least reference rate, in effective events per step, at which the count shift test's rise side runs
+    /// (docs/detectors.md, <c>auto</c> item 32). Default 1, as the drop side: below one event a step a drop takes hours
+    /// to show, but a rise to several events a step shows within minutes (a business count's night step ×3 from 0.6 a
+    /// minute).
+    /// </summary>
+    public double CountShiftRiseMin { get; init; } = 1;
+
+    /// <summary>
     /// Whether the count shift test runs before the baseline knows the series' day (1), judging a drop only against
     /// levels the series showed at this hour and the next on its last visit there, and a rise only above them; 0
     /// (default) waits for the day as <see cref="CountShiftDay"/> says.
@@ -321,6 +330,7 @@ public sealed record ContractOptions
             ShiftUnlearn = p.ReadFlag(ShiftUnlearnKey, d.ShiftUnlearn),
             ShiftUnlearnMin = p.ReadDouble(ShiftUnlearnMinKey, d.ShiftUnlearnMin, 0, 100),
             CountShiftRiseClip = p.ReadDouble(CountShiftRiseClipKey, d.CountShiftRiseClip, 0, 100),
+            CountShiftRiseMin = p.ReadDouble(CountShiftRiseMinKey, d.CountShiftRiseMin, 0.1, 50),
             CountShiftHours = p.ReadFlag(CountShiftHoursKey, d.CountShiftHours),
         };
     }

@@ -83,6 +83,7 @@ internal sealed class CountShiftTest
     private readonly bool _knownDay;
     private readonly double _riseClip;
     private readonly bool _hours;
+    private readonly double _riseMin;
 
     // Pooled dispersion: EWMA of the (winsorised) squared residual and of the expectation on normal points.
     private double _square;
@@ -163,6 +164,7 @@ internal sealed class CountShiftTest
         _knownDay = options.CountShiftDay;
         _riseClip = options.CountShiftRiseClip;
         _hours = options.CountShiftHours;
+        _riseMin = options.CountShiftRiseMin;
     }
 
     private static double[] CreateHours()
@@ -303,8 +305,8 @@ internal sealed class CountShiftTest
         _referenceUp = up;
         var lambdaDown = down / _phi;
         var lambdaUp = up / _phi;
-        _activeDown = Runs(lambdaDown);
-        _activeUp = _rises && Runs(lambdaUp);
+        _activeDown = Runs(lambdaDown, MinCount);
+        _activeUp = _rises && Runs(lambdaUp, _riseMin);
         _active = _activeDown || _activeUp;
         if (!_active)
         {
@@ -367,7 +369,10 @@ internal sealed class CountShiftTest
         return double.IsFinite(last) && double.IsFinite(before) ? Math.Max(last, before) : last;
     }
 
-    private bool Runs(double lambda) => lambda >= MinCount && lambda <= _maxCount && double.IsFinite(lambda);
+    // The rise side may run below one event a step (count_shift_rise_min): a run of zeros is no evidence of a rise, and
+    // a rise to a few events a step shows within minutes; it must run before the rise, or its reference (taken when the
+    // evidence starts) is the level the fast forecast has already learned.
+    private bool Runs(double lambda, double least) => lambda >= least && lambda <= _maxCount && double.IsFinite(lambda);
 
     private static int HourOf(long timestampMs) => (int)(((timestampMs / MsPerHour) % HoursPerDay + HoursPerDay) % HoursPerDay);
 

@@ -178,6 +178,46 @@ public sealed class CountShiftDailyTests
     }
 
     [Fact]
+    public void Observe_NightCountBelowOneAMinuteTriplesFor45MinutesWithRiseMin_FlaggedWithinItAndHeldLonger()
+    {
+        // A business count's night: 0.6 events a minute, half of its minutes with none. A ×3 step (the scenario suite's
+        // business_events_1 at 03:30) shows as 1.8 a minute. By default the rise side stands down below one event a
+        // minute; with count_shift_rise_min=0.3 it runs there and flags the step inside its 45 minutes on every seed
+        // (0–11 minutes on three seeds, 37–41 on two: about 0.65 of the 12 nats the threshold asks come per point),
+        // holding at least as many of its points as without, and several times as many in sum.
+        const int from = (3 * Day) + 60;
+        const int length = 45;
+        int heldWith = 0, heldWithout = 0;
+        Synthetic.AssertEverySeed(seed =>
+        {
+            var values = Synthetic.FlatCount(from + length, 0.6, from, int.MaxValue, 3, seed);
+            var (onset, held, judged) = Incident(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftRiseMinKey, "0.3")), values), from, length);
+            var (_, without, _) = Incident(Synthetic.RunMinutes(Auto(), values), from, length);
+            heldWith += held;
+            heldWithout += without;
+            return onset < 0 || held < without
+                ? $"seed {seed}: onset {onset} min, held {held}/{judged} ({without} without)"
+                : null;
+        });
+        Assert.True(heldWith >= 3 * heldWithout, $"held {heldWith} points over five seeds with the rise side below one a minute, {heldWithout} without");
+    }
+
+    [Fact]
+    public void Observe_QuietCountOfPointSixAMinuteWithRiseMin_RaisesNoEpisodeMoreThanWithout()
+    {
+        // The same night count for four quiet days: its minutes of 3 or 4 events are routine, not a rise, so running the
+        // rise side below one a minute adds no episode. (Both raise some: 1–18 in three days per seed on the point
+        // band's edges, the same with and without; not this test's concern.)
+        Synthetic.AssertEverySeed(seed =>
+        {
+            var values = Synthetic.FlatCount(4 * Day, 0.6, 0, 0, 1, seed);
+            var with = Synthetic.Onsets(Synthetic.RunMinutes(Auto((ContractOptions.CountShiftRiseMinKey, "0.3")), values)).Count(i => i >= Day);
+            var without = Synthetic.Onsets(Synthetic.RunMinutes(Auto(), values)).Count(i => i >= Day);
+            return with > without ? $"seed {seed}: {with} episodes in three quiet days with the rise side below one a minute, {without} without" : null;
+        });
+    }
+
+    [Fact]
     public void Observe_PoissonCountOfTwoTriplesForAnHour_HeldAndItsEndDoesNotPage()
     {
         // Orders a minute triple for an hour on a count of 2 (P(X ≥ 6 | λ = 2) ≈ 1.7 %: small per point, clear in sum).
