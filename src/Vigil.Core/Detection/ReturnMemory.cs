@@ -194,10 +194,13 @@ internal struct ReturnMemory
         _untilMs = untilMs;
         if (!(phi > 0 && double.IsFinite(phi) && double.IsFinite(oldLevel) && shift < 0))
         {
-            if (double.IsFinite(usual) && double.IsFinite(oldLevel))
+            // The gap is persisted as one float (the 8 KB budget), so it is held as that float from the start: a restart
+            // inside the memory then changes no verdict. A gap beyond float's range has no curve to follow.
+            var gap = (float)(oldLevel - usual);
+            if (double.IsFinite(usual) && double.IsFinite(oldLevel) && float.IsFinite(gap))
             {
                 _curve = true;
-                _gap = oldLevel - usual;
+                _gap = gap;
             }
 
             // Not a count, or a count whose adapted incident was a rise: judged on the bands. After an adapted rise the

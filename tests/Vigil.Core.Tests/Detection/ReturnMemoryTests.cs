@@ -120,4 +120,23 @@ public sealed class ReturnMemoryTests
         Assert.Equal(expected, actual);
         Assert.Equal(0, OnsetsIn(actual, 20, actual.Length));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void ReadState_RoundTripWhileFollowingTheDay_KeepsVerdictsBitIdentical(int seed)
+    {
+        // return_curve (opt-in) keeps the gap between the old level and the day's curve as one float in the state; the
+        // memory holds the same float from the rebaseline on, so a restart between the rebaseline (13:00 on the missing
+        // peak's day) and the evening return changes no verdict.
+        var values = Synthetic.DailyRequestRate(days: 4, seed: seed, missingPeakDay: 2);
+        var detector = Synthetic.Create("auto", ("return_curve", "1"), ("rebaseline_from_profile", "1"));
+        var a = (ISerializableSeriesDetector)detector.CreateSeries();
+        var split = (2 * Day) + (16 * 60);
+        Synthetic.RunMinutes(a, values[..split]);
+        var b = Synthetic.Restore(detector, a);
+
+        var rest = values[split..];
+        Assert.Equal(Synthetic.RunMinutes(a, rest, split), Synthetic.RunMinutes(b, rest, split));
+    }
 }
