@@ -205,6 +205,29 @@ public sealed record AutoOptions
     public bool ProfileScaleFallback { get; init; }
 
     /// <summary>
+    /// With <see cref="ProfileScaleFallback"/>, a time of day not yet forecast out of sample is judged on no tighter a σ
+    /// than the Holt band's (detect27; default 0 = off): the fallback's widest bucket error is still the first day's,
+    /// which its night dominates, and a noisy request rate's evening after a drop rebuilt shift evidence on it.
+    /// </summary>
+    public bool ProfileFallbackFloor { get; init; }
+
+    /// <summary>
+    /// The isolated-point far tail while the daily profile is the expectation (detect27; 0 = the Holt forecast's, as
+    /// learned; 1 = its shape, far tail over near σ, on the profile's σ; 2 = none). The far tail is learned on the Holt
+    /// forecast's errors, several times the profile's σ on a daily curve, so a missing peak's flat day was forgiven point
+    /// by point as isolated excursions.
+    /// </summary>
+    public int ProfileTails { get; init; }
+
+    /// <summary>
+    /// Whether a point forgiven past the near edge (isolated point, routine excursion) counts in the run the seasonal
+    /// context's guard excludes (detect27; default 1; 0 = only anomalous points, as before). The context never lets the
+    /// current anomalous run excuse itself, but a forgiven first point was not part of the run, and where the detected
+    /// season is a few points long (a one-minute daily curve) it excused the sustained points after it.
+    /// </summary>
+    public bool ContextRunForgiven { get; init; } = true;
+
+    /// <summary>
     /// The return memory follows the day (detect21; default 0 = off): where the daily profile has seen this time of day,
     /// the baseline offers its usual level (<see cref="Detection.Prediction.Usual"/>) and the old expectation after an
     /// <c>adapt_after</c> rebaseline moves along it from where it stood relative to it then. A request rate whose peak did

@@ -94,7 +94,7 @@ internal sealed class DailyProfile
     /// The seasonal forecast and its σ at <paramref name="timestampMs"/>, if the profile has seen both neighbouring
     /// buckets a day or more ago. From history only.
     /// </summary>
-    public bool TryForecast(long timestampMs, out double expected, out double sigma)
+    public bool TryForecast(long timestampMs, out double expected, out double sigma, double unscoredFloor = 0)
     {
         expected = double.NaN;
         sigma = double.NaN;
@@ -116,6 +116,14 @@ internal sealed class DailyProfile
         expected = ((1 - f) * _level[i0]) + (f * _level[i1]) + _offset;
         var local = LocalAbs(i0, i1);
         sigma = AbsToSigma * Math.Max(unscaled && local == 0 ? WidestAbs() : local, BucketScaleFloor * _seasonalAbs);
+        // A phase whose buckets have less than a day of out-of-sample visits: their error is from one or two points (0.9
+        // on a series whose noise is 2), so the band is held at least as wide as the ordinary spread the caller gives.
+        var thin = VisitCap(1, 4);
+        if (_scaleVisits[i0] < thin || _scaleVisits[i1] < thin)
+        {
+            sigma = Math.Max(sigma, unscoredFloor);
+        }
+
         return true;
     }
 
