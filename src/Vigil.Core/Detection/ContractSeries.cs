@@ -237,10 +237,13 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 // test's rise side has half its evidence: a night step's 4s and 5s on a count of 0.6 are part of a rise
                 // the tests have seen building, and are judged on the edges as before.
                 // The point edge at the rate the series has now (a business count's night is not its midday), the novelty
-                // edge at its usual rate (a ramp's new levels are still new).
-                var (ordinaryPoint, ordinaryNovelty) = _countShift.OrdinaryUpper(e, t.Kind == TransformKind.Identity, _options.CountOrdinaryTail);
-                ordinaryUp = Math.Max(ordinaryPoint - e, 0);
-                noveltyUp = Math.Max(noveltyUp, ordinaryNovelty - e);
+                // edge at its usual rate (a ramp's new levels are still new); the latter only where it could be the edge.
+                var identity = t.Kind == TransformKind.Identity;
+                ordinaryUp = Math.Max(_countShift.OrdinaryPoint(e, identity, _options.CountOrdinaryTail) - e, 0);
+                if (noveltyUp < Math.Max(_k * pointHigh, ordinaryUp))
+                {
+                    noveltyUp = Math.Max(noveltyUp, _countShift.OrdinaryNovelty(identity, _options.CountOrdinaryTail) - e);
+                }
             }
         }
 

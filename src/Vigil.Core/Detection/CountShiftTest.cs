@@ -106,7 +106,7 @@ internal sealed class CountShiftTest
 
     // The series' usual rate: a level of its normal points with about a day of memory (a running mean until then),
     // trusted as the baseline trusts them. A count's novelty edge is never below what the counting law makes ordinary at
-    // this rate (OrdinaryUpper): a ramp or an hour's rise moves it little, so a level the series never reached is still
+    // this rate (OrdinaryNovelty): a ramp or an hour's rise moves it little, so a level the series never reached is still
     // new, while its ordinary noise is not. NaN until the first learned point.
     private double _usual = double.NaN;
     private const double UsualAlpha = 1.0 / 1440;
@@ -358,30 +358,52 @@ internal sealed class CountShiftTest
     }
 
     /// <summary>
-    /// The least upper novelty edge on a count or a ratio of counts (working scale; −∞ where the series is not one, or its
-    /// dispersion is not learned yet): half-way past the largest value that the counting law at the learned rate reaches
-    /// with probability above <paramref name="tail"/> per point. Call after <see cref="Edges"/> for the same point.
+    /// The least upper point edge on a count or a ratio of counts (working scale; −∞ where the series is not one, or its
+    /// dispersion is not learned yet): half-way past the largest value that the counting law at the rate the series has
+    /// now reaches with probability above <paramref name="tail"/> per point (count_ordinary_tail, docs/detectors.md,
+    /// <c>auto</c> item 33). The rate is the higher of the expectation and the slow level around the daily shape: a small
+    /// count's fast forecast falls after a few zeros, the slow level is an hour of normal points. Call after
+    /// <see cref="Edges"/> for the same point.
     /// <para>
-    /// Why: the novelty edge is drawn from the largest normal value, and a value past it is excluded, so it is never
-    /// learned: on a flat count of 0.6 a minute the first five hours showed at most 3, and every later 4 (about five a day,
-    /// P(X ≥ 4) ≈ 0.34 %) paged as a level never seen before. An error ratio's night has fewer requests behind it, so its
-    /// noise is wider than the range of a day that saw one night. Counting noise has a known law: with the dispersion φ
-    /// (var = φ·μ, at least 1 on counts: a count varies at least as a Poisson count does) the value in effective counts
-    /// y/φ is Poisson at the learned rate, the higher of the expectation and the slow level around the daily shape (a small
-    /// count's fast forecast falls after a few zeros; the slow level is an hour of normal points). Only where the effective
-    /// rate is at most <c>count_shift_max_count</c>: above it the point σ describes the noise.
+    /// Why: on a count of 0.1 a minute the point σ is learned from a quiet stretch of zeros, and a minute of 2 (P ≈ 0.5 %,
+    /// seven a day) passed the point edge. Counting noise has a known law: with the dispersion φ (var = φ·μ, at least 1 on
+    /// counts: a count of events varies at least as a Poisson count does) a count is negative binomial (Poisson at φ = 1)
+    /// and a ratio of counts, in effective counts y/φ, Poisson. Only where the effective rate is at most 20 events a step:
+    /// above it the noise is nearly Gaussian and the point σ describes it.
     /// </para>
     /// </summary>
-    public (double Point, double Novelty) OrdinaryUpper(double expected, bool identity, double tail)
+    public double OrdinaryPoint(double expected, bool identity, double tail)
     {
-        var none = (double.NegativeInfinity, double.NegativeInfinity);
-        var kind = identity ? Kind : CountKind.None;
-        if (kind == CountKind.None || _learned < MinLearned || !(_mean > 0) || !(_square > 0))
+        if (!TryLaw(identity, out var kind, out var phi))
         {
-            return none;
+            return double.NegativeInfinity;
         }
 
-        var phi = _square / _mean;
+        var local = double.IsFinite(_slow) ? Math.Max(expected, _shape + _slow) : expected;
+        return Ordinary(local, phi, tail, kind);
+    }
+
+    /// <summary>
+    /// The least upper novelty edge on a count or a ratio of counts, as <see cref="OrdinaryPoint"/> but at the series'
+    /// usual rate (a day of memory): the novelty edge is drawn from the largest normal value, and a value past it is
+    /// excluded, so it is never learned. On a flat count of 0.6 a minute the first five hours showed at most 3, and every
+    /// later 4 (P(X ≥ 4) ≈ 0.34 %, five a day) paged as a level never seen before; an error ratio's night has fewer
+    /// requests behind it, so its noise is wider than the range of a day that saw one night. At the usual rate, not the
+    /// current one: a ramp's new levels are still new.
+    /// </summary>
+    public double OrdinaryNovelty(bool identity, double tail)
+        => TryLaw(identity, out var kind, out var phi) ? Ordinary(_usual, phi, tail, kind) : double.NegativeInfinity;
+
+    /// <summary>Whether the series is a count (dispersion <paramref name="phi"/> at least 1) or a ratio of counts with its dispersion learned.</summary>
+    private bool TryLaw(bool identity, out CountKind kind, out double phi)
+    {
+        kind = identity ? Kind : CountKind.None;
+        phi = _square / _mean;
+        if (kind == CountKind.None || _learned < MinLearned || !(_mean > 0) || !(_square > 0))
+        {
+            return false;
+        }
+
         if (kind == CountKind.Counts)
         {
             // Whole numbers that vary far more than events do (bytes per interval), or far less (a gauge in whole numbers:
@@ -389,21 +411,20 @@ internal sealed class CountShiftTest
             // count does: a dispersion learned a little under 1 from a quiet hour does not tighten the edge.
             if (phi > MaxDispersion || phi < MinDispersion)
             {
-                return none;
+                return false;
             }
 
             phi = Math.Max(phi, 1);
         }
 
-        var local = double.IsFinite(_slow) ? Math.Max(expected, _shape + _slow) : expected;
-        return (Ordinary(local, phi, tail, kind), Ordinary(_usual, phi, tail, kind));
+        return true;
     }
 
     /// <summary>Half-way past the largest value the counting law at <paramref name="rate"/> reaches with probability above <paramref name="tail"/> (−∞ off its range).</summary>
-    private double Ordinary(double rate, double phi, double tail, CountKind kind)
+    private static double Ordinary(double rate, double phi, double tail, CountKind kind)
     {
         var lambda = rate / phi;
-        if (!(lambda > 0) || lambda > _maxCount)
+        if (!(lambda > 0) || lambda > MaxOrdinaryCount)
         {
             return double.NegativeInfinity;
         }
@@ -436,6 +457,10 @@ internal sealed class CountShiftTest
     }
 
     private const int MaxQuantile = 1000;
+
+    // Above 20 effective events a step the counting noise is nearly Gaussian: the point σ and the range of normal values
+    // already hold it (and the quantile's sum, about λ + 4σ terms, would cost more than the rest of the point).
+    private const double MaxOrdinaryCount = 20;
 
     /// <summary>
     /// Whether an alarm holds on a side with <paramref name="evidence"/>: once fired, the alarm stays until the evidence
