@@ -283,10 +283,10 @@ public sealed record ContractOptions
     public double CountShiftRiseMin { get; init; } = 1;
 
     /// <summary>
-    /// On a count or a ratio of counts (as the count shift test recognises them), the novelty edge never lies below the
-    /// largest value the counting law at the learned rate reaches with at least this probability per point
-    /// (docs/detectors.md, <c>auto</c> item 33; 0 = off, the default here): a flat error count of 0.6 a minute shows a 4
-    /// five times a day, and a record of that noise is not a level never seen before.
+    /// On a count or a ratio of counts (as the count shift test recognises them), neither the point edge nor the novelty
+    /// edge lies below the largest value the counting law at the learned rate reaches with more than this probability per
+    /// point (docs/detectors.md, <c>auto</c> item 33; 0 = off, the default; 1e-4 measured and recommended): a flat error
+    /// count of 0.6 a minute shows a 4 five times a day, and a record of that noise is not a level never seen before.
     /// </summary>
     public double CountOrdinaryTail { get; init; }
 
