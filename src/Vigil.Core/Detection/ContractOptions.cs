@@ -44,6 +44,7 @@ public sealed record ContractOptions
     public const string CountShiftRiseClipKey = "count_shift_rise_clip";
     public const string CountShiftHoursKey = "count_shift_hours";
     public const string CountShiftRiseMinKey = "count_shift_rise_min";
+    public const string CountOrdinaryTailKey = "count_ordinary_tail";
 
     public static ContractOptions Default { get; } = new();
 
@@ -282,6 +283,14 @@ public sealed record ContractOptions
     public double CountShiftRiseMin { get; init; } = 1;
 
     /// <summary>
+    /// On a count or a ratio of counts (as the count shift test recognises them), neither the point edge nor the novelty
+    /// edge lies below the largest value the counting law at the learned rate reaches with more than this probability per
+    /// point (docs/detectors.md, <c>auto</c> item 33; 0 = off, the default; 1e-4 measured and recommended): a flat error
+    /// count of 0.6 a minute shows a 4 five times a day, and a record of that noise is not a level never seen before.
+    /// </summary>
+    public double CountOrdinaryTail { get; init; }
+
+    /// <summary>
     /// Whether the count shift test runs before the baseline knows the series' day (1), judging a drop only against
     /// levels the series showed at this hour and the next on its last visit there, and a rise only above them; 0
     /// (default) waits for the day as <see cref="CountShiftDay"/> says.
@@ -332,6 +341,7 @@ public sealed record ContractOptions
             CountShiftRiseClip = p.ReadDouble(CountShiftRiseClipKey, d.CountShiftRiseClip, 0, 100),
             CountShiftRiseMin = p.ReadDouble(CountShiftRiseMinKey, d.CountShiftRiseMin, 0.1, 50),
             CountShiftHours = p.ReadFlag(CountShiftHoursKey, d.CountShiftHours),
+            CountOrdinaryTail = p.ReadDouble(CountOrdinaryTailKey, d.CountOrdinaryTail, 0, 0.1),
         };
     }
 }

@@ -46,7 +46,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // 21: the count shift test stores what the series showed at each hour of the day on its last two visits, unscaled
     // (rises judged above the higher of the two); older layouts are rejected and the series re-learns.
     // 22: the return memory stores the daily curve's value it remembers (return_curve); older layouts are rejected.
-    private const byte Version = 22;
+    // 23: the count shift test stores the series' usual rate (a day of memory: count_ordinary_tail's novelty floor);
+    // older layouts are rejected and the series re-learns.
+    private const byte Version = 23;
 
 
     private readonly IBaseline _baseline;
@@ -217,7 +219,35 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             noveltyDown = isolatedDown ? Math.Max(noveltyDown, p.IsolatedNoveltySigma * pointLow) : noveltyDown;
         }
 
-        var (upHalf, upTest) = Edge(pointHigh, shiftHigh, _shiftUp, noveltyUp, inflation);
+        // The count shift test: on counts and ratios, a likelihood-ratio CUSUM on counting noise (CountShiftTest). Its
+        // edges are tightened in below; it is asked first because it knows the counting law the novelty edge must respect.
+        double countUp = double.PositiveInfinity, countDown = double.PositiveInfinity;
+        var ordinaryUp = 0.0;
+        if (_countShift.Enabled)
+        {
+            var countLearned = _baseline.LearnedShift;
+            var hasShape = _baseline.TrySlowShape(timestampMs, out var countShape);
+            (countUp, countDown) = _countShift.Edges(timestampMs, e, t.Kind == TransformKind.Identity, countLearned, hasShape, countShape);
+            if (_options.CountOrdinaryTail > 0 && !alarmed && _shiftUp < IsolatedEvidence && _countShift.RiseEvidence < 0.5)
+            {
+                // A count's ordinary values are not an incident on their own: neither the point edge (σ learned from a quiet
+                // stretch of zeros) nor the novelty edge (the largest value of the first hours, never moved since: what
+                // passes it is excluded) lies below the largest value the counting law at the learned rate makes ordinary
+                // (count_ordinary_tail, auto item 33). Only while no alarm holds and neither the shift test nor the count
+                // test's rise side has half its evidence: a night step's 4s and 5s on a count of 0.6 are part of a rise
+                // the tests have seen building, and are judged on the edges as before.
+                // The point edge at the rate the series has now (a business count's night is not its midday), the novelty
+                // edge at its usual rate (a ramp's new levels are still new); the latter only where it could be the edge.
+                var identity = t.Kind == TransformKind.Identity;
+                ordinaryUp = Math.Max(_countShift.OrdinaryPoint(e, identity, _options.CountOrdinaryTail) - e, 0);
+                if (noveltyUp < Math.Max(_k * pointHigh, ordinaryUp))
+                {
+                    noveltyUp = Math.Max(noveltyUp, _countShift.OrdinaryNovelty(identity, _options.CountOrdinaryTail) - e);
+                }
+            }
+        }
+
+        var (upHalf, upTest) = Edge(pointHigh, shiftHigh, _shiftUp, noveltyUp, inflation, ordinaryUp);
         var (downHalf, downTest) = Edge(pointLow, shiftLow, _shiftDown, noveltyDown, inflation);
         // The slow shift test: against a reference that has not followed the last hour's learning (SlowShiftTest).
         double learned = 0, drift = 0, slowInflation = 1;
@@ -240,13 +270,8 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             Tighten(ref downHalf, ref downTest, slowDown, AnomalyTest.Shift);
         }
 
-        // The count shift test: on counts and ratios, a likelihood-ratio CUSUM on counting noise (CountShiftTest).
-        var countLearned = 0.0;
         if (_countShift.Enabled)
         {
-            countLearned = _baseline.LearnedShift;
-            var hasShape = _baseline.TrySlowShape(timestampMs, out var countShape);
-            var (countUp, countDown) = _countShift.Edges(timestampMs, e, t.Kind == TransformKind.Identity, countLearned, hasShape, countShape);
             Tighten(ref upHalf, ref upTest, countUp, AnomalyTest.Shift);
             Tighten(ref downHalf, ref downTest, countDown, AnomalyTest.Shift);
         }
@@ -566,10 +591,13 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         return _countShift.Enabled && _options.CountShiftProtect ? Math.Min(weight, Math.Max(0, 1 - (2 * _countShift.Evidence))) : weight;
     }
 
-    /// <summary>Half-width on one side and the test that sets it: the tightest edge, never under κ·σ (the shift test's σ).</summary>
-    private (double Half, AnomalyTest Test) Edge(double sigma, double shiftSigma, double cusum, double novelty, double inflation)
+    /// <summary>
+    /// Half-width on one side and the test that sets it: the tightest edge, never under κ·σ (the shift test's σ). The point
+    /// edge is never inside <paramref name="pointFloor"/> (a count's ordinary values, item 33).
+    /// </summary>
+    private (double Half, AnomalyTest Test) Edge(double sigma, double shiftSigma, double cusum, double novelty, double inflation, double pointFloor = 0)
     {
-        var half = _k * sigma;
+        var half = Math.Max(_k * sigma, pointFloor);
         var test = AnomalyTest.Point;
         if (_h > 0)
         {
@@ -856,8 +884,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 16 => "the shift test's learned-shift marks and the count-aware return memory",
                 17 => "the count-aware return memory",
                 18 => "the routine bursts",
-                19 or 20 => "the count shift test's hours of the day as shown on the last two visits and the return memory that follows the day",
-                21 => "the return memory that follows the day",
+                19 or 20 => "the count shift test's hours of the day as shown on the last two visits and the return memory that follows the day, and the count shift test's usual rate",
+                21 => "the return memory that follows the day, and the count shift test's usual rate",
+                22 => "the count shift test's usual rate",
                 _ => null,
             };
             throw new InvalidDataException(lacking is null

@@ -51,6 +51,9 @@ internal sealed class CountShiftTest
     // Counts whose variance around the forecast is more than this many times their mean are not counts of events.
     private const double MaxDispersion = 4;
 
+    // Nor are whole numbers whose variance is less than this share of their mean (a gauge: replicas, a queue length).
+    private const double MinDispersion = 0.25;
+
     // Below about one event per step a drop takes hours to show (a run of zeros is routine), and a series that is mostly
     // 0 with bursts (its mean is its bursts) would read every quiet stretch as a drop.
     private const double MinCount = 1;
@@ -100,6 +103,13 @@ internal sealed class CountShiftTest
     // each error) nor a forecast that lags the evening decline of a daily curve becomes evidence of a drop. NaN until
     // the first point, and again when the shape appears or goes.
     private double _slow = double.NaN;
+
+    // The series' usual rate: a level of its normal points with about a day of memory (a running mean until then),
+    // trusted as the baseline trusts them. A count's novelty edge is never below what the counting law makes ordinary at
+    // this rate (OrdinaryNovelty): a ramp or an hour's rise moves it little, so a level the series never reached is still
+    // new, while its ordinary noise is not. NaN until the first learned point.
+    private double _usual = double.NaN;
+    private const double UsualAlpha = 1.0 / 1440;
     private bool _shaped;
     private double _shape;
     private int _learned;
@@ -348,6 +358,111 @@ internal sealed class CountShiftTest
     }
 
     /// <summary>
+    /// The least upper point edge on a count or a ratio of counts (working scale; −∞ where the series is not one, or its
+    /// dispersion is not learned yet): half-way past the largest value that the counting law at the rate the series has
+    /// now reaches with probability above <paramref name="tail"/> per point (count_ordinary_tail, docs/detectors.md,
+    /// <c>auto</c> item 33). The rate is the higher of the expectation and the slow level around the daily shape: a small
+    /// count's fast forecast falls after a few zeros, the slow level is an hour of normal points. Call after
+    /// <see cref="Edges"/> for the same point.
+    /// <para>
+    /// Why: on a count of 0.1 a minute the point σ is learned from a quiet stretch of zeros, and a minute of 2 (P ≈ 0.5 %,
+    /// seven a day) passed the point edge. Counting noise has a known law: with the dispersion φ (var = φ·μ, at least 1 on
+    /// counts: a count of events varies at least as a Poisson count does) a count is negative binomial (Poisson at φ = 1)
+    /// and a ratio of counts, in effective counts y/φ, Poisson. Only where the effective rate is at most 20 events a step:
+    /// above it the noise is nearly Gaussian and the point σ describes it.
+    /// </para>
+    /// </summary>
+    public double OrdinaryPoint(double expected, bool identity, double tail)
+    {
+        if (!TryLaw(identity, out var kind, out var phi))
+        {
+            return double.NegativeInfinity;
+        }
+
+        var local = double.IsFinite(_slow) ? Math.Max(expected, _shape + _slow) : expected;
+        return Ordinary(local, phi, tail, kind);
+    }
+
+    /// <summary>
+    /// The least upper novelty edge on a count or a ratio of counts, as <see cref="OrdinaryPoint"/> but at the series'
+    /// usual rate (a day of memory): the novelty edge is drawn from the largest normal value, and a value past it is
+    /// excluded, so it is never learned. On a flat count of 0.6 a minute the first five hours showed at most 3, and every
+    /// later 4 (P(X ≥ 4) ≈ 0.34 %, five a day) paged as a level never seen before; an error ratio's night has fewer
+    /// requests behind it, so its noise is wider than the range of a day that saw one night. At the usual rate, not the
+    /// current one: a ramp's new levels are still new.
+    /// </summary>
+    public double OrdinaryNovelty(bool identity, double tail)
+        => TryLaw(identity, out var kind, out var phi) ? Ordinary(_usual, phi, tail, kind) : double.NegativeInfinity;
+
+    /// <summary>Whether the series is a count (dispersion <paramref name="phi"/> at least 1) or a ratio of counts with its dispersion learned.</summary>
+    private bool TryLaw(bool identity, out CountKind kind, out double phi)
+    {
+        kind = identity ? Kind : CountKind.None;
+        phi = _square / _mean;
+        if (kind == CountKind.None || _learned < MinLearned || !(_mean > 0) || !(_square > 0))
+        {
+            return false;
+        }
+
+        if (kind == CountKind.Counts)
+        {
+            // Whole numbers that vary far more than events do (bytes per interval), or far less (a gauge in whole numbers:
+            // replicas, a queue that sits at 16), are not counts of events. A count of events varies at least as a Poisson
+            // count does: a dispersion learned a little under 1 from a quiet hour does not tighten the edge.
+            if (phi > MaxDispersion || phi < MinDispersion)
+            {
+                return false;
+            }
+
+            phi = Math.Max(phi, 1);
+        }
+
+        return true;
+    }
+
+    /// <summary>Half-way past the largest value the counting law at <paramref name="rate"/> reaches with probability above <paramref name="tail"/> (−∞ off its range).</summary>
+    private static double Ordinary(double rate, double phi, double tail, CountKind kind)
+    {
+        var lambda = rate / phi;
+        if (!(lambda > 0) || lambda > MaxOrdinaryCount)
+        {
+            return double.NegativeInfinity;
+        }
+
+        // A count is judged in counts: the law with this mean and variance φ·mean (negative binomial, Poisson at φ = 1),
+        // half-way past its largest ordinary value, so no count lies on the edge. A ratio in effective counts y/φ.
+        return kind == CountKind.Counts ? CountUpper(rate, phi, tail) + 0.5 : phi * (CountUpper(lambda, 1, tail) + 0.5);
+    }
+
+    /// <summary>
+    /// The largest k with P(X ≥ k) &gt; <paramref name="tail"/> for a count X of mean <paramref name="mean"/> and variance
+    /// <paramref name="dispersion"/> × mean (≥ 1): negative binomial, Poisson at 1 (the pmf's recursion
+    /// p(k + 1) = p(k)·(mean + k(φ − 1))/(φ(k + 1)), p(0) = exp(−mean·ln φ/(φ − 1)), is both). The cumulative sum from 0
+    /// until the rest of the mass is at most the tail: about mean + 4.3 σ terms at 1e-5.
+    /// </summary>
+    internal static int CountUpper(double mean, double dispersion, double tail)
+    {
+        var excess = dispersion - 1;
+        var pmf = Math.Exp(-mean * (excess > 1e-9 ? Math.Log(dispersion) / excess : 1));
+        var cdf = pmf;
+        var k = 0;
+        while (1 - cdf > tail && k < MaxQuantile && pmf >= 0)
+        {
+            pmf *= (mean + (k * excess)) / (dispersion * (k + 1));
+            k++;
+            cdf += pmf;
+        }
+
+        return k;
+    }
+
+    private const int MaxQuantile = 1000;
+
+    // Above 20 effective events a step the counting noise is nearly Gaussian: the point σ and the range of normal values
+    // already hold it (and the quantile's sum, about λ + 4σ terms, would cost more than the rest of the point).
+    private const double MaxOrdinaryCount = 20;
+
+    /// <summary>
     /// Whether an alarm holds on a side with <paramref name="evidence"/>: once fired, the alarm stays until the evidence
     /// falls below half the threshold (as the slow shift test's does), and its edge stays where the saturated statistic
     /// puts it. A few high counts inside a drop (a count of 14 lands at 22 or 25 now and then) take the evidence from 12
@@ -405,6 +520,10 @@ internal sealed class CountShiftTest
             }
 
             _settled = Math.Min(_settled + 1, MinLearned);
+            if (weight > 0)
+            {
+                _usual = double.IsNaN(_usual) ? y : _usual + (weight * Math.Max(UsualAlpha, 1.0 / Math.Max(_learned, 1)) * (y - _usual));
+            }
 
             _slow = double.IsNaN(_slow) ? y - _shape : _slow + (weight * SlowAlpha * (y - _shape - _slow));
         }
@@ -512,6 +631,12 @@ internal sealed class CountShiftTest
             _hourly[i] = ratio >= 0 && double.IsFinite(ratio) ? _hourly[i] * ratio : double.NaN;
         }
 
+        if (ratio >= 0 && double.IsFinite(ratio))
+        {
+            // A new level has a new usual rate (a count that moved to a third for good is judged on a third of its noise).
+            _usual *= ratio;
+        }
+
         Reset();
     }
 
@@ -560,6 +685,7 @@ internal sealed class CountShiftTest
         writer.Write(_hourCount);
         writer.Write(_shownSum);
         writer.Write(_shownCount);
+        writer.Write(_usual);
     }
 
     private static void WriteHours(BinaryWriter writer, double[] hours)
@@ -620,9 +746,10 @@ internal sealed class CountShiftTest
         _hourCount = reader.ReadInt32();
         _shownSum = reader.ReadDouble();
         _shownCount = reader.ReadInt32();
+        _usual = reader.ReadDouble();
         hoursValid &= _hour >= -1 && _hour < HoursPerDay && double.IsFinite(_hourSum) && _hourCount >= 0 && double.IsFinite(_shownSum) && _shownCount >= 0;
         if (!hoursValid || !(_integerShare >= 0 && _integerShare <= 1) || _seen < 0 || !(_square >= 0) || !double.IsFinite(_square) || !double.IsFinite(_mean) || !double.IsFinite(_lag) || !double.IsFinite(_previous) || _learned < 0 || _settled < 0 || _settled > MinLearned
-            || !(_up >= 0 && _up <= Math.Max(_h, 0)) || !(_down >= 0 && _down <= Math.Max(_h, 0)) || double.IsInfinity(_mark) || double.IsInfinity(_slow))
+            || !(_up >= 0 && _up <= Math.Max(_h, 0)) || !(_down >= 0 && _down <= Math.Max(_h, 0)) || double.IsInfinity(_mark) || double.IsInfinity(_slow) || double.IsInfinity(_usual))
         {
             throw new InvalidDataException($"{name}: count shift test state out of range (written with other count_shift options?).");
         }
