@@ -392,7 +392,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             if (onset && y < e && p.ClimbReturn)
             {
                 // The forecast now, after the build-up's give-back and the trend carried through this point.
-                given += UnlearnClimb(y, e + (_baseline.LearnedShift - learnedAtPoint), shiftLow);
+                given += UnlearnClimb(y, e, e + (_baseline.LearnedShift - learnedAtPoint), shiftLow, _k * p.SigmaLow);
             }
             if (unlearn != 0)
             {
@@ -549,17 +549,20 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     /// <summary>
     /// At an alarm's onset below the expectation (auto's <c>positive_low_return</c>): where the recent points show the
     /// expectation climbed (the tenth percentile of the ring's expectations lies more than <c>shift_unlearn_min</c> σ
-    /// below the forecast) and this point is back nearer that level than the forecast, the climb is taken back with the
-    /// trend that carried it. A latency ramp is learned as it climbs; its end is the series back at its usual level, and
+    /// below the forecast) and this point is back at that level (nearer it than the forecast, and inside its near lower
+    /// edge: the point's lower half-width <paramref name="nearLow"/> scaled to that level, as the log-space side is), the
+    /// climb is taken back with the trend that carried it. A point far below the old level is a drop, not a return, and
+    /// is judged against the expectation as before. A latency ramp is learned as it climbs; its end is the series back at its usual level, and
     /// judged against the ramp's top, the shift evidence it built froze the level there and paged through the return.
     /// The point itself was judged before (its band is a prediction); the points after it are judged against the level
     /// the series left. Returns what it unlearned.
     /// </summary>
-    private double UnlearnClimb(double y, double forecast, double sigma)
+    private double UnlearnClimb(double y, double expected, double forecast, double sigma, double nearLow)
     {
         var before = _recent.ExpectationQuantile(ClimbQuantile);
         var climb = forecast - before;
-        if (!(climb > Math.Max(_options.ShiftUnlearnMin, _kappa) * sigma) || !(y < before + (0.5 * climb)))
+        if (!(climb > Math.Max(_options.ShiftUnlearnMin, _kappa) * sigma) || !(y < before + (0.5 * climb))
+            || !(y >= before - (nearLow * before / expected)))
         {
             return 0;
         }
