@@ -383,7 +383,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         if (anomalous)
         {
             UpdateVariance(explained ? 0 : y - e, varianceSigma, anomalous: true, 0);
-            var learnedAtPoint = _baseline.LearnedShift;
+            var learnedAtPoint = p.ClimbReturn ? _baseline.LearnedShift : 0;
             _baseline.Exclude(timestampMs, y, test);
             // The tests that fire on the same point traced the same incident: the baseline gives back what it learned of
             // it once, as far as the farthest of them reaches, not the sum (three give-backs of one drop's build-up had
@@ -552,10 +552,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     /// below the forecast) and this point is back at that level (nearer it than the forecast, and inside its near lower
     /// edge: the point's lower half-width <paramref name="nearLow"/> scaled to that level, as the log-space side is), the
     /// climb is taken back with the trend that carried it. A point far below the old level is a drop, not a return, and
-    /// is judged against the expectation as before. A latency ramp is learned as it climbs; its end is the series back at its usual level, and
-    /// judged against the ramp's top, the shift evidence it built froze the level there and paged through the return.
-    /// The point itself was judged before (its band is a prediction); the points after it are judged against the level
-    /// the series left. Returns what it unlearned.
+    /// is judged against the expectation as before. A latency ramp is learned as it climbs; its end is the series back at
+    /// its usual level, and judged against the ramp's top, the shift evidence it built froze the level there and paged
+    /// through the return. The point itself was judged before (its band is a prediction); the points after it are judged
+    /// against the level the series left. Returns what it unlearned.
     /// </summary>
     private double UnlearnClimb(double y, double expected, double forecast, double sigma, double nearLow)
     {
