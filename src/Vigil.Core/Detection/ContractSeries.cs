@@ -408,11 +408,17 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         if (anomalous)
         {
             UpdateVariance(explained ? 0 : y - e, varianceSigma, anomalous: true, 0);
+            var learnedAtPoint = p.ClimbReturn ? _baseline.LearnedShift : 0;
             _baseline.Exclude(timestampMs, y, test);
             // The tests that fire on the same point traced the same incident: the baseline gives back what it learned of
             // it once, as far as the farthest of them reaches, not the sum (three give-backs of one drop's build-up had
             // put a count of 20 dropping to 14 at an expectation of 24.4).
             var given = onset && _options.ShiftUnlearn ? UnlearnBuildUp(y > e, y > e ? shiftHigh : shiftLow) : 0;
+            if (onset && y < e && p.ClimbReturn)
+            {
+                // The forecast now, after the build-up's give-back and the trend carried through this point.
+                given += UnlearnClimb(y, e, e + (_baseline.LearnedShift - learnedAtPoint), shiftLow, _k * p.SigmaLow);
+            }
             if (unlearn != 0)
             {
                 given += UnlearnBeyond(unlearn, given);
@@ -564,6 +570,39 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
         _markDown = rebased;
         return amount;
     }
+
+    /// <summary>
+    /// At an alarm's onset below the expectation (auto's <c>positive_low_return</c>): where the recent points show the
+    /// expectation climbed (the tenth percentile of the ring's expectations lies more than <c>shift_unlearn_min</c> σ
+    /// below the forecast) and this point is back at that level (nearer it than the forecast, and inside its near lower
+    /// edge: the point's lower half-width <paramref name="nearLow"/> scaled to that level, as the log-space side is), the
+    /// climb is taken back with the trend that carried it. A point far below the old level is a drop, not a return, and
+    /// is judged against the expectation as before. A latency ramp is learned as it climbs; its end is the series back at
+    /// its usual level, and judged against the ramp's top, the shift evidence it built froze the level there and paged
+    /// through the return. The point itself was judged before (its band is a prediction); the points after it are judged
+    /// against the level the series left. Returns what it unlearned.
+    /// </summary>
+    private double UnlearnClimb(double y, double expected, double forecast, double sigma, double nearLow)
+    {
+        var before = _recent.ExpectationQuantile(ClimbQuantile);
+        var climb = forecast - before;
+        if (!(climb > Math.Max(_options.ShiftUnlearnMin, _kappa) * sigma) || !(y < before + (0.5 * climb))
+            || !(y >= before - (nearLow * before / expected)))
+        {
+            return 0;
+        }
+
+        _baseline.Unlearn(climb);
+        var rebased = _baseline.LearnedShift;
+        _slow.Rebase(rebased);
+        _countShift.Rebase(rebased);
+        _markUp = rebased;
+        _markDown = rebased;
+        return climb;
+    }
+
+    // Where the recent expectation stood before a climb: a low quantile, so one dip the level followed is not the reference.
+    private const double ClimbQuantile = 0.1;
 
     /// <summary>
     /// Unlearns what <paramref name="amount"/> asks beyond what this point already gave back (<paramref name="given"/>,

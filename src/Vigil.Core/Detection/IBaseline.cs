@@ -31,6 +31,13 @@ internal readonly record struct Prediction(double Expected, double SigmaLow, dou
     public bool SlowShiftApplies { get; init; } = true;
 
     /// <summary>
+    /// Whether an alarm's onset below the expectation at this point may take back a climb the baseline learned over the
+    /// contract's recent points, when the point lies back at the level from before it (auto's <c>positive_low_return</c>:
+    /// a latency ramp learned as it climbed, whose end is a drop against its top).
+    /// </summary>
+    public bool ClimbReturn { get; init; }
+
+    /// <summary>
     /// σ of the point edge for an isolated point (one that follows a point inside the near point edge, outside an
     /// alarm): the far tail of a heavy-tailed series, NaN when the baseline has none. A second point in a row past the
     /// near edge is judged on <see cref="SigmaLow"/>/<see cref="SigmaHigh"/>.

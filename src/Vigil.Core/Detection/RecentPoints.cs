@@ -477,6 +477,35 @@ internal sealed class RecentPoints
         }
     }
 
+    /// <summary>
+    /// The <paramref name="q"/> quantile of the expectation (value − residual) over the held points that were scored (NaN
+    /// when none was), on the working scale when the values are on it (the identity scale: auto's positive_low_return).
+    /// Sorted on the stack: called at an alarm's onset, not per point.
+    /// </summary>
+    public double ExpectationQuantile(double q)
+    {
+        Span<double> expected = stackalloc double[Capacity];
+        var n = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            var j = Index(i);
+            var e = ValueAt(j) - ResidualAt(j);
+            if (double.IsFinite(e))
+            {
+                expected[n++] = e;
+            }
+        }
+
+        if (n == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = expected[..n];
+        sorted.Sort();
+        return sorted[Math.Clamp((int)(q * n), 0, n - 1)];
+    }
+
     /// <summary>Held-out points in [<paramref name="fromMs"/>, <paramref name="toMs"/>].</summary>
     public int Excluded(long fromMs, long toMs)
     {

@@ -304,6 +304,7 @@ internal sealed class AutoBaseline : IBaseline
             ShiftSigmaLow = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _down, floor) : shiftLow,
             ShiftSigmaHigh = _o.CoreShiftSigma ? Math.Max(HalfMeanToSigma * _up, floor) : double.NaN,
             SlowShiftApplies = !_o.PositiveSlowShift || positiveLowActs,
+            ClimbReturn = _o.PositiveLowReturn && positiveLowActs,
             IsolatedSigmaLow = isolatedLow,
             IsolatedSigmaHigh = isolatedHigh,
             IsolatedNoveltySigma = _o.IsolatedNovelty,

@@ -56,6 +56,7 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             PositiveLowShift = p.ReadFlag("positive_low_shift", d.PositiveLowShift),
             PositiveLowTail = p.ReadFlag("positive_low_tail", d.PositiveLowTail),
             PositiveLowDips = p.ReadFlag("positive_low_dips", d.PositiveLowDips),
+            PositiveLowReturn = p.ReadFlag("positive_low_return", d.PositiveLowReturn),
             PositiveSlowShift = p.ReadFlag("positive_slow_shift", d.PositiveSlowShift),
             IncidentTrendCap = p.ReadDouble("incident_trend_cap", d.IncidentTrendCap, 0, 1000),
             IncidentShape = p.ReadFlag("incident_shape", d.IncidentShape),

@@ -171,6 +171,17 @@ public sealed record AutoOptions
     public bool PositiveLowDips { get; init; }
 
     /// <summary>
+    /// With <see cref="PositiveLow"/>, whether an alarm's onset below the expectation, on a point where the log-space
+    /// lower side sizes the band, takes back a climb the level learned over the recent points when the point lies back at
+    /// the level from before that climb (detect26; 0 = off). A latency ramp (×2.3 over 85 minutes) is learned by the
+    /// level as it climbs; at its end the series is back at its usual level, a drop against the ramp's top, and the shift
+    /// evidence that drop builds freezes the level there, so the tight log-space side paged again and again through the
+    /// return. The level goes back to the tenth percentile of the expectation over the recent points (the contract's ring
+    /// of 192), the level the series left.
+    /// </summary>
+    public bool PositiveLowReturn { get; init; }
+
+    /// <summary>
     /// Whether the contract's slow shift test (<c>slow_shift_threshold</c>) judges only the points where
     /// <see cref="PositiveLow"/> sizes the lower side, i.e. a positive series whose heavy right tail (a latency's slow
     /// requests) sizes its symmetric band down to zero (detect19; 0 = every point). There the fast Holt level follows a
