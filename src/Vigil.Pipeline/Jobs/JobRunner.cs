@@ -469,8 +469,8 @@ public sealed class JobRunner
     /// Samples one slice of a catch-up may hold (see CatchUpInSlicesAsync): smaller than a warm-up slice because every
     /// point of it is also published, 144 bytes of verdict batch each (<see cref="ScoredPoint"/>), held until the slice
     /// is published: 200k samples are 2 steps at 100k series, ≈ 29 MB of verdicts, about what a steady cycle's body
-    /// and batch hold. It was 500k (72 MB of verdicts and a 5-step body on top of the steady state) until scale9, whose
-    /// traces put the catch-up's transient above the steady state's by ≈ 80 MB (docs/benchmarks.md, scale9).
+    /// and batch hold. It was 500k (72 MB of verdicts and a 5-step body on top of the steady state) until scale9; main's
+    /// catch-up then rose ≈ 70 MB above the level it settled at (docs/benchmarks.md, scale9).
     /// </summary>
     internal long CatchUpSliceSamples { get; set; } = 200_000;
 
