@@ -5,6 +5,13 @@ using Vigil.Benchmarks;
 // One class: ... -- --filter '*PipelineBenchmarks*'
 // Retained state per series (not a BenchmarkDotNet run): ... -- retained [detector] [series] [points]
 // Bytes allocated per steady-state live cycle (not a BenchmarkDotNet run): ... -- allocations [shards] [cycles]
+// The source's CPU per series by protocol against a live Prometheus: ... -- source <url> <selector> [steps] [repetitions]
+if (args.Length > 0 && args[0] == "source")
+{
+    SourceCost.Run(args);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "allocations")
 {
     CycleAllocations.Run(args);

@@ -9,7 +9,8 @@
 #   SKIP=3 SHARDS=1 bash bench/scale/run.sh   # steady state: measure after 3 more cycles
 #   VARIANTS='main:BIN=/tmp/old/vigil;wks:DOTNET_gcServer=0' SHARDS=1 bash bench/scale/run.sh
 #     one row per variant against the same Prometheus (label:ENV=value ..., BIN= another vigil, COMPRESSION=false for
-#     sources.prometheus.compression), to compare within a run
+#     sources.prometheus.compression, PROTOCOL=remote_read and LOOKBACK=1m for sources.prometheus.protocol and
+#     lookback_delta, RUNTIMECONFIG=file for a vigil.runtimeconfig.json of its own), to compare within a run
 #   GCDUMP=/tmp/d PERF=/tmp/p SHARDS=1 SKIP_REFERENCE=1 bash bench/scale/run.sh
 #     also writes a dotnet-gcdump of shard 0 after the measured cycles (/tmp/d.gcdump) and a `perf record -g` of the
 #     measured cycles, every thread of shard 0 (/tmp/p.data, with the JIT's perf map), for the profiles of docs/benchmarks.md
@@ -104,12 +105,20 @@ echo "| configuration | series per instance | cycle time (mean) | CPU s per cycl
 echo "|---|---:|---:|---:|---:|---:|---:|"
 IFS=';' read -ra variants <<< "${VARIANTS:-:}"
 for variant in "${variants[@]}"; do
-vlabel=${variant%%:*}; vbin=$VIGIL; venv=(); vcompression=""
+vlabel=${variant%%:*}; vbin=$VIGIL; venv=(); vcompression=""; vprotocol=""; vlookback=""; vruntimeconfig=""
 for kv in ${variant#*:}; do
   if [[ $kv == BIN=* ]]; then vbin=${kv#BIN=}
   elif [[ $kv == COMPRESSION=* ]]; then vcompression=${kv#COMPRESSION=}
+  elif [[ $kv == PROTOCOL=* ]]; then vprotocol=${kv#PROTOCOL=}
+  elif [[ $kv == LOOKBACK=* ]]; then vlookback=${kv#LOOKBACK=}
+  elif [[ $kv == RUNTIMECONFIG=* ]]; then vruntimeconfig=${kv#RUNTIMECONFIG=}
   else venv+=("$kv"); fi
 done
+if [ -n "$vruntimeconfig" ]; then
+  # A copy of the build with another vigil.runtimeconfig.json (GC settings are read from it at start-up).
+  rm -rf "$WORK/bin-$vlabel"; cp -r "$(dirname "$vbin")" "$WORK/bin-$vlabel"; cp "$vruntimeconfig" "$WORK/bin-$vlabel/vigil.runtimeconfig.json"
+  vbin="$WORK/bin-$vlabel/$(basename "$vbin")"
+fi
 for k in $SHARDS; do
   vpids=(); vports=()
   for ((i = 0; i < k; i++)); do
@@ -117,7 +126,7 @@ for k in $SHARDS; do
     cat > "$WORK/vigil-$k-$i.yaml" <<YAML
 server: { listen_address: 127.0.0.1, port: $p }
 logging: { level: warning }
-sources: { prometheus: { url: 'http://127.0.0.1:$PROM_PORT', timeout: 120s${vcompression:+, compression: $vcompression} } }
+sources: { prometheus: { url: 'http://127.0.0.1:$PROM_PORT', timeout: 120s${vcompression:+, compression: $vcompression}${vprotocol:+, protocol: $vprotocol}${vlookback:+, lookback_delta: $vlookback} } }
 jobs:
   - { name: scale, query: scale_value, interval: ${INTERVAL}s }
 YAML

@@ -19,6 +19,9 @@ internal readonly record struct ExpectedResult(string Endpoint, ResultTypes Allo
     // A range-vector selector (up[5m]) evaluated instantly yields a matrix: accepted as well.
     public static ExpectedResult Query { get; } = new(PrometheusConstants.QueryEndpoint, ResultTypes.Vector | ResultTypes.Scalar | ResultTypes.Matrix);
 
+    /// <summary>Remote-read (<c>/api/v1/read</c>): raw samples, evaluated into a matrix by the client.</summary>
+    public static ExpectedResult RemoteRead { get; } = new(PrometheusConstants.RemoteReadEndpoint, ResultTypes.Matrix);
+
     public string DescribeAllowed()
     {
         var names = new List<string>(4);

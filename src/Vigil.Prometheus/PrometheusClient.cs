@@ -6,6 +6,7 @@ using Vigil.Configuration;
 using Vigil.Core.Series;
 using Vigil.Core.Sources;
 using Vigil.Core.Tracing;
+using Vigil.Prometheus.RemoteRead;
 using Vigil.Prometheus.Tracing;
 
 namespace Vigil.Prometheus;
@@ -25,6 +26,13 @@ public sealed class PrometheusClient : IMetricSource
     private readonly PrometheusRequestFactory _requests;
     private readonly LabelSetCache _labelSets = new(PrometheusConstants.LabelSetCacheEntries);
     private readonly BodyBufferSlot _bodyBuffer = new();
+
+    // Remote-read: its own label cache (keys are protobuf bytes, not JSON), the decoded body's buffer (the wire body is
+    // snappy) and the selectors of the queries read so far (a job's query is parsed once, not every cycle).
+    private readonly LabelSetCache _readLabelSets = new(PrometheusConstants.LabelSetCacheEntries);
+    private readonly BodyBufferSlot _decodedBuffer = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PromSelector?> _selectors = new(StringComparer.Ordinal);
+    private int _readSeries;
 
     // The arrays of batches their consumer released (SeriesBatch.Release: a job's cycle when it has scored them), reused
     // for the next response instead of a new set on the large object heap per cycle and per warm-up slice.
@@ -71,6 +79,11 @@ public sealed class PrometheusClient : IMetricSource
             throw new ArgumentOutOfRangeException(nameof(step), step, "step must be at least 1 ms");
         }
 
+        if (_options.Protocol == PrometheusProtocol.RemoteRead && PlanRead(query, start, end, step) is { } read)
+        {
+            return ExecuteAsync(ExpectedResult.RemoteRead, string.Empty, query, cancellationToken, read);
+        }
+
         var form = PrometheusRequestFactory.EncodeForm(
         [
             new("query", query),
@@ -95,7 +108,31 @@ public sealed class PrometheusClient : IMetricSource
         return ExecuteAsync(ExpectedResult.Query, form, query, cancellationToken);
     }
 
-    private async Task<SeriesBatch> ExecuteAsync(ExpectedResult expected, string form, string query, CancellationToken cancellationToken)
+    /// <summary>
+    /// The remote-read request for a range query: the selector's matchers from the look-back delta before the first step
+    /// to the end, and the steps the response is evaluated at (what <c>query_range</c> would return for the selector).
+    /// Null when the query is not a plain selector: a job's query is refused at start-up for that (JobsSection), but the
+    /// other readers of this source (inspection sensors, charts, backtests) send PromQL, which only the query API evaluates.
+    /// </summary>
+    private RemoteReadCall? PlanRead(string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step)
+    {
+        if (!_selectors.TryGetValue(query, out var selector))
+        {
+            selector = PromSelector.TryParse(query, out var parsed, out _) ? parsed : null;
+            _selectors[query] = selector;
+        }
+
+        if (selector is null)
+        {
+            return null;
+        }
+
+        var lookback = (long)_options.LookbackDelta.TotalMilliseconds;
+        var steps = new RemoteReadParser.Steps(start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), (long)step.TotalMilliseconds, lookback);
+        return new RemoteReadCall(RemoteReadRequest.Encode(selector, steps.StartMs - lookback, steps.EndMs, steps.StepMs), steps);
+    }
+
+    private async Task<SeriesBatch> ExecuteAsync(ExpectedResult expected, string form, string query, CancellationToken cancellationToken, RemoteReadCall? read = null)
     {
         var endpoint = expected.Endpoint;
         var loggedQuery = query.Length <= MaxLoggedQueryChars ? query : string.Concat(query.AsSpan(0, MaxLoggedQueryChars), "...");
@@ -114,7 +151,9 @@ public sealed class PrometheusClient : IMetricSource
             var started = _timeProvider.GetTimestamp();
             try
             {
-                var (parsed, bytes) = await SendOnceAsync(expected, form, cancellationToken).ConfigureAwait(false);
+                var (parsed, bytes) = read is null
+                    ? await SendOnceAsync(expected, form, cancellationToken).ConfigureAwait(false)
+                    : await ReadOnceAsync(read, cancellationToken).ConfigureAwait(false);
                 var elapsed = _timeProvider.GetElapsedTime(started);
                 _logger.QueryCompleted(endpoint, parsed.Batch.SeriesCount, parsed.Batch.SampleCount, bytes, (long)elapsed.TotalMilliseconds, attempt, loggedQuery);
                 LogNotes(parsed, endpoint, loggedQuery);
@@ -184,6 +223,90 @@ public sealed class PrometheusClient : IMetricSource
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The caller gave up: not a failure of Prometheus, never retried.
+            throw;
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
+        {
+            throw new PrometheusTransportException(
+                $"Prometheus {endpoint} request to {uri} timed out after {FormatDuration(_options.Timeout)}", null, isTransient: true, ex);
+        }
+        catch (OperationCanceledException ex) when (ex.InnerException is TimeoutException)
+        {
+            throw new PrometheusTransportException(
+                $"Prometheus {endpoint} request to {uri} timed out after {FormatDuration(_http.Timeout)} (HttpClient.Timeout)", null, isTransient: true, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new PrometheusTransportException(
+                $"Prometheus {endpoint} request to {uri} failed ({ex.HttpRequestError}): {ex.Message}",
+                (int?)ex.StatusCode,
+                IsTransient(ex.HttpRequestError),
+                ex);
+        }
+        catch (IOException ex)
+        {
+            throw new PrometheusTransportException(
+                $"Prometheus {endpoint} response from {uri} could not be read: {ex.Message}", null, isTransient: true, ex);
+        }
+    }
+
+    /// <summary>One remote-read attempt: the same time-outs and error mapping as <see cref="SendOnceAsync"/>, a protobuf body.</summary>
+    private async Task<(ParsedResponse Parsed, int Bytes)> ReadOnceAsync(RemoteReadCall read, CancellationToken cancellationToken)
+    {
+        var expected = ExpectedResult.RemoteRead;
+        var endpoint = expected.Endpoint;
+        var uri = _requests.EndpointUri(endpoint);
+        using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            using var request = await _requests.CreateRemoteReadAsync(read.Body, linked.Token).ConfigureAwait(false);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            using var body = await ResponseBody.ReadAsync(response.Content, _options.MaxResponseBytes, endpoint, _bodyBuffer, linked.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw CreateHttpError(response, body, expected, uri);
+            }
+
+            // A proxy's page or a server without the endpoint answers 200 with something else: say so, not "corrupt snappy".
+            var contentType = response.Content.Headers.ContentType?.MediaType;
+            if (!string.Equals(contentType, "application/x-protobuf", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new PrometheusResponseException(
+                    $"{endpoint} response from {uri} has content type '{contentType}', not application/x-protobuf (is this a Prometheus remote-read endpoint?){Snippet(body.Span)}");
+            }
+
+            var decodedLength = SnappyBlock.DecodedLength(body.Span, out _);
+            if (decodedLength > _options.MaxResponseBytes)
+            {
+                throw new PrometheusResponseException(
+                    $"{endpoint} response too large: {decodedLength} bytes once decompressed exceeds {nameof(PrometheusClientOptions.MaxResponseBytes)} = {_options.MaxResponseBytes} bytes; " +
+                    "narrow the selector, shorten the range or raise the limit");
+            }
+
+            var decoded = _decodedBuffer.Take((int)Math.Max(1, decodedLength));
+            var length = 0;
+            try
+            {
+                length = SnappyBlock.Decode(body.Span, decoded);
+                using var parse = PrometheusTracing.Source.StartActivity(PrometheusTracing.Parse);
+                parse?.SetTag("vigil.prometheus.response_bytes", length);
+                var expectedSamples = (int)Math.Min(int.MaxValue / 2, (read.Steps.Count * Volatile.Read(ref _readSeries) * 1.0625) + 16);
+                var (batch, skipped) = RemoteReadParser.Parse(decoded.AsSpan(0, length), read.Steps, _readLabelSets, expectedSamples, _batchBuffers);
+                if (batch.SeriesCount > 0)
+                {
+                    Volatile.Write(ref _readSeries, batch.SeriesCount);
+                }
+
+                return (new ParsedResponse { IsError = false, ResultType = "matrix", Batch = batch, SkippedHistogramSeries = skipped }, body.Length);
+            }
+            finally
+            {
+                _decodedBuffer.Return(decoded, length);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
             throw;
         }
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
@@ -303,6 +426,9 @@ public sealed class PrometheusClient : IMetricSource
 
         return ": " + collapsed;
     }
+
+    /// <summary>A remote-read request body and the steps its response is evaluated at.</summary>
+    private sealed record RemoteReadCall(byte[] Body, RemoteReadParser.Steps Steps);
 
     internal static string FormatDuration(TimeSpan duration) =>
         duration >= TimeSpan.FromSeconds(1)

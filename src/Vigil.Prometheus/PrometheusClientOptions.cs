@@ -49,6 +49,26 @@ public sealed record PrometheusClientOptions
     /// </summary>
     public bool Compression { get; init; } = true;
 
+    /// <summary>
+    /// How range queries are read: <see cref="PrometheusProtocol.Query"/> (default, the HTTP query API: any PromQL) or
+    /// <see cref="PrometheusProtocol.RemoteRead"/> (<c>POST /api/v1/read</c>, snappy protobuf: series selectors only, about
+    /// a tenth of the JSON path's parsing cost; docs/configuration.md). Instant queries always use the query API.
+    /// </summary>
+    public PrometheusProtocol Protocol { get; init; } = PrometheusProtocol.Query;
+
+    /// <summary>
+    /// With <see cref="PrometheusProtocol.RemoteRead"/>: how old the newest sample may be at a step and still be its value,
+    /// as PromQL's <c>--query.lookback-delta</c> (default 5 m, Prometheus' own). Each read reaches this far back before
+    /// its first step, so a shorter one (two scrape intervals) reads fewer samples.
+    /// </summary>
+    public TimeSpan LookbackDelta { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Shortest and longest <see cref="LookbackDelta"/> accepted.</summary>
+    public static readonly TimeSpan MinLookbackDelta = TimeSpan.FromSeconds(1);
+
+    /// <inheritdoc cref="MinLookbackDelta"/>
+    public static readonly TimeSpan MaxLookbackDelta = TimeSpan.FromDays(1);
+
     /// <summary>Largest response body accepted, in bytes (after decompression). Default 512 MiB.</summary>
     public long MaxResponseBytes { get; init; } = 512L * 1024 * 1024;
 
@@ -115,6 +135,16 @@ public sealed record PrometheusClientOptions
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"max_response_bytes: must be between 1 and {Array.MaxLength - 1}, got {MaxResponseBytes}"));
         }
 
+        if (!Enum.IsDefined(Protocol))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"protocol: must be query or remote_read, got {Protocol}"));
+        }
+
+        if (LookbackDelta < MinLookbackDelta || LookbackDelta > MaxLookbackDelta || LookbackDelta.Ticks % TimeSpan.TicksPerMillisecond != 0)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"lookback_delta: must be whole milliseconds between {MinLookbackDelta} and {MaxLookbackDelta}, got {LookbackDelta}"));
+        }
+
         var hasBearer = !string.IsNullOrEmpty(BearerToken);
         var hasBearerFile = !string.IsNullOrEmpty(BearerTokenFile);
         var hasBasic = !string.IsNullOrEmpty(Username) || !string.IsNullOrEmpty(Password);
@@ -150,4 +180,14 @@ public sealed record PrometheusClientOptions
 
         return errors;
     }
+}
+
+/// <summary>How <see cref="PrometheusClient"/> reads range queries (<c>sources.prometheus.protocol</c>).</summary>
+public enum PrometheusProtocol
+{
+    /// <summary><c>query</c>: the HTTP query API (<c>/api/v1/query_range</c>, JSON): any PromQL.</summary>
+    Query,
+
+    /// <summary><c>remote_read</c>: the remote-read API (<c>/api/v1/read</c>, snappy protobuf): series selectors only.</summary>
+    RemoteRead,
 }

@@ -7,6 +7,7 @@ internal static class PrometheusConstants
 
     public const string QueryRangeEndpoint = "query_range";
     public const string QueryEndpoint = "query";
+    public const string RemoteReadEndpoint = "read";
 
     public const int MaxRetriesLimit = 20;
 

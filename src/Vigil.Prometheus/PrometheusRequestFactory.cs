@@ -9,6 +9,8 @@ internal sealed class PrometheusRequestFactory
 {
     private static readonly MediaTypeHeaderValue FormContentType = new("application/x-www-form-urlencoded");
     private static readonly MediaTypeWithQualityHeaderValue JsonAccept = new("application/json");
+    private static readonly MediaTypeHeaderValue ProtobufContentType = new("application/x-protobuf");
+    private static readonly MediaTypeWithQualityHeaderValue ProtobufAccept = new("application/x-protobuf");
 
     private readonly PrometheusClientOptions _options;
     private readonly Uri _apiBase;
@@ -88,6 +90,30 @@ internal sealed class PrometheusRequestFactory
         try
         {
             request.Headers.Accept.Add(JsonAccept);
+            request.Headers.Authorization = await CreateAuthorizationAsync(cancellationToken).ConfigureAwait(false);
+            return request;
+        }
+        catch
+        {
+            request.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A remote-read request (<c>POST /api/v1/read</c>) with the headers of the protocol: the body is snappy-framed
+    /// protobuf, and the version header is the one Prometheus' own remote-read client sends.
+    /// </summary>
+    public async ValueTask<HttpRequestMessage> CreateRemoteReadAsync(byte[] body, CancellationToken cancellationToken)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = ProtobufContentType;
+        content.Headers.ContentEncoding.Add("snappy");
+        var request = new HttpRequestMessage(HttpMethod.Post, EndpointUri(PrometheusConstants.RemoteReadEndpoint)) { Content = content };
+        try
+        {
+            request.Headers.Accept.Add(ProtobufAccept);
+            request.Headers.Add("X-Prometheus-Remote-Read-Version", "0.1.0");
             request.Headers.Authorization = await CreateAuthorizationAsync(cancellationToken).ConfigureAwait(false);
             return request;
         }

@@ -27,7 +27,7 @@ public sealed class PrometheusSection : IConfigSection
 
         var y = context.Reader;
         map ??= new YamlDotNet.RepresentationModel.YamlMappingNode();
-        y.RejectUnknown(map, Path, "url", "timeout", "max_retries", "retry_base_delay", "bearer_token", "bearer_token_file", "username", "password", "ca_file", "insecure_skip_verify", "compression");
+        y.RejectUnknown(map, Path, "url", "timeout", "max_retries", "retry_base_delay", "bearer_token", "bearer_token_file", "username", "password", "ca_file", "insecure_skip_verify", "compression", "protocol", "lookback_delta");
         var defaults = new PrometheusClientOptions();
         var baseUrl = defaults.BaseUrl;
         var urlText = envUrl ?? y.String(map, Path, "url");
@@ -57,6 +57,8 @@ public sealed class PrometheusSection : IConfigSection
             CaFile = y.String(map, Path, "ca_file"),
             InsecureSkipVerify = y.Bool(map, Path, "insecure_skip_verify") ?? false,
             Compression = y.Bool(map, Path, "compression") ?? defaults.Compression,
+            Protocol = ReadProtocol(y, map) ?? defaults.Protocol,
+            LookbackDelta = y.Duration(map, Path, "lookback_delta", PrometheusClientOptions.MinLookbackDelta, PrometheusClientOptions.MaxLookbackDelta) ?? defaults.LookbackDelta,
         };
 
         // The URL's own errors name PROMETHEUS_URL when it came from there.
@@ -66,5 +68,21 @@ public sealed class PrometheusSection : IConfigSection
         }
 
         context.Set(options);
+    }
+
+    private static PrometheusProtocol? ReadProtocol(ConfigReader y, YamlDotNet.RepresentationModel.YamlMappingNode map)
+    {
+        switch (y.String(map, Path, "protocol"))
+        {
+            case null:
+                return null;
+            case "query":
+                return PrometheusProtocol.Query;
+            case "remote_read":
+                return PrometheusProtocol.RemoteRead;
+            case var other:
+                y.Error($"{Path}.protocol", $"must be query (the HTTP query API, any PromQL) or remote_read (series selectors only), got '{other}'");
+                return null;
+        }
     }
 }

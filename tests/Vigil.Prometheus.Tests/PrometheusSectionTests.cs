@@ -59,6 +59,28 @@ public sealed class PrometheusSectionTests
         Assert.Equal(expected, options!.Compression);
     }
 
+    [Theory]
+    [InlineData("sources: { prometheus: { url: 'http://p:9090' } }", PrometheusProtocol.Query, 300)]
+    [InlineData("sources: { prometheus: { url: 'http://p:9090', protocol: query } }", PrometheusProtocol.Query, 300)]
+    [InlineData("sources: { prometheus: { url: 'http://p:9090', protocol: remote_read, lookback_delta: 45s } }", PrometheusProtocol.RemoteRead, 45)]
+    public void Read_Protocol_DefaultsToTheQueryApi(string yaml, PrometheusProtocol expected, int lookbackSeconds)
+    {
+        var (options, errors) = Read(yaml);
+
+        Assert.Empty(errors);
+        Assert.Equal(expected, options!.Protocol);
+        Assert.Equal(TimeSpan.FromSeconds(lookbackSeconds), options.LookbackDelta);
+    }
+
+    [Fact]
+    public void Read_UnknownProtocolAndBadLookback_ReportBothPaths()
+    {
+        var (_, errors) = Read("sources: { prometheus: { protocol: remote_write, lookback_delta: 0s } }");
+
+        Assert.Contains(errors, e => e.StartsWith("sources.prometheus.protocol: must be query (the HTTP query API, any PromQL) or remote_read", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("sources.prometheus.lookback_delta:", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Read_CompressionNotABoolean_ReportsThePath()
         => Assert.Contains(Read("sources: { prometheus: { compression: maybe } }").Errors, e => e.StartsWith("sources.prometheus.compression:", StringComparison.Ordinal));

@@ -97,6 +97,66 @@ public sealed class RealPrometheusTests(RealPrometheusFixture prometheus) : ICla
         Assert.Contains("exceeded maximum resolution", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("up")]
+    [InlineData("{__name__=~\"prometheus_tsdb_head_.*|prometheus_http_requests_total\", job=\"self\"}")]
+    public async Task QueryRangeAsync_RemoteRead_GivesTheSamePointsAsTheQueryApi(string selector)
+    {
+        var (query, _) = CreateSut();
+        var (read, _) = CreateSut(o => o with { Protocol = PrometheusProtocol.RemoteRead });
+        // Ending in the past, so both reads see the same stored samples (a scrape landing between them changes nothing);
+        // polled (with a deadline, no fixed sleep) until the self-scrapes reach a few seconds before now.
+        var started = TimeProvider.System.GetTimestamp();
+        while (true)
+        {
+            var end = DateTimeOffset.FromUnixTimeSeconds(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() - 3);
+            var expected = await query.QueryRangeAsync(selector, end.AddMinutes(-1), end, TimeSpan.FromSeconds(1), CancellationToken.None);
+            if (expected.SeriesCount == 0 || expected.GetTimestamps(0).Length < 5)
+            {
+                Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(30), "no self-scrapes to compare");
+                await Task.Delay(500);
+                continue;
+            }
+
+            var actual = await read.QueryRangeAsync(selector, end.AddMinutes(-1), end, TimeSpan.FromSeconds(1), CancellationToken.None);
+
+            Assert.Equal(Points(expected), Points(actual));
+            return;
+        }
+    }
+
+    [Fact]
+    public async Task QueryRangeAsync_RemoteReadBadRegex_SurfacesPrometheusReasonAfterTheRetries()
+    {
+        // Prometheus 2.42 answers a matcher it cannot compile with HTTP 500 (not 400 as the query API does), so the
+        // client treats it as transient like any 5xx: the retries are spent, then Prometheus' own text is the error.
+        var (read, _) = CreateSut(o => o with { Protocol = PrometheusProtocol.RemoteRead, MaxRetries = 1 });
+        var now = TimeProvider.System.GetUtcNow();
+
+        var ex = await Assert.ThrowsAsync<PrometheusTransportException>(() => read.QueryRangeAsync("up{job=~\"(\"}", now.AddMinutes(-1), now, TimeSpan.FromSeconds(1), CancellationToken.None));
+
+        Assert.Equal(500, ex.StatusCode);
+        Assert.Contains("missing closing )", ex.Message, StringComparison.Ordinal);
+    }
+
+    // Every point as "labels@timestamp=bits", sorted: NaN payloads and -0 compared exactly, series order ignored.
+    private static List<string> Points(Vigil.Core.Series.SeriesBatch batch)
+    {
+        var points = new List<string>();
+        for (var i = 0; i < batch.SeriesCount; i++)
+        {
+            var timestamps = batch.GetTimestamps(i);
+            var values = batch.GetValues(i);
+            for (var j = 0; j < timestamps.Length; j++)
+            {
+                points.Add(FormattableString.Invariant($"{batch.GetLabels(i)}@{timestamps[j]}={BitConverter.DoubleToInt64Bits(values[j]):X}"));
+            }
+        }
+
+        points.Sort(StringComparer.Ordinal);
+        return points;
+    }
+
     private (PrometheusClient Client, FakeLogger<PrometheusClient> Logger) CreateSut(Func<PrometheusClientOptions, PrometheusClientOptions>? configure = null)
     {
         var defaults = new PrometheusClientOptions { BaseUrl = prometheus.BaseUrl, RetryBaseDelay = TimeSpan.FromMilliseconds(1) };

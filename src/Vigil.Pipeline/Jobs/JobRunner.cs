@@ -467,10 +467,12 @@ public sealed class JobRunner
 
     /// <summary>
     /// Samples one slice of a catch-up may hold (see CatchUpInSlicesAsync): smaller than a warm-up slice because every
-    /// point of it is also published, ≈ 80 bytes of verdict batch each: 500k samples are ≈ 12 MB of JSON, 8 MB of batch
-    /// and 40 MB of verdicts, 5 steps at 100k series.
+    /// point of it is also published, 144 bytes of verdict batch each (<see cref="ScoredPoint"/>), held until the slice
+    /// is published: 200k samples are 2 steps at 100k series, ≈ 29 MB of verdicts, about what a steady cycle's body
+    /// and batch hold. It was 500k (72 MB of verdicts and a 5-step body on top of the steady state) until scale9; main's
+    /// catch-up then rose ≈ 70 MB above the level it settled at (docs/benchmarks.md, scale9).
     /// </summary>
-    internal long CatchUpSliceSamples { get; set; } = 500_000;
+    internal long CatchUpSliceSamples { get; set; } = 200_000;
 
     private async Task<SeriesBatch> FetchAsync(DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken)
     {

@@ -74,6 +74,11 @@ public sealed partial class JobsSection : IConfigSection
             errors.Add("sources.prometheus: required by jobs with source prometheus (or set PROMETHEUS_URL)");
         }
 
+        if (context.Get<PrometheusClientOptions>() is { Protocol: PrometheusProtocol.RemoteRead })
+        {
+            CheckSelectors(jobs, errors);
+        }
+
         var modelPath = context.Get<ModelStoreOptions>()?.Directory;
         foreach (var job in jobs.Where(j => string.Equals(j.Detector.Type, IsolationForestDetectorFactory.TypeName, StringComparison.OrdinalIgnoreCase)))
         {
@@ -89,6 +94,25 @@ public sealed partial class JobsSection : IConfigSection
         }
 
         context.Set(new JobsOptions { Jobs = jobs, DefaultInterval = envInterval });
+    }
+
+    /// <summary>
+    /// Remote-read reads stored series by label matchers and evaluates no PromQL: every Prometheus job's query (each
+    /// feature's, for a multivariate job) must be a plain selector. Said here, at start-up, not by the first cycle.
+    /// </summary>
+    private static void CheckSelectors(List<JobOptions> jobs, List<string> errors)
+    {
+        foreach (var job in jobs.Where(j => j.Source == JobSource.Prometheus))
+        {
+            var queries = job.Features is { } features ? features.Select(f => (What: $"feature '{f.Name}' query", f.Query)) : [("query", job.Query)];
+            foreach (var (what, query) in queries)
+            {
+                if (!Vigil.Prometheus.RemoteRead.PromSelector.TryParse(query, out _, out var error))
+                {
+                    errors.Add($"jobs: job '{job.Name}' {what}: sources.prometheus.protocol is remote_read, and {error}");
+                }
+            }
+        }
     }
 
     private static List<JobOptions> ReadJobs(ConfigReader y, YamlMappingNode root, TimeSpan? envInterval, bool hasPrometheus, DetectorRegistry detectors, List<string> errors)

@@ -168,6 +168,28 @@ public sealed class JobRunnerTests
     }
 
     [Fact]
+    public async Task RunCycle_FarBehindWithManySeries_DefaultSlicesHoldAtMost200kSamples()
+    {
+        // 40,000 series, 12 steps behind: the default bound (200k samples: 2 steps at 100k series, whose 144-byte verdicts
+        // a slice holds until it is published) gives 5-step slices, then the 2-step rest.
+        for (var i = 0; i < 40_000; i++)
+        {
+            _input.Set(Labels.From(new Label("instance", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Label("job", "node")), _ => 1.0);
+        }
+
+        var sut = CreateSut(window: 20);
+        await sut.RunCycleAsync(CancellationToken.None);
+        sut.Compaction = new WarmupCompaction { Collect = () => { } };
+        _clock.Advance(Step * 12);
+        var before = _input.Requests.Count;
+
+        var result = await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal(480_000, result.Points);
+        Assert.Equal([5, 5, 2], _input.Requests.Skip(before).Select(r => (int)((r.End - r.Start) / Step) + 1));
+    }
+
+    [Fact]
     public async Task RunCycle_CatchUpSlice_VerdictBatchSizedOnceToTheSliceNotByDoubling()
     {
         // A catch-up slice publishes every point it fetched: 300 for 2 series × 150 steps. Grown by doubling from 64

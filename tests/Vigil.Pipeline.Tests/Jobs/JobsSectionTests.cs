@@ -210,6 +210,48 @@ public sealed class JobsSectionTests
     }
 
     /// <summary>The jobs read from <paramref name="yaml"/>; fails the test on any configuration error.</summary>
+    [Fact]
+    public void Read_RemoteReadWithFunctions_ListsEveryQueryThatIsNotASelector()
+    {
+        var yaml = ("""
+            model_path: /models
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090', protocol: remote_read, lookback_delta: 1m }
+            jobs:
+              - { name: plain, query: 'scale_value{instance=~"a.*"}' }
+              - { name: rate, query: 'rate(http_requests_total[5m])' }
+              - name: checkout
+                join_labels: [instance]
+                features:
+                  - { name: cpu, query: 'sum by (instance) (cpu)' }
+                  - { name: queue, query: 'queue_depth' }
+                detector: { type: isolation_forest, model: checkout }
+            """);
+
+        var (jobs, errors) = TryLoad(yaml);
+
+        Assert.Null(jobs);
+        Assert.Equal(2, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith("jobs: job 'rate' query: sources.prometheus.protocol is remote_read", StringComparison.Ordinal)
+            && e.Contains("need protocol: query", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("jobs: job 'checkout' feature 'cpu' query:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Read_RemoteReadWithSelectors_IsAccepted()
+    {
+        var yaml = ("""
+            sources:
+              prometheus: { url: 'http://127.0.0.1:9090', protocol: remote_read }
+            jobs:
+              - { name: plain, query: 'scale_value' }
+            """);
+
+        var job = Assert.Single(Load(yaml));
+
+        Assert.Equal("scale_value", job.Query);
+    }
+
     private static IReadOnlyList<JobOptions> Load(string yaml)
     {
         var (jobs, errors) = TryLoad(yaml);

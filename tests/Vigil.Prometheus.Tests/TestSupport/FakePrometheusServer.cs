@@ -20,6 +20,12 @@ internal sealed record RecordedRequest(
     string? Authorization,
     string? ContentType)
 {
+    /// <summary>The raw body of a request that was not a form (a remote-read request), else empty.</summary>
+    public byte[] RawBody { get; init; } = [];
+
+    /// <summary>Request headers, first value each.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
     /// <summary>A parameter from the query string or the form body, whichever carried it.</summary>
     public string? Param(string name) => Query.TryGetValue(name, out var q) ? q : Form.GetValueOrDefault(name);
 }
@@ -35,6 +41,12 @@ internal sealed record CannedResponse(int Status, string Body, string ContentTyp
     public static CannedResponse Golden(string name, int status = 200) => new(status, GoldenFiles.Read(name));
 
     public static CannedResponse Hanging() => new(200, string.Empty) { Hang = true };
+
+    /// <summary>A binary body (remote-read); <see cref="Body"/> is ignored when set.</summary>
+    public byte[]? Bytes { get; init; }
+
+    public static CannedResponse Binary(byte[] bytes, string contentType = "application/x-protobuf", int status = 200) =>
+        new(status, string.Empty, contentType, new Dictionary<string, string> { ["Content-Encoding"] = "snappy" }) { Bytes = bytes };
 }
 
 /// <summary>
@@ -115,12 +127,19 @@ internal sealed class FakePrometheusServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var form = new Dictionary<string, string>();
+        byte[] raw = [];
         if (context.Request.HasFormContentType)
         {
             foreach (var (key, value) in await context.Request.ReadFormAsync(context.RequestAborted))
             {
                 form[key] = value.ToString();
             }
+        }
+        else
+        {
+            using var copy = new MemoryStream();
+            await context.Request.Body.CopyToAsync(copy, context.RequestAborted);
+            raw = copy.ToArray();
         }
 
         _requests.Enqueue(new RecordedRequest(
@@ -129,7 +148,11 @@ internal sealed class FakePrometheusServer : IAsyncDisposable
             context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()),
             form,
             context.Request.Headers.Authorization.FirstOrDefault(),
-            context.Request.ContentType));
+            context.Request.ContentType)
+        {
+            RawBody = raw,
+            Headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+        });
 
         if (_script.TryDequeue(out var next))
         {
@@ -156,6 +179,12 @@ internal sealed class FakePrometheusServer : IAsyncDisposable
         foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
         {
             context.Response.Headers[name] = value;
+        }
+
+        if (response.Bytes is { } bytes)
+        {
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+            return;
         }
 
         await context.Response.WriteAsync(response.Body, context.RequestAborted);

@@ -16,13 +16,13 @@ public sealed class RuntimeConfigTests
     }
 
     [Fact]
-    public void RuntimeConfig_ServerGc_Gen0BudgetBoundedTo32MiB()
+    public void RuntimeConfig_WorkstationGc_Gen0BudgetBoundedTo32MiB()
     {
-        // Server GC's default generation-0 budget reaches 200 MiB: at 100k series that much short-lived garbage piled
-        // up in every warm-up and catch-up slice and in steady cycles before a collection came.
+        // Server GC (the Web SDK's default) held ≈ 350 MB beyond the live heap at 100k series and grew in steady cycles
+        // (scale9); its generation-0 budget reached 200 MiB before scale8's bound, which stays for either mode.
         var properties = ConfigProperties();
 
-        Assert.True(properties.GetProperty("System.GC.Server").GetBoolean());
+        Assert.False(properties.GetProperty("System.GC.Server").GetBoolean());
         Assert.Equal(32L * 1024 * 1024, properties.GetProperty("System.GC.Gen0MaxBudget").GetInt64());
     }
 }
