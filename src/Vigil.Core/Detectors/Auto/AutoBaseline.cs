@@ -211,7 +211,9 @@ internal sealed class AutoBaseline : IBaseline
             var symmetric = (_tail + (ExcessToFar * _meanExcess)) / FarTailToSigma;
             isolatedHigh = _o.SideTail ? Math.Min(symmetric, (_tailUp + (ExcessToFar * _meanExcessUp)) / SideFarTailToSigma) : symmetric;
             isolatedLow = _o.SideTail ? Math.Min(symmetric, (_tailDown + (ExcessToFar * _meanExcessDown)) / SideFarTailToSigma) : symmetric;
-            if (profileExpects && _o.ProfileTails > 0)
+            // ProfileTailsSeasoned: not where the profile's σ here comes from less than a day of scored visits (the profile's
+            // first forecasting day), which says nothing of a tail.
+            if (profileExpects && _o.ProfileTails > 0 && (!_o.ProfileTailsSeasoned || _profile!.Seasoned(timestampMs)))
             {
                 // The far tail was learned on the Holt forecast's errors: on a daily curve those hold the lag behind every
                 // bend, yesterday's burst and the evening after a drop, so next to the profile's σ it is several times

@@ -63,6 +63,7 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             ProfileScaleFallback = p.ReadFlag("profile_scale_fallback", d.ProfileScaleFallback),
             ProfileFallbackFloor = p.ReadFlag("profile_fallback_floor", d.ProfileFallbackFloor),
             ProfileTails = p.ReadInt("profile_tails", d.ProfileTails, 0, 2),
+            ProfileTailsSeasoned = p.ReadFlag("profile_tails_seasoned", d.ProfileTailsSeasoned),
             ContextRunForgiven = p.ReadFlag("context_run_forgiven", d.ContextRunForgiven),
             ReturnCurve = p.ReadFlag("return_curve", d.ReturnCurve),
             RebaselineFromProfile = p.ReadFlag("rebaseline_from_profile", d.RebaselineFromProfile),

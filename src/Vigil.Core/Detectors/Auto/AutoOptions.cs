@@ -231,6 +231,14 @@ public sealed record AutoOptions
     public int ProfileTails { get; init; }
 
     /// <summary>
+    /// With <see cref="ProfileTails"/> 1, the far tail moves to the profile's σ only where this time of day has a day of
+    /// out-of-sample visits (detect28; default 0 = everywhere the profile forecasts). On the profile's first forecasting
+    /// day its σ comes from one or two scored points per bucket: scaling the tail onto it split the noisy evening after a
+    /// request rate's drop into a second paging episode (docs/benchmarks.md, detect28).
+    /// </summary>
+    public bool ProfileTailsSeasoned { get; init; }
+
+    /// <summary>
     /// Whether a point forgiven past the near edge (isolated point, routine excursion) counts in the run the seasonal
     /// context's guard excludes (detect27; default 1; 0 = only anomalous points, as before). The context never lets the
     /// current anomalous run excuse itself, but a forgiven first point was not part of the run, and where the detected

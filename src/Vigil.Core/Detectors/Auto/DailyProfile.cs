@@ -128,6 +128,17 @@ internal sealed class DailyProfile
     }
 
     /// <summary>
+    /// Whether both buckets of this phase have at least a day of out-of-sample visits, so the profile's σ here is learned
+    /// from the errors of a day's points, not from one or two.
+    /// </summary>
+    public bool Seasoned(long timestampMs)
+    {
+        var (i0, i1, _) = Phase(timestampMs);
+        var thin = VisitCap(1, 4);
+        return _scaleVisits[i0] >= thin && _scaleVisits[i1] >= thin;
+    }
+
+    /// <summary>
     /// What this time of day looked like on earlier days (bucket levels interpolated, without the offset, which follows the
     /// last hours) and the profile's σ here, for the daily context. Same conditions as <see cref="TryForecast"/>. (Gated by
     /// <see cref="TryShape"/> as well it never applied on the scenario suite's request rates: a missing peak learned as
