@@ -6,7 +6,9 @@ namespace Vigil.Benchmarks;
 
 /// <summary>
 /// Per-point cost of each detector in steady state (a warmed series, 10 000 points per invocation), and allocation per
-/// point (must be 0 B). Data: a daily sine with noise and occasional spikes, 5-minute steps.
+/// point (must be 0 B). Data: a daily sine with noise and occasional spikes, 5-minute steps; for <c>auto_count</c> a
+/// one-minute Poisson count of ≈ 20 events a minute with a daily cycle (the count tests' costliest case: item 34's
+/// counting-law edges act up to 20 effective events a step).
 /// Run: dotnet run -c Release --project bench/Vigil.Benchmarks -- --filter '*DetectorBenchmarks*'
 /// </summary>
 [MemoryDiagnoser]
@@ -17,17 +19,19 @@ public class DetectorBenchmarks
     private double[] _values = [];
     private long[] _timestamps = [];
     private ISeriesDetector _series = null!;
+    private long _stepMs;
 
     // auto: the defaults (its daily profile takes over on this clean daily sine); auto_holt: the profile off
     // (seasonal_profile=0), the Holt forecast only, as on series the profile does not explain; auto_slow: the opt-in
-    // slow shift test with the daily-shape reference (detect10).
-    [Params("rolling_sigma", "robust", "ewma", "seasonal", "holt_winters", "auto", "auto_holt", "auto_slow")]
+    // slow shift test with the daily-shape reference (detect10); auto_count: the defaults on a small count.
+    [Params("rolling_sigma", "robust", "ewma", "seasonal", "holt_winters", "auto", "auto_holt", "auto_slow", "auto_count")]
     public string Type { get; set; } = "auto";
 
     internal static DetectorSpec Spec(string type) => type switch
     {
         "auto_holt" => new DetectorSpec("auto", new Dictionary<string, string> { ["seasonal_profile"] = "0" }),
         "auto_slow" => new DetectorSpec("auto", new Dictionary<string, string> { ["slow_shift_threshold"] = "12", ["slow_shift_reference"] = "3" }),
+        "auto_count" => new DetectorSpec("auto", new Dictionary<string, string>()),
         _ => new DetectorSpec(type, new Dictionary<string, string>()),
     };
 
@@ -37,10 +41,14 @@ public class DetectorBenchmarks
         var random = new Random(42);
         _values = new double[Points];
         _timestamps = new long[Points];
+        var count = Type == "auto_count";
+        _stepMs = count ? 60_000L : 300_000L;
         for (var i = 0; i < Points; i++)
         {
-            _timestamps[i] = 1_704_067_200_000 + (i * 300_000L);
-            _values[i] = 100 + (10 * Math.Sin(2 * Math.PI * i / 288.0)) + random.NextDouble() + (random.Next(500) == 0 ? 50 : 0);
+            _timestamps[i] = 1_704_067_200_000 + (i * _stepMs);
+            _values[i] = count
+                ? Poisson(random, 20 + (5 * Math.Sin(2 * Math.PI * i / 1440.0)))
+                : 100 + (10 * Math.Sin(2 * Math.PI * i / 288.0)) + random.NextDouble() + (random.Next(500) == 0 ? 50 : 0);
         }
 
         _series = DetectorRegistry.CreateDefault().Create(Spec(Type)).CreateSeries();
@@ -66,10 +74,23 @@ public class DetectorBenchmarks
         // Keep the timestamps moving forward across invocations (the seasonal bucket cache depends on them).
         for (var i = 0; i < timestamps.Length; i++)
         {
-            timestamps[i] += Points * 300_000L;
+            timestamps[i] += Points * _stepMs;
         }
 
         return sum;
+    }
+
+    // Knuth's product of uniforms: exact for the small rates used here.
+    private static int Poisson(Random random, double rate)
+    {
+        var limit = Math.Exp(-rate);
+        var k = 0;
+        for (var p = random.NextDouble(); p > limit; p *= random.NextDouble())
+        {
+            k++;
+        }
+
+        return k;
     }
 }
 

@@ -195,15 +195,16 @@ public sealed class CountShiftTestTests
     public void Observe_DropBeforeTheDayIsKnown_WaitsUnlessCountShiftDayIsOff()
     {
         // Ten hours into a series the baseline cannot know its day yet, so by default (count_shift_day=1) the count test
-        // stands down and every verdict is that of auto without it; with count_shift_day=0 it judges the same drop.
+        // stands down and every verdict is that of auto without it; with count_shift_day=0 it judges the same drop. The
+        // counting law's floor (count_ordinary_tail, item 34) reads the count test's rates, so both runs go without it.
         const int from = 600;
         const int length = from + Watched;
         var failures = new List<string>();
         for (var seed = 1; seed <= 3; seed++)
         {
             var values = Synthetic.FlatCount(length, 20, from, int.MaxValue, 0.7, seed);
-            var byDefault = Synthetic.RunMinutes(Synthetic.Create("auto"), values);
-            var without = Synthetic.RunMinutes(Synthetic.Create("auto", (ContractOptions.CountShiftThresholdKey, "0")), values);
+            var byDefault = Synthetic.RunMinutes(Synthetic.Create("auto", (ContractOptions.CountOrdinaryTailKey, "0")), values);
+            var without = Synthetic.RunMinutes(Synthetic.Create("auto", (ContractOptions.CountShiftThresholdKey, "0"), (ContractOptions.CountOrdinaryTailKey, "0")), values);
             var early = Synthetic.RunMinutes(Synthetic.Create("auto", (ContractOptions.CountShiftDayKey, "0")), values);
             var differ = Enumerable.Range(0, length).Count(i => byDefault[i].Score != without[i].Score || byDefault[i].Kind != without[i].Kind);
             var (onset, held, judged) = Drop(early, from, Watched);

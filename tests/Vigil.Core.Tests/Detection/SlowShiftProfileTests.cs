@@ -115,7 +115,9 @@ public sealed class SlowShiftProfileTests
     {
         // A known cost, pinned so it cannot grow unnoticed: on seeds 1–5 the slow test adds 11 onsets in 20 clean
         // series-days (0, 2, 2, 7, 0), most on days 2–3 while the profile's buckets hold one or two days of a count's
-        // noise (σ/√12 a bucket), which a test summing hours of residuals reads as a shift.
+        // noise (σ/√12 a bucket), which a test summing hours of residuals reads as a shift. On session 11's defaults
+        // (the counting law's floor and the log-space lower side) it adds 14 (seeds 2–5): the floor stands down while a
+        // test holds half its evidence, so the slow test's evidence lets the ordinary counts page again.
         var added = new List<string>();
         for (var seed = 1; seed <= 5; seed++)
         {
@@ -126,7 +128,7 @@ public sealed class SlowShiftProfileTests
             added.AddRange(onsets.Select(i => $"seed {seed} at {i}"));
         }
 
-        Assert.True(added.Count <= 11, $"{added.Count} onsets only with the slow test: {string.Join(", ", added)}");
+        Assert.True(added.Count <= 14, $"{added.Count} onsets only with the slow test: {string.Join(", ", added)}");
     }
 
     [Fact]

@@ -134,9 +134,10 @@ public sealed record AutoOptions
 
     /// <summary>
     /// Whether the lower side of a positive series whose symmetric band reaches down to zero is sized by its own lower
-    /// spread in log space (detect14; 0 = off, docs/detectors.md "What detect14 measured").
+    /// spread in log space (detect14; default true since session 11, with <see cref="PositiveLowShift"/>,
+    /// <see cref="PositiveLowDips"/> and <see cref="PositiveLowReturn"/>: docs/benchmarks.md, "Final main after session 11").
     /// </summary>
-    public bool PositiveLow { get; init; }
+    public bool PositiveLow { get; init; } = true;
 
     /// <summary>
     /// A level the upper tail cannot drag (detect17; 0 = off): the error that teaches the Holt level and trend is clipped
@@ -150,9 +151,9 @@ public sealed record AutoOptions
     /// With <see cref="PositiveLow"/>, whether the shift test's lower σ is the log-space spread mapped at one σ,
     /// E·(1 − exp(−σ_log)), instead of the point edge's E·(1 − exp(−k·σ_log))/k (detect17; 0 = off). The point edge's
     /// σ is sized for k σ and is two thirds of the lower side's ordinary spread at one σ, so the CUSUM summed ordinary
-    /// noise below a latency's level as evidence.
+    /// noise below a latency's level as evidence. Default true since session 11.
     /// </summary>
-    public bool PositiveLowShift { get; init; }
+    public bool PositiveLowShift { get; init; } = true;
 
     /// <summary>
     /// With <see cref="PositiveLow"/>, whether a point excluded below the expectation is kept out of the symmetric
@@ -166,9 +167,10 @@ public sealed record AutoOptions
     /// symmetric heavy tail only where it passes it (detect22; 0 = every excluded point counts, as before). The log-space
     /// lower side excludes a latency's dips long before they reach the tail its slow requests set, and each dip counted
     /// as an exceedance raised that tail by a fifth: a burst's dips widened the band above, and a ×2.7 step after it
-    /// stayed inside. A dip that does pass the tail still counts, so a series that routinely dips keeps its band.
+    /// stayed inside. A dip that does pass the tail still counts, so a series that routinely dips keeps its band. Default
+    /// true since session 11.
     /// </summary>
-    public bool PositiveLowDips { get; init; }
+    public bool PositiveLowDips { get; init; } = true;
 
     /// <summary>
     /// With <see cref="PositiveLow"/>, whether an alarm's onset below the expectation, on a point where the log-space
@@ -177,9 +179,9 @@ public sealed record AutoOptions
     /// level as it climbs; at its end the series is back at its usual level, a drop against the ramp's top, and the shift
     /// evidence that drop builds freezes the level there, so the tight log-space side paged again and again through the
     /// return. The level goes back to the tenth percentile of the expectation over the recent points (the contract's ring
-    /// of 192), the level the series left.
+    /// of 192), the level the series left. Default true since session 11.
     /// </summary>
-    public bool PositiveLowReturn { get; init; }
+    public bool PositiveLowReturn { get; init; } = true;
 
     /// <summary>
     /// Whether the contract's slow shift test (<c>slow_shift_threshold</c>) judges only the points where
@@ -226,17 +228,17 @@ public sealed record AutoOptions
     /// The isolated-point far tail while the daily profile is the expectation (detect27; 0 = the Holt forecast's, as
     /// learned; 1 = its shape, far tail over near σ, on the profile's σ; 2 = none). The far tail is learned on the Holt
     /// forecast's errors, several times the profile's σ on a daily curve, so a missing peak's flat day was forgiven point
-    /// by point as isolated excursions.
+    /// by point as isolated excursions. Default 1 since session 11, with <see cref="ProfileTailsSeasoned"/>.
     /// </summary>
-    public int ProfileTails { get; init; }
+    public int ProfileTails { get; init; } = 1;
 
     /// <summary>
     /// With <see cref="ProfileTails"/> 1, the far tail moves to the profile's σ only where this time of day has a day of
     /// out-of-sample visits (detect28; default 0 = everywhere the profile forecasts). On the profile's first forecasting
     /// day its σ comes from one or two scored points per bucket: scaling the tail onto it split the noisy evening after a
-    /// request rate's drop into a second paging episode (docs/benchmarks.md, detect28).
+    /// request rate's drop into a second paging episode (docs/benchmarks.md, detect28). Default true since session 11.
     /// </summary>
-    public bool ProfileTailsSeasoned { get; init; }
+    public bool ProfileTailsSeasoned { get; init; } = true;
 
     /// <summary>
     /// Whether a point forgiven past the near edge (isolated point, routine excursion) counts in the run the seasonal
@@ -332,9 +334,24 @@ public sealed record AutoOptions
     /// variance test on (h_v = 150, κ_v = 4, clip 36: docs/detectors.md, "The variance test"), and
     /// routine excursions on (<c>routine_margin</c> 2: docs/detectors.md, item 14): an isolated point on a side that spikes
     /// routinely is judged against what it has spiked to before, and so are the later points of a burst as long as the
-    /// series' bursts (<c>routine_burst</c> 4, <c>routine_keep</c>: item 25).
+    /// series' bursts (<c>routine_burst</c> 4, <c>routine_keep</c>: item 25); on counts, the rise side running down to
+    /// 0.3 events a minute (<c>count_shift_rise_min</c>: item 32) and a count's ordinary values, those its counting law
+    /// makes likelier than 1e-4 a point, never paging on their own (<c>count_ordinary_tail</c>: item 34; session 11).
     /// </summary>
-    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory, CountShiftThreshold = AutoCountShiftThreshold, CountShiftPower = AutoCountShiftPower, ShiftUnlearn = true, ShiftUnlearnMin = AutoShiftUnlearnMin, CountShiftHours = true, CountShiftRises = true, RoutineBurst = AutoRoutineBurst, RoutineKeep = true };
+    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory, CountShiftThreshold = AutoCountShiftThreshold, CountShiftPower = AutoCountShiftPower, ShiftUnlearn = true, ShiftUnlearnMin = AutoShiftUnlearnMin, CountShiftHours = true, CountShiftRises = true, RoutineBurst = AutoRoutineBurst, RoutineKeep = true, CountShiftRiseMin = AutoCountShiftRiseMin, CountOrdinaryTail = AutoCountOrdinaryTail };
+
+    /// <summary>
+    /// <c>auto</c>'s count shift test rise side runs down to this many events a minute (item 32): a flat error count of 0.6
+    /// a minute that triples at night is flagged within the step. Default since session 11.
+    /// </summary>
+    public static double AutoCountShiftRiseMin => 0.3;
+
+    /// <summary>
+    /// <c>auto</c>'s counting-law tail (item 34): a count's value the negative binomial at its learned rate and variance
+    /// makes likelier than this a point is ordinary, so a flat count of 0.6 a minute does not page on its 4s. Default since
+    /// session 11.
+    /// </summary>
+    public static double AutoCountOrdinaryTail => 1e-4;
 
     /// <summary>
     /// <c>auto</c>'s routine bursts (docs/detectors.md, item 25): a burst may last up to 4 points (and as long as the side's

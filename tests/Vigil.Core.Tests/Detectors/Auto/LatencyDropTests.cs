@@ -60,14 +60,18 @@ public sealed class LatencyDropTests
     {
         var values = LatencyWithDrop(seed, 0.3);
 
-        var symmetric = Run(values, []);
-        var positive = Run(values, new() { ["positive_low"] = "1" });
+        var symmetric = Run(values, new() { ["positive_low"] = "0" });
+        // Item 17 alone, as it was measured; the default since session 11 adds the rest of the family (items 22, 31, 35).
+        var positive = Run(values, new() { ["positive_low"] = "1", ["positive_low_shift"] = "0", ["positive_low_dips"] = "0", ["positive_low_return"] = "0" });
+        var byDefault = Run(values, []);
 
         // The slow requests size the symmetric band below the level too (its lower edge lies near zero), and the level
         // follows part of the drop before the shift test fires (held on 78–111 of 120 points on these seeds). Sized by
         // the series' own lower spread in log space, the band below holds the drop on at least 90 % of its points; the
         // return scored > 1 on at most 4 points (seed 3).
-        Assert.True(positive.Held >= 0.9 * DropPoints, $"seed {seed}: positive_low held {positive.Held} of {DropPoints} ({symmetric.Held} by default)");
+        Assert.True(positive.Held >= 0.9 * DropPoints, $"seed {seed}: positive_low held {positive.Held} of {DropPoints} ({symmetric.Held} with the symmetric side)");
+        // The default (the whole family) holds it on at least the suite's 85 % of its points.
+        Assert.True(byDefault.Held >= 0.85 * DropPoints, $"seed {seed}: the default held {byDefault.Held} of {DropPoints}");
         Assert.True(positive.Held >= symmetric.Held, $"seed {seed}: positive_low held {positive.Held}, default {symmetric.Held}");
         Assert.True(positive.ReturnAlarms <= 4, $"seed {seed}: {positive.ReturnAlarms} points of the return scored > 1");
     }

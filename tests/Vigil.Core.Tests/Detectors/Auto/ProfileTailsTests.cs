@@ -29,8 +29,8 @@ public sealed class ProfileTailsTests
                 values[i] += 30;
             }
 
-            var holt = new AutoBaseline(new AutoOptions());
-            var tails = new AutoBaseline(new AutoOptions { ProfileTails = 1 });
+            var holt = new AutoBaseline(new AutoOptions { ProfileTails = 0 });
+            var tails = new AutoBaseline(new AutoOptions { ProfileTails = 1, ProfileTailsSeasoned = false });
             var seasoned = new AutoBaseline(new AutoOptions { ProfileTails = 1, ProfileTailsSeasoned = true });
             int firstDayScaled = 0, firstDaySeasoned = 0, lastDaySeasoned = 0;
             for (var i = 0; i < values.Length; i++)

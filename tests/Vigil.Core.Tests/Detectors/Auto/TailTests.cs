@@ -77,8 +77,9 @@ public sealed class TailTests
         // Measured without routine excursions (item 14), as when side_tail was measured: with them the symmetric tail
         // held this drop on 50 of 60 points on this seed (the routine slow requests no longer inflate the band it is
         // judged by in the same way), so the case is pinned to the state the comparison was made in.
-        var symmetric = Run(values, dropStart, new() { ["side_tail"] = "0", ["routine_margin"] = "0" });
-        var sided = Run(values, dropStart, new() { ["side_tail"] = "1", ["routine_margin"] = "0" });
+        // The same for the log-space lower side (positive_low, the default since session 11), which holds this drop itself.
+        var symmetric = Run(values, dropStart, new() { ["side_tail"] = "0", ["routine_margin"] = "0", ["positive_low"] = "0" });
+        var sided = Run(values, dropStart, new() { ["side_tail"] = "1", ["routine_margin"] = "0", ["positive_low"] = "0" });
 
         Assert.True(symmetric.DropHeld < 10, $"side_tail=0 held the drop on {symmetric.DropHeld} of 60 points");
         Assert.True(sided.DropHeld >= 45, $"side_tail=1 held the drop on {sided.DropHeld} of 60 points");
@@ -129,6 +130,8 @@ public sealed class TailTests
         {
             ["novelty_min_sigma"] = "0",
             ["integer_edges"] = integerEdges ? "1" : "0",
+            // The novelty edge itself, not the counting law's floor (item 34), which puts this count's edge at 21.5.
+            ["count_ordinary_tail"] = "0",
         }).CreateSeries();
         next = 400;
         series.Observe(0, 0);
