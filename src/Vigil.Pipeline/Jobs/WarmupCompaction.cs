@@ -44,6 +44,23 @@ internal sealed class WarmupCompaction
     }
 
     /// <summary>
+    /// The first range's newest part is scored and its verdicts not yet published: one collection if the warm-up was
+    /// large enough to have needed any. The newest part (up to a warm-up slice of points: its response body, batch and
+    /// the detectors' scoring garbage) and the first publication (every series' history buffer, score entry, episode box
+    /// and export labels created, ≈ 130 MB of new long-lived objects at 100k series, promoted through generations 0 and
+    /// 1) otherwise stacked into one peak: +320–360 MB in 30 s at the end of the first cycle, the process' highest
+    /// resident set (docs/benchmarks.md, scale9 and scale10). Collected between them, the publication starts on a
+    /// compacted heap. <see cref="Finished"/> still collects after the publication.
+    /// </summary>
+    public void Scored()
+    {
+        if (_total >= EverySamples)
+        {
+            Run();
+        }
+    }
+
+    /// <summary>
     /// The warm-up is over, its newest part scored and published: one last collection if it was large enough to have
     /// needed any, even right after a slice's. The newest part (up to a warm-up slice, not counted by
     /// <see cref="Warmed"/>) and the first publication (every series' first history buffer and score entry) leave their
