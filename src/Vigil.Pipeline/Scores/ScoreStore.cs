@@ -148,7 +148,8 @@ public sealed class ScoreStore : ISteppedMetricCollector, IVerdictSink
             }
         }
 
-        return Labels.From(labels.ToArray());
+        // One copy of the list's items (Labels.From owns a copy of the span), not two.
+        return Labels.From(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(labels));
     }
 
     public void Collect(ExpositionWriter writer)
