@@ -476,8 +476,13 @@ public sealed class JobRunner
     /// </summary>
     internal const int ProbeSliceSteps = 10;
 
-    /// <summary>Samples (series × steps) one warm-up slice may hold: ≈ 50 MB of JSON, well under every default limit.</summary>
-    internal long WarmupSliceSamples { get; set; } = 2_000_000;
+    /// <summary>
+    /// Samples (series × steps) one warm-up slice may hold: ≈ 25 MB of JSON, well under every default limit. It was 2 M
+    /// until scale10: at 100k mature series each slice's body, batch and the detectors' warm-up garbage (season searches
+    /// given up at the 600th point, grown rings) between two collections made the warm-up's peak, 1,029–1,039 MB; with
+    /// 1 M (and a collection after every slice, <see cref="WarmupCompaction.EverySamples"/>) it was 990 MB.
+    /// </summary>
+    internal long WarmupSliceSamples { get; set; } = 1_000_000;
 
     /// <summary>
     /// Samples one slice of a catch-up may hold (see CatchUpInSlicesAsync): smaller than a warm-up slice because every
