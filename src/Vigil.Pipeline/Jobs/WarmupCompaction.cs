@@ -17,14 +17,15 @@ internal sealed class WarmupCompaction
     private bool _settlePending;
 
     /// <summary>
-    /// Samples warmed between two collections: 2 M, one warm-up slice at 100k series. It was 20 M (≈ 340 MB of dead
+    /// Samples warmed between two collections: 1 M, one warm-up slice at 100k series (2 M until scale10, with slices of
+    /// 2 M: the slices' peak 1,029–1,039 MB against 990, docs/benchmarks.md scale10). It was 20 M (≈ 340 MB of dead
     /// batches) until scale5 and 6 M (3 slices) until scale8; at 100k mature series the warm-up's peak came from what the
     /// detectors leave behind between collections (grown rings, season-detection buffers given up at the 600th point:
     /// each slice raised the resident set by ≈ 150 MB under server GC's budgets) beside a live heap at its largest, and
     /// reached 1,060 MB with 6 M under load (docs/benchmarks.md, scale8). A collection costs about a second of CPU at
-    /// 100k series, ≈ 30 in a warm-up of a few minutes, once per start.
+    /// 100k series, ≈ 60 in a warm-up of 620 points a series, once per start.
     /// </summary>
-    public long EverySamples { get; init; } = 2_000_000;
+    public long EverySamples { get; init; } = 1_000_000;
 
     /// <summary>The collection itself; replaced in tests.</summary>
     public Action Collect { get; init; } = CollectAggressively;
@@ -38,6 +39,23 @@ internal sealed class WarmupCompaction
         _sinceLast += samples;
         _total += samples;
         if (_sinceLast >= EverySamples)
+        {
+            Run();
+        }
+    }
+
+    /// <summary>
+    /// The first range's newest part is scored and its verdicts not yet published: one collection if the warm-up was
+    /// large enough to have needed any. The newest part (up to a warm-up slice of points: its response body, batch and
+    /// the detectors' scoring garbage) and the first publication (every series' history buffer, score entry, episode box
+    /// and export labels created, ≈ 130 MB of new long-lived objects at 100k series, promoted through generations 0 and
+    /// 1) otherwise stacked into one peak: +320–360 MB in 30 s at the end of the first cycle, the process' highest
+    /// resident set (docs/benchmarks.md, scale9 and scale10). Collected between them, the publication starts on a
+    /// compacted heap. <see cref="Finished"/> still collects after the publication.
+    /// </summary>
+    public void Scored()
+    {
+        if (_total >= EverySamples)
         {
             Run();
         }

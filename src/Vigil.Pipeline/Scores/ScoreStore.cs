@@ -42,6 +42,10 @@ public sealed class ScoreStore : ISteppedMetricCollector, IVerdictSink
     private Snapshot? _snapshot;
     private long _version;
 
+    // The render's scratch arrays, kept between scrapes (see TakeScratch); null while a scrape holds them.
+    private RenderScratch? _spareScratch;
+    private int _scratchesBuilt;
+
     public int Count => _entries.Count;
 
     public ScoreEntry GetOrAdd(string job, Labels seriesLabels)
@@ -144,7 +148,8 @@ public sealed class ScoreStore : ISteppedMetricCollector, IVerdictSink
             }
         }
 
-        return Labels.From(labels.ToArray());
+        // One copy of the list's items (Labels.From owns a copy of the span), not two.
+        return Labels.From(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(labels));
     }
 
     public void Collect(ExpositionWriter writer)
@@ -166,8 +171,9 @@ public sealed class ScoreStore : ISteppedMetricCollector, IVerdictSink
         var entries = CurrentSnapshot();
 
         // Read each verdict once so the four families of a series agree with each other within one scrape.
-        var verdicts = ArrayPool<Verdict>.Shared.Rent(entries.Length);
-        var scored = ArrayPool<ScoreEntry?>.Shared.Rent(entries.Length);
+        var scratch = TakeScratch(entries.Length);
+        var verdicts = scratch.Verdicts;
+        var scored = scratch.Scored;
         try
         {
             for (var i = 0; i < entries.Length; i++)
@@ -201,9 +207,40 @@ public sealed class ScoreStore : ISteppedMetricCollector, IVerdictSink
         }
         finally
         {
-            ArrayPool<Verdict>.Shared.Return(verdicts);
-            ArrayPool<ScoreEntry?>.Shared.Return(scored, clearArray: true);
+            Array.Clear(scored); // removed series must not stay reachable from the kept scratch
+            Volatile.Write(ref _spareScratch, scratch);
         }
+    }
+
+    /// <summary>
+    /// The render's scratch arrays (a verdict and an entry per series: ≈ 6 MB at 100k series), one set kept by the store
+    /// and reused by every scrape. They came from <see cref="ArrayPool{T}.Shared"/> until scale10: a scrape runs on
+    /// whichever thread-pool thread the request lands on, and the shared pool keeps a returned array in that thread's
+    /// slot and per-core stacks, so successive scrapes on different threads each left their own set resident (≈ 30 MB
+    /// after three reads of /metrics at 100k series, docs/benchmarks.md scale9). A concurrent scrape that finds the
+    /// set taken builds its own, dropped when the kept one is handed back; a set more than twice the size needed (many
+    /// series removed) is replaced, so it follows the series count down as well as up.
+    /// </summary>
+    private RenderScratch TakeScratch(int length)
+    {
+        var scratch = Interlocked.Exchange(ref _spareScratch, null);
+        if (scratch is null || scratch.Verdicts.Length < length || scratch.Verdicts.Length > 2 * Math.Max(length, 1024))
+        {
+            scratch = new RenderScratch(length);
+            Interlocked.Increment(ref _scratchesBuilt);
+        }
+
+        return scratch;
+    }
+
+    /// <summary>Scratch sets built so far (tests: renders reuse one set instead of building one each).</summary>
+    internal int ScratchesBuilt => Volatile.Read(ref _scratchesBuilt);
+
+    private sealed class RenderScratch(int length)
+    {
+        public Verdict[] Verdicts { get; } = new Verdict[length];
+
+        public ScoreEntry?[] Scored { get; } = new ScoreEntry?[length];
     }
 
     private static double Pick(in Verdict verdict, int family) => family switch

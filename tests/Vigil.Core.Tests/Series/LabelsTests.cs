@@ -26,6 +26,26 @@ public sealed class LabelsTests
         Assert.Equal("3", labels.Get("a"));
     }
 
+    [Theory]
+    [InlineData(6)]
+    [InlineData(64)]
+    [InlineData(65)] // past the in-place sort: LINQ's stable sort
+    [InlineData(200)]
+    public void From_ShuffledWithDuplicates_SameSetAsAStableSortWithLastWins(int count)
+    {
+        // The in-place insertion sort (scale10) must give what OrderBy gave: names in ordinal order, and of duplicate
+        // names the last one given.
+        var random = new Random(count);
+        var items = Enumerable.Range(0, count)
+            .Select(i => new Label($"n{random.Next(count / 2 + 1)}", i.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .ToArray();
+
+        var labels = Labels.From(items);
+
+        var expected = items.GroupBy(l => l.Name).Select(g => g.Last()).OrderBy(l => l.Name, StringComparer.Ordinal).ToArray();
+        Assert.Equal(expected, Enumerable.Range(0, labels.Count).Select(i => labels[i]));
+    }
+
     [Fact]
     public void WithWithoutKeep_ReturnNewSetsAndLeaveTheOriginal()
     {

@@ -93,9 +93,9 @@ public sealed class JobRunnerTests
         var score = MetricsText.Value(MetricsText.Render(_registry), "vigil_anomaly_score{exported_job=\"node\",instance=\"a\",job=\"cpu\"}");
         Assert.Equal(expected.Score, score!.Value, 12);
         // 600 samples warmed in slices of 20, 40, 80, 160 and 300: collected when 300 had accumulated, after the last
-        // slice, and after the newest part (its own garbage and the first publication's). The collections change memory
-        // only, never a verdict (the score above).
-        Assert.Equal(3, collections);
+        // slice, after the newest part is scored (before the first publication) and after the publication. The
+        // collections change memory only, never a verdict (the score above).
+        Assert.Equal(4, collections);
     }
 
     [Fact]
@@ -207,6 +207,52 @@ public sealed class JobRunnerTests
 
         Assert.Equal(400, result.Points);
         Assert.Equal([300, 300], capacities.Skip(1)); // the slice, then the 50-step rest (100 points) in the same array
+    }
+
+    [Fact]
+    public async Task RunCycle_LargeFirstWarmup_CollectsBetweenTheNewestPartAndTheFirstPublication()
+    {
+        // The first publication (every series' history buffer, score entry and episode box created) must not stack on
+        // the newest part's garbage: one collection after it is scored and before the sinks see it, one after.
+        _input.Set(NodeA, Wiggle(10));
+        _input.Set(NodeB, Wiggle(20));
+        var published = new List<int>();
+        var sut = CreateSut(window: 300, sink: new CountingSink(_store, published));
+        sut.WarmupSliceSamples = 300;
+        var collectionsAtPublish = new List<int>();
+        var collections = 0;
+        sut.Compaction = new WarmupCompaction
+        {
+            EverySamples = 200,
+            Collect = () =>
+            {
+                collections++;
+                collectionsAtPublish.Add(published.Count);
+            },
+        };
+
+        await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal([2], published); // one publication: the newest point of each series
+        Assert.Equal([0, 0, 0, 1], collectionsAtPublish); // two in the slices, one before the publication, one after
+    }
+
+    [Fact]
+    public async Task RunCycle_FirstRange_VerdictBatchSizedOnceToTheSeriesNotByDoubling()
+    {
+        // The first range publishes one point per series (its end): 100 series take one array of 100, not the doubling
+        // 64 → 128 (at 100k series 18.9 MB instead of 14.4, and the smaller arrays left in the first publication's peak).
+        for (var i = 0; i < 100; i++)
+        {
+            _input.Set(Labels.From(new Label("instance", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Label("job", "node")), _ => 1.0);
+        }
+
+        var capacities = new List<int>();
+        var sut = CreateSut(window: 20, sink: new CapacitySink(_store, capacities));
+
+        await sut.RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal([100], capacities);
     }
 
     [Fact]

@@ -50,6 +50,35 @@ public sealed class WarmupCompactionTests
     }
 
     [Fact]
+    public void Scored_AfterALargeWarmup_CollectsBeforeThePublicationAndFinishedStillAfterIt()
+    {
+        // The newest part's garbage and the first publication's new long-lived objects stacked into the process' peak
+        // at 100k series (scale9): a collection between them, and the one after the publication as before.
+        var collected = 0;
+        var sut = new WarmupCompaction { EverySamples = 100, Collect = () => collected++ };
+        sut.Warmed(100);
+
+        sut.Scored();
+        Assert.Equal(2, collected);
+        sut.Finished();
+
+        Assert.Equal(3, collected);
+    }
+
+    [Fact]
+    public void Scored_SmallWarmup_NeverCollects()
+    {
+        var collected = 0;
+        var sut = new WarmupCompaction { EverySamples = 100, Collect = () => collected++ };
+        sut.Warmed(99);
+
+        sut.Scored();
+        sut.Finished();
+
+        Assert.Equal(0, collected);
+    }
+
+    [Fact]
     public void Finished_SmallWarmup_NeverCollects()
     {
         var collected = 0;
