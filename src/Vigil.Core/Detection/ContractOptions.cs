@@ -33,6 +33,7 @@ public sealed record ContractOptions
     public const string RoutineVarianceGateKey = "routine_variance_gate";
     public const string ReturnMemoryKey = "return_memory";
     public const string ReturnMemoryCountsKey = "return_memory_counts";
+    public const string CountRunStartKey = "count_run_start";
     public const string CountShiftThresholdKey = "count_shift_threshold";
     public const string CountShiftPowerKey = "count_shift_power";
     public const string CountShiftMaxCountKey = "count_shift_max_count";
@@ -215,6 +216,15 @@ public sealed record ContractOptions
     public bool ReturnMemoryCounts { get; init; }
 
     /// <summary>
+    /// Whether an anomalous run that the count shift test opens starts, for <see cref="AdaptAfter"/>, where that test's
+    /// evidence on the run's side last rose from 0 (at most <see cref="AdaptAfter"/>/4 before the page) instead of at the
+    /// page (docs/detectors.md, <c>auto</c> item 36). A business count that dropped to a third was paged 20 minutes
+    /// into the drop (the test needs that many points at a count of 5) and was rebaselined 3 h 20 min after the change:
+    /// the drop's adapt_after counts from the change, as the operator's clock does.
+    /// </summary>
+    public bool CountRunStart { get; init; }
+
+    /// <summary>
     /// Count shift test threshold (docs/detectors.md, <c>auto</c> item 15), in log-likelihood-ratio units; 0 (the default
     /// here, and for every baseline that does not recognise counts) disables it.
     /// </summary>
@@ -330,6 +340,7 @@ public sealed record ContractOptions
             RoutineVarianceGate = p.ReadFlag(RoutineVarianceGateKey, d.RoutineVarianceGate),
             ReturnMemory = p.ReadDuration(ReturnMemoryKey, d.ReturnMemory, TimeSpan.Zero, TimeSpan.FromDays(365)),
             ReturnMemoryCounts = p.ReadFlag(ReturnMemoryCountsKey, d.ReturnMemoryCounts),
+            CountRunStart = p.ReadFlag(CountRunStartKey, d.CountRunStart),
             CountShiftThreshold = p.ReadDouble(CountShiftThresholdKey, d.CountShiftThreshold, 0, 1000),
             CountShiftPower = p.ReadDouble(CountShiftPowerKey, d.CountShiftPower, 0.001, 100),
             CountShiftMaxCount = p.ReadDouble(CountShiftMaxCountKey, d.CountShiftMaxCount, 0.001, 1e9),

@@ -48,7 +48,9 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
     // 22: the return memory stores the daily curve's value it remembers (return_curve); older layouts are rejected.
     // 23: the count shift test stores the series' usual rate (a day of memory: count_ordinary_tail's novelty floor);
     // older layouts are rejected and the series re-learns.
-    private const byte Version = 23;
+    // 24: the count shift test stores when each side's evidence last rose from 0 (count_run_start); older layouts are
+    // rejected and the series re-learns.
+    private const byte Version = 24;
 
 
     private readonly IBaseline _baseline;
@@ -436,6 +438,14 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             {
                 _inRun = true;
                 _runStartMs = timestampMs;
+                if (_options.CountRunStart && _countShift.Alarmed)
+                {
+                    // The count test paged after its evidence built up over the change's first points: the run (and so
+                    // adapt_after and the rebaseline's points) starts where that evidence began, at most adapt_after/4
+                    // back (a count that crept for hours is a drift, whose start is where it paged).
+                    var since = _countShift.EvidenceSinceMs(down: y < e);
+                    _runStartMs = Math.Min(timestampMs, Math.Max(since, timestampMs - (_adaptAfterMs / 4)));
+                }
             }
 
             _quiet = 0;
@@ -923,9 +933,10 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
                 16 => "the shift test's learned-shift marks and the count-aware return memory",
                 17 => "the count-aware return memory",
                 18 => "the routine bursts",
-                19 or 20 => "the count shift test's hours of the day as shown on the last two visits and the return memory that follows the day, and the count shift test's usual rate",
-                21 => "the return memory that follows the day, and the count shift test's usual rate",
-                22 => "the count shift test's usual rate",
+                19 or 20 => "the count shift test's hours of the day as shown on the last two visits and the return memory that follows the day, and the count shift test's usual rate and evidence start",
+                21 => "the return memory that follows the day, and the count shift test's usual rate and evidence start",
+                22 => "the count shift test's usual rate and evidence start",
+                23 => "the count shift test's evidence start",
                 _ => null,
             };
             throw new InvalidDataException(lacking is null

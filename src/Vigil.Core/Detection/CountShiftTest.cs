@@ -121,6 +121,11 @@ internal sealed class CountShiftTest
     private double _down;
     private bool _alarmed;
 
+    // When each side's evidence last rose from 0 (ms; meaningful while that side's evidence is above 0): where a drop
+    // the test fires on began, so an adapted drop's adapt_after counts from the change, not from the page (count_run_start).
+    private long _upSinceMs;
+    private long _downSinceMs;
+
     // The baseline's LearnedShift when the evidence last stood at 0 (NaN: take it at the next point).
     private double _mark = double.NaN;
 
@@ -217,6 +222,12 @@ internal sealed class CountShiftTest
     /// the threshold since.
     /// </summary>
     public bool Alarmed => _alarmed;
+
+    /// <summary>
+    /// When the evidence on the side of a drop (<paramref name="down"/>) or a rise last rose from 0, or
+    /// <see cref="long.MaxValue"/> while that side holds none: where the change the test traces began.
+    /// </summary>
+    public long EvidenceSinceMs(bool down) => down ? (_down > 0 ? _downSinceMs : long.MaxValue) : (_up > 0 ? _upSinceMs : long.MaxValue);
 
     /// <summary>
     /// The drop side's evidence over the threshold, in [0, 1] (0 when off or standing down): it lowers how much normal
@@ -545,8 +556,20 @@ internal sealed class CountShiftTest
 
         var u = y / _phi;
         var wasFired = _alarmed;
+        var upBefore = _up;
+        var downBefore = _down;
         _up = _activeUp ? Math.Clamp(_up + Math.Min((Math.Min(u, _riseCap) * _lnRise) - _riseSlack, _cap), 0, _h) : 0;
         _down = _activeDown ? Math.Clamp(_down + Math.Min(_dropSlack + (u * _lnDrop), _cap), 0, _h) : 0;
+        if (upBefore == 0 && _up > 0)
+        {
+            _upSinceMs = timestampMs;
+        }
+
+        if (downBefore == 0 && _down > 0)
+        {
+            _downSinceMs = timestampMs;
+        }
+
         var saturated = _up >= _h || _down >= _h;
         _alarmed = (anomalous && saturated) || Holding(_up) || Holding(_down);
         var unlearn = 0.0;
@@ -686,6 +709,8 @@ internal sealed class CountShiftTest
         writer.Write(_shownSum);
         writer.Write(_shownCount);
         writer.Write(_usual);
+        writer.Write(_upSinceMs);
+        writer.Write(_downSinceMs);
     }
 
     private static void WriteHours(BinaryWriter writer, double[] hours)
@@ -747,6 +772,8 @@ internal sealed class CountShiftTest
         _shownSum = reader.ReadDouble();
         _shownCount = reader.ReadInt32();
         _usual = reader.ReadDouble();
+        _upSinceMs = reader.ReadInt64();
+        _downSinceMs = reader.ReadInt64();
         hoursValid &= _hour >= -1 && _hour < HoursPerDay && double.IsFinite(_hourSum) && _hourCount >= 0 && double.IsFinite(_shownSum) && _shownCount >= 0;
         if (!hoursValid || !(_integerShare >= 0 && _integerShare <= 1) || _seen < 0 || !(_square >= 0) || !double.IsFinite(_square) || !double.IsFinite(_mean) || !double.IsFinite(_lag) || !double.IsFinite(_previous) || _learned < 0 || _settled < 0 || _settled > MinLearned
             || !(_up >= 0 && _up <= Math.Max(_h, 0)) || !(_down >= 0 && _down <= Math.Max(_h, 0)) || double.IsInfinity(_mark) || double.IsInfinity(_slow) || double.IsInfinity(_usual))

@@ -207,7 +207,8 @@ public sealed class ContractTests
             (18, "predates the routine bursts"),
             (19, "predates the count shift test's hours of the day as shown on the last two visits and the return memory that follows the day"),
             (21, "predates the return memory that follows the day"),
-            (22, "predates the count shift test's usual rate"),
+            (22, "predates the count shift test's usual rate and evidence start"),
+            (23, "predates the count shift test's evidence start"),
         ];
         var data = new TheoryData<string, byte, string>();
         foreach (var type in DetectorRegistry.CreateDefault().Types)

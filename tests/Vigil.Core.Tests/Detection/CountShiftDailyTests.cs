@@ -122,6 +122,29 @@ public sealed class CountShiftDailyTests
     }
 
     [Fact]
+    public void Observe_SmallBusinessCountDropsToAThirdForGoodWithCountRunStart_AlertedAtOnsetAndQuietAfterAdaptAfter()
+    {
+        // The scenario suite's business_events_1: a small business count (midday peak 4 a minute here) moves to 0.37× at
+        // noon on day 4, for good. At about 3 a minute the count test needs 10–26 points to page, and the run it opens was
+        // rebaselined adapt_after (3 h) after the page: without count_run_start, seeds 3 and 5 still page after 15:15, when
+        // the operator expects the new level to be quiet. With count_run_start=1 the run starts where the test's evidence
+        // began: alerted within 30 minutes of the change and no point above 1 from 15:15 to 17:00 on every seed.
+        const int from = (3 * Day) + (12 * 60);
+        const int quietFrom = from + 195;
+        const int quietTo = from + 300;
+        Synthetic.AssertEverySeed(seed =>
+        {
+            var values = Business(from + 360, 4, from, int.MaxValue, 0.37, seed);
+            var verdicts = Synthetic.RunMinutes(Auto((ContractOptions.CountRunStartKey, "1")), values);
+            var (onset, _, _) = Incident(verdicts, from, 30);
+            var late = Enumerable.Range(quietFrom, quietTo - quietFrom).Count(i => verdicts[i].IsAnomaly);
+            return onset < 0 || late > 0
+                ? $"seed {seed}: onset {onset} min, {late} points above 1 after adapt_after + 15 min"
+                : null;
+        });
+    }
+
+    [Fact]
     public void Observe_CleanBusinessCountWithRises_NoMoreOnsetsThanWithout()
     {
         // With count_shift_rises=1, once the day is known a rise is judged above what the series showed at this hour and
