@@ -225,28 +225,9 @@ public sealed class PrometheusClient : IMetricSource
             // The caller gave up: not a failure of Prometheus, never retried.
             throw;
         }
-        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
+        catch (Exception ex) when (TransportFailure(ex, endpoint, uri, timeout) is { } failure)
         {
-            throw new PrometheusTransportException(
-                $"Prometheus {endpoint} request to {uri} timed out after {FormatDuration(_options.Timeout)}", null, isTransient: true, ex);
-        }
-        catch (OperationCanceledException ex) when (ex.InnerException is TimeoutException)
-        {
-            throw new PrometheusTransportException(
-                $"Prometheus {endpoint} request to {uri} timed out after {FormatDuration(_http.Timeout)} (HttpClient.Timeout)", null, isTransient: true, ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new PrometheusTransportException(
-                $"Prometheus {endpoint} request to {uri} failed ({ex.HttpRequestError}): {ex.Message}",
-                (int?)ex.StatusCode,
-                IsTransient(ex.HttpRequestError),
-                ex);
-        }
-        catch (IOException ex)
-        {
-            throw new PrometheusTransportException(
-                $"Prometheus {endpoint} response from {uri} could not be read: {ex.Message}", null, isTransient: true, ex);
+            throw failure;
         }
     }
 
@@ -309,28 +290,9 @@ public sealed class PrometheusClient : IMetricSource
         {
             throw;
         }
-        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
+        catch (Exception ex) when (TransportFailure(ex, endpoint, uri, timeout) is { } failure)
         {
-            throw new PrometheusTransportException(
-                $"Prometheus {endpoint} request to {uri} timed out after {FormatDuration(_options.Timeout)}", null, isTransient: true, ex);
-        }
-        catch (OperationCanceledException ex) when (ex.InnerException is TimeoutException)
-        {
-            throw new PrometheusTransportException(
-                $"Prometheus {endpoint} request to {uri} timed out after {FormatDuration(_http.Timeout)} (HttpClient.Timeout)", null, isTransient: true, ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new PrometheusTransportException(
-                $"Prometheus {endpoint} request to {uri} failed ({ex.HttpRequestError}): {ex.Message}",
-                (int?)ex.StatusCode,
-                IsTransient(ex.HttpRequestError),
-                ex);
-        }
-        catch (IOException ex)
-        {
-            throw new PrometheusTransportException(
-                $"Prometheus {endpoint} response from {uri} could not be read: {ex.Message}", null, isTransient: true, ex);
+            throw failure;
         }
     }
 
@@ -395,6 +357,27 @@ public sealed class PrometheusClient : IMetricSource
             _logger.HistogramsSkipped(endpoint, parsed.SkippedHistogramSeries, parsed.SkippedHistogramSamples, query);
         }
     }
+
+    /// <summary>
+    /// The transport failures both read paths (the query API and remote-read) report alike: a timeout (ours or
+    /// HttpClient's), an HTTP error and a body that could not be read, each as a <see cref="PrometheusTransportException"/>
+    /// naming the endpoint and URI; null for anything else (and for the caller's own cancellation, caught before).
+    /// </summary>
+    private PrometheusTransportException? TransportFailure(Exception ex, string endpoint, Uri uri, CancellationTokenSource timeout) => ex switch
+    {
+        OperationCanceledException when timeout.IsCancellationRequested => new PrometheusTransportException(
+            $"Prometheus {endpoint} request to {uri} timed out after {FormatDuration(_options.Timeout)}", null, isTransient: true, ex),
+        OperationCanceledException { InnerException: TimeoutException } => new PrometheusTransportException(
+            $"Prometheus {endpoint} request to {uri} timed out after {FormatDuration(_http.Timeout)} (HttpClient.Timeout)", null, isTransient: true, ex),
+        HttpRequestException http => new PrometheusTransportException(
+            $"Prometheus {endpoint} request to {uri} failed ({http.HttpRequestError}): {http.Message}",
+            (int?)http.StatusCode,
+            IsTransient(http.HttpRequestError),
+            ex),
+        IOException => new PrometheusTransportException(
+            $"Prometheus {endpoint} response from {uri} could not be read: {ex.Message}", null, isTransient: true, ex),
+        _ => null,
+    };
 
     private static bool IsTransient(HttpRequestError error) => error switch
     {
