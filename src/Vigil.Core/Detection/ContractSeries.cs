@@ -572,13 +572,19 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             return 0;
         }
 
+        Unlearn(amount);
+        return amount;
+    }
+
+    // Takes a learned move back from the baseline, and rebases the tests that measure from the learned shift on it.
+    private void Unlearn(double amount)
+    {
         _baseline.Unlearn(amount);
         var rebased = _baseline.LearnedShift;
         _slow.Rebase(rebased);
         _countShift.Rebase(rebased);
         _markUp = rebased;
         _markDown = rebased;
-        return amount;
     }
 
     /// <summary>
@@ -602,12 +608,7 @@ internal sealed class ContractSeries : ISerializableSeriesDetector, ISeriesFeedb
             return 0;
         }
 
-        _baseline.Unlearn(climb);
-        var rebased = _baseline.LearnedShift;
-        _slow.Rebase(rebased);
-        _countShift.Rebase(rebased);
-        _markUp = rebased;
-        _markDown = rebased;
+        Unlearn(climb);
         return climb;
     }
 
