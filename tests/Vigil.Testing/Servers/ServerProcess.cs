@@ -62,12 +62,81 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A loopback port nothing listens on right now (bind to port 0, read it back, release it).</summary>
+    private static readonly HashSet<int> HandedOut = [];
+    private static readonly Lock PortLock = new();
+    private static int _nextPort = -1;
+
+    /// <summary>
+    /// A loopback port nothing listens on right now, handed out once per test process. It is taken below the kernel's
+    /// ephemeral range: a port from bind(0) lies inside that range, and between its release and the server's bind any
+    /// outgoing connection of a parallel test (a scrape, an HTTP client) may take it as its source port, which made
+    /// a restarted server fail with "address already in use" under CI load.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var (low, high) = PortRange();
+        if (high - low < 1000)
+        {
+            // The ephemeral range covers nearly every port: fall back to the kernel's choice.
+            using var any = new TcpListener(IPAddress.Loopback, 0);
+            any.Start();
+            return ((IPEndPoint)any.LocalEndpoint).Port;
+        }
+
+        lock (PortLock)
+        {
+            if (_nextPort < 0)
+            {
+                // A random start per process keeps parallel test processes apart.
+                _nextPort = low + Random.Shared.Next(high - low);
+            }
+
+            for (var tried = 0; tried <= high - low; tried++)
+            {
+                var port = _nextPort;
+                _nextPort = port + 1 > high ? low : port + 1;
+                if (HandedOut.Contains(port) || !Bindable(port))
+                {
+                    continue;
+                }
+
+                HandedOut.Add(port);
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("No free loopback port below the ephemeral range.");
+    }
+
+    /// <summary>The ports below the ephemeral range (ip_local_port_range), or above it when too few lie below.</summary>
+    private static (int Low, int High) PortRange()
+    {
+        var (ephemeralLow, ephemeralHigh) = (32768, 60999);
+        try
+        {
+            var parts = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            (ephemeralLow, ephemeralHigh) = (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            // Not Linux, or unreadable: keep the kernel's default range.
+        }
+
+        return ephemeralLow - 1 >= 12000 ? (10000, ephemeralLow - 1) : (ephemeralHigh + 1, 65000);
+    }
+
+    private static bool Bindable(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Runs a tool to completion with <paramref name="stdin"/> as its input; returns its exit code and output.</summary>
