@@ -176,6 +176,13 @@ internal sealed class AutoBaseline : IBaseline
             sigmaLow = sigmaHigh;
         }
 
+        if (_o.CountFloor && _integers && _min >= 0 && _transform.Kind == TransformKind.Identity && expected < 0)
+        {
+            // A count's floor is known: zero. A forecast below it (a Holt trend carried over a night of zeros, a profile
+            // offset moved by a shift) only moves the band away from every value the series can take.
+            expected = 0;
+        }
+
         var varianceLow = double.NaN;
         var shiftLow = double.NaN;
         var positiveLowActs = false;
@@ -740,12 +747,18 @@ internal sealed class AutoBaseline : IBaseline
 
         // The new level is where the recent points sit; their spread around it is the new scale, and the range they
         // span is normal from now on.
-        if (_o.RebaselineFromProfile && _profile is { Active: true } && timestampsMs.Length > 0
-            && _profile.TryForecast(timestampsMs[^1], out var profileForecast, out _))
+        if ((_o.RebaselineFromProfile || _o.RebaselineWithinRun) && _profile is { Active: true } && timestampsMs.Length > 0
+            && _profile.TryForecast(timestampsMs[^1], out var profileForecast, out _)
+            && (_o.RebaselineFromProfile || OutsideRun(_level + shift, values)))
         {
             // The residuals were measured against the profile's forecast: the Holt level moves from there, not from where
-            // the Holt level stood (it followed the profile's incident nowhere).
-            _level = profileForecast - (_o.TrendDamping * _trend);
+            // the Holt level stood. Through the incident it followed nothing: the count test's give-back at the page
+            // nudged the profile, not it, and it carried the trend it had learned from the change's first minutes, so on
+            // a business count of peak 6 that moved to 0.37× at noon it stood at −2.8 by 15:10 with the profile at 4.7,
+            // and the run's median residual (−3.6, against the profile) put the expectation at −6.4 with the run's values
+            // at 0–5: every later count paged (RebaselineWithinRun, docs/detectors.md, auto item 37). The trend is reset
+            // below, so the new forecast is the profile's plus the shift.
+            _level = profileForecast;
         }
 
         _level += shift;
@@ -797,6 +810,22 @@ internal sealed class AutoBaseline : IBaseline
 
             _farTail = _o.FarTail ? FarTailToSigma * HalfMeanToSigma * Math.Max(_up, _down) : 0;
         }
+    }
+
+    /// <summary>Whether <paramref name="level"/> lies outside every finite value of a rebaselined run.</summary>
+    private static bool OutsideRun(double level, ReadOnlySpan<double> values)
+    {
+        double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+        foreach (var v in values)
+        {
+            if (double.IsFinite(v))
+            {
+                lo = Math.Min(lo, v);
+                hi = Math.Max(hi, v);
+            }
+        }
+
+        return lo <= hi && (level < lo || level > hi);
     }
 
     public void Write(BinaryWriter writer)

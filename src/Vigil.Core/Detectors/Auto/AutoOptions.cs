@@ -260,9 +260,26 @@ public sealed record AutoOptions
     /// An <c>adapt_after</c> rebaseline while the daily profile is the expectation moves the Holt level from the profile's
     /// forecast (detect21; default 0 = off: from the Holt level, which the profile's incident never saw): the median
     /// residual was measured against the profile, so a missing peak rebaselined at 13:00 put a request rate's level at 35
-    /// where its values sat at 47.
+    /// where its values sat at 47. <see cref="RebaselineWithinRun"/> does it only where the Holt level would put the new
+    /// level outside every value of the run.
     /// </summary>
     public bool RebaselineFromProfile { get; init; }
+
+    /// <summary>
+    /// An <c>adapt_after</c> rebaseline while the daily profile is the expectation moves the Holt level from the profile's
+    /// forecast where moving it from the Holt level would leave it outside the range of the run's own values (detect32;
+    /// default 1, 0 = off): a business count of peak 6 that moved to 0.37× was rebaselined at −6.4 with its values at 0–5,
+    /// and every later count paged.
+    /// </summary>
+    public bool RebaselineWithinRun { get; init; } = true;
+
+    /// <summary>
+    /// A count is never expected below zero (detect32; default 1, 0 = off): on a series whose every value so far is a
+    /// non-negative whole number (identity scale), the expectation is at least 0. The damped trend a Holt level learned
+    /// from an evening's decline carries it a few hundredths below zero over a night of zeros; the band is drawn around
+    /// the floored expectation, so it stays a prediction.
+    /// </summary>
+    public bool CountFloor { get; init; } = true;
 
     /// <summary>
     /// How many of the newest points of a rebaselined run size the new scale, around their own median (detect17; 0 = the
