@@ -176,7 +176,7 @@ internal sealed class AutoBaseline : IBaseline
             sigmaLow = sigmaHigh;
         }
 
-        if (_o.CountFloor && _integers && _min >= 0 && _transform.Kind == TransformKind.Identity && expected < 0)
+        if (_o.CountFloor && IsCount && expected < 0)
         {
             // A count's floor is known: zero. A forecast below it (a Holt trend carried over a night of zeros, a profile
             // offset moved by a shift) only moves the band away from every value the series can take.
@@ -747,7 +747,9 @@ internal sealed class AutoBaseline : IBaseline
 
         // The new level is where the recent points sit; their spread around it is the new scale, and the range they
         // span is normal from now on.
-        if ((_o.RebaselineFromProfile || _o.RebaselineWithinRun) && _profile is { Active: true } && timestampsMs.Length > 0
+        // RebaselineWithinRun 1 keeps it to counts: on NAB's daily square waves the profile-based level cost false onsets.
+        var withinRun = _o.RebaselineWithinRun == 2 || (_o.RebaselineWithinRun == 1 && IsCount);
+        if ((_o.RebaselineFromProfile || withinRun) && _profile is { Active: true } && timestampsMs.Length > 0
             && _profile.TryForecast(timestampsMs[^1], out var profileForecast, out _)
             && (_o.RebaselineFromProfile || OutsideRun(_level + shift, values)))
         {
@@ -811,6 +813,9 @@ internal sealed class AutoBaseline : IBaseline
             _farTail = _o.FarTail ? FarTailToSigma * HalfMeanToSigma * Math.Max(_up, _down) : 0;
         }
     }
+
+    /// <summary>Every value learned so far is a non-negative whole number, on the identity scale: a count of events.</summary>
+    private bool IsCount => _integers && _min >= 0 && _transform.Kind == TransformKind.Identity;
 
     /// <summary>Whether <paramref name="level"/> lies outside every finite value of a rebaselined run.</summary>
     private static bool OutsideRun(double level, ReadOnlySpan<double> values)

@@ -67,7 +67,7 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             ContextRunForgiven = p.ReadFlag("context_run_forgiven", d.ContextRunForgiven),
             ReturnCurve = p.ReadFlag("return_curve", d.ReturnCurve),
             RebaselineFromProfile = p.ReadFlag("rebaseline_from_profile", d.RebaselineFromProfile),
-            RebaselineWithinRun = p.ReadFlag("rebaseline_within_run", d.RebaselineWithinRun),
+            RebaselineWithinRun = p.ReadInt("rebaseline_within_run", d.RebaselineWithinRun, 0, 2),
             CountFloor = p.ReadFlag("count_floor", d.CountFloor),
             RebaselineScalePoints = p.ReadInt("rebaseline_scale_points", d.RebaselineScalePoints, 0, 100_000),
             VarianceCoreSigma = p.ReadFlag("variance_core_sigma", d.VarianceCoreSigma),

@@ -267,11 +267,12 @@ public sealed record AutoOptions
 
     /// <summary>
     /// An <c>adapt_after</c> rebaseline while the daily profile is the expectation moves the Holt level from the profile's
-    /// forecast where moving it from the Holt level would leave it outside the range of the run's own values (detect32;
-    /// default 1, 0 = off): a business count of peak 6 that moved to 0.37× was rebaselined at −6.4 with its values at 0–5,
-    /// and every later count paged.
+    /// forecast where moving it from the Holt level would leave it outside the range of the run's own values (detect32):
+    /// a business count of peak 6 that moved to 0.37× was rebaselined at −6.4 with its values at 0–5, and every later count
+    /// paged. 1 (the default) on counts only (every value so far a non-negative whole number, identity scale), 2 on every
+    /// series (costs NAB DEV and a recovery alarm: docs/benchmarks.md, detect32), 0 off.
     /// </summary>
-    public bool RebaselineWithinRun { get; init; } = true;
+    public int RebaselineWithinRun { get; init; } = 1;
 
     /// <summary>
     /// A count is never expected below zero (detect32; default 1, 0 = off): on a series whose every value so far is a
