@@ -46,6 +46,7 @@ internal sealed class DailyProfile
     private readonly double _gain;
     private readonly double _offsetAlpha;
     private readonly bool _scaleFallback;
+    private readonly int _thinShrink;
 
     private readonly float[] _level = new float[Buckets];
     private readonly float[] _abs = new float[Buckets];
@@ -79,6 +80,7 @@ internal sealed class DailyProfile
         _gain = options.SeasonalGain;
         _offsetAlpha = options.SeasonalLevelAlpha;
         _scaleFallback = options.ProfileScaleFallback;
+        _thinShrink = options.ProfileThinShrink;
     }
 
     /// <summary>Whether the seasonal forecast currently replaces the Holt one (see the class remarks).</summary>
@@ -442,6 +444,11 @@ internal sealed class DailyProfile
         // The two buckets either side of this phase, those with a scale.
         var prev = i0 == 0 ? Buckets - 1 : i0 - 1;
         var next = i1 == Buckets - 1 ? 0 : i1 + 1;
+        // ProfileThinShrink: a bucket scored on fewer than a day of visits counts the missing ones at the profile's
+        // overall error (a prior worth a day of visits), so one quiet point cannot make the band razor-thin.
+        // ProfileThinShrink 2 only lifts such a bucket: its few errors may say it is noisier than the rest of the day
+        // (a business count's afternoon), never quieter.
+        var thin = _thinShrink > 0 && _seasonalAbs > 0 ? VisitCap(1, 4) : 0;
         double sum = 0;
         var n = 0;
         Add(prev);
@@ -452,9 +459,11 @@ internal sealed class DailyProfile
 
         void Add(int i)
         {
-            if (_scaleVisits[i] > 0)
+            var v = _scaleVisits[i];
+            if (v > 0)
             {
-                sum += _abs[i];
+                var shrunk = v < thin ? ((v * _abs[i]) + ((thin - v) * _seasonalAbs)) / thin : _abs[i];
+                sum += _thinShrink == 2 ? Math.Max(shrunk, _abs[i]) : shrunk;
                 n++;
             }
         }
