@@ -65,7 +65,7 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             ProfileTails = p.ReadInt("profile_tails", d.ProfileTails, 0, 2),
             ProfileTailsSeasoned = p.ReadFlag("profile_tails_seasoned", d.ProfileTailsSeasoned),
             ContextRunForgiven = p.ReadFlag("context_run_forgiven", d.ContextRunForgiven),
-            ProfileThinShrink = p.ReadInt("profile_thin_shrink", d.ProfileThinShrink, 0, 2),
+            ProfileThinShrink = p.ReadInt("profile_thin_shrink", d.ProfileThinShrink, 0, 3),
             ReturnCurve = p.ReadFlag("return_curve", d.ReturnCurve),
             RebaselineFromProfile = p.ReadFlag("rebaseline_from_profile", d.RebaselineFromProfile),
             RebaselineScalePoints = p.ReadInt("rebaseline_scale_points", d.RebaselineScalePoints, 0, 100_000),

@@ -252,7 +252,8 @@ public sealed record AutoOptions
     /// A time of day the daily profile has scored on fewer than a day of visits is judged on its few errors weighed
     /// against the profile's overall error, the missing visits counted at that error (detect33; default 0 = the few
     /// errors alone, floored at 0.3 of the overall error; 2 = the weighed error only where it is the larger, so a bucket is
-    /// never judged quieter on few errors, only noisier). On the profile's first forecasting day a bucket's first scored
+    /// never judged quieter on few errors, only noisier; 3 = as 2, weighed against the Holt forecast's mean |error| without
+    /// its tail terms instead). On the profile's first forecasting day a bucket's first scored
     /// point after an incident says nothing of the noise there (a request rate's evening after a drop got σ 8 on noise of
     /// 23), and the shift test summed that evening's ordinary points as evidence until it paged.
     /// </summary>

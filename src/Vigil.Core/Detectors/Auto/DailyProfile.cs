@@ -96,7 +96,7 @@ internal sealed class DailyProfile
     /// The seasonal forecast and its σ at <paramref name="timestampMs"/>, if the profile has seen both neighbouring
     /// buckets a day or more ago. From history only.
     /// </summary>
-    public bool TryForecast(long timestampMs, out double expected, out double sigma, double unscoredFloor = 0)
+    public bool TryForecast(long timestampMs, out double expected, out double sigma, double unscoredFloor = 0, double thinPrior = 0)
     {
         expected = double.NaN;
         sigma = double.NaN;
@@ -116,7 +116,7 @@ internal sealed class DailyProfile
         }
 
         expected = ((1 - f) * _level[i0]) + (f * _level[i1]) + _offset;
-        var local = LocalAbs(i0, i1);
+        var local = LocalAbs(i0, i1, thinPrior);
         sigma = AbsToSigma * Math.Max(unscaled && local == 0 ? WidestAbs() : local, BucketScaleFloor * _seasonalAbs);
         // A phase whose buckets have less than a day of out-of-sample visits: their error is from one or two points (0.9
         // on a series whose noise is 2), so the band is held at least as wide as the ordinary spread the caller gives.
@@ -439,7 +439,7 @@ internal sealed class DailyProfile
         return widest;
     }
 
-    private double LocalAbs(int i0, int i1)
+    private double LocalAbs(int i0, int i1, double thinPrior)
     {
         // The two buckets either side of this phase, those with a scale.
         var prev = i0 == 0 ? Buckets - 1 : i0 - 1;
@@ -448,7 +448,10 @@ internal sealed class DailyProfile
         // overall error (a prior worth a day of visits), so one quiet point cannot make the band razor-thin.
         // ProfileThinShrink 2 only lifts such a bucket: its few errors may say it is noisier than the rest of the day
         // (a business count's afternoon), never quieter.
-        var thin = _thinShrink > 0 && _seasonalAbs > 0 ? VisitCap(1, 4) : 0;
+        // ProfileThinShrink 3 lifts it towards the caller's prior instead: the Holt forecast's mean |error| without its tail
+        // terms, the series' own one-step noise (the profile's overall error on its first day can be far wider).
+        var prior = _thinShrink == 3 ? thinPrior : _seasonalAbs;
+        var thin = _thinShrink > 0 && prior > 0 ? VisitCap(1, 4) : 0;
         double sum = 0;
         var n = 0;
         Add(prev);
@@ -462,8 +465,8 @@ internal sealed class DailyProfile
             var v = _scaleVisits[i];
             if (v > 0)
             {
-                var shrunk = v < thin ? ((v * _abs[i]) + ((thin - v) * _seasonalAbs)) / thin : _abs[i];
-                sum += _thinShrink == 2 ? Math.Max(shrunk, _abs[i]) : shrunk;
+                var shrunk = v < thin ? ((v * _abs[i]) + ((thin - v) * prior)) / thin : _abs[i];
+                sum += _thinShrink >= 2 ? Math.Max(shrunk, _abs[i]) : shrunk;
                 n++;
             }
         }
