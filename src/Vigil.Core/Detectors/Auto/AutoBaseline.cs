@@ -165,7 +165,7 @@ internal sealed class AutoBaseline : IBaseline
         // ProfileFallbackFloor: a time of day the profile has not been scored at yet is judged on no tighter a σ than the
         // Holt band's, the series' ordinary spread (the first day's widest bucket error is the night's).
         var unscoredFloor = _o.ProfileFallbackFloor ? Math.Max(sigmaHigh, sigmaLow) : 0;
-        if (_profile is { Active: true } && _profile.TryForecast(timestampMs, out var seasonal, out var seasonalSigma, unscoredFloor))
+        if (_profile is { Active: true } && _profile.TryForecast(timestampMs, out var seasonal, out var seasonalSigma, unscoredFloor, _up + _down))
         {
             profileExpects = true;
             // A strongly seasonal series is expected to follow its daily shape, not last point's level: a day whose

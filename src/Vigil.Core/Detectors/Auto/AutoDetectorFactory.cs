@@ -65,6 +65,7 @@ public sealed class AutoDetectorFactory : IDetectorFactory
             ProfileTails = p.ReadInt("profile_tails", d.ProfileTails, 0, 2),
             ProfileTailsSeasoned = p.ReadFlag("profile_tails_seasoned", d.ProfileTailsSeasoned),
             ContextRunForgiven = p.ReadFlag("context_run_forgiven", d.ContextRunForgiven),
+            ProfileThinShrink = p.ReadInt("profile_thin_shrink", d.ProfileThinShrink, 0, 3),
             ReturnCurve = p.ReadFlag("return_curve", d.ReturnCurve),
             RebaselineFromProfile = p.ReadFlag("rebaseline_from_profile", d.RebaselineFromProfile),
             RebaselineWithinRun = p.ReadInt("rebaseline_within_run", d.RebaselineWithinRun, 0, 2),

@@ -249,6 +249,17 @@ public sealed record AutoOptions
     public bool ContextRunForgiven { get; init; } = true;
 
     /// <summary>
+    /// A time of day the daily profile has scored on fewer than a day of visits is judged on its few errors weighed
+    /// against the profile's overall error, the missing visits counted at that error (detect33; default 0 = the few
+    /// errors alone, floored at 0.3 of the overall error; 2 = the weighed error only where it is the larger, so a bucket is
+    /// never judged quieter on few errors, only noisier; 3 = as 2, weighed against the Holt forecast's mean |error| without
+    /// its tail terms instead). On the profile's first forecasting day a bucket's first scored
+    /// point after an incident says nothing of the noise there (a request rate's evening after a drop got σ 8 on noise of
+    /// 23), and the shift test summed that evening's ordinary points as evidence until it paged.
+    /// </summary>
+    public int ProfileThinShrink { get; init; }
+
+    /// <summary>
     /// The return memory follows the day (detect21; default 0 = off): where the daily profile has seen this time of day,
     /// the baseline offers its usual level (<see cref="Detection.Prediction.Usual"/>) and the old expectation after an
     /// <c>adapt_after</c> rebaseline moves along it from where it stood relative to it then. A request rate whose peak did

@@ -46,6 +46,7 @@ internal sealed class DailyProfile
     private readonly double _gain;
     private readonly double _offsetAlpha;
     private readonly bool _scaleFallback;
+    private readonly int _thinShrink;
 
     private readonly float[] _level = new float[Buckets];
     private readonly float[] _abs = new float[Buckets];
@@ -79,6 +80,7 @@ internal sealed class DailyProfile
         _gain = options.SeasonalGain;
         _offsetAlpha = options.SeasonalLevelAlpha;
         _scaleFallback = options.ProfileScaleFallback;
+        _thinShrink = options.ProfileThinShrink;
     }
 
     /// <summary>Whether the seasonal forecast currently replaces the Holt one (see the class remarks).</summary>
@@ -94,7 +96,7 @@ internal sealed class DailyProfile
     /// The seasonal forecast and its σ at <paramref name="timestampMs"/>, if the profile has seen both neighbouring
     /// buckets a day or more ago. From history only.
     /// </summary>
-    public bool TryForecast(long timestampMs, out double expected, out double sigma, double unscoredFloor = 0)
+    public bool TryForecast(long timestampMs, out double expected, out double sigma, double unscoredFloor = 0, double thinPrior = 0)
     {
         expected = double.NaN;
         sigma = double.NaN;
@@ -114,7 +116,7 @@ internal sealed class DailyProfile
         }
 
         expected = ((1 - f) * _level[i0]) + (f * _level[i1]) + _offset;
-        var local = LocalAbs(i0, i1);
+        var local = LocalAbs(i0, i1, thinPrior);
         sigma = AbsToSigma * Math.Max(unscaled && local == 0 ? WidestAbs() : local, BucketScaleFloor * _seasonalAbs);
         // A phase whose buckets have less than a day of out-of-sample visits: their error is from one or two points (0.9
         // on a series whose noise is 2), so the band is held at least as wide as the ordinary spread the caller gives.
@@ -437,11 +439,19 @@ internal sealed class DailyProfile
         return widest;
     }
 
-    private double LocalAbs(int i0, int i1)
+    private double LocalAbs(int i0, int i1, double thinPrior)
     {
         // The two buckets either side of this phase, those with a scale.
         var prev = i0 == 0 ? Buckets - 1 : i0 - 1;
         var next = i1 == Buckets - 1 ? 0 : i1 + 1;
+        // ProfileThinShrink: a bucket scored on fewer than a day of visits counts the missing ones at the profile's
+        // overall error (a prior worth a day of visits), so one quiet point cannot make the band razor-thin.
+        // ProfileThinShrink 2 only lifts such a bucket: its few errors may say it is noisier than the rest of the day
+        // (a business count's afternoon), never quieter.
+        // ProfileThinShrink 3 lifts it towards the caller's prior instead: the Holt forecast's mean |error| without its tail
+        // terms, the series' own one-step noise (the profile's overall error on its first day can be far wider).
+        var prior = _thinShrink == 3 ? thinPrior : _seasonalAbs;
+        var thin = _thinShrink > 0 && prior > 0 ? VisitCap(1, 4) : 0;
         double sum = 0;
         var n = 0;
         Add(prev);
@@ -452,9 +462,11 @@ internal sealed class DailyProfile
 
         void Add(int i)
         {
-            if (_scaleVisits[i] > 0)
+            var v = _scaleVisits[i];
+            if (v > 0)
             {
-                sum += _abs[i];
+                var shrunk = v < thin ? ((v * _abs[i]) + ((thin - v) * prior)) / thin : _abs[i];
+                sum += _thinShrink >= 2 ? Math.Max(shrunk, _abs[i]) : shrunk;
                 n++;
             }
         }

@@ -103,7 +103,7 @@ public sealed class SeasonalReturnTests
 
     // The scenario suite's request rate: peak × (0.4 + 0.6 × a Gaussian bump at 14:00, 3.5 h wide), noise
     // √(level + (0.03 level)²); on day missingPeakDay (−1: none) the bump falls to 0.15 of itself from 10:00 to 18:00.
-    private static double[] NoisyRequestRate(int days, int seed, int missingPeakDay, double peak)
+    internal static double[] NoisyRequestRate(int days, int seed, int missingPeakDay, double peak)
     {
         var random = new Random(seed);
         var values = new double[days * Day];
