@@ -15,11 +15,16 @@ public sealed class SlowShiftProfileTests
     private const int DropTo = DropFrom + 120;
     private const int Length = DropTo + 360;
 
+    // detect10's configuration, which these tests document: the slow test on every point (positive_slow_shift=0) at the
+    // contract's slack of 0.5σ, against the daily shape (auto's default since session 12 is κ_s = 1, kept to heavy-tailed
+    // positive series, detect8's reference).
     private static IDetector CreateSut(string threshold = "12")
         => Synthetic.Create(
             "auto",
             (ContractOptions.SlowShiftThresholdKey, threshold),
-            (ContractOptions.SlowShiftReferenceKey, "3"));
+            (ContractOptions.SlowShiftReferenceKey, "3"),
+            (ContractOptions.SlowShiftSlackKey, "0.5"),
+            ("positive_slow_shift", "0"));
 
     /// <summary>A Poisson count around 20 a minute with a daily curve (10 at 06:00, 30 at 18:00), × <paramref name="factor"/> in the drop.</summary>
     private static double[] DailyCounts(int n, int from, int to, double factor, int seed)
@@ -84,7 +89,7 @@ public sealed class SlowShiftProfileTests
         // What the test is for: without it (and without the count shift test, auto item 15, which is on by default and
         // holds part of such a drop) the fast forecast follows the drop and almost none of it scores above 1.
         var verdicts = Synthetic.RunMinutes(
-            Synthetic.Create("auto", (ContractOptions.CountShiftThresholdKey, "0")),
+            Synthetic.Create("auto", (ContractOptions.CountShiftThresholdKey, "0"), (ContractOptions.SlowShiftThresholdKey, "0")),
             DailyCounts(Length, DropFrom, DropTo, 0.7, seed: 1));
 
         var held = verdicts.Skip(DropFrom + 5).Take(DropTo - DropFrom - 5).Count(v => v.IsAnomaly);
@@ -156,11 +161,12 @@ public sealed class SlowShiftProfileTests
     [Fact]
     public void Observe_DefaultAuto_KeepsTheDetect8Reference()
     {
-        // The shape reference is opt-in: slow_shift_threshold alone keeps the detect8 reference, bit for bit.
+        // The shape reference is opt-in: the slow test on every point (positive_slow_shift=0) keeps the detect8 reference,
+        // bit for bit.
         var values = DailyCounts(Length, DropFrom, DropTo, 0.7, seed: 3);
-        var byDefault = Synthetic.RunMinutes(Synthetic.Create("auto", (ContractOptions.SlowShiftThresholdKey, "12")), values);
+        var byDefault = Synthetic.RunMinutes(Synthetic.Create("auto", (ContractOptions.SlowShiftThresholdKey, "12"), ("positive_slow_shift", "0")), values);
         var detect8 = Synthetic.RunMinutes(
-            Synthetic.Create("auto", (ContractOptions.SlowShiftThresholdKey, "12"), (ContractOptions.SlowShiftReferenceKey, "0")),
+            Synthetic.Create("auto", (ContractOptions.SlowShiftThresholdKey, "12"), ("positive_slow_shift", "0"), (ContractOptions.SlowShiftReferenceKey, "0")),
             values);
 
         Assert.Equal(detect8, byDefault);

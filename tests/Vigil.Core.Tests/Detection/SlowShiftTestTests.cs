@@ -4,7 +4,8 @@ using Vigil.Core.Tests.Detectors;
 namespace Vigil.Core.Tests.Detection;
 
 /// <summary>
-/// The slow shift test of the detection contract (issue 10, opt-in through <c>slow_shift_threshold</c>): a CUSUM with a
+/// The slow shift test of the detection contract (issue 10; <c>slow_shift_threshold</c>, on in <c>auto</c> since session 12
+/// but kept to heavy-tailed positive series there; these tests pin detect8's configuration on every point): a CUSUM with a
 /// small slack against a slow reference, for shifts of about 1σ per point that the fast forecast follows before the
 /// fast shift test can flag them. Every series is seeded; failures print the seed.
 /// </summary>
@@ -13,8 +14,11 @@ public sealed class SlowShiftTestTests
     private const int DropFrom = 2000;
     private const int DropTo = 2180;
 
+    // detect8's configuration, which these tests document: the slow test on every point (positive_slow_shift=0) at the
+    // contract's slack of 0.5σ. auto's default since session 12 keeps it to heavy-tailed positive series at κ_s = 1
+    // (Observe_DefaultAuto_IsTheSlowTestKeptToHeavyTailedSeries below; PositiveSlowShiftTests).
     private static IDetector CreateSut(string threshold = "12")
-        => Synthetic.Create("auto", (ContractOptions.SlowShiftThresholdKey, threshold));
+        => Synthetic.Create("auto", (ContractOptions.SlowShiftThresholdKey, threshold), (ContractOptions.SlowShiftSlackKey, "0.5"), ("positive_slow_shift", "0"));
 
     /// <summary>A Poisson count of 20 a minute; from <paramref name="from"/> to <paramref name="to"/> 30 % lower (14).</summary>
     private static double[] Counts(int n, int from, int to, int seed)
@@ -99,7 +103,7 @@ public sealed class SlowShiftTestTests
         var noisy = new List<string>();
         for (var seed = 1; seed <= 5; seed++)
         {
-            var verdicts = Synthetic.RunMinutes(Synthetic.Create("auto", (ContractOptions.SlowShiftThresholdKey, "12"), ("positive_low", "0")), Counts(DropTo + 300, DropFrom, DropTo, seed));
+            var verdicts = Synthetic.RunMinutes(Synthetic.Create("auto", (ContractOptions.SlowShiftThresholdKey, "12"), (ContractOptions.SlowShiftSlackKey, "0.5"), ("positive_slow_shift", "0"), ("positive_low", "0")), Counts(DropTo + 300, DropFrom, DropTo, seed));
             var afterwards = Synthetic.Onsets(verdicts).Where(i => i >= DropTo).ToList();
             if (afterwards.Count > 0)
             {
@@ -126,14 +130,24 @@ public sealed class SlowShiftTestTests
     }
 
     [Fact]
-    public void Observe_DefaultAuto_IsTheSlowShiftTestOff()
+    public void Observe_DefaultAuto_IsTheSlowTestKeptToHeavyTailedSeries()
     {
-        // Opt-in: the default verdicts are those with the test off, bit for bit.
-        var values = Counts(DropTo + 300, DropFrom, DropTo, seed: 7);
-        var byDefault = Synthetic.RunMinutes(Synthetic.Create("auto"), values);
-        var off = Synthetic.RunMinutes(CreateSut("0"), values);
+        // Since session 12 auto's slow test is on (h_s 12, κ_s 1) and kept to the points where the log-space lower side
+        // acts (positive_slow_shift): the default verdicts are those with exactly these keys, bit for bit, on a count drop
+        // and on a heavy-tailed latency drop; on the latency the test acts (the verdicts differ from those without it).
+        var counts = Counts(DropTo + 300, DropFrom, DropTo, seed: 7);
+        var latency = Synthetic.LatencySeries((3 * 1440) + 120, 0.1, 3 * 1440, (3 * 1440) + 60, 0.5, seed: 1);
+        foreach (var values in new[] { counts, latency })
+        {
+            var byDefault = Synthetic.RunMinutes(Synthetic.Create("auto"), values);
+            var pinned = Synthetic.RunMinutes(
+                Synthetic.Create("auto", (ContractOptions.SlowShiftThresholdKey, "12"), (ContractOptions.SlowShiftSlackKey, "1"), ("positive_slow_shift", "1")),
+                values);
+            Assert.Equal(pinned, byDefault);
+        }
 
-        Assert.Equal(off, byDefault);
+        var without = Synthetic.RunMinutes(Synthetic.Create("auto", (ContractOptions.SlowShiftThresholdKey, "0")), latency);
+        Assert.NotEqual(without, Synthetic.RunMinutes(Synthetic.Create("auto"), latency));
     }
 
     [Fact]

@@ -189,8 +189,9 @@ public sealed record AutoOptions
     /// requests) sizes its symmetric band down to zero (detect19; 0 = every point). There the fast Holt level follows a
     /// ×0.5 drop or a ×1.5 level shift (2–4 body σ) before the CUSUM on its residuals fires; the slow test's reference does
     /// not follow the last hour. Elsewhere (request rates, utilisation, counts) it raised false alarms by the dozen.
+    /// Default true since session 12 (detect31), with <c>auto</c>'s slow test on (<see cref="AutoSlowShiftThreshold"/>).
     /// </summary>
-    public bool PositiveSlowShift { get; init; }
+    public bool PositiveSlowShift { get; init; } = true;
 
     /// <summary>
     /// How far the trend carried undamped through an incident may move the expectation in all, in core σ (the larger
@@ -365,9 +366,24 @@ public sealed record AutoOptions
     /// routinely is judged against what it has spiked to before, and so are the later points of a burst as long as the
     /// series' bursts (<c>routine_burst</c> 4, <c>routine_keep</c>: item 25); on counts, the rise side running down to
     /// 0.3 events a minute (<c>count_shift_rise_min</c>: item 32) and a count's ordinary values, those its counting law
-    /// makes likelier than 1e-4 a point, never paging on their own (<c>count_ordinary_tail</c>: item 34; session 11).
+    /// makes likelier than 1e-4 a point, never paging on their own (<c>count_ordinary_tail</c>: item 34; session 11); and the
+    /// slow shift test (h_s 12, κ_s 1), which <see cref="PositiveSlowShift"/> keeps to heavy-tailed positive series (item
+    /// 26; session 12).
     /// </summary>
-    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory, CountShiftThreshold = AutoCountShiftThreshold, CountShiftPower = AutoCountShiftPower, ShiftUnlearn = true, ShiftUnlearnMin = AutoShiftUnlearnMin, CountShiftHours = true, CountShiftRises = true, RoutineBurst = AutoRoutineBurst, RoutineKeep = true, CountShiftRiseMin = AutoCountShiftRiseMin, CountOrdinaryTail = AutoCountOrdinaryTail };
+    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory, CountShiftThreshold = AutoCountShiftThreshold, CountShiftPower = AutoCountShiftPower, ShiftUnlearn = true, ShiftUnlearnMin = AutoShiftUnlearnMin, CountShiftHours = true, CountShiftRises = true, RoutineBurst = AutoRoutineBurst, RoutineKeep = true, CountShiftRiseMin = AutoCountShiftRiseMin, CountOrdinaryTail = AutoCountOrdinaryTail, SlowShiftThreshold = AutoSlowShiftThreshold, SlowShiftSlack = AutoSlowShiftSlack };
+
+    /// <summary>
+    /// <c>auto</c>'s slow shift test (docs/detectors.md, "The slow shift test" and item 26): on, at h_s = 12, kept by
+    /// <see cref="PositiveSlowShift"/> to the points where the log-space lower side acts (a latency whose slow requests size
+    /// its band down to zero). There a ×0.48 drop the fast level follows within minutes is held. Default since session 12.
+    /// </summary>
+    public static double AutoSlowShiftThreshold => 12;
+
+    /// <summary>
+    /// <c>auto</c>'s slow shift slack κ_s = 1σ (the contract's default is 0.5): at 0.5 the test raised latency false alarms
+    /// on clean days (detect19); at 1 it raises none on the scenario suite (detect30). Default since session 12.
+    /// </summary>
+    public static double AutoSlowShiftSlack => 1;
 
     /// <summary>
     /// <c>auto</c>'s count shift test rise side runs down to this many events a minute (item 32): a flat error count of 0.6

@@ -13,10 +13,12 @@ public sealed class PositiveSlowShiftTests
     private const int Day = 1440;
     private const long StepMs = 60_000;
 
+    // Without the slow test (auto's default since session 12 has it on: WithSlowShift's three keys).
     private static readonly Dictionary<string, string> LowSide = new()
     {
         ["positive_low"] = "1",
         ["positive_low_shift"] = "1",
+        ["slow_shift_threshold"] = "0",
     };
 
     private static readonly Dictionary<string, string> WithSlowShift = new(LowSide)
