@@ -130,12 +130,14 @@ internal static class CountQuantile
     {
         var limit = excess / dispersion;
         var term = pmf;
+        var next = Ratio(mean, dispersion, excess, q);
         low = 0;
         for (var k = q; k < q + MaxTerms; k++)
         {
-            term *= Ratio(mean, dispersion, excess, k);
+            term *= next;
             low += term;
-            var ratio = Math.Max(Ratio(mean, dispersion, excess, k + 1), limit);
+            next = Ratio(mean, dispersion, excess, k + 1);
+            var ratio = Math.Max(next, limit);
             if (low > tail + guard || (ratio < 1 && low + (term * ratio / (1 - ratio)) < tail - guard))
             {
                 return true;
@@ -158,8 +160,21 @@ internal static class CountQuantile
 
         var shape = mean / excess;
         var lnPhi = Math.Log(dispersion);
-        var head = -shape * lnPhi;
-        return k == 0 ? head : head + (k * (Math.Log(excess) - lnPhi)) + LogGammaRatio(shape, k) - LogFactorials[k];
+        if (k == 0)
+        {
+            return -shape * lnPhi;
+        }
+
+        if (shape >= StirlingFrom)
+        {
+            // The same with Stirling's series for both log-gammas and ln r = ln μ − ln(φ − 1), ln(r + k) = ln(μ + k(φ − 1))
+            // − ln(φ − 1): the ln(φ − 1) terms cancel, three logarithms instead of four.
+            var top = mean + (k * excess);
+            return (-(shape + k) * lnPhi) + ((shape + k - 0.5) * Math.Log(top)) - ((shape - 0.5) * Math.Log(mean)) - k
+                + Series(shape + k) - Series(shape) - LogFactorials[k];
+        }
+
+        return (-shape * lnPhi) + (k * (Math.Log(excess) - lnPhi)) + LogGammaRatio(shape, k) - LogFactorials[k];
     }
 
     /// <summary>ln Γ(r + k) − ln Γ(r) for k ≥ 1: Stirling's series from 10 on, the product (r)(r + 1)… below.</summary>
@@ -182,11 +197,13 @@ internal static class CountQuantile
     }
 
     /// <summary>ln Γ(x) less ½·ln 2π (which cancels in a ratio), x ≥ 10: within 1e-12.</summary>
-    private static double Stirling(double x)
+    private static double Stirling(double x) => ((x - 0.5) * Math.Log(x)) - x + Series(x);
+
+    /// <summary>Stirling's correction 1/(12x) − 1/(360x³) + 1/(1260x⁵) − 1/(1680x⁷), x ≥ 10.</summary>
+    private static double Series(double x)
     {
         var inverse = 1 / x;
         var square = inverse * inverse;
-        var series = inverse * ((1.0 / 12) - (square * ((1.0 / 360) - (square * ((1.0 / 1260) - (square / 1680))))));
-        return ((x - 0.5) * Math.Log(x)) - x + series;
+        return inverse * ((1.0 / 12) - (square * ((1.0 / 360) - (square * ((1.0 / 1260) - (square / 1680))))));
     }
 }
