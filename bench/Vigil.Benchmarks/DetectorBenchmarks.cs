@@ -25,7 +25,7 @@ public class DetectorBenchmarks
     // (seasonal_profile=0), the Holt forecast only, as on series the profile does not explain; auto_slow: the opt-in
     // slow shift test with the daily-shape reference (detect10); auto_count: the defaults on a small count; auto_count0:
     // the same without item 34's counting-law floor (count_ordinary_tail=0), so the floor's own cost reads as the difference.
-    [Params("auto", "auto_count", "auto_count0")]
+    [Params("rolling_sigma", "robust", "ewma", "seasonal", "holt_winters", "auto", "auto_holt", "auto_slow", "auto_count", "auto_count0")]
     public string Type { get; set; } = "auto";
 
     internal static DetectorSpec Spec(string type) => type switch
