@@ -23,8 +23,9 @@ public class DetectorBenchmarks
 
     // auto: the defaults (its daily profile takes over on this clean daily sine); auto_holt: the profile off
     // (seasonal_profile=0), the Holt forecast only, as on series the profile does not explain; auto_slow: the opt-in
-    // slow shift test with the daily-shape reference (detect10); auto_count: the defaults on a small count.
-    [Params("rolling_sigma", "robust", "ewma", "seasonal", "holt_winters", "auto", "auto_holt", "auto_slow", "auto_count")]
+    // slow shift test with the daily-shape reference (detect10); auto_count: the defaults on a small count; auto_count0:
+    // the same without item 34's counting-law floor (count_ordinary_tail=0), so the floor's own cost reads as the difference.
+    [Params("rolling_sigma", "robust", "ewma", "seasonal", "holt_winters", "auto", "auto_holt", "auto_slow", "auto_count", "auto_count0")]
     public string Type { get; set; } = "auto";
 
     internal static DetectorSpec Spec(string type) => type switch
@@ -32,6 +33,7 @@ public class DetectorBenchmarks
         "auto_holt" => new DetectorSpec("auto", new Dictionary<string, string> { ["seasonal_profile"] = "0" }),
         "auto_slow" => new DetectorSpec("auto", new Dictionary<string, string> { ["slow_shift_threshold"] = "12", ["slow_shift_reference"] = "3" }),
         "auto_count" => new DetectorSpec("auto", new Dictionary<string, string>()),
+        "auto_count0" => new DetectorSpec("auto", new Dictionary<string, string> { ["count_ordinary_tail"] = "0" }),
         _ => new DetectorSpec(type, new Dictionary<string, string>()),
     };
 
@@ -41,7 +43,7 @@ public class DetectorBenchmarks
         var random = new Random(42);
         _values = new double[Points];
         _timestamps = new long[Points];
-        var count = Type == "auto_count";
+        var count = Type.StartsWith("auto_count", StringComparison.Ordinal);
         _stepMs = count ? 60_000L : 300_000L;
         for (var i = 0; i < Points; i++)
         {

@@ -109,6 +109,11 @@ internal sealed class CountShiftTest
     // this rate (OrdinaryNovelty): a ramp or an hour's rise moves it little, so a level the series never reached is still
     // new, while its ordinary noise is not. NaN until the first learned point.
     private double _usual = double.NaN;
+
+    // The last counting-law quantiles of OrdinaryPoint and OrdinaryNovelty: where CountQuantile starts its walk (the rate
+    // moves little between points). A hint for speed only, not state: any value gives the same quantile.
+    private int _pointQuantile;
+    private int _noveltyQuantile;
     private const double UsualAlpha = 1.0 / 1440;
     private bool _shaped;
     private double _shape;
@@ -391,7 +396,7 @@ internal sealed class CountShiftTest
         }
 
         var local = double.IsFinite(_slow) ? Math.Max(expected, _shape + _slow) : expected;
-        return Ordinary(local, phi, tail, kind);
+        return Ordinary(local, phi, tail, kind, ref _pointQuantile);
     }
 
     /// <summary>
@@ -403,7 +408,7 @@ internal sealed class CountShiftTest
     /// current one: a ramp's new levels are still new.
     /// </summary>
     public double OrdinaryNovelty(bool identity, double tail)
-        => TryLaw(identity, out var kind, out var phi) ? Ordinary(_usual, phi, tail, kind) : double.NegativeInfinity;
+        => TryLaw(identity, out var kind, out var phi) ? Ordinary(_usual, phi, tail, kind, ref _noveltyQuantile) : double.NegativeInfinity;
 
     /// <summary>Whether the series is a count (dispersion <paramref name="phi"/> at least 1) or a ratio of counts with its dispersion learned.</summary>
     private bool TryLaw(bool identity, out CountKind kind, out double phi)
@@ -432,7 +437,7 @@ internal sealed class CountShiftTest
     }
 
     /// <summary>Half-way past the largest value the counting law at <paramref name="rate"/> reaches with probability above <paramref name="tail"/> (−∞ off its range).</summary>
-    private static double Ordinary(double rate, double phi, double tail, CountKind kind)
+    private static double Ordinary(double rate, double phi, double tail, CountKind kind, ref int last)
     {
         var lambda = rate / phi;
         if (!(lambda > 0) || lambda > MaxOrdinaryCount)
@@ -442,7 +447,7 @@ internal sealed class CountShiftTest
 
         // A count is judged in counts: the law with this mean and variance φ·mean (negative binomial, Poisson at φ = 1),
         // half-way past its largest ordinary value, so no count lies on the edge. A ratio in effective counts y/φ.
-        return kind == CountKind.Counts ? CountUpper(rate, phi, tail) + 0.5 : phi * (CountUpper(lambda, 1, tail) + 0.5);
+        return kind == CountKind.Counts ? CountQuantile.Upper(rate, phi, tail, ref last) + 0.5 : phi * (CountQuantile.Upper(lambda, 1, tail, ref last) + 0.5);
     }
 
     /// <summary>
