@@ -8,7 +8,7 @@ namespace Vigil.Benchmarks;
 /// show (it counts allocations, not what stays): creates <c>series</c> series of a detector, feeds each <c>points</c>
 /// one-minute points of a noisy daily sine, and reports the managed heap after a full collection, per series, at a few
 /// ages (a young series still grows its buffers; at 599 points a series holds its full recent ring and its season-detection
-/// buffer, the warm-up's peak; a mature one has dropped the detection buffer).
+/// buffer, the warm-up's peak; a mature one has dropped the detection buffer), and what each age step allocated per series.
 /// Run: dotnet run -c Release --project bench/Vigil.Benchmarks -- retained [detector=auto] [series=100000] [points=1500] [period=1440] [decimals]
 /// (decimals: values rounded to that many, as an exporter writes them and the scale benchmark's does with 3).
 /// </summary>
@@ -37,6 +37,7 @@ internal static class RetainedState
         var fed = 0;
         foreach (var age in new[] { 12, 48, 192, 599, 600, points })
         {
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
             for (var i = fed; i < age; i++)
             {
                 for (var s = 0; s < count; s++)
@@ -47,8 +48,12 @@ internal static class RetainedState
                 }
             }
 
+            // What the step allocated, live or not: the warm-up's garbage (issue 15: the season search at the 600th point).
+            allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+            var from = fed;
             fed = Math.Max(fed, age);
             Report(fed, count, before);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    allocated by points {from + 1}..{fed}: {(double)allocated / count,8:F0} B a series"));
         }
 
         GC.KeepAlive(series);

@@ -100,6 +100,9 @@ internal static partial class LogMessages
     [LoggerMessage(2019, LogLevel.Information, "Job {Job}: feedback {Kind} for [{FromMs}, {ToMs}] applied to {Series} series")]
     public static partial void FeedbackApplied(this ILogger logger, string job, string kind, long fromMs, long toMs, int series);
 
+    [LoggerMessage(EventId = 2064, Message = "Job {Source}: {Opened} more episode(s) opened and {Closed} closed in this cycle, not logged one by one (the first {Logged} were; episodes.log_lines_per_cycle); vigil_anomaly_episodes_total counts every onset")]
+    public static partial void EpisodeLinesNotLogged(this ILogger logger, LogLevel level, string source, int opened, int closed, int logged);
+
     [LoggerMessage(2063, LogLevel.Information, "Episode onset of {Source} {Series} at {StartMs} suppressed: an operator marked the range not_anomaly")]
     public static partial void EpisodeSuppressed(this ILogger logger, string source, string series, long startMs);
 }

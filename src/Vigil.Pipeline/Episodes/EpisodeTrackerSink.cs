@@ -101,6 +101,11 @@ public sealed class EpisodeTrackerSink(IEnumerable<IEpisodeSink> sinks, EpisodeO
             }
         }
 
+        foreach (var sink in _sinks)
+        {
+            sink.OnPublished(batch.Source);
+        }
+
         foreach (var series in batch.Removed)
         {
             if (series.EpisodeSlot is TrackerBox owned && ReferenceEquals(owned.Owner, this))
@@ -154,4 +159,13 @@ public sealed record EpisodeOptions
 
     /// <summary>Episode events kept in memory by <see cref="RecentEpisodes"/> until the event store persists them. Default 1,000.</summary>
     public int RecentCapacity { get; init; } = 1000;
+
+    /// <summary>
+    /// Episode lines (opened and closed) one publication of a job logs one by one; the rest are counted in one line at
+    /// its end (<c>episodes.log_lines_per_cycle</c>). Default 100: a restart after a long outage can open an episode on
+    /// most series at once, and a line each is ≈ 1 KB of text per series.
+    /// </summary>
+    public int LogLinesPerCycle { get; init; } = DefaultLogLinesPerCycle;
+
+    public const int DefaultLogLinesPerCycle = 100;
 }

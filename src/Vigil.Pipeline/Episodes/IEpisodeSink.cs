@@ -8,4 +8,9 @@ namespace Vigil.Pipeline.Episodes;
 public interface IEpisodeSink
 {
     void OnEpisode(AnomalyEpisode episode);
+
+    /// <summary>A job's publication ended: every episode event of that batch was handed over before it.</summary>
+    void OnPublished(string source)
+    {
+    }
 }

@@ -36,6 +36,7 @@ public sealed class ConfigLoader(DetectorRegistry detectors)
         new Vigil.Pipeline.Scheduling.ShardingSection(),
         new Vigil.Export.RemoteWrite.RemoteWriteSection(),
         new Vigil.Pipeline.History.HistorySection(),
+        new Vigil.Pipeline.Episodes.EpisodesSection(),
         new Vigil.Hosting.Tracing.TracingSection(),
     ];
 

@@ -50,6 +50,7 @@ public static class VigilComposition
             State = new Pipeline.Jobs.StateSnapshotOptions { Directory = options.Server.StateDirectory, Interval = options.Server.SnapshotInterval },
             Replay = options.Replay,
             History = options.Sections.Get<Pipeline.History.RecentHistoryOptions>() ?? new(),
+            Episodes = options.Sections.Get<Pipeline.Episodes.EpisodeOptions>() ?? new(),
         });
         if (options.Business is { } business)
         {

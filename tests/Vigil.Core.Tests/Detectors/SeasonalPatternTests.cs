@@ -46,6 +46,34 @@ public sealed class SeasonalPatternTests
     }
 
     [Fact]
+    public void SeasonLength_AfterALongerSearchLeftItsScratchDirty_FindsTheSameSeason()
+    {
+        // The residuals and autocorrelations are rented: what an earlier search left in them must not matter.
+        var daily = Synthetic.Daily(700, 100, 10, 0.5, seed: 8).AsSpan(0, 600).ToArray();
+        var first = Vigil.Core.Detectors.HoltWinters.SeasonLength.Detect(daily, 0.3);
+        var longer = Synthetic.Daily(2000, 50, 30, 2, seed: 3);
+        Vigil.Core.Detectors.HoltWinters.SeasonLength.Detect(longer, 0.3);
+
+        var again = Vigil.Core.Detectors.HoltWinters.SeasonLength.Detect(daily, 0.3);
+
+        Assert.Equal((first, first), (again, Vigil.Core.Detectors.HoltWinters.SeasonLength.Detect(daily, 0.3)));
+        Assert.InRange(first, 286, 290);
+    }
+
+    [Fact]
+    public void SeasonLength_RepeatedSearch_AllocatesNothing()
+    {
+        // Once per series at its 600th point: at 100k series an allocated scratch was ≈ 0.7 GB of garbage per start.
+        var daily = Synthetic.Daily(700, 100, 10, 0.5, seed: 8).AsSpan(0, 600).ToArray();
+        Vigil.Core.Detectors.HoltWinters.SeasonLength.Detect(daily, 0.3);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Vigil.Core.Detectors.HoltWinters.SeasonLength.Detect(daily, 0.3);
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void HoltWinters_NoiseOnly_DetectsNoSeason()
     {
         var values = Synthetic.Noise(600, 100, 1, seed: 9);

@@ -11,7 +11,10 @@ internal sealed class ListLogger<T> : ILogger<T>
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 
-    public bool IsEnabled(LogLevel logLevel) => true;
+    /// <summary>Levels below it are off, as a configured minimum level turns them off.</summary>
+    public LogLevel MinLevel { get; init; } = LogLevel.Trace;
+
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= MinLevel;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         => Entries.Enqueue((logLevel, formatter(state, exception), exception));

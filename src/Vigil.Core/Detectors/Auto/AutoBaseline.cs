@@ -1,3 +1,4 @@
+using System.Buffers;
 using Vigil.Core.Detection;
 using Vigil.Core.Detectors.HoltWinters;
 using Vigil.Core.Detectors.Seasonal;
@@ -715,14 +716,26 @@ internal sealed class AutoBaseline : IBaseline
             return;
         }
 
-        // Detected once, from the first FitPoints points (one allocation per series, never per point).
-        var values = new double[_fit.Length];
-        for (var i = 0; i < values.Length; i++)
+        // Detected once, from the first FitPoints points. The copy in doubles is rented, not allocated: 4.8 KB of
+        // garbage per series at the 600th point was ≈ 0.5 GB per start at 100k series (scale10's trace, issue 15).
+        var length = _fit.Length;
+        var rented = ArrayPool<double>.Shared.Rent(length);
+        int season;
+        try
         {
-            values[i] = _fit[i];
+            var values = rented.AsSpan(0, length);
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = _fit[i];
+            }
+
+            season = SeasonLength.Detect(values, HoltWintersOptions.DefaultMinAutocorrelation);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
         }
 
-        var season = SeasonLength.Detect(values, HoltWintersOptions.DefaultMinAutocorrelation);
         if (season > 1 && season + _o.SeasonSlack + 1 <= _fit.Length)
         {
             _history = new float[season + _o.SeasonSlack + 1];
