@@ -368,9 +368,10 @@ public sealed record AutoOptions
     /// 0.3 events a minute (<c>count_shift_rise_min</c>: item 32) and a count's ordinary values, those its counting law
     /// makes likelier than 1e-4 a point, never paging on their own (<c>count_ordinary_tail</c>: item 34; session 11); and the
     /// slow shift test (h_s 12, κ_s 1), which <see cref="PositiveSlowShift"/> keeps to heavy-tailed positive series (item
-    /// 26; session 12).
+    /// 26; session 12); and an adapted count shift's <c>adapt_after</c> counted from where the count test's evidence
+    /// began, not from its page (<c>count_run_start</c>: item 36; session 12).
     /// </summary>
-    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory, CountShiftThreshold = AutoCountShiftThreshold, CountShiftPower = AutoCountShiftPower, ShiftUnlearn = true, ShiftUnlearnMin = AutoShiftUnlearnMin, CountShiftHours = true, CountShiftRises = true, RoutineBurst = AutoRoutineBurst, RoutineKeep = true, CountShiftRiseMin = AutoCountShiftRiseMin, CountOrdinaryTail = AutoCountOrdinaryTail, SlowShiftThreshold = AutoSlowShiftThreshold, SlowShiftSlack = AutoSlowShiftSlack };
+    public static ContractOptions DefaultContract { get; } = ContractOptions.Default with { AdaptQuietPoints = 60, VarianceThreshold = AutoVarianceThreshold, RoutineMargin = AutoRoutineMargin, ReturnMemory = AutoReturnMemory, CountShiftThreshold = AutoCountShiftThreshold, CountShiftPower = AutoCountShiftPower, ShiftUnlearn = true, ShiftUnlearnMin = AutoShiftUnlearnMin, CountShiftHours = true, CountShiftRises = true, RoutineBurst = AutoRoutineBurst, RoutineKeep = true, CountShiftRiseMin = AutoCountShiftRiseMin, CountOrdinaryTail = AutoCountOrdinaryTail, SlowShiftThreshold = AutoSlowShiftThreshold, SlowShiftSlack = AutoSlowShiftSlack, CountRunStart = true };
 
     /// <summary>
     /// <c>auto</c>'s slow shift test (docs/detectors.md, "The slow shift test" and item 26): on, at h_s = 12, kept by
