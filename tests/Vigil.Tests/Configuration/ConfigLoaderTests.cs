@@ -291,7 +291,7 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         var (_, errors) = CreateSut().TryLoad(Write("alertng: { }\nsources: { prometeus: { } }\n"), Env());
 
-        Assert.Contains("alertng: unknown key (expected one of: server, logging, sources, model_path, jobs, business, alerting, redis, inspection, logs, sharding, remote_write, history)", errors);
+        Assert.Contains("alertng: unknown key (expected one of: server, logging, sources, model_path, jobs, business, alerting, redis, inspection, logs, sharding, remote_write, history, episodes)", errors);
         Assert.Contains("sources.prometeus: unknown key (expected one of: prometheus, replay)", errors);
     }
 
