@@ -183,6 +183,22 @@ internal static class Synthetic
 
     public static Verdict[] RunMinutes(IDetector detector, double[] values) => RunMinutes(detector.CreateSeries(), values);
 
+    /// <summary>
+    /// One <c>auto</c> series with <paramref name="parameters"/> over one-minute points from the epoch (00:00, as
+    /// <see cref="StartMs"/>, so the time of day is the same; the latency tests of detect19 and detect26 were measured so).
+    /// </summary>
+    public static Verdict[] RunAutoFromEpoch(double[] values, IReadOnlyDictionary<string, string> parameters)
+    {
+        var series = new Vigil.Core.Detectors.Auto.AutoDetectorFactory().Create(parameters).CreateSeries();
+        var verdicts = new Verdict[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            verdicts[i] = series.Observe(i * 60_000L, values[i]);
+        }
+
+        return verdicts;
+    }
+
     public static Verdict[] Run(ISeriesDetector series, double[] values, int offset = 0)
     {
         var verdicts = new Verdict[values.Length];

@@ -1,5 +1,4 @@
 using Vigil.Core.Detection;
-using Vigil.Core.Detectors.Auto;
 
 namespace Vigil.Core.Tests.Detectors.Auto;
 
@@ -11,7 +10,6 @@ namespace Vigil.Core.Tests.Detectors.Auto;
 public sealed class PositiveLowReturnTests
 {
     private const int Day = 1440;
-    private const long StepMs = 60_000;
     private const int RampMinutes = 85;
 
     private static readonly Dictionary<string, string> Family = new()
@@ -26,17 +24,7 @@ public sealed class PositiveLowReturnTests
         ["positive_low_return"] = "1",
     };
 
-    private static Verdict[] Run(double[] values, Dictionary<string, string> parameters)
-    {
-        var series = new AutoDetectorFactory().Create(parameters).CreateSeries();
-        var verdicts = new Verdict[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            verdicts[i] = series.Observe(i * StepMs, values[i]);
-        }
-
-        return verdicts;
-    }
+    private static Verdict[] Run(double[] values, Dictionary<string, string> parameters) => Synthetic.RunAutoFromEpoch(values, parameters);
 
     // Three days of a 0.1 s latency (log-normal σ 0.2, 1 % of slow requests at 2–5×), a ramp from 1× to 2.3× over 85
     // minutes (the suite's latency_0 ramp), then three hours back at the level.

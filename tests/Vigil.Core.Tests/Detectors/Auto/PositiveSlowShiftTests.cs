@@ -28,17 +28,7 @@ public sealed class PositiveSlowShiftTests
         ["positive_slow_shift"] = "1",
     };
 
-    private static Verdict[] Run(double[] values, Dictionary<string, string> parameters)
-    {
-        var series = new AutoDetectorFactory().Create(parameters).CreateSeries();
-        var verdicts = new Verdict[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            verdicts[i] = series.Observe(i * StepMs, values[i]);
-        }
-
-        return verdicts;
-    }
+    private static Verdict[] Run(double[] values, Dictionary<string, string> parameters) => Synthetic.RunAutoFromEpoch(values, parameters);
 
     private static int Above(Verdict[] verdicts, int from, int to)
     {
